@@ -1,0 +1,101 @@
+# ordertop — build, test, install.  Plain GNU make; pkg-config finds the libraries.
+#   make            build build/ordertop
+#   make test       unit + integration (embedded broker) + dashboard (tmux) + real Kafka tests
+#   make asan|tsan  the same build and tests under AddressSanitizer / ThreadSanitizer
+#   make bench      benchmarks (tests/bench)
+#   make install    PREFIX=/usr/local DESTDIR=
+
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+DATADIR  ?= $(PREFIX)/share/ordertop
+BUILD    ?= build
+
+PKGS     := rdkafka ncursesw libcjson
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter -Wno-format-truncation
+CPPFLAGS += -std=c11 -D_GNU_SOURCE -Isrc -Iui -DORDERTOP_DATADIR='"$(DATADIR)"' \
+            $(shell pkg-config --cflags $(PKGS)) -MMD -MP
+LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lformw -lpthread -lm
+
+SRC_LIB  := $(filter-out src/main.c,$(wildcard src/*.c))
+SRC_UI   := $(wildcard ui/*.c)
+OBJ_LIB  := $(SRC_LIB:%.c=$(BUILD)/%.o)
+OBJ_UI   := $(SRC_UI:%.c=$(BUILD)/%.o)
+OBJ_MAIN := $(BUILD)/src/main.o
+LIB      := $(BUILD)/libordertop.a
+
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+INTEG_SRC := $(wildcard tests/integration/test_*.c)
+TEST_BINS := $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%) $(INTEG_SRC:tests/%.c=$(BUILD)/tests/%)
+TEST_LIBS = $(shell pkg-config --libs cmocka)
+BENCH_SRC := $(wildcard tests/bench/*.c)
+BENCH_BINS:= $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
+
+
+.PHONY: deps test-deps tests-build all test test-unit test-integration test-e2e test-kafka asan tsan bench run install uninstall clean deps
+
+all: $(BUILD)/ordertop
+
+$(BUILD)/ordertop: $(OBJ_MAIN) $(OBJ_UI) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(LIB): $(OBJ_LIB)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
+
+# Tests of ui/ code are named test_ui_*.c and link the ui objects too.
+$(BUILD)/tests/unit/test_ui_%: tests/unit/test_ui_%.c $(OBJ_UI) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(LDFLAGS) $(WARN) -o $@ $^ $(LDLIBS) $(TEST_LIBS)
+
+$(BUILD)/tests/%: tests/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(LDFLAGS) $(WARN) -o $@ $^ $(LDLIBS) $(TEST_LIBS)
+
+tests-build: $(TEST_BINS) $(BENCH_BINS) $(BUILD)/ordertop
+
+# The whole suite; tests/run.sh prints the closing "N passed, N failed" line.
+test: tests-build
+	BUILD=$(BUILD) tests/run.sh all
+
+test-unit test-integration test-e2e test-kafka: tests-build
+	BUILD=$(BUILD) tests/run.sh $(@:test-%=%)
+
+asan:
+	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" LDFLAGS="-fsanitize=address,undefined" test
+
+tsan:
+	$(MAKE) BUILD=build-tsan CFLAGS="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" test
+
+bench: tests-build
+	BUILD=$(BUILD) tests/bench/run.sh
+
+run: $(BUILD)/ordertop
+	$(BUILD)/ordertop --theme-dir themes
+
+# Debian packages: `deps` for building and running, `test-deps` adds what
+# the test suite needs (cmocka, tmux, kcat, Java and Maven for real Kafka).
+deps:
+	tests/install-deps.sh build
+
+test-deps:
+	tests/install-deps.sh test
+
+install: $(BUILD)/ordertop
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/themes
+	install -m 755 $(BUILD)/ordertop $(DESTDIR)$(BINDIR)/ordertop
+	install -m 644 themes/*.theme $(DESTDIR)$(DATADIR)/themes/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/ordertop
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-asan build-tsan
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

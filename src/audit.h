@@ -1,0 +1,21 @@
+/*
+ * audit.h — --audit FILE: every message the monitor sees, as one JSON line
+ * ({"ts","topic","partition","offset","key","order_id","status","headers",
+ * "value"}), ready for jq or a log shipper.  A value that is JSON is kept as
+ * JSON; anything else is kept as a string.  Written by the monitor thread
+ * only.
+ */
+#ifndef ORDERTOP_AUDIT_H
+#define ORDERTOP_AUDIT_H
+
+#include <librdkafka/rdkafka.h>
+
+struct audit;
+
+struct audit *audit_open(const char *path, char *err, size_t errlen);
+void audit_write(struct audit *a, const rd_kafka_message_t *m,
+                 const char *order_id, const char *status);
+void audit_flush(struct audit *a);
+void audit_close(struct audit *a);
+
+#endif

@@ -1,0 +1,128 @@
+/*
+ * main.c — ordertop's entry point: read the configuration, start the
+ * pipeline, then hand over to the dashboard or to headless mode, and stop
+ * everything cleanly however the run ends.
+ *
+ * Exit codes: 0 done, 1 the pipeline failed (or --drain timed out),
+ * 2 bad command line or configuration.
+ */
+#include <errno.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "config.h"
+#include "engine.h"
+#include "headless.h"
+#include "log.h"
+#include "rules_cmd.h"
+#include "ui.h"
+
+static struct engine *running_engine;
+
+/* Only sets flags: engine_request_stop() is one lock-free atomic store. */
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	if (running_engine)
+		engine_request_stop(running_engine);
+}
+
+static void
+install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+static int
+check_config(const struct config *cfg, char *err, size_t errlen)
+{
+	if (cfg->drain && cfg->count == 0 && cfg->duration <= 0) {
+		snprintf(err, errlen, "--drain needs --count N or --duration SEC "
+		         "(it waits for the orders generated until then)");
+		return -1;
+	}
+	if (cfg->drain && !(cfg->roles & ROLE_PRODUCER)) {
+		snprintf(err, errlen, "--drain waits for this process's own orders: "
+		         "it needs the producer role");
+		return -1;
+	}
+	if (!cfg->headless && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		snprintf(err, errlen, "the dashboard needs a terminal; use --headless to run without one");
+		return -1;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config cfg;
+	char err[1024];
+	int rc;
+
+	setlocale(LC_ALL, "");
+	log_init(LOG_INFO);
+	if (argc > 1 && strcmp(argv[1], "rules") == 0)
+		return rules_cmd_main(argc, argv);
+	config_init(&cfg);
+	rc = config_parse_args(&cfg, argc, argv, err, sizeof err);
+	if (rc != 0) {
+		if (rc < 0)
+			fprintf(stderr, "ordertop: %s\n", err);
+		config_free(&cfg);
+		return rc < 0 ? 2 : 0;
+	}
+	log_set_level(cfg.log_level);
+	if (check_config(&cfg, err, sizeof err) < 0) {
+		fprintf(stderr, "ordertop: %s\n", err);
+		config_free(&cfg);
+		return 2;
+	}
+	if (cfg.log_file && log_open_file(cfg.log_file) < 0) {
+		fprintf(stderr, "ordertop: --log-file %s: %s\n", cfg.log_file, strerror(errno));
+		config_free(&cfg);
+		return 2;
+	}
+
+	struct engine *e = engine_new(&cfg);
+	if (e == NULL) {
+		fprintf(stderr, "ordertop: out of memory\n");
+		config_free(&cfg);
+		return 1;
+	}
+	running_engine = e;
+	install_signals();
+	if (engine_start(e, err, sizeof err) < 0) {
+		fprintf(stderr, "ordertop: %s\n", err);
+		rc = 1;
+	} else if (cfg.headless) {
+		rc = headless_run(e, &cfg);
+	} else {
+		log_to_stderr(false);
+		rc = ui_run(e, &cfg);
+		log_to_stderr(true);
+		if (engine_fatal_error(e))
+			fprintf(stderr, "ordertop: %s\n", engine_fatal_error(e));
+	}
+	engine_stop(e);
+	if (cfg.summary_file &&
+	    headless_write_summary(e, cfg.summary_file, NULL, err, sizeof err) < 0) {
+		fprintf(stderr, "ordertop: %s\n", err);
+		rc = rc ? rc : 1;
+	}
+	running_engine = NULL;
+	engine_free(e);
+	log_close();
+	config_free(&cfg);
+	return rc;
+}

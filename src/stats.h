@@ -1,0 +1,90 @@
+/*
+ * stats.h — the pipeline's numbers: exact counters (atomics, updated by the
+ * workers), latency histograms (log-bucketed, lock-free recording), and
+ * once-a-second samples that turn counters into rates and sparkline
+ * history.  A snapshot is a plain struct the UI and the headless status
+ * line read without locks.
+ */
+#ifndef ORDERTOP_STATS_H
+#define ORDERTOP_STATS_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include "config.h"
+
+/* Latency in microseconds, buckets of ~3% width from 1 us to ~1 hour. */
+#define HIST_BUCKETS 800
+
+struct latency_hist {
+	_Atomic uint64_t count;
+	_Atomic uint64_t max_us;
+	_Atomic uint64_t buckets[HIST_BUCKETS];
+};
+
+void   hist_record_us(struct latency_hist *h, uint64_t us);
+/* p in [0,100]; milliseconds; 0 when empty. */
+double hist_percentile_ms(const struct latency_hist *h, double p);
+double hist_max_ms(const struct latency_hist *h);
+void   hist_reset(struct latency_hist *h);
+
+/* The hops an order makes, for per-hop latency. */
+enum hop {
+	HOP_DECIDE = 0,   /* orders -> orders.valid/refused (decision time) */
+	HOP_NOTIFY,       /* decision -> notification delivered (notified) */
+	HOP_END_TO_END,   /* created_at -> notified */
+	HOP__COUNT
+};
+
+#define STATS_HISTORY 60      /* seconds of rate history */
+
+struct stats {
+	/* Producer side (this process) */
+	_Atomic uint64_t produced;        /* delivered to the orders topic */
+	_Atomic uint64_t produce_errors;
+	_Atomic uint64_t generated;       /* by the generator (subset of produced) */
+	/* Fraud side (this process) */
+	_Atomic uint64_t fraud_in, fraud_approved, fraud_refused, fraud_dlq;
+	_Atomic uint64_t txn_commits, txn_aborts;
+	/* Notifier side (this process) */
+	_Atomic uint64_t notify_delivered, notify_failed, notify_retries;
+	/* Monitor side: what is seen on the topics (read_committed) */
+	_Atomic uint64_t seen[TOPIC__COUNT];
+	_Atomic uint64_t approved, refused, notified, dead_lettered;
+	_Atomic uint64_t duplicates;
+	struct latency_hist hop[HOP__COUNT];
+
+	/* Filled by stats_sample(), once a second, by one thread only. */
+	int64_t  last_sample_ms;
+	uint64_t last_seen[TOPIC__COUNT];
+	double   rate[TOPIC__COUNT];                 /* msgs/s, last second */
+	float    history[TOPIC__COUNT][STATS_HISTORY]; /* ring of rates */
+	int      history_pos;
+	pthread_mutex_t sample_lock;  /* guards the sampled fields above */
+};
+
+struct stats_snapshot {
+	uint64_t produced, produce_errors, generated;
+	uint64_t fraud_in, fraud_approved, fraud_refused, fraud_dlq;
+	uint64_t txn_commits, txn_aborts;
+	uint64_t notify_delivered, notify_failed, notify_retries;
+	uint64_t seen[TOPIC__COUNT];
+	uint64_t approved, refused, notified, dead_lettered, duplicates;
+	double   p50_ms[HOP__COUNT], p95_ms[HOP__COUNT], p99_ms[HOP__COUNT],
+	         max_ms[HOP__COUNT];
+	double   rate[TOPIC__COUNT];
+	float    history[TOPIC__COUNT][STATS_HISTORY]; /* oldest first */
+};
+
+void stats_init(struct stats *s);
+/* Turns counters into rates; call about once a second from one thread. */
+void stats_sample(struct stats *s, int64_t now_ms);
+/* Safe from the sampling thread (rates/history) and any other (counters). */
+void stats_snapshot(struct stats *s, struct stats_snapshot *out);
+
+int64_t now_ms(void);        /* wall clock, ms since the epoch */
+int64_t mono_ms(void);       /* monotonic, ms */
+uint64_t mono_us(void);      /* monotonic, us */
+
+#endif

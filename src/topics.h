@@ -1,0 +1,29 @@
+/*
+ * topics.h — getting a real cluster ready for the pipeline: wait until the
+ * brokers answer (with back-off, saying so), then create the topics that
+ * are missing through the Admin API and check that the ones that exist can
+ * be used.  Existing topics are left alone.
+ */
+#ifndef ORDERTOP_TOPICS_H
+#define ORDERTOP_TOPICS_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <librdkafka/rdkafka.h>
+#include "config.h"
+#include "kafka_client.h"
+
+/* Waits until a metadata request succeeds.  Returns the number of brokers,
+ * or -1 (stop requested, authentication failed, fatal error) with reason. */
+int topics_wait_for_brokers(rd_kafka_t *rk, const char *bootstraps,
+                            struct kafka_health *health, const atomic_bool *stop,
+                            char *err, size_t errlen);
+
+/* Creates what is missing.  0, or -1 with a reason that names the topic. */
+int topics_provision(rd_kafka_t *rk, const struct config *cfg,
+                     char *err, size_t errlen);
+
+/* Number of partitions of a topic (metadata), or -1. */
+int topics_partition_count(rd_kafka_t *rk, const char *topic, int timeout_ms);
+
+#endif

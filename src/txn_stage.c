@@ -1,0 +1,403 @@
+/*
+ * txn_stage.c — the transactional consume-transform-produce loop.  See
+ * txn_stage.h for the contract; the three tiers of transaction errors
+ * (retriable, abortable, fatal) follow librdkafka's examples/transactions.c.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "engine_internal.h"
+#include "log.h"
+#include "stats.h"
+#include "txn_stage.h"
+
+/* Per input partition: where this transaction started and got to. */
+struct part_progress {
+	bool    touched;
+	int64_t first;      /* offset of the first input in this transaction */
+	int64_t next;       /* offset after the last input processed */
+};
+
+struct txn_stage {
+	struct engine                 *e;
+	const struct txn_stage_ops    *ops;
+	const struct txn_stage_params *params;
+	rd_kafka_t                    *producer, *consumer;
+	bool                           in_txn;
+	int64_t                        txn_started_ms;
+	int                            txn_inputs;
+	struct part_progress          *parts;
+	int32_t                        n_parts;
+	bool                           failed;
+	bool                           announced;   /* first assignment counted */
+};
+
+/* The rebalance callback runs inside consumer_poll() on the stage's own
+ * thread; this is how it finds its stage. */
+static _Thread_local struct txn_stage *current_stage;
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+void *txn_stage_arg(struct txn_stage *st) { return st->params->arg; }
+struct engine *txn_stage_engine(struct txn_stage *st) { return st->e; }
+const char *txn_stage_worker_id(struct txn_stage *st) { return st->params->transactional_id; }
+
+static struct part_progress *
+progress_of(struct txn_stage *st, int32_t partition)
+{
+	if (partition < 0)
+		return NULL;
+	if (partition >= st->n_parts) {
+		int32_t n = partition + 16;
+		struct part_progress *p = realloc(st->parts, (size_t)n * sizeof *p);
+		if (p == NULL)
+			return NULL;
+		memset(p + st->n_parts, 0, (size_t)(n - st->n_parts) * sizeof *p);
+		st->parts = p;
+		st->n_parts = n;
+	}
+	return &st->parts[partition];
+}
+
+static void
+stage_fatal(struct txn_stage *st, const char *what, const rd_kafka_error_t *error)
+{
+	const char *hint = "";
+	if (rd_kafka_error_code(error) == RD_KAFKA_RESP_ERR__FENCED ||
+	    rd_kafka_error_code(error) == RD_KAFKA_RESP_ERR_PRODUCER_FENCED ||
+	    rd_kafka_error_code(error) == RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH)
+		hint = " (another instance with the same transactional id took over: "
+		       "give each process its own --instance)";
+	engine_set_fatal(st->e, "%s: %s failed: %s%s", st->ops->role, what,
+	                 rd_kafka_error_string(error), hint);
+	st->failed = true;
+	engine_request_stop(st->e);
+}
+
+static int
+begin_txn(struct txn_stage *st)
+{
+	if (st->in_txn)
+		return 0;
+	rd_kafka_error_t *error = rd_kafka_begin_transaction(st->producer);
+	if (error) {
+		stage_fatal(st, "begin_transaction", error);
+		rd_kafka_error_destroy(error);
+		return -1;
+	}
+	st->in_txn = true;
+	st->txn_started_ms = mono_ms();
+	st->txn_inputs = 0;
+	return 0;
+}
+
+static rd_kafka_topic_partition_list_t *
+progress_offsets(struct txn_stage *st, bool from_first)
+{
+	rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(4);
+	for (int32_t p = 0; p < st->n_parts; p++) {
+		if (!st->parts[p].touched)
+			continue;
+		rd_kafka_topic_partition_list_add(l, st->params->input_topic, p)->offset =
+			from_first ? st->parts[p].first : st->parts[p].next;
+	}
+	return l;
+}
+
+static void
+progress_reset(struct txn_stage *st)
+{
+	for (int32_t p = 0; p < st->n_parts; p++)
+		st->parts[p].touched = false;
+}
+
+/* Abort the open transaction and rewind the consumer to its first input. */
+static void
+abort_and_rewind(struct txn_stage *st, const char *why)
+{
+	log_warn(st->ops->role, "aborting transaction: %s; its inputs will be read again", why);
+	for (;;) {
+		rd_kafka_error_t *error = rd_kafka_abort_transaction(st->producer, 30000);
+		if (error == NULL)
+			break;
+		bool retry = rd_kafka_error_is_retriable(error);
+		if (!retry) {
+			stage_fatal(st, "abort_transaction", error);
+			rd_kafka_error_destroy(error);
+			return;
+		}
+		rd_kafka_error_destroy(error);
+		if (engine_stopping(st->e))
+			return;
+		sleep_ms(100);
+	}
+	atomic_fetch_add(&st->e->stats.txn_aborts, 1);
+	st->in_txn = false;
+	rd_kafka_topic_partition_list_t *rewind = progress_offsets(st, true);
+	if (rewind->cnt > 0) {
+		rd_kafka_error_t *error = rd_kafka_seek_partitions(st->consumer, rewind, 10000);
+		if (error) {
+			log_error(st->ops->role, "rewinding after abort failed: %s",
+			          rd_kafka_error_string(error));
+			rd_kafka_error_destroy(error);
+		}
+	}
+	rd_kafka_topic_partition_list_destroy(rewind);
+	progress_reset(st);
+	if (st->ops->after_abort)
+		st->ops->after_abort(st);
+}
+
+/* Commits the open transaction with the consumed offsets.  0 or -1. */
+static int
+commit_txn(struct txn_stage *st)
+{
+	if (!st->in_txn)
+		return 0;
+	if (st->ops->before_commit && st->ops->before_commit(st) < 0) {
+		abort_and_rewind(st, "the role could not finish its batch");
+		return -1;
+	}
+	rd_kafka_topic_partition_list_t *offsets = progress_offsets(st, false);
+	rd_kafka_error_t *error = NULL;
+
+	if (offsets->cnt > 0) {
+		rd_kafka_consumer_group_metadata_t *cgmd =
+			rd_kafka_consumer_group_metadata(st->consumer);
+		for (;;) {
+			error = rd_kafka_send_offsets_to_transaction(st->producer, offsets, cgmd, 30000);
+			if (error == NULL || !rd_kafka_error_is_retriable(error))
+				break;
+			rd_kafka_error_destroy(error);
+			sleep_ms(50);
+		}
+		rd_kafka_consumer_group_metadata_destroy(cgmd);
+	}
+	while (error == NULL) {
+		error = rd_kafka_commit_transaction(st->producer, 30000);
+		if (error == NULL || !rd_kafka_error_is_retriable(error))
+			break;
+		rd_kafka_error_destroy(error);
+		error = NULL;
+		sleep_ms(50);
+	}
+	if (error != NULL) {
+		if (rd_kafka_error_txn_requires_abort(error)) {
+			char why[256];
+			snprintf(why, sizeof why, "%s", rd_kafka_error_string(error));
+			rd_kafka_error_destroy(error);
+			rd_kafka_topic_partition_list_destroy(offsets);
+			abort_and_rewind(st, why);
+			return -1;
+		}
+		stage_fatal(st, "commit_transaction", error);
+		rd_kafka_error_destroy(error);
+		rd_kafka_topic_partition_list_destroy(offsets);
+		return -1;
+	}
+	st->in_txn = false;
+	atomic_fetch_add(&st->e->stats.txn_commits, 1);
+	/* The mock cluster drops transactional offsets: store them directly. */
+	if (st->e->embedded != NULL && offsets->cnt > 0) {
+		rd_kafka_resp_err_t ce = rd_kafka_commit(st->consumer, offsets, 0);
+		if (ce != RD_KAFKA_RESP_ERR_NO_ERROR)
+			log_warn(st->ops->role, "offset commit: %s", rd_kafka_err2str(ce));
+	}
+	rd_kafka_topic_partition_list_destroy(offsets);
+	progress_reset(st);
+	return 0;
+}
+
+static void
+rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+             rd_kafka_topic_partition_list_t *parts, void *opaque)
+{
+	struct txn_stage *st = current_stage;
+	(void)opaque;
+
+	if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+		for (int i = 0; i < parts->cnt; i++) {
+			log_info(st->ops->role, "assigned %s [%" PRId32 "]",
+			         parts->elems[i].topic, parts->elems[i].partition);
+			if (st->ops->on_assign)
+				st->ops->on_assign(st, parts->elems[i].partition);
+		}
+		rd_kafka_assign(rk, parts);
+		if (!st->announced) {
+			st->announced = true;
+			atomic_fetch_add(&st->e->stages_assigned, 1);
+		}
+		return;
+	}
+	/* Revoked (or lost): finish what was read from these partitions first,
+	 * while this member still owns them. */
+	if (st->in_txn) {
+		if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS)
+			commit_txn(st);
+		else
+			abort_and_rewind(st, "partitions lost");
+	}
+	for (int i = 0; i < parts->cnt; i++) {
+		log_info(st->ops->role, "revoked %s [%" PRId32 "]",
+		         parts->elems[i].topic, parts->elems[i].partition);
+		if (st->ops->on_revoke)
+			st->ops->on_revoke(st, parts->elems[i].partition);
+	}
+	rd_kafka_assign(rk, NULL);
+}
+
+int
+txn_stage_produce(struct txn_stage *st, const char *topic, const void *key, size_t keylen,
+                  const void *val, size_t vallen, const char *const *hdrs)
+{
+	if (begin_txn(st) < 0)
+		return -1;
+	return engine_produce(st->e, st->producer, topic, RD_KAFKA_PARTITION_UA,
+	                      key, keylen, val, vallen, hdrs, NULL);
+}
+
+int
+txn_stage_dead_letter(struct txn_stage *st, const rd_kafka_message_t *m, const char *reason)
+{
+	char part[16], off[24];
+	snprintf(part, sizeof part, "%" PRId32, m->partition);
+	snprintf(off, sizeof off, "%" PRId64, m->offset);
+	const char *hdrs[] = {
+		HDR_DLQ_REASON, reason,
+		HDR_DLQ_TOPIC, rd_kafka_topic_name(m->rkt),
+		HDR_DLQ_PART, part,
+		HDR_DLQ_OFFSET, off,
+		HDR_STAGE, st->ops->role,
+		NULL,
+	};
+	log_debug(st->ops->role, "dead-lettering %s [%s] @%s: %s",
+	          rd_kafka_topic_name(m->rkt), part, off, reason);
+	return txn_stage_produce(st, st->e->cfg->topics[TOPIC_DLQ], m->key, m->key_len,
+	                         m->payload, m->len, hdrs);
+}
+
+static int
+init_transactions(struct txn_stage *st)
+{
+	int64_t warned = 0;
+	for (;;) {
+		rd_kafka_error_t *error = rd_kafka_init_transactions(st->producer, 10000);
+		if (error == NULL)
+			return 0;
+		if (!rd_kafka_error_is_retriable(error) &&
+		    rd_kafka_error_code(error) != RD_KAFKA_RESP_ERR__TIMED_OUT) {
+			stage_fatal(st, "init_transactions", error);
+			rd_kafka_error_destroy(error);
+			return -1;
+		}
+		if (mono_ms() - warned > 10000) {
+			log_warn(st->ops->role, "waiting for the transaction coordinator: %s",
+			         rd_kafka_error_string(error));
+			warned = mono_ms();
+		}
+		rd_kafka_error_destroy(error);
+		if (engine_stopping(st->e))
+			return -1;
+		sleep_ms(200);
+	}
+}
+
+static void
+handle_input(struct txn_stage *st, rd_kafka_message_t *m)
+{
+	if (m->err) {
+		if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
+			log_warn(st->ops->role, "consume: %s", rd_kafka_message_errstr(m));
+		return;
+	}
+	struct part_progress *p = progress_of(st, m->partition);
+	if (p == NULL || begin_txn(st) < 0)
+		return;
+	if (!p->touched) {
+		p->touched = true;
+		p->first = m->offset;
+	}
+	p->next = m->offset + 1;
+	st->txn_inputs++;
+	if (st->ops->process(st, m) < 0)
+		abort_and_rewind(st, "processing failed");
+}
+
+int
+txn_stage_run(struct engine *e, const struct txn_stage_ops *ops,
+              const struct txn_stage_params *params)
+{
+	struct txn_stage st = { .e = e, .ops = ops, .params = params };
+	const struct config *cfg = e->cfg;
+	char err[512];
+
+	current_stage = &st;
+	struct kafka_client_opts po = {
+		.kind = KAFKA_TXN_PRODUCER, .name = ops->role,
+		.transactional_id = params->transactional_id, .embedded = e->embedded != NULL,
+	};
+	struct kafka_client_opts co = {
+		.kind = KAFKA_GROUP_CONSUMER, .name = ops->role, .group_id = params->group_id,
+		.embedded = e->embedded != NULL, .rebalance_cb = rebalance_cb,
+	};
+	st.producer = kafka_client_new(cfg, e->bootstraps, &po, &e->health, err, sizeof err);
+	if (st.producer)
+		st.consumer = kafka_client_new(cfg, e->bootstraps, &co, &e->health, err, sizeof err);
+	if (st.producer == NULL || st.consumer == NULL) {
+		engine_set_fatal(e, "%s", err);
+		engine_request_stop(e);
+		kafka_client_destroy(st.producer, 0);
+		return -1;
+	}
+	if (init_transactions(&st) < 0)
+		goto out;
+
+	rd_kafka_topic_partition_list_t *sub = rd_kafka_topic_partition_list_new(1);
+	rd_kafka_topic_partition_list_add(sub, params->input_topic, RD_KAFKA_PARTITION_UA);
+	rd_kafka_resp_err_t se = rd_kafka_subscribe(st.consumer, sub);
+	rd_kafka_topic_partition_list_destroy(sub);
+	if (se != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		engine_set_fatal(e, "%s: cannot subscribe to '%s': %s", ops->role,
+		                 params->input_topic, rd_kafka_err2str(se));
+		engine_request_stop(e);
+		goto out;
+	}
+	log_info(ops->role, "consuming '%s' in group '%s' as '%s'", params->input_topic,
+	         params->group_id, params->transactional_id);
+
+	int max_msgs = params->max_msgs > 0 ? params->max_msgs : cfg->txn_max_msgs;
+	while (!engine_stopping(e) && !st.failed) {
+		rd_kafka_poll(st.producer, 0);
+		if (ops->tick)
+			ops->tick(&st);
+		int timeout = 100;
+		if (st.in_txn) {
+			int64_t left = st.txn_started_ms + cfg->txn_max_ms - mono_ms();
+			timeout = left < 0 ? 0 : (int)left;
+		}
+		rd_kafka_message_t *m = rd_kafka_consumer_poll(st.consumer, timeout);
+		if (m) {
+			handle_input(&st, m);
+			rd_kafka_message_destroy(m);
+		}
+		if (st.in_txn && !st.failed &&
+		    (m == NULL || st.txn_inputs >= max_msgs ||
+		     mono_ms() - st.txn_started_ms >= cfg->txn_max_ms))
+			commit_txn(&st);
+	}
+	/* Clean stop: what was read is committed with its outputs. */
+	if (st.in_txn && !st.failed)
+		commit_txn(&st);
+out:
+	kafka_client_destroy(st.consumer, 0);
+	kafka_client_destroy(st.producer, 10000);
+	free(st.parts);
+	current_stage = NULL;
+	return st.failed ? -1 : 0;
+}

@@ -1,0 +1,217 @@
+/*
+ * worker_fraud.c — the fraud role: consumes orders in a consumer group,
+ * evaluates the fraud rules, and publishes, in one transaction with the
+ * consumed offsets, the decided order (orders.valid or orders.refused) and
+ * the customer notification.  Unreadable orders go to the dead-letter
+ * topic.  Rule sets arrive on fraud.rules (from any process); each one is
+ * applied between two orders and acknowledged with a worker record.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "decision.h"
+#include "engine_internal.h"
+#include "fraud_rules.h"
+#include "log.h"
+#include "order.h"
+#include "rules_topic.h"
+#include "txn_stage.h"
+
+#define FRAUD_STATE_USERS  100000
+#define FRAUD_STATE_ORDERS 200000
+
+struct fraud_worker {
+	struct engine       *e;
+	char                 id[CONFIG_TOPIC_MAX];
+	struct ruleset       rules;            /* the set in force */
+	bool                 ack_pending;      /* tell others what we apply */
+	rd_kafka_t          *rules_reader;
+	struct fraud_state **state;            /* per input partition */
+	int32_t              n_state;
+};
+
+static struct fraud_state *
+state_for(struct fraud_worker *fw, int32_t partition)
+{
+	if (partition >= fw->n_state) {
+		int32_t n = partition + 16;
+		struct fraud_state **s = realloc(fw->state, (size_t)n * sizeof *s);
+		if (s == NULL)
+			return NULL;
+		memset(s + fw->n_state, 0, (size_t)(n - fw->n_state) * sizeof *s);
+		fw->state = s;
+		fw->n_state = n;
+	}
+	if (fw->state[partition] == NULL)
+		fw->state[partition] = fraud_state_new(FRAUD_STATE_USERS, FRAUD_STATE_ORDERS);
+	return fw->state[partition];
+}
+
+static void
+forget_partition(struct fraud_worker *fw, int32_t partition)
+{
+	if (partition < fw->n_state && fw->state[partition]) {
+		fraud_state_free(fw->state[partition]);
+		fw->state[partition] = NULL;
+	}
+}
+
+static void
+apply_record(void *arg, const struct rules_record *r)
+{
+	struct fraud_worker *fw = arg;
+
+	if (r->kind != RULES_RECORD_RULESET)
+		return;
+	engine_rules_seen(fw->e, &r->ruleset);
+	bool changed = r->ruleset.version != fw->rules.version;
+	fw->rules = r->ruleset;             /* the newest record wins */
+	if (changed) {
+		fw->ack_pending = true;
+		log_info("fraud", "%s applies rules version %" PRIu64, fw->id, fw->rules.version);
+	}
+}
+
+static int
+fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
+{
+	struct fraud_worker *fw = txn_stage_arg(st);
+	struct engine *e = fw->e;
+	const struct config *cfg = e->cfg;
+	struct order o;
+	struct decision d;
+	char reason[160];
+
+	atomic_fetch_add(&e->stats.fraud_in, 1);
+	if (order_parse(m->payload, m->len, &o, reason, sizeof reason) < 0) {
+		atomic_fetch_add(&e->stats.fraud_dlq, 1);
+		return txn_stage_dead_letter(st, m, reason);
+	}
+	struct fraud_state *fs = state_for(fw, m->partition);
+	if (fs == NULL)
+		return -1;
+
+	rd_kafka_timestamp_type_t tstype;
+	int64_t msg_ts = rd_kafka_message_timestamp(m, &tstype);
+	int64_t event_ms = o.created_at_ms > 0 ? o.created_at_ms : msg_ts;
+	fraud_evaluate(&fw->rules, fs, &o, event_ms, &d);
+	d.decided_at_ms = now_ms();
+	snprintf(d.decided_by, sizeof d.decided_by, "%s", fw->id);
+
+	char *decided = decision_order_json(m->payload, m->len, &d);
+	char *notice = decision_notification_json(&o, &d);
+	if (decided == NULL || notice == NULL) {
+		free(decided);
+		free(notice);
+		return -1;
+	}
+
+	char created[24], decided_ms[24], source[CONFIG_TOPIC_MAX + 48];
+	int64_t created_ms = o.created_at_ms > 0 ? o.created_at_ms
+	                     : kafka_header_int(m, HDR_CREATED_MS, msg_ts);
+	snprintf(created, sizeof created, "%" PRId64, created_ms);
+	snprintf(decided_ms, sizeof decided_ms, "%" PRId64, d.decided_at_ms);
+	snprintf(source, sizeof source, "%s/%" PRId32 "/%" PRId64,
+	         rd_kafka_topic_name(m->rkt), m->partition, m->offset);
+	const char *hdrs[] = {
+		HDR_ORDER_ID, o.order_id, HDR_CREATED_MS, created,
+		HDR_DECIDED_MS, decided_ms, HDR_SOURCE, source, HDR_STAGE, "fraud", NULL,
+	};
+	bool approved = d.status == ORDER_APPROVED;
+	const char *out = cfg->topics[approved ? TOPIC_VALID : TOPIC_REFUSED];
+	size_t keylen = strlen(o.user_id);
+	int rc = txn_stage_produce(st, out, o.user_id, keylen, decided, strlen(decided), hdrs);
+	if (rc == 0)
+		rc = txn_stage_produce(st, cfg->topics[TOPIC_NOTIFICATIONS], o.user_id, keylen,
+		                       notice, strlen(notice), hdrs);
+	free(decided);
+	free(notice);
+	if (rc == 0)
+		atomic_fetch_add(approved ? &e->stats.fraud_approved : &e->stats.fraud_refused, 1);
+	return rc;
+}
+
+/* Between orders: apply new rule sets and acknowledge the one in force. */
+static void
+fraud_tick(struct txn_stage *st)
+{
+	struct fraud_worker *fw = txn_stage_arg(st);
+
+	rules_reader_poll(fw->rules_reader, apply_record, fw);
+	if (!fw->ack_pending)
+		return;
+	char key[96];
+	snprintf(key, sizeof key, "%s%s", RULES_WORKER_PREFIX, fw->id);
+	char *json = rules_worker_json(fw->id, fw->rules.version, now_ms());
+	if (json && txn_stage_produce(st, fw->e->cfg->topics[TOPIC_RULES], key, strlen(key),
+	                              json, strlen(json), NULL) == 0)
+		fw->ack_pending = false;
+	free(json);
+}
+
+static void
+fraud_after_abort(struct txn_stage *st)
+{
+	struct fraud_worker *fw = txn_stage_arg(st);
+	/* The aborted orders were recorded (replay, velocity); they will be
+	 * evaluated again, so start those memories afresh. */
+	for (int32_t p = 0; p < fw->n_state; p++)
+		forget_partition(fw, p);
+	fw->ack_pending = true;
+}
+
+static void
+fraud_on_revoke(struct txn_stage *st, int32_t partition)
+{
+	forget_partition(txn_stage_arg(st), partition);
+}
+
+static const struct txn_stage_ops fraud_ops = {
+	.role = "fraud",
+	.process = fraud_process,
+	.after_abort = fraud_after_abort,
+	.on_revoke = fraud_on_revoke,
+	.tick = fraud_tick,
+};
+
+void *
+fraud_worker_main(void *arg)
+{
+	struct engine *e = arg;
+	const struct config *cfg = e->cfg;
+	struct fraud_worker fw = { .e = e };
+	char group[CONFIG_TOPIC_MAX + 16], err[512];
+
+	snprintf(fw.id, sizeof fw.id, "%s-fraud-%s", cfg->group_prefix, cfg->instance);
+	snprintf(group, sizeof group, "%s-fraud", cfg->group_prefix);
+	pthread_mutex_lock(&e->rules_lock);
+	fw.rules = e->rules;
+	pthread_mutex_unlock(&e->rules_lock);
+	fw.ack_pending = true;
+
+	struct kafka_client_opts ro = { .kind = KAFKA_ASSIGN_CONSUMER, .name = "fraud-rules",
+	                                .embedded = e->embedded != NULL };
+	fw.rules_reader = kafka_client_new(cfg, e->bootstraps, &ro, &e->health, err, sizeof err);
+	if (fw.rules_reader == NULL) {
+		engine_set_fatal(e, "%s", err);
+		engine_request_stop(e);
+		return NULL;
+	}
+	/* Decide the first order with the newest rules, not the defaults. */
+	if (rules_reader_start(fw.rules_reader, cfg->topics[TOPIC_RULES]) == 0)
+		rules_reader_catch_up(fw.rules_reader, cfg->topics[TOPIC_RULES], 10000,
+		                      apply_record, &fw);
+
+	struct txn_stage_params params = {
+		.input_topic = cfg->topics[TOPIC_ORDERS], .group_id = group,
+		.transactional_id = fw.id, .arg = &fw,
+	};
+	txn_stage_run(e, &fraud_ops, &params);
+
+	kafka_client_destroy(fw.rules_reader, 0);
+	for (int32_t p = 0; p < fw.n_state; p++)
+		forget_partition(&fw, p);
+	free(fw.state);
+	return NULL;
+}

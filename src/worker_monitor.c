@@ -1,0 +1,367 @@
+/*
+ * worker_monitor.c — the monitor role: reads every pipeline topic with
+ * assign() and read_committed (no consumer group, no committed offsets, so
+ * it never shows up as a lagging group), and turns what it sees into the
+ * order table, the counters and latencies of stats.h, display events for
+ * the dashboard, and the --audit trail.  It also follows fraud.rules (the
+ * rule set in force and what each fraud worker applies) and, every few
+ * seconds, how many brokers answer.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cjson/cJSON.h>
+#include "audit.h"
+#include "decision.h"
+#include "engine_internal.h"
+#include "log.h"
+#include "order.h"
+#include "rules_topic.h"
+#include "text_sanitize.h"
+#include "topics.h"
+
+struct monitor {
+	struct engine *e;
+	rd_kafka_t    *consumer;
+	int64_t        last_broker_check;
+};
+
+static int
+topic_of(const struct config *cfg, const char *name)
+{
+	for (int t = 0; t < TOPIC__COUNT; t++)
+		if (strcmp(cfg->topics[t], name) == 0)
+			return t;
+	return -1;
+}
+
+/* The fields of a decided order the table wants. */
+struct decided {
+	char     order_id[ORDER_ID_MAX + 1], user_id[ORDER_ID_MAX + 1], item[ORDER_ITEM_MAX + 1];
+	double   total;
+	uint64_t rules_version;
+	char     fired[ORDER_FIRED_TEXT_MAX];
+	bool     replay;
+};
+
+static int
+decided_parse(const void *buf, size_t len, struct decided *d)
+{
+	cJSON *j = cJSON_ParseWithLength(buf, len);
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "order_id");
+	memset(d, 0, sizeof *d);
+	d->total = -1;
+	if (!cJSON_IsString(id)) {
+		cJSON_Delete(j);
+		return -1;
+	}
+	snprintf(d->order_id, sizeof d->order_id, "%s", id->valuestring);
+	const cJSON *v;
+	if (cJSON_IsString(v = cJSON_GetObjectItemCaseSensitive(j, "user_id")))
+		snprintf(d->user_id, sizeof d->user_id, "%s", v->valuestring);
+	if (cJSON_IsString(v = cJSON_GetObjectItemCaseSensitive(j, "item")))
+		snprintf(d->item, sizeof d->item, "%s", v->valuestring);
+	if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(j, "total")))
+		d->total = v->valuedouble;
+	if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(j, "rules_version")))
+		d->rules_version = (uint64_t)v->valuedouble;
+	const cJSON *fired = cJSON_GetObjectItemCaseSensitive(j, "rules_fired"), *r;
+	size_t used = 0;
+	cJSON_ArrayForEach(r, fired) {
+		const cJSON *rid = cJSON_GetObjectItemCaseSensitive(r, "id");
+		if (!cJSON_IsString(rid))
+			continue;
+		if (strcmp(rid->valuestring, "replay") == 0)
+			d->replay = true;
+		int n = snprintf(d->fired + used, sizeof d->fired - used, "%s%s",
+		                 used ? "," : "", rid->valuestring);
+		if (n < 0 || (size_t)n >= sizeof d->fired - used)
+			break;
+		used += (size_t)n;
+	}
+	cJSON_Delete(j);
+	return 0;
+}
+
+static void
+record_latency(struct engine *e, enum hop h, int64_t from_ms, int64_t to_ms)
+{
+	if (from_ms > 0 && to_ms >= from_ms)
+		hist_record_us(&e->stats.hop[h], (uint64_t)(to_ms - from_ms) * 1000);
+}
+
+static void
+rules_record(void *arg, const struct rules_record *r)
+{
+	struct engine *e = arg;
+	if (r->kind == RULES_RECORD_RULESET)
+		engine_rules_seen(e, &r->ruleset);
+	else if (r->kind == RULES_RECORD_WORKER)
+		engine_rules_worker_applied(e, r->worker, r->applied_version, r->at_ms);
+}
+
+static void
+handle_message(struct monitor *mon, const rd_kafka_message_t *m)
+{
+	struct engine *e = mon->e;
+	const struct config *cfg = e->cfg;
+	int t = topic_of(cfg, rd_kafka_topic_name(m->rkt));
+	if (t < 0)
+		return;
+	rd_kafka_timestamp_type_t tstype;
+	int64_t ts = rd_kafka_message_timestamp(m, &tstype);
+	struct event ev = { .topic = (uint8_t)t, .partition = m->partition, .offset = m->offset,
+	                    .ts_ms = ts, .status = ORDER_NEW };
+	struct order_observation obs = { .topic = (enum topic_id)t, .partition = m->partition,
+	                                 .offset = m->offset, .ts_ms = ts, .total = -1 };
+	char summary[EV_SUMMARY_MAX * 2], reason[160];
+	int64_t created = kafka_header_int(m, HDR_CREATED_MS, 0);
+	int64_t decided_ms = kafka_header_int(m, HDR_DECIDED_MS, 0);
+	int flags = 0;
+
+	atomic_fetch_add(&e->stats.seen[t], 1);
+	if (m->key)
+		text_sanitize(ev.key, sizeof ev.key, m->key, m->key_len, EV_KEY_MAX / 2);
+	summary[0] = '\0';
+
+	switch (t) {
+	case TOPIC_ORDERS: {
+		struct order o;
+		if (order_parse(m->payload, m->len, &o, reason, sizeof reason) < 0) {
+			snprintf(summary, sizeof summary, "unreadable (%s): ", reason);
+			break;
+		}
+		snprintf(ev.order_id, sizeof ev.order_id, "%s", o.order_id);
+		snprintf(summary, sizeof summary, "%s %s %" PRId64 " x %s = %.2f %s%s%s",
+		         o.order_id, o.user_id, o.quantity, o.item, order_total(&o),
+		         o.currency, o.country[0] ? " ship " : "", o.country);
+		obs.order_id = o.order_id;
+		obs.user_id = o.user_id;
+		obs.item = o.item;
+		obs.total = order_total(&o);
+		obs.created_ms = o.created_at_ms ? o.created_at_ms : ts;
+		obs.json = m->payload;
+		obs.json_len = m->len;
+		break;
+	}
+	case TOPIC_VALID:
+	case TOPIC_REFUSED: {
+		struct decided d;
+		if (decided_parse(m->payload, m->len, &d) < 0)
+			break;
+		ev.status = t == TOPIC_VALID ? ORDER_APPROVED : ORDER_REFUSED;
+		snprintf(ev.order_id, sizeof ev.order_id, "%s", d.order_id);
+		snprintf(summary, sizeof summary, "%s %s %.2f%s%s", d.order_id,
+		         order_status_name(ev.status), d.total, d.fired[0] ? " " : "", d.fired);
+		obs.order_id = d.order_id;
+		obs.user_id = d.user_id;
+		obs.item = d.item;
+		obs.total = d.total;
+		obs.rules_version = d.rules_version;
+		obs.fired = d.fired;
+		obs.created_ms = created;
+		atomic_fetch_add(t == TOPIC_VALID ? &e->stats.approved : &e->stats.refused, 1);
+		record_latency(e, HOP_DECIDE, created, decided_ms ? decided_ms : ts);
+		flags = order_table_observe(e->orders, &obs, now_ms());
+		if ((flags & OBS_DUPLICATE) && !d.replay) {
+			atomic_fetch_add(&e->stats.duplicates, 1);
+			log_warn("monitor", "order %s was decided more than once", d.order_id);
+		}
+		obs.order_id = NULL;          /* observed already */
+		break;
+	}
+	case TOPIC_NOTIFICATIONS:
+	case TOPIC_NOTIFIED: {
+		struct notice n;
+		if (notice_parse(m->payload, m->len, &n, reason, sizeof reason) < 0)
+			break;
+		snprintf(ev.order_id, sizeof ev.order_id, "%s", n.order_id);
+		obs.order_id = n.order_id;
+		obs.user_id = n.user_id;
+		obs.created_ms = created;
+		if (t == TOPIC_NOTIFIED) {
+			ev.status = ORDER_NOTIFIED;
+			snprintf(summary, sizeof summary, "%s %s notified (%s)", n.order_id,
+			         n.user_id, n.decision);
+			atomic_fetch_add(&e->stats.notified, 1);
+			record_latency(e, HOP_NOTIFY, decided_ms, ts);
+			record_latency(e, HOP_END_TO_END, created, ts);
+		} else {
+			int s = order_status_parse(n.status);
+			ev.status = s < 0 ? ORDER_NEW : (uint8_t)s;
+			snprintf(summary, sizeof summary, "%s %s %s %.2f", n.order_id, n.user_id,
+			         n.status, n.total);
+		}
+		break;
+	}
+	case TOPIC_DLQ: {
+		char why[256] = "unknown reason", id[ORDER_ID_MAX + 1];
+		kafka_header_str(m, HDR_DLQ_REASON, why, sizeof why);
+		ev.status = ORDER_DEAD_LETTERED;
+		snprintf(summary, sizeof summary, "%s: ", why);
+		atomic_fetch_add(&e->stats.dead_lettered, 1);
+		if (kafka_header_str(m, HDR_ORDER_ID, id, sizeof id) == 0) {
+			snprintf(ev.order_id, sizeof ev.order_id, "%s", id);
+			obs.order_id = ev.order_id;
+		}
+		break;
+	}
+	case TOPIC_RULES: {
+		struct rules_record r;
+		if (rules_record_parse(m, &r, reason, sizeof reason) == 0)
+			rules_record(e, &r);
+		snprintf(summary, sizeof summary, "%s",
+		         r.kind == RULES_RECORD_RULESET ? "rule set " :
+		         r.kind == RULES_RECORD_WORKER ? "worker applies " : "");
+		if (r.kind == RULES_RECORD_RULESET)
+			snprintf(summary + strlen(summary), sizeof summary - strlen(summary),
+			         "version %" PRIu64, r.ruleset.version);
+		else if (r.kind == RULES_RECORD_WORKER)
+			snprintf(summary + strlen(summary), sizeof summary - strlen(summary),
+			         "%s: version %" PRIu64, r.worker, r.applied_version);
+		break;
+	}
+	}
+
+	if (obs.order_id != NULL)
+		flags = order_table_observe(e->orders, &obs, now_ms());
+	if (flags & OBS_FINAL)
+		atomic_store(&e->last_final_ms, now_ms());
+
+	/* Summary text is ours, except where it ends with ": " (unreadable
+	 * orders and dead letters): the raw payload follows, sanitized. */
+	size_t used = strlen(summary);
+	if (used >= 2 && summary[used - 1] == ' ' && summary[used - 2] == ':') {
+		int cols = text_sanitize(ev.summary, sizeof ev.summary, summary, used, -1);
+		size_t l = strlen(ev.summary);
+		if (m->payload && l + 8 < sizeof ev.summary)
+			text_sanitize(ev.summary + l, sizeof ev.summary - l, m->payload, m->len,
+			              EV_SUMMARY_MAX / 2 - cols > 8 ? EV_SUMMARY_MAX / 2 - cols : 8);
+	} else {
+		text_sanitize(ev.summary, sizeof ev.summary, summary, used, EV_SUMMARY_MAX / 2);
+	}
+	evq_push(e->events, &ev);
+	if (e->audit)
+		audit_write(e->audit, m, ev.order_id,
+		            ev.status != ORDER_NEW || t == TOPIC_ORDERS ? order_status_name(ev.status) : NULL);
+}
+
+/* Assigns every partition of every pipeline topic, at its current end (or
+ * start with --from-beginning; fraud.rules always from the start). */
+static int
+assign_all(struct monitor *mon, char *err, size_t errlen)
+{
+	const struct config *cfg = mon->e->cfg;
+	rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(32);
+	int rc = 0;
+
+	for (int t = 0; t < TOPIC__COUNT && rc == 0; t++) {
+		int n = topics_partition_count(mon->consumer, cfg->topics[t], 10000);
+		if (n <= 0) {
+			snprintf(err, errlen, "monitor: cannot read the partitions of '%s'", cfg->topics[t]);
+			rc = -1;
+			break;
+		}
+		for (int p = 0; p < n; p++) {
+			int64_t lo = 0, hi = 0;
+			int64_t off = RD_KAFKA_OFFSET_BEGINNING;
+			if (t != TOPIC_RULES && !cfg->from_beginning) {
+				rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(
+					mon->consumer, cfg->topics[t], p, &lo, &hi, 10000);
+				if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+					snprintf(err, errlen, "monitor: end of '%s' [%d]: %s",
+					         cfg->topics[t], p, rd_kafka_err2str(e));
+					rc = -1;
+					break;
+				}
+				off = hi;
+			}
+			rd_kafka_topic_partition_list_add(l, cfg->topics[t], p)->offset = off;
+		}
+	}
+	if (rc == 0) {
+		rd_kafka_resp_err_t e = rd_kafka_assign(mon->consumer, l);
+		if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+			snprintf(err, errlen, "monitor: assign: %s", rd_kafka_err2str(e));
+			rc = -1;
+		}
+	}
+	rd_kafka_topic_partition_list_destroy(l);
+	return rc;
+}
+
+static void
+check_brokers(struct monitor *mon)
+{
+	struct engine *e = mon->e;
+	if (e->embedded) {
+		atomic_store(&e->brokers_up, embedded_broker_up_count(e->embedded));
+		return;
+	}
+	const struct rd_kafka_metadata *md;
+	if (rd_kafka_metadata(mon->consumer, 0, NULL, &md, 1000) != RD_KAFKA_RESP_ERR_NO_ERROR)
+		return;
+	int up = md->broker_cnt;
+	rd_kafka_metadata_destroy(md);
+	int before = atomic_exchange(&e->brokers_up, up);
+	if (up > atomic_load(&e->brokers_total))
+		atomic_store(&e->brokers_total, up);
+	if (before != up)
+		log_warn("broker", "%d of %d broker(s) up", up, atomic_load(&e->brokers_total));
+}
+
+int
+monitor_prepare(struct engine *e, char *err, size_t errlen)
+{
+	struct monitor *mon = calloc(1, sizeof *mon);
+	struct kafka_client_opts o = { .kind = KAFKA_ASSIGN_CONSUMER, .name = "monitor",
+	                               .embedded = e->embedded != NULL };
+	if (mon == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	mon->e = e;
+	mon->consumer = kafka_client_new(e->cfg, e->bootstraps, &o, &e->health, err, errlen);
+	if (mon->consumer == NULL || assign_all(mon, err, errlen) < 0) {
+		kafka_client_destroy(mon->consumer, 0);
+		free(mon);
+		return -1;
+	}
+	e->monitor = mon;
+	return 0;
+}
+
+void *
+monitor_worker_main(void *arg)
+{
+	struct engine *e = arg;
+	struct monitor *mon = e->monitor;
+	int64_t last_flush = mono_ms();
+
+	while (!engine_stopping(e)) {
+		rd_kafka_message_t *m = rd_kafka_consumer_poll(mon->consumer, 100);
+		if (m) {
+			if (m->err) {
+				if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
+					log_warn("monitor", "%s", rd_kafka_message_errstr(m));
+			} else {
+				handle_message(mon, m);
+			}
+			rd_kafka_message_destroy(m);
+		}
+		int64_t now = mono_ms();
+		if (now - mon->last_broker_check >= 2000) {
+			check_brokers(mon);
+			mon->last_broker_check = now;
+		}
+		if (now - last_flush >= 1000) {
+			audit_flush(e->audit);
+			last_flush = now;
+		}
+	}
+	kafka_client_destroy(mon->consumer, 0);
+	free(mon);
+	e->monitor = NULL;
+	return NULL;
+}

@@ -1,0 +1,212 @@
+/*
+ * worker_notifier.c — the notifier role: consumes notifications in its own
+ * consumer group, tells the customer (the log, and --notify-exec PROG when
+ * given), and publishes that the customer was notified (orders.notified),
+ * in one transaction with the consumed offsets.  A notification that cannot
+ * be read, or that PROG could not deliver after its retries, goes to the
+ * dead-letter topic with the reason.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "decision.h"
+#include "engine_internal.h"
+#include "log.h"
+#include "notify_exec.h"
+#include "txn_stage.h"
+
+/* A notification waiting for PROG, with what its outputs need. */
+struct pending {
+	struct notice notice;
+	char         *payload;
+	size_t        len;
+	char          created[24], decided[24], source[CONFIG_TOPIC_MAX + 48];
+	char          src_topic[CONFIG_TOPIC_MAX + 1];
+	int32_t       partition;
+	int64_t       offset;
+};
+
+struct notifier {
+	struct engine      *e;
+	struct notify_exec *exec;           /* NULL: the log only */
+	struct pending     *batch;
+	size_t              n, cap;
+};
+
+static int
+publish_notified(struct txn_stage *st, const struct pending *p, const char *channel,
+                 int attempts)
+{
+	struct engine *e = txn_stage_engine(st);
+	const struct notice *n = &p->notice;
+	const char *decision = n->status[0] ? n->status : "UNKNOWN";
+	char *json = decision_notified_json(n->order_id, n->user_id, decision, now_ms(),
+	                                    channel, attempts);
+	if (json == NULL)
+		return -1;
+	const char *hdrs[] = {
+		HDR_ORDER_ID, n->order_id, HDR_CREATED_MS, p->created,
+		HDR_DECIDED_MS, p->decided, HDR_SOURCE, p->source, HDR_STAGE, "notifier", NULL,
+	};
+	int rc = txn_stage_produce(st, e->cfg->topics[TOPIC_NOTIFIED], n->user_id,
+	                           strlen(n->user_id), json, strlen(json), hdrs);
+	free(json);
+	if (rc == 0)
+		atomic_fetch_add(&e->stats.notify_delivered, 1);
+	return rc;
+}
+
+static void
+fill_pending(struct pending *p, const rd_kafka_message_t *m)
+{
+	rd_kafka_timestamp_type_t tstype;
+	int64_t ts = rd_kafka_message_timestamp(m, &tstype);
+	snprintf(p->created, sizeof p->created, "%" PRId64,
+	         kafka_header_int(m, HDR_CREATED_MS, ts));
+	snprintf(p->decided, sizeof p->decided, "%" PRId64,
+	         kafka_header_int(m, HDR_DECIDED_MS, ts));
+	snprintf(p->source, sizeof p->source, "%s/%" PRId32 "/%" PRId64,
+	         rd_kafka_topic_name(m->rkt), m->partition, m->offset);
+	snprintf(p->src_topic, sizeof p->src_topic, "%s", rd_kafka_topic_name(m->rkt));
+	p->partition = m->partition;
+	p->offset = m->offset;
+}
+
+static int
+notifier_process(struct txn_stage *st, const rd_kafka_message_t *m)
+{
+	struct notifier *nt = txn_stage_arg(st);
+	struct pending p = { 0 };
+	char reason[160];
+
+	if (notice_parse(m->payload, m->len, &p.notice, reason, sizeof reason) < 0)
+		return txn_stage_dead_letter(st, m, reason);
+	fill_pending(&p, m);
+	log_debug("notify", "order %s for %s: %s", p.notice.order_id, p.notice.user_id,
+	          p.notice.status);
+	if (nt->exec == NULL)
+		return publish_notified(st, &p, "log", 1);
+
+	if (nt->n == nt->cap) {
+		size_t cap = nt->cap ? nt->cap * 2 : 64;
+		struct pending *b = realloc(nt->batch, cap * sizeof *b);
+		if (b == NULL)
+			return -1;
+		nt->batch = b;
+		nt->cap = cap;
+	}
+	p.payload = malloc(m->len + 1);
+	if (p.payload == NULL)
+		return -1;
+	memcpy(p.payload, m->payload, m->len);
+	p.payload[m->len] = '\0';
+	p.len = m->len;
+	nt->batch[nt->n++] = p;
+	return 0;
+}
+
+static void
+batch_clear(struct notifier *nt)
+{
+	for (size_t i = 0; i < nt->n; i++)
+		free(nt->batch[i].payload);
+	nt->n = 0;
+}
+
+/* Runs PROG for the whole batch, in parallel, then publishes the outcome. */
+static int
+notifier_before_commit(struct txn_stage *st)
+{
+	struct notifier *nt = txn_stage_arg(st);
+	struct engine *e = nt->e;
+	int rc = 0;
+
+	if (nt->n == 0)
+		return 0;
+	struct notify_job *jobs = calloc(nt->n, sizeof *jobs);
+	if (jobs == NULL)
+		return -1;
+	for (size_t i = 0; i < nt->n; i++) {
+		jobs[i].json = nt->batch[i].payload;
+		jobs[i].len = nt->batch[i].len;
+	}
+	notify_exec_run(nt->exec, jobs, nt->n, &e->stop);
+	for (size_t i = 0; i < nt->n && rc == 0; i++) {
+		struct pending *p = &nt->batch[i];
+		if (jobs[i].attempts > 1)
+			atomic_fetch_add(&e->stats.notify_retries, (uint64_t)(jobs[i].attempts - 1));
+		if (jobs[i].ok) {
+			rc = publish_notified(st, p, "exec", jobs[i].attempts);
+			continue;
+		}
+		if (engine_stopping(e)) {
+			rc = -1;            /* not delivered: abort, so it is retried next run */
+			break;
+		}
+		atomic_fetch_add(&e->stats.notify_failed, 1);
+		char reason[256], part[16], off[24];
+		snprintf(reason, sizeof reason, "notification not delivered after %d attempt(s): %s",
+		         jobs[i].attempts, jobs[i].error);
+		snprintf(part, sizeof part, "%" PRId32, p->partition);
+		snprintf(off, sizeof off, "%" PRId64, p->offset);
+		log_warn("notify", "order %s: %s", p->notice.order_id, reason);
+		const char *hdrs[] = {
+			HDR_DLQ_REASON, reason, HDR_DLQ_TOPIC, p->src_topic, HDR_DLQ_PART, part,
+			HDR_DLQ_OFFSET, off, HDR_ORDER_ID, p->notice.order_id, HDR_STAGE, "notifier",
+			NULL,
+		};
+		rc = txn_stage_produce(st, e->cfg->topics[TOPIC_DLQ], p->notice.user_id,
+		                       strlen(p->notice.user_id), p->payload, p->len, hdrs);
+	}
+	free(jobs);
+	batch_clear(nt);
+	return rc;
+}
+
+static void
+notifier_after_abort(struct txn_stage *st)
+{
+	batch_clear(txn_stage_arg(st));
+}
+
+static const struct txn_stage_ops notifier_ops = {
+	.role = "notifier",
+	.process = notifier_process,
+	.before_commit = notifier_before_commit,
+	.after_abort = notifier_after_abort,
+};
+
+void *
+notifier_worker_main(void *arg)
+{
+	struct engine *e = arg;
+	const struct config *cfg = e->cfg;
+	struct notifier nt = { .e = e };
+	char group[CONFIG_TOPIC_MAX + 16], txn_id[CONFIG_TOPIC_MAX + 64];
+
+	snprintf(group, sizeof group, "%s-notifier", cfg->group_prefix);
+	snprintf(txn_id, sizeof txn_id, "%s-notifier-%s", cfg->group_prefix, cfg->instance);
+	if (cfg->notify_exec) {
+		nt.exec = notify_exec_new(cfg->notify_exec, cfg->notify_concurrency,
+		                          cfg->notify_timeout_ms, cfg->notify_retries);
+		if (nt.exec == NULL) {
+			engine_set_fatal(e, "notifier: cannot use --notify-exec '%s'", cfg->notify_exec);
+			engine_request_stop(e);
+			return NULL;
+		}
+		log_info("notify", "delivering notifications through '%s' (%d at a time)",
+		         cfg->notify_exec, cfg->notify_concurrency);
+	}
+	struct txn_stage_params params = {
+		.input_topic = cfg->topics[TOPIC_NOTIFICATIONS], .group_id = group,
+		.transactional_id = txn_id, .arg = &nt,
+		/* A transaction must not outlive PROG's batch by much. */
+		.max_msgs = nt.exec ? cfg->notify_concurrency * 4 : 0,
+	};
+	txn_stage_run(e, &notifier_ops, &params);
+	batch_clear(&nt);
+	free(nt.batch);
+	notify_exec_free(nt.exec);
+	return NULL;
+}

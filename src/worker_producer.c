@@ -1,0 +1,136 @@
+/*
+ * worker_producer.c — the producer role's generator: synthetic orders at
+ * --rate orders/s (or as fast as the pipeline takes them), up to --count.
+ * At full speed it holds back while more than --max-in-flight of its
+ * orders are unfinished, so a lagging pipeline is never outrun (the
+ * embedded broker keeps only ~5 MiB per partition; a consumer that falls
+ * further behind would silently skip ahead).  The form's orders go through
+ * engine_submit_order() on the same producer.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "engine_internal.h"
+#include "generator.h"
+#include "log.h"
+#include "order.h"
+#include "order_table.h"
+
+/* Produces one order on the shared producer, registered for --drain. */
+int
+engine_publish_order(struct engine *e, const struct order *o, bool generated)
+{
+	char *json = order_to_json(o);
+	char created[24];
+
+	if (json == NULL)
+		return -1;
+	snprintf(created, sizeof created, "%" PRId64, o->created_at_ms);
+	const char *hdrs[] = {
+		HDR_ORDER_ID, o->order_id, HDR_CREATED_MS, created,
+		HDR_STAGE, generated ? "generator" : "intake", NULL,
+	};
+	if (e->running[WORKER_MONITOR])
+		order_table_register_local(e->orders, o->order_id, o->user_id, o->item,
+		                           order_total(o), o->created_at_ms);
+	int rc = engine_produce(e, e->producer, e->cfg->topics[TOPIC_ORDERS],
+	                        RD_KAFKA_PARTITION_UA, o->user_id, strlen(o->user_id),
+	                        json, strlen(json), hdrs, e);
+	free(json);
+	return rc;
+}
+
+/* Unfinished orders of this process, as the monitor sees them. */
+static uint64_t
+in_flight(struct engine *e)
+{
+	struct order_table_counts c;
+	order_table_counts(e->orders, &c);
+	return c.local_registered - c.local_final;
+}
+
+void *
+producer_worker_main(void *arg)
+{
+	struct engine *e = arg;
+	const struct config *cfg = e->cfg;
+	struct generator *gen = generator_new(cfg->seed, cfg->suspicious_share, e->run_id);
+	bool track = e->running[WORKER_MONITOR];
+	double tokens = 0;
+	int64_t last = mono_us();
+	uint64_t generated = 0;
+
+	if (gen == NULL) {
+		engine_set_fatal(e, "producer: out of memory");
+		engine_request_stop(e);
+		return NULL;
+	}
+	/* Orders sent before this process's fraud and notifier stages have
+	 * joined their groups would only wait there (3 s or more). */
+	int stages = e->running[WORKER_FRAUD] + e->running[WORKER_NOTIFIER];
+	int64_t give_up = mono_ms() + 30000;
+	while (!engine_stopping(e) && atomic_load(&e->stages_assigned) < stages &&
+	       mono_ms() < give_up)
+		rd_kafka_poll(e->producer, 50);
+	if (cfg->rate > 0)
+		log_info("producer", "generator %s, %.0f orders/s", atomic_load(&e->gen_on) ? "on" : "off",
+		         cfg->rate);
+	else
+		log_info("producer", "generator %s, as fast as the pipeline goes",
+		         atomic_load(&e->gen_on) ? "on" : "off");
+	while (!engine_stopping(e)) {
+		rd_kafka_poll(e->producer, 0);
+		if (!atomic_load(&e->gen_on) || atomic_load(&e->gen_finished)) {
+			rd_kafka_poll(e->producer, 50);
+			last = mono_us();
+			tokens = 0;
+			continue;
+		}
+		bool hold = track && in_flight(e) >= (uint64_t)cfg->max_in_flight;
+		atomic_store(&e->gen_holding_back, hold);
+		if (hold) {
+			rd_kafka_poll(e->producer, 5);
+			continue;
+		}
+		double rate = atomic_load(&e->gen_rate);
+		int64_t now = mono_us();
+		int batch;
+		if (rate <= 0) {
+			batch = 256;                /* as fast as the pipeline takes them */
+		} else {
+			tokens += rate * (double)(now - last) / 1e6;
+			double burst = rate / 10 > 1 ? rate / 10 : 1;
+			if (tokens > burst)
+				tokens = burst;
+			batch = (int)tokens;
+			if (batch == 0) {
+				int wait_ms = (int)ceil((1 - tokens) * 1000 / rate);
+				rd_kafka_poll(e->producer, wait_ms < 1 ? 1 : wait_ms > 50 ? 50 : wait_ms);
+				last = now;
+				continue;
+			}
+			tokens -= batch;
+		}
+		last = now;
+		for (int i = 0; i < batch && !engine_stopping(e); i++) {
+			if (cfg->count > 0 && generated >= (uint64_t)cfg->count) {
+				atomic_store(&e->gen_finished, true);
+				log_info("producer", "generated %" PRIu64 " orders (--count reached)",
+				         generated);
+				break;
+			}
+			struct order o;
+			generator_next(gen, &o, now_ms());
+			if (engine_publish_order(e, &o, true) < 0)
+				break;
+			generated++;
+			atomic_fetch_add(&e->stats.generated, 1);
+			if (rate <= 0 && track && in_flight(e) >= (uint64_t)cfg->max_in_flight)
+				break;
+		}
+	}
+	generator_free(gen);
+	return NULL;
+}

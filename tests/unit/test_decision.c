@@ -1,0 +1,424 @@
+/*
+ * test_decision.c — the decided order JSON (input kept, decision fields
+ * added or replaced), the notification and notified records, and
+ * notice_parse reading them back.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "decision.h"
+#include "order.h"
+
+#define RAW_ORDER "{\"order_id\":\"123\",\"user_id\":\"user0007\"," \
+	"\"item\":\"laptop\",\"quantity\":2,\"unit_price\":1299," \
+	"\"currency\":\"USD\",\"country\":\"US\",\"card_country\":\"US\"," \
+	"\"created_at\":1700000000000,\"coupon\":\"SPRING\"," \
+	"\"meta\":{\"source\":\"web\",\"tags\":[1,\"two\",null]}}"
+
+/* A heap copy of s without its NUL, so ASan sees reads past the end. */
+static char *
+exact_copy(const char *s, size_t *len)
+{
+	char *b;
+
+	*len = strlen(s);
+	b = malloc(*len > 0 ? *len : 1);
+	assert_non_null(b);
+	memcpy(b, s, *len);
+	return b;
+}
+
+static char *
+order_json_of(const char *raw, const struct decision *d)
+{
+	size_t n;
+	char *b = exact_copy(raw, &n), *out;
+
+	out = decision_order_json(b, n, d);
+	free(b);
+	return out;
+}
+
+static void
+sample_decision(struct decision *d, enum order_status st)
+{
+	memset(d, 0, sizeof *d);
+	d->status = st;
+	d->total = 2598.004;
+	d->rules_version = 7;
+	d->decided_at_ms = 1700000000500LL;
+	strcpy(d->decided_by, "fraud-host-1");
+	if (st == ORDER_REFUSED) {
+		d->n_fired = 2;
+		strcpy(d->fired[0].id, "total_limit");
+		strcpy(d->fired[0].reason, "total 2598.00 > 2000");
+		strcpy(d->fired[1].id, "country_blocklist");
+		strcpy(d->fired[1].reason, "ships to KP");
+	}
+}
+
+static int
+count_substr(const char *s, const char *sub)
+{
+	int n = 0;
+
+	for (const char *p = strstr(s, sub); p != NULL; p = strstr(p + 1, sub))
+		n++;
+	return n;
+}
+
+static void
+test_order_json_keeps_input(void **state)
+{
+	struct decision d;
+	char *js;
+	cJSON *root, *meta, *tags;
+
+	(void)state;
+	sample_decision(&d, ORDER_REFUSED);
+	js = order_json_of(RAW_ORDER, &d);
+	assert_non_null(js);
+	assert_null(strchr(js, '\n'));          /* unformatted */
+	assert_null(strchr(js, '\t'));
+	root = cJSON_Parse(js);
+	assert_non_null(root);
+	/* everything that came in */
+	assert_string_equal(cJSON_GetObjectItem(root, "order_id")->valuestring,
+	    "123");
+	assert_string_equal(cJSON_GetObjectItem(root, "coupon")->valuestring,
+	    "SPRING");
+	meta = cJSON_GetObjectItem(root, "meta");
+	assert_true(cJSON_IsObject(meta));
+	assert_string_equal(cJSON_GetObjectItem(meta, "source")->valuestring,
+	    "web");
+	tags = cJSON_GetObjectItem(meta, "tags");
+	assert_int_equal(cJSON_GetArraySize(tags), 3);
+	assert_true(cJSON_IsNull(cJSON_GetArrayItem(tags, 2)));
+	assert_true(cJSON_GetObjectItem(root, "created_at")->valuedouble ==
+	    1700000000000.0);
+	cJSON_Delete(root);
+	free(js);
+}
+
+static void
+test_order_json_decision_fields(void **state)
+{
+	struct decision d;
+	char *js;
+	cJSON *root, *fired, *r;
+
+	(void)state;
+	sample_decision(&d, ORDER_REFUSED);
+	js = order_json_of(RAW_ORDER, &d);
+	assert_non_null(js);
+	root = cJSON_Parse(js);
+	assert_non_null(root);
+	assert_string_equal(cJSON_GetObjectItem(root, "status")->valuestring,
+	    "REFUSED");
+	assert_true(cJSON_IsNumber(cJSON_GetObjectItem(root, "total")));
+	assert_true(cJSON_GetObjectItem(root, "total")->valuedouble == 2598.0);
+	assert_non_null(strstr(js, "\"total\":2598,"));
+	assert_true(cJSON_GetObjectItem(root, "rules_version")->valuedouble ==
+	    7.0);
+	assert_true(cJSON_GetObjectItem(root, "decided_at")->valuedouble ==
+	    1700000000500.0);
+	assert_string_equal(cJSON_GetObjectItem(root, "decided_by")->valuestring,
+	    "fraud-host-1");
+	fired = cJSON_GetObjectItem(root, "rules_fired");
+	assert_true(cJSON_IsArray(fired));
+	assert_int_equal(cJSON_GetArraySize(fired), 2);
+	r = cJSON_GetArrayItem(fired, 1);
+	assert_string_equal(cJSON_GetObjectItem(r, "id")->valuestring,
+	    "country_blocklist");
+	assert_string_equal(cJSON_GetObjectItem(r, "reason")->valuestring,
+	    "ships to KP");
+	cJSON_Delete(root);
+	free(js);
+
+	/* approved, no rules fired: an empty array, cents rounding */
+	sample_decision(&d, ORDER_APPROVED);
+	d.total = 12.345678;
+	js = order_json_of(RAW_ORDER, &d);
+	assert_non_null(strstr(js, "\"status\":\"APPROVED\""));
+	assert_non_null(strstr(js, "\"total\":12.35,"));
+	assert_non_null(strstr(js, "\"rules_fired\":[]"));
+	free(js);
+}
+
+static void
+test_order_json_parses_as_order(void **state)
+{
+	struct decision d;
+	struct order o;
+	char err[128], *js;
+
+	(void)state;
+	sample_decision(&d, ORDER_REFUSED);
+	js = order_json_of(RAW_ORDER, &d);
+	assert_int_equal(order_parse(js, strlen(js), &o, err, sizeof err), 0);
+	assert_string_equal(o.order_id, "123");
+	assert_int_equal(o.quantity, 2);
+	assert_true(o.unit_price == 1299.0);
+	free(js);
+}
+
+static void
+test_order_json_replaces_existing(void **state)
+{
+	struct decision d;
+	char *js;
+
+	(void)state;
+	sample_decision(&d, ORDER_REFUSED);
+	/* a producer trying to pre-approve its own order, twice */
+	js = order_json_of("{\"order_id\":\"1\",\"status\":\"APPROVED\","
+	    "\"total\":0,\"status\":\"APPROVED\",\"rules_fired\":\"none\","
+	    "\"decided_by\":\"me\",\"decided_at\":1,\"rules_version\":99}", &d);
+	assert_non_null(js);
+	assert_int_equal(count_substr(js, "\"status\""), 1);
+	assert_int_equal(count_substr(js, "\"total\""), 1);
+	assert_int_equal(count_substr(js, "\"decided_by\""), 1);
+	assert_int_equal(count_substr(js, "\"rules_version\""), 1);
+	assert_null(strstr(js, "APPROVED"));
+	assert_null(strstr(js, "\"me\""));
+	assert_non_null(strstr(js, "\"status\":\"REFUSED\""));
+	free(js);
+}
+
+static void
+test_order_json_limits(void **state)
+{
+	struct decision d;
+	char *js;
+	cJSON *root, *fired, *r;
+
+	(void)state;
+	sample_decision(&d, ORDER_REFUSED);
+	/* ids and reasons that fill their arrays without a NUL */
+	d.n_fired = DECISION_MAX_FIRED + 5;
+	for (int i = 0; i < DECISION_MAX_FIRED; i++) {
+		memset(d.fired[i].id, 'i', sizeof d.fired[i].id);
+		memset(d.fired[i].reason, 'r', sizeof d.fired[i].reason);
+	}
+	memset(d.decided_by, 'w', sizeof d.decided_by);
+	js = order_json_of(RAW_ORDER, &d);
+	assert_non_null(js);
+	root = cJSON_Parse(js);
+	fired = cJSON_GetObjectItem(root, "rules_fired");
+	assert_int_equal(cJSON_GetArraySize(fired), DECISION_MAX_FIRED);
+	r = cJSON_GetArrayItem(fired, 0);
+	assert_int_equal(strlen(cJSON_GetObjectItem(r, "id")->valuestring),
+	    sizeof d.fired[0].id);
+	assert_int_equal(strlen(cJSON_GetObjectItem(r, "reason")->valuestring),
+	    DECISION_REASON_MAX);
+	assert_int_equal(strlen(cJSON_GetObjectItem(root,
+	    "decided_by")->valuestring), sizeof d.decided_by);
+	cJSON_Delete(root);
+	free(js);
+
+	d.n_fired = -3;
+	js = order_json_of(RAW_ORDER, &d);
+	assert_non_null(strstr(js, "\"rules_fired\":[]"));
+	free(js);
+}
+
+static void
+test_order_json_bad_input(void **state)
+{
+	struct decision d;
+
+	(void)state;
+	sample_decision(&d, ORDER_APPROVED);
+	assert_null(order_json_of("not json", &d));
+	assert_null(order_json_of("[1,2]", &d));
+	assert_null(order_json_of("{\"a\":1", &d));
+	assert_null(order_json_of("{\"a\":1} junk", &d));
+	assert_null(decision_order_json(NULL, 0, &d));
+}
+
+static void
+sample_order(struct order *o)
+{
+	memset(o, 0, sizeof *o);
+	strcpy(o->order_id, "123");
+	strcpy(o->user_id, "user0007");
+	strcpy(o->item, "laptop");
+	o->quantity = 2;
+	o->unit_price = 1299.0;
+	o->has_unit_price = true;
+}
+
+static void
+test_notification(void **state)
+{
+	struct order o;
+	struct decision d;
+	char *js;
+	cJSON *root;
+
+	(void)state;
+	sample_order(&o);
+	sample_decision(&d, ORDER_APPROVED);
+	js = decision_notification_json(&o, &d);
+	assert_non_null(js);
+	root = cJSON_Parse(js);
+	assert_non_null(root);
+	assert_string_equal(cJSON_GetObjectItem(root, "order_id")->valuestring,
+	    "123");
+	assert_string_equal(cJSON_GetObjectItem(root, "user_id")->valuestring,
+	    "user0007");
+	assert_string_equal(cJSON_GetObjectItem(root, "status")->valuestring,
+	    "APPROVED");
+	assert_true(cJSON_GetObjectItem(root, "total")->valuedouble == 2598.0);
+	assert_true(cJSON_GetObjectItem(root, "at")->valuedouble ==
+	    1700000000500.0);
+	assert_string_equal(cJSON_GetObjectItem(root, "message")->valuestring,
+	    "Your order 123 for 2 x laptop was approved.");
+	assert_int_equal(cJSON_GetArraySize(root), 6);
+	cJSON_Delete(root);
+	free(js);
+
+	sample_decision(&d, ORDER_REFUSED);
+	js = decision_notification_json(&o, &d);
+	root = cJSON_Parse(js);
+	assert_string_equal(cJSON_GetObjectItem(root, "status")->valuestring,
+	    "REFUSED");
+	assert_string_equal(cJSON_GetObjectItem(root, "message")->valuestring,
+	    "Your order 123 for 2 x laptop could not be accepted (refused).");
+	cJSON_Delete(root);
+	free(js);
+}
+
+static void
+test_notified(void **state)
+{
+	char *js;
+	cJSON *root;
+
+	(void)state;
+	js = decision_notified_json("123", "user0007", "REFUSED",
+	    1700000000900LL, "exec", 2);
+	assert_non_null(js);
+	root = cJSON_Parse(js);
+	assert_non_null(root);
+	assert_string_equal(cJSON_GetObjectItem(root, "order_id")->valuestring,
+	    "123");
+	assert_string_equal(cJSON_GetObjectItem(root, "user_id")->valuestring,
+	    "user0007");
+	assert_string_equal(cJSON_GetObjectItem(root, "status")->valuestring,
+	    "NOTIFIED");
+	assert_string_equal(cJSON_GetObjectItem(root, "decision")->valuestring,
+	    "REFUSED");
+	assert_true(cJSON_GetObjectItem(root, "notified_at")->valuedouble ==
+	    1700000000900.0);
+	assert_string_equal(cJSON_GetObjectItem(root, "channel")->valuestring,
+	    "exec");
+	assert_true(cJSON_GetObjectItem(root, "attempts")->valuedouble == 2.0);
+	cJSON_Delete(root);
+	free(js);
+
+	js = decision_notified_json("1", NULL, NULL, 0, NULL, 0);
+	assert_non_null(js);
+	free(js);
+}
+
+static int
+notice_of(const char *s, struct notice *n, char *err, size_t errlen)
+{
+	size_t len;
+	char *b = exact_copy(s, &len);
+	int rc = notice_parse(b, len, n, err, errlen);
+
+	free(b);
+	return rc;
+}
+
+static void
+test_notice_round_trip(void **state)
+{
+	struct order o;
+	struct decision d;
+	struct notice n;
+	char err[128], *js;
+
+	(void)state;
+	sample_order(&o);
+	sample_decision(&d, ORDER_REFUSED);
+	js = decision_notification_json(&o, &d);
+	assert_int_equal(notice_of(js, &n, err, sizeof err), 0);
+	assert_string_equal(n.order_id, "123");
+	assert_string_equal(n.user_id, "user0007");
+	assert_string_equal(n.status, "REFUSED");
+	assert_string_equal(n.decision, "");
+	assert_true(n.total == 2598.0);
+	assert_int_equal(n.at_ms, 1700000000500LL);
+	free(js);
+
+	js = decision_notified_json("123", "user0007", "APPROVED",
+	    1700000000900LL, "exec", 1);
+	assert_int_equal(notice_of(js, &n, err, sizeof err), 0);
+	assert_string_equal(n.status, "NOTIFIED");
+	assert_string_equal(n.decision, "APPROVED");
+	assert_int_equal(n.at_ms, 1700000000900LL);
+	assert_true(n.total == 0.0);
+	free(js);
+}
+
+static void
+expect_notice_refused(const char *s, const char *reason)
+{
+	struct notice n;
+	char err[128] = "";
+
+	assert_int_equal(notice_of(s, &n, err, sizeof err), -1);
+	assert_string_equal(err, reason);
+}
+
+static void
+test_notice_errors(void **state)
+{
+	(void)state;
+	expect_notice_refused("", "not JSON");
+	expect_notice_refused("{\"order_id\":", "not JSON");
+	expect_notice_refused("[]", "not a JSON object");
+	expect_notice_refused("{\"status\":\"APPROVED\"}", "missing order_id");
+	expect_notice_refused("{\"order_id\":\"\"}", "order_id is empty");
+	expect_notice_refused("{\"order_id\":5}", "order_id must be a string");
+	expect_notice_refused("{\"order_id\":\"1\",\"status\":"
+	    "\"APPROVED_BUT_MUCH_TOO_LONG\"}", "status too long");
+	expect_notice_refused("{\"order_id\":\"1\",\"total\":\"5\"}",
+	    "total must be a number");
+	expect_notice_refused("{\"order_id\":\"1\",\"at\":\"now\"}",
+	    "at must be a number (ms)");
+	expect_notice_refused("{\"order_id\":\"1\",\"at\":1e300}",
+	    "at must be a number (ms)");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_order_json_keeps_input),
+		cmocka_unit_test(test_order_json_decision_fields),
+		cmocka_unit_test(test_order_json_parses_as_order),
+		cmocka_unit_test(test_order_json_replaces_existing),
+		cmocka_unit_test(test_order_json_limits),
+		cmocka_unit_test(test_order_json_bad_input),
+		cmocka_unit_test(test_notification),
+		cmocka_unit_test(test_notified),
+		cmocka_unit_test(test_notice_round_trip),
+		cmocka_unit_test(test_notice_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

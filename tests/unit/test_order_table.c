@@ -1,0 +1,608 @@
+/*
+ * test_order_table.c — the monitor's order table: the lifecycle, messages
+ * arriving out of order across topics, duplicates versus redeliveries,
+ * eviction (final orders first), bounded size, the local-order counts
+ * --drain relies on, detail copies, and concurrent use.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "order_table.h"
+
+static struct order_observation obs_of(enum topic_id topic, const char *id,
+                                       int32_t partition, int64_t offset)
+{
+	struct order_observation o;
+
+	memset(&o, 0, sizeof o);
+	o.topic = topic;
+	o.order_id = id;
+	o.total = -1;
+	o.partition = partition;
+	o.offset = offset;
+	o.ts_ms = 1000 + offset;
+	return o;
+}
+
+static int observe(struct order_table *t, enum topic_id topic, const char *id,
+                   int32_t partition, int64_t offset, int64_t now)
+{
+	struct order_observation o = obs_of(topic, id, partition, offset);
+
+	return order_table_observe(t, &o, now);
+}
+
+static struct order_detail detail(struct order_table *t, const char *id)
+{
+	struct order_detail d;
+
+	memset(&d, 0, sizeof d);
+	assert_int_equal(order_table_detail(t, id, &d), 0);
+	return d;
+}
+
+static bool known(struct order_table *t, const char *id)
+{
+	struct order_detail d;
+
+	if (order_table_detail(t, id, &d) != 0)
+		return false;
+	free(d.json);
+	return true;
+}
+
+static struct order_table_counts counts(struct order_table *t)
+{
+	struct order_table_counts c;
+
+	order_table_counts(t, &c);
+	return c;
+}
+
+static void test_lifecycle(void **state)
+{
+	struct order_table *t = order_table_new(16);
+	const char json[] = "{\"order_id\":\"o1\",\"user_id\":\"u1\"}";
+	struct order_observation o;
+	struct order_detail d;
+	struct order_row rows[4];
+
+	(void)state;
+	o = obs_of(TOPIC_ORDERS, "o1", 2, 10);
+	o.user_id = "u1";
+	o.item = "lamp";
+	o.total = 42.5;
+	o.created_ms = 777;
+	o.json = json;
+	o.json_len = strlen(json);
+	assert_int_equal(order_table_observe(t, &o, 5000), OBS_NEW);
+
+	d = detail(t, "o1");
+	assert_string_equal(d.row.order_id, "o1");
+	assert_string_equal(d.row.user_id, "u1");
+	assert_string_equal(d.row.item, "lamp");
+	assert_true(d.row.total == 42.5);
+	assert_int_equal(d.row.status, ORDER_NEW);
+	assert_int_equal(d.row.decision, ORDER_NEW);
+	assert_int_equal(d.row.created_ms, 777);
+	assert_int_equal(d.row.updated_ms, 5000);
+	assert_false(d.row.local);
+	assert_true(d.stage[TOPIC_ORDERS].seen);
+	assert_int_equal(d.stage[TOPIC_ORDERS].partition, 2);
+	assert_int_equal(d.stage[TOPIC_ORDERS].offset, 10);
+	assert_int_equal(d.stage[TOPIC_ORDERS].ts_ms, 1010);
+	assert_false(d.stage[TOPIC_VALID].seen);
+	assert_string_equal(d.json, json);
+	free(d.json);
+
+	o = obs_of(TOPIC_VALID, "o1", 0, 3);
+	o.rules_version = 7;
+	o.fired = "velocity";
+	assert_int_equal(order_table_observe(t, &o, 5100), OBS_ADVANCED);
+	d = detail(t, "o1");
+	assert_int_equal(d.row.status, ORDER_APPROVED);
+	assert_int_equal(d.row.decision, ORDER_APPROVED);
+	assert_int_equal(d.row.rules_version, 7);
+	assert_string_equal(d.row.fired, "velocity");
+	assert_true(d.stage[TOPIC_VALID].seen);
+	free(d.json);
+	assert_int_equal(counts(t).unfinished, 1);
+
+	assert_int_equal(observe(t, TOPIC_NOTIFICATIONS, "o1", 1, 4, 5200), 0);
+	d = detail(t, "o1");
+	assert_int_equal(d.row.status, ORDER_APPROVED);
+	assert_true(d.stage[TOPIC_NOTIFICATIONS].seen);
+	free(d.json);
+
+	assert_int_equal(observe(t, TOPIC_NOTIFIED, "o1", 1, 8, 5300),
+	                 OBS_ADVANCED | OBS_FINAL);
+	d = detail(t, "o1");
+	assert_int_equal(d.row.status, ORDER_NOTIFIED);
+	assert_int_equal(d.row.decision, ORDER_APPROVED);
+	assert_int_equal(d.row.updated_ms, 5300);
+	assert_int_equal(d.row.created_ms, 777);
+	free(d.json);
+	assert_int_equal(counts(t).unfinished, 0);
+	assert_int_equal(counts(t).size, 1);
+
+	assert_int_equal(order_table_recent(t, rows, 4), 1);
+	assert_string_equal(rows[0].order_id, "o1");
+	order_table_free(t);
+}
+
+static void test_refused_and_dead_lettered(void **state)
+{
+	struct order_table *t = order_table_new(16);
+	struct order_observation o;
+	struct order_detail d;
+
+	(void)state;
+	o = obs_of(TOPIC_REFUSED, "r1", 0, 1);
+	o.total = 9000;
+	o.fired = "total_limit,country_mismatch";
+	o.rules_version = 3;
+	assert_int_equal(order_table_observe(t, &o, 10),
+	                 OBS_NEW | OBS_ADVANCED);
+	d = detail(t, "r1");
+	assert_int_equal(d.row.status, ORDER_REFUSED);
+	assert_int_equal(d.row.decision, ORDER_REFUSED);
+	assert_true(d.row.total == 9000);
+	assert_string_equal(d.row.fired, "total_limit,country_mismatch");
+	assert_int_equal(d.row.created_ms, 10);   /* first seen */
+	assert_null(d.json);
+	assert_int_equal(observe(t, TOPIC_NOTIFIED, "r1", 0, 2, 20),
+	                 OBS_ADVANCED | OBS_FINAL);
+
+	assert_int_equal(observe(t, TOPIC_DLQ, "bad", 0, 1, 30),
+	                 OBS_NEW | OBS_ADVANCED | OBS_FINAL);
+	d = detail(t, "bad");
+	assert_int_equal(d.row.status, ORDER_DEAD_LETTERED);
+	assert_true(d.row.total < 0);             /* unknown */
+	assert_int_equal(counts(t).unfinished, 0);
+	order_table_free(t);
+}
+
+/* The notified record seen before the decision and the order itself. */
+static void test_out_of_order(void **state)
+{
+	struct order_table *t = order_table_new(16);
+	struct order_observation o;
+	struct order_detail d;
+
+	(void)state;
+	assert_int_equal(observe(t, TOPIC_NOTIFIED, "x", 0, 5, 100),
+	                 OBS_NEW | OBS_ADVANCED | OBS_FINAL);
+	d = detail(t, "x");
+	assert_int_equal(d.row.status, ORDER_NOTIFIED);
+	assert_int_equal(d.row.decision, ORDER_NEW);
+
+	o = obs_of(TOPIC_VALID, "x", 1, 7);
+	o.rules_version = 2;
+	o.user_id = "ux";
+	assert_int_equal(order_table_observe(t, &o, 110), 0);
+	d = detail(t, "x");
+	assert_int_equal(d.row.status, ORDER_NOTIFIED);    /* not back */
+	assert_int_equal(d.row.decision, ORDER_APPROVED);
+	assert_int_equal(d.row.rules_version, 2);
+	assert_string_equal(d.row.user_id, "ux");
+
+	o = obs_of(TOPIC_ORDERS, "x", 2, 1);
+	o.user_id = "someone-else";              /* already known: kept */
+	o.item = "desk";
+	o.total = 12;
+	o.created_ms = 50;
+	o.json = "{}";
+	o.json_len = 2;
+	assert_int_equal(order_table_observe(t, &o, 120), 0);
+	d = detail(t, "x");
+	assert_int_equal(d.row.status, ORDER_NOTIFIED);
+	assert_string_equal(d.row.user_id, "ux");
+	assert_string_equal(d.row.item, "desk");
+	assert_true(d.row.total == 12);
+	assert_int_equal(d.row.created_ms, 50);
+	assert_string_equal(d.json, "{}");
+	free(d.json);
+
+	/* Decision before the order. */
+	assert_int_equal(observe(t, TOPIC_REFUSED, "y", 0, 1, 200),
+	                 OBS_NEW | OBS_ADVANCED);
+	assert_int_equal(observe(t, TOPIC_ORDERS, "y", 0, 1, 210), 0);
+	d = detail(t, "y");
+	assert_int_equal(d.row.status, ORDER_REFUSED);
+	order_table_free(t);
+}
+
+static void test_duplicates_vs_redelivery(void **state)
+{
+	struct order_table *t = order_table_new(16);
+	struct order_detail d;
+
+	(void)state;
+	assert_int_equal(observe(t, TOPIC_VALID, "d", 0, 5, 1),
+	                 OBS_NEW | OBS_ADVANCED);
+	/* The same message again (a redelivery): nothing new. */
+	assert_int_equal(observe(t, TOPIC_VALID, "d", 0, 5, 2), 0);
+	/* Decided again at another offset, partition or topic. */
+	assert_int_equal(observe(t, TOPIC_VALID, "d", 0, 9, 3), OBS_DUPLICATE);
+	assert_int_equal(observe(t, TOPIC_VALID, "d", 1, 5, 4), OBS_DUPLICATE);
+	assert_int_equal(observe(t, TOPIC_REFUSED, "d", 0, 5, 5), OBS_DUPLICATE);
+	d = detail(t, "d");
+	assert_int_equal(d.row.decision, ORDER_APPROVED);  /* the first kept */
+	assert_int_equal(d.row.status, ORDER_APPROVED);
+	assert_int_equal(d.stage[TOPIC_VALID].offset, 5);  /* first sighting */
+	/* The original again is still a redelivery. */
+	assert_int_equal(observe(t, TOPIC_VALID, "d", 0, 5, 6), 0);
+
+	assert_int_equal(observe(t, TOPIC_NOTIFIED, "d", 2, 1, 7),
+	                 OBS_ADVANCED | OBS_FINAL);
+	assert_int_equal(observe(t, TOPIC_NOTIFIED, "d", 2, 1, 8), 0);
+	assert_int_equal(observe(t, TOPIC_NOTIFIED, "d", 2, 2, 9), OBS_DUPLICATE);
+	/* OBS_FINAL only once, whatever comes after. */
+	assert_int_equal(observe(t, TOPIC_DLQ, "d", 0, 1, 10), OBS_ADVANCED);
+	assert_int_equal(observe(t, TOPIC_ORDERS, "d", 0, 1, 11), 0);
+	assert_int_equal(observe(t, TOPIC_ORDERS, "d", 0, 2, 12), 0);
+	order_table_free(t);
+}
+
+static void test_eviction_prefers_final(void **state)
+{
+	struct order_table *t = order_table_new(4);
+	struct order_row rows[8];
+
+	(void)state;
+	observe(t, TOPIC_ORDERS, "a", 0, 1, 1);
+	observe(t, TOPIC_ORDERS, "b", 0, 2, 2);
+	observe(t, TOPIC_ORDERS, "c", 0, 3, 3);
+	observe(t, TOPIC_ORDERS, "d", 0, 4, 4);
+	observe(t, TOPIC_NOTIFIED, "c", 0, 1, 5);   /* final, newest */
+	observe(t, TOPIC_DLQ, "b", 0, 1, 6);        /* final, newest */
+	observe(t, TOPIC_NOTIFIED, "c", 0, 1, 7);   /* c touched: b is older */
+	assert_int_equal(counts(t).size, 4);
+	assert_int_equal(counts(t).unfinished, 2);
+
+	assert_int_equal(observe(t, TOPIC_ORDERS, "e", 0, 5, 8), OBS_NEW);
+	assert_false(known(t, "b"));                /* stalest final */
+	assert_true(known(t, "a") && known(t, "c") && known(t, "d"));
+	assert_int_equal(observe(t, TOPIC_ORDERS, "f", 0, 6, 9), OBS_NEW);
+	assert_false(known(t, "c"));                /* the other final */
+	assert_true(known(t, "a"));                 /* though oldest */
+
+	/* No final left: the least recently updated goes. */
+	observe(t, TOPIC_VALID, "a", 0, 1, 10);     /* a touched: d oldest */
+	assert_int_equal(observe(t, TOPIC_ORDERS, "g", 0, 7, 11), OBS_NEW);
+	assert_false(known(t, "d"));
+	assert_true(known(t, "a") && known(t, "e") && known(t, "f") &&
+	            known(t, "g"));
+	assert_int_equal(counts(t).size, 4);
+	assert_int_equal(counts(t).unfinished, 4);
+	assert_int_equal(counts(t).local_evicted_unfinished, 0);
+
+	/* Newest first. */
+	assert_int_equal(order_table_recent(t, rows, 8), 4);
+	assert_string_equal(rows[0].order_id, "g");
+	assert_string_equal(rows[1].order_id, "a");
+	assert_string_equal(rows[2].order_id, "f");
+	assert_string_equal(rows[3].order_id, "e");
+	assert_int_equal(order_table_recent(t, rows, 2), 2);
+	assert_string_equal(rows[1].order_id, "a");
+
+	/* An evicted order that comes back is new again. */
+	assert_int_equal(observe(t, TOPIC_NOTIFIED, "b", 0, 1, 12),
+	                 OBS_NEW | OBS_ADVANCED | OBS_FINAL);
+	order_table_free(t);
+}
+
+/* A million orders through a thousand places, half of them finished. */
+static void test_bounded(void **state)
+{
+	enum { CAP = 1000, N = 1000000 };
+	struct order_table *t = order_table_new(CAP);
+	const char json[] = "{\"order_id\":\"...\",\"quantity\":1}";
+	char id[32];
+	int i;
+
+	(void)state;
+	for (i = 0; i < N; i++) {
+		struct order_observation o;
+
+		snprintf(id, sizeof id, "order-%d", i);
+		o = obs_of(TOPIC_ORDERS, id, i % 3, i);
+		o.json = json;
+		o.json_len = sizeof json - 1;
+		assert_int_equal(order_table_observe(t, &o, i), OBS_NEW);
+		if (i % 2 == 1)
+			observe(t, TOPIC_DLQ, id, 0, i, i);
+		if (i % 1000 == 999)
+			assert_true(counts(t).size <= CAP);
+	}
+	assert_int_equal(counts(t).size, CAP);
+	/* The unfinished outlive the finished: the last order (final, just
+	 * in) and the newest CAP - 1 even ones are there, and every lookup
+	 * still finds them. */
+	snprintf(id, sizeof id, "order-%d", N - 1);
+	assert_true(known(t, id));
+	for (i = N - 2 * CAP + 2; i < N; i += 2) {
+		snprintf(id, sizeof id, "order-%d", i);
+		assert_true(known(t, id));
+	}
+	for (i = 0; i < 1000; i++) {
+		snprintf(id, sizeof id, "order-%d", i);
+		assert_false(known(t, id));
+	}
+	snprintf(id, sizeof id, "order-%d", N - 2 * CAP);
+	assert_false(known(t, id));
+	snprintf(id, sizeof id, "order-%d", N - 3);
+	assert_false(known(t, id));
+	assert_int_equal(counts(t).unfinished, CAP - 1);
+	order_table_free(t);
+}
+
+static void test_local_counts(void **state)
+{
+	struct order_table *t = order_table_new(16);
+	char ids[8][ORDER_ID_MAX + 1];
+	struct order_table_counts c;
+	struct order_detail d;
+
+	(void)state;
+	order_table_register_local(t, "a", "ua", "pen", 3.0, 111);
+	order_table_register_local(t, "b", "ub", NULL, -1, 0);
+	order_table_register_local(t, "c", NULL, NULL, -1, 0);
+	order_table_register_local(t, "a", "ua", "pen", 3.0, 111);  /* again */
+	c = counts(t);
+	assert_int_equal(c.local_registered, 3);
+	assert_int_equal(c.local_final, 0);
+	assert_int_equal(c.unfinished, 3);
+	d = detail(t, "a");
+	assert_true(d.row.local);
+	assert_string_equal(d.row.user_id, "ua");
+	assert_string_equal(d.row.item, "pen");
+	assert_true(d.row.total == 3.0);
+	assert_int_equal(d.row.created_ms, 111);
+	assert_int_equal(d.row.status, ORDER_NEW);
+
+	/* The monitor's first sighting of a registered order is still new. */
+	assert_int_equal(observe(t, TOPIC_ORDERS, "a", 0, 1, 5), OBS_NEW);
+	assert_int_equal(observe(t, TOPIC_NOTIFIED, "a", 0, 1, 6),
+	                 OBS_ADVANCED | OBS_FINAL);
+	assert_int_equal(counts(t).local_final, 1);
+	observe(t, TOPIC_NOTIFIED, "z", 0, 2, 7);   /* not ours */
+	assert_int_equal(counts(t).local_final, 1);
+
+	/* Seen by the monitor before the producer registered it. */
+	observe(t, TOPIC_ORDERS, "d", 0, 3, 8);
+	order_table_register_local(t, "d", "ud", "cup", 1.0, 0);
+	assert_true(detail(t, "d").row.local);
+	/* ... even when already final. */
+	observe(t, TOPIC_DLQ, "e", 0, 4, 9);
+	order_table_register_local(t, "e", NULL, NULL, -1, 0);
+	c = counts(t);
+	assert_int_equal(c.local_registered, 5);
+	assert_int_equal(c.local_final, 2);
+	assert_int_equal(c.unfinished, 3);          /* b, c, d */
+	assert_int_equal(c.size, 6);
+	assert_int_equal(c.capacity, 16);
+
+	/* Oldest first. */
+	assert_int_equal(order_table_local_unfinished(t, ids, 8), 3);
+	assert_string_equal(ids[0], "b");
+	assert_string_equal(ids[1], "c");
+	assert_string_equal(ids[2], "d");
+	assert_int_equal(order_table_local_unfinished(t, ids, 1), 1);
+
+	observe(t, TOPIC_REFUSED, "b", 0, 5, 10);
+	observe(t, TOPIC_NOTIFIED, "b", 0, 6, 11);
+	observe(t, TOPIC_NOTIFIED, "c", 0, 7, 12);
+	observe(t, TOPIC_NOTIFIED, "d", 0, 8, 13);
+	c = counts(t);
+	assert_int_equal(c.local_final, c.local_registered);
+	assert_int_equal(order_table_local_unfinished(t, ids, 8), 0);
+	order_table_free(t);
+}
+
+static void test_local_evicted_unfinished(void **state)
+{
+	struct order_table *t = order_table_new(2);
+	struct order_table_counts c;
+
+	(void)state;
+	order_table_register_local(t, "x", NULL, NULL, -1, 0);
+	order_table_register_local(t, "y", NULL, NULL, -1, 0);
+	observe(t, TOPIC_NOTIFIED, "y", 0, 1, 1);
+	order_table_register_local(t, "z", NULL, NULL, -1, 0);  /* y goes */
+	c = counts(t);
+	assert_int_equal(c.local_evicted_unfinished, 0);
+	assert_int_equal(c.local_final, 1);
+	order_table_register_local(t, "w", NULL, NULL, -1, 0);  /* x goes */
+	c = counts(t);
+	assert_int_equal(c.local_registered, 4);
+	assert_int_equal(c.local_evicted_unfinished, 1);
+	assert_int_equal(c.size, 2);
+	assert_false(known(t, "x"));
+	order_table_free(t);
+}
+
+static void test_detail_json(void **state)
+{
+	struct order_table *t = order_table_new(8);
+	struct order_observation o;
+	struct order_detail d;
+	char buf[] = "{\"order_id\":\"j\"}XXXX";  /* not terminated at len */
+	size_t len = strlen("{\"order_id\":\"j\"}");
+	char *big;
+
+	(void)state;
+	assert_int_equal(order_table_detail(t, "nope", &d), -1);
+
+	o = obs_of(TOPIC_ORDERS, "j", 0, 1);
+	o.json = buf;
+	o.json_len = len;
+	order_table_observe(t, &o, 1);
+	memset(buf, 'Z', sizeof buf - 1);            /* the caller's buffer */
+	d = detail(t, "j");
+	assert_string_equal(d.json, "{\"order_id\":\"j\"}");
+	d.json[0] = '!';                             /* the caller's copy */
+	free(d.json);
+	d = detail(t, "j");
+	assert_string_equal(d.json, "{\"order_id\":\"j\"}");
+	free(d.json);
+
+	/* Over 1 MiB: not kept. */
+	big = malloc(ORDER_JSON_MAX + 1);
+	memset(big, ' ', ORDER_JSON_MAX + 1);
+	o = obs_of(TOPIC_ORDERS, "big", 0, 2);
+	o.json = big;
+	o.json_len = ORDER_JSON_MAX + 1;
+	order_table_observe(t, &o, 2);
+	d = detail(t, "big");
+	assert_null(d.json);
+	/* Exactly 1 MiB: kept. */
+	o = obs_of(TOPIC_ORDERS, "big2", 0, 3);
+	o.json = big;
+	o.json_len = ORDER_JSON_MAX;
+	order_table_observe(t, &o, 3);
+	d = detail(t, "big2");
+	assert_non_null(d.json);
+	assert_int_equal(strlen(d.json), ORDER_JSON_MAX);
+	free(d.json);
+	free(big);
+
+	/* JSON only from the orders topic. */
+	o = obs_of(TOPIC_VALID, "k", 0, 1);
+	o.json = "{}";
+	o.json_len = 2;
+	order_table_observe(t, &o, 4);
+	d = detail(t, "k");
+	assert_null(d.json);
+	order_table_free(t);
+}
+
+static void test_ignored_and_cut(void **state)
+{
+	struct order_table *t = order_table_new(8);
+	struct order_observation o;
+	char longid[200];
+	struct order_detail d;
+
+	(void)state;
+	assert_int_equal(observe(t, TOPIC_RULES, "r", 0, 1, 1), 0);
+	assert_int_equal(observe(t, TOPIC_ORDERS, "", 0, 1, 1), 0);
+	o = obs_of(TOPIC_ORDERS, NULL, 0, 1);
+	assert_int_equal(order_table_observe(t, &o, 1), 0);
+	order_table_register_local(t, NULL, NULL, NULL, -1, 0);
+	order_table_register_local(t, "", NULL, NULL, -1, 0);
+	assert_int_equal(counts(t).size, 0);
+	assert_int_equal(counts(t).local_registered, 0);
+
+	memset(longid, 'q', sizeof longid - 1);
+	longid[sizeof longid - 1] = '\0';
+	assert_int_equal(observe(t, TOPIC_ORDERS, longid, 0, 1, 1), OBS_NEW);
+	longid[ORDER_ID_MAX + 5] = '\0';           /* same first 64 bytes */
+	assert_int_equal(observe(t, TOPIC_VALID, longid, 0, 1, 2), OBS_ADVANCED);
+	d = detail(t, longid);
+	assert_int_equal(strlen(d.row.order_id), ORDER_ID_MAX);
+	assert_int_equal(counts(t).size, 1);
+
+	/* Long fired text is cut, terminated. */
+	memset(longid, 'f', sizeof longid - 1);
+	longid[sizeof longid - 1] = '\0';
+	o = obs_of(TOPIC_REFUSED, "cut", 0, 1);
+	o.fired = longid;
+	o.user_id = longid;
+	o.item = longid;
+	order_table_observe(t, &o, 3);
+	d = detail(t, "cut");
+	assert_int_equal(strlen(d.row.fired), ORDER_FIRED_TEXT_MAX - 1);
+	assert_int_equal(strlen(d.row.user_id), ORDER_ID_MAX);
+	assert_int_equal(strlen(d.row.item), ORDER_ITEM_MAX);
+	order_table_free(t);
+	order_table_free(NULL);
+}
+
+/* ---- threads (for TSan) ---- */
+
+#define THREADS 4
+#define PER_THREAD 20000
+
+struct worker_arg {
+	struct order_table *t;
+	int id;
+};
+
+static void *worker(void *p)
+{
+	struct worker_arg *a = p;
+	struct order_row rows[16];
+	char id[32];
+	int i;
+
+	for (i = 0; i < PER_THREAD; i++) {
+		snprintf(id, sizeof id, "t%d", i % 5000);
+		switch (a->id) {
+		case 0:
+			order_table_register_local(a->t, id, "u", "i", 1, 1);
+			break;
+		case 1:
+			observe(a->t, TOPIC_ORDERS, id, 0, i, i);
+			break;
+		case 2:
+			observe(a->t, TOPIC_NOTIFIED, id, 1, i % 5000, i);
+			break;
+		default:
+			order_table_recent(a->t, rows, 16);
+			break;
+		}
+	}
+	return NULL;
+}
+
+static void test_threads(void **state)
+{
+	struct order_table *t = order_table_new(10000);
+	struct worker_arg args[THREADS];
+	pthread_t th[THREADS];
+	struct order_table_counts c;
+	int i;
+
+	(void)state;
+	for (i = 0; i < THREADS; i++) {
+		args[i].t = t;
+		args[i].id = i;
+		assert_int_equal(pthread_create(&th[i], NULL, worker, &args[i]), 0);
+	}
+	for (i = 0; i < THREADS; i++)
+		pthread_join(th[i], NULL);
+	c = counts(t);
+	assert_int_equal(c.size, 5000);
+	assert_int_equal(c.local_registered, 5000);
+	assert_int_equal(c.local_final, 5000);
+	assert_int_equal(c.unfinished, 0);
+	order_table_free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lifecycle),
+		cmocka_unit_test(test_refused_and_dead_lettered),
+		cmocka_unit_test(test_out_of_order),
+		cmocka_unit_test(test_duplicates_vs_redelivery),
+		cmocka_unit_test(test_eviction_prefers_final),
+		cmocka_unit_test(test_bounded),
+		cmocka_unit_test(test_local_counts),
+		cmocka_unit_test(test_local_evicted_unfinished),
+		cmocka_unit_test(test_detail_json),
+		cmocka_unit_test(test_ignored_and_cut),
+		cmocka_unit_test(test_threads),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

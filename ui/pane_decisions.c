@@ -1,0 +1,84 @@
+/*
+ * pane_decisions.c — the fraud decisions: one line per order decided
+ * (from the orders.valid / orders.refused events): time, decision with its
+ * glyph, order id, and the summary (total and the rules that fired).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "dash.h"
+#include "draw.h"
+#include "panes.h"
+
+static void draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int h, int w)
+{
+	uint64_t seqs[512];
+	int sel_row;
+	if (h > 512)
+		h = 512;
+	int n = pane_view(p, h, seqs, &sel_row);
+	if (n == 0) {
+		draw_text(win, y, x, w, dash_attr(d, ROLE_DIM),
+		          p->filter[0] ? "(nothing matches the filter)" : "(no decisions yet)");
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		const struct event *ev = pane_item(p, seqs[i]);
+		if (!ev)
+			continue;
+		struct draw_row r;
+		char t[32], dec[64], id[ORDER_ID_MAX * 2];
+		int role = pane_status_role(ev->status);
+		draw_row_begin(&r, win, y + i, x, w, i == sel_row, dash_attr(d, ROLE_SELECTION));
+		fmt_time(t, sizeof t, ev->ts_ms, 0);
+		draw_row_put(&r, dash_attr(d, ROLE_DIM), t);
+		draw_row_put(&r, dash_attr(d, ROLE_TEXT), " ");
+		snprintf(dec, sizeof dec, "%s %s", pane_status_glyph(d, ev->status),
+		         ev->status == ORDER_REFUSED ? "REFUSED" : "APPROVED");
+		draw_row_col(&r, dash_attr(d, role), dec, 11);
+		int iw = w >= 60 ? 20 : 12;
+		draw_cut_left(id, sizeof id, ev->order_id[0] ? ev->order_id : ev->key, iw, d->g->ellipsis);
+		draw_row_put(&r, dash_attr(d, ROLE_TEXT), id);
+		draw_row_put(&r, dash_attr(d, ROLE_TEXT), " ");
+		draw_row_put(&r, dash_attr(d, ev->status == ORDER_REFUSED ? role : ROLE_TEXT), ev->summary);
+		draw_row_end(&r);
+	}
+}
+
+static void scroll(struct dash *d, struct pane *p, int delta)
+{
+	(void)d;
+	pane_scroll(p, delta);
+}
+
+static void follow(struct dash *d, struct pane *p)
+{
+	(void)d;
+	pane_follow(p);
+}
+
+static bool selected_order(struct dash *d, struct pane *p, char *id, size_t len)
+{
+	(void)d;
+	const struct event *ev = pane_selected(p);
+	if (!ev || !ev->order_id[0])
+		return false;
+	snprintf(id, len, "%s", ev->order_id);
+	return true;
+}
+
+static void click(struct dash *d, struct pane *p, int row)
+{
+	(void)d;
+	pane_select_row(p, row);
+}
+
+const struct pane_def pane_decisions_def = {
+	.name = "decisions",
+	.draw = draw,
+	.scroll = scroll,
+	.follow = follow,
+	.selected_order = selected_order,
+	.click = click,
+	.hint = "Enter:detail|/:filter",
+};
