@@ -4,6 +4,12 @@
  * the customer, the notifier's "customer notified" record, and reading the
  * last two back (notice_parse).
  *
+ * The decided order keeps the received members byte for byte (only blanks
+ * between tokens dropped), so downstream readers see exactly what came in,
+ * even numbers a double cannot hold; cJSON checks the bytes and prints the
+ * decision fields.  Input that cJSON accepts but strict JSON does not
+ * (01, raw control characters in strings) is printed whole by cJSON.
+ *
  * Input bytes are copied and NUL-terminated before cJSON sees them, so it
  * never depends on the bytes after len (see order.c).
  */
@@ -75,7 +81,51 @@ decision_cents(double v)
 {
 	if (!isfinite(v))
 		return 0.0;
-	return round(v * 100.0) / 100.0;
+	return round(v * 100.0) / 100.0 + 0.0;     /* + 0.0: no -0 */
+}
+
+/*
+ * Numbers are added as raw JSON text: cJSON prints a double that is not
+ * an int with sprintf and then checks it with sscanf, which is most of
+ * the cost of printing a decided order.
+ */
+static bool
+decision_add_int(cJSON *obj, const char *name, long long v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "%lld", v);
+	return cJSON_AddRawToObject(obj, name, buf) != NULL;
+}
+
+static bool
+decision_add_uint(cJSON *obj, const char *name, unsigned long long v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "%llu", v);
+	return cJSON_AddRawToObject(obj, name, buf) != NULL;
+}
+
+/* Cents, without trailing zeros: 2598, 12.35, 12.3. */
+static bool
+decision_add_cents(cJSON *obj, const char *name, double v)
+{
+	char buf[64];
+	size_t n;
+
+	v = decision_cents(v);
+	if (fabs(v) >= 1e15)            /* no exact cents left anyway */
+		return cJSON_AddNumberToObject(obj, name, v) != NULL;
+	snprintf(buf, sizeof buf, "%.2f", v);
+	n = strlen(buf);
+	while (buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (buf[n - 1] == '.')
+		buf[--n] = '\0';
+	if (strcmp(buf, "-0") == 0)
+		strcpy(buf, "0");
+	return cJSON_AddRawToObject(obj, name, buf) != NULL;
 }
 
 static bool
@@ -109,21 +159,298 @@ decision_add_fired(cJSON *obj, const struct decision *d)
 	return true;
 }
 
+static bool
+decision_is_field(const char *key)
+{
+	for (size_t i = 0; i < sizeof decision_fields /
+	    sizeof decision_fields[0]; i++) {
+		if (key != NULL && strcmp(key, decision_fields[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool
+decision_add_fields(cJSON *obj, const struct decision *d)
+{
+	char by[sizeof d->decided_by + 1];
+
+	decision_copy(by, sizeof by, d->decided_by, sizeof d->decided_by);
+	return cJSON_AddStringToObject(obj, "status",
+	    order_status_name(d->status)) != NULL &&
+	    decision_add_cents(obj, "total", d->total) &&
+	    decision_add_fired(obj, d) &&
+	    decision_add_uint(obj, "rules_version", d->rules_version) &&
+	    decision_add_int(obj, "decided_at", d->decided_at_ms) &&
+	    cJSON_AddStringToObject(obj, "decided_by", by) != NULL;
+}
+
+/*
+ * A scanner for the splice below.  cJSON has already accepted the bytes;
+ * these only find where tokens end, and say no (false) to anything that
+ * strict JSON would not copy as is: raw control characters in strings,
+ * other bytes than the four JSON blanks between tokens, numbers such as
+ * 01 or 1. that cJSON lets through.
+ */
+static bool
+decision_is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static size_t
+decision_skip_blanks(const char *p, size_t n, size_t i)
+{
+	while (i < n && decision_is_blank(p[i]))
+		i++;
+	return i;
+}
+
+static bool
+decision_scan_string(const char *p, size_t n, size_t *i)
+{
+	size_t k = *i + 1;                       /* p[*i] is the quote */
+
+	while (k < n) {
+		unsigned char c = (unsigned char)p[k];
+
+		if (c == '"') {
+			*i = k + 1;
+			return true;
+		}
+		if (c < 0x20)
+			return false;
+		k += c == '\\' ? 2 : 1;
+	}
+	return false;
+}
+
+static size_t
+decision_digits(const char *p, size_t n, size_t k)
+{
+	while (k < n && p[k] >= '0' && p[k] <= '9')
+		k++;
+	return k;
+}
+
+/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+static bool
+decision_scan_number(const char *p, size_t n, size_t *i)
+{
+	size_t k = *i, e;
+
+	if (k < n && p[k] == '-')
+		k++;
+	if (k < n && p[k] == '0')
+		k++;
+	else if (k < n && p[k] >= '1' && p[k] <= '9')
+		k = decision_digits(p, n, k);
+	else
+		return false;
+	if (k < n && p[k] == '.') {
+		e = decision_digits(p, n, k + 1);
+		if (e == k + 1)
+			return false;
+		k = e;
+	}
+	if (k < n && (p[k] == 'e' || p[k] == 'E')) {
+		k++;
+		if (k < n && (p[k] == '+' || p[k] == '-'))
+			k++;
+		e = decision_digits(p, n, k);
+		if (e == k)
+			return false;
+		k = e;
+	}
+	if (k < n && (p[k] == '.' || (p[k] >= '0' && p[k] <= '9')))
+		return false;                    /* 01, 1.2.3 */
+	*i = k;
+	return true;
+}
+
+/* Moves *i past one value (iteratively: no recursion on nesting). */
+static bool
+decision_scan_value(const char *p, size_t n, size_t *i)
+{
+	long depth = 0;
+	size_t k = *i;
+
+	do {
+		k = decision_skip_blanks(p, n, k);
+		if (k >= n)
+			return false;
+		switch (p[k]) {
+		case '"':
+			if (!decision_scan_string(p, n, &k))
+				return false;
+			break;
+		case '{':
+		case '[':
+			depth++;
+			k++;
+			break;
+		case '}':
+		case ']':
+			if (--depth < 0)
+				return false;
+			k++;
+			break;
+		case ',':
+		case ':':
+			if (depth == 0)
+				return false;
+			k++;
+			break;
+		case 't':
+			if (n - k < 4 || memcmp(p + k, "true", 4) != 0)
+				return false;
+			k += 4;
+			break;
+		case 'f':
+			if (n - k < 5 || memcmp(p + k, "false", 5) != 0)
+				return false;
+			k += 5;
+			break;
+		case 'n':
+			if (n - k < 4 || memcmp(p + k, "null", 4) != 0)
+				return false;
+			k += 4;
+			break;
+		default:
+			if (!decision_scan_number(p, n, &k))
+				return false;
+			break;
+		}
+	} while (depth > 0);
+	*i = k;
+	return true;
+}
+
+/* Copies p[from, to) leaving out blanks outside strings. */
+static size_t
+decision_copy_compact(char *out, const char *p, size_t from, size_t to)
+{
+	bool in_str = false;
+	size_t o = 0;
+
+	for (size_t k = from; k < to; k++) {
+		char c = p[k];
+
+		if (in_str) {
+			out[o++] = c;
+			if (c == '\\' && k + 1 < to)
+				out[o++] = p[++k];
+			else if (c == '"')
+				in_str = false;
+		} else if (!decision_is_blank(c)) {
+			out[o++] = c;
+			in_str = c == '"';
+		}
+	}
+	return o;
+}
+
+/*
+ * The decided order by splicing: the received members, byte for byte
+ * (blanks between tokens dropped), except those named like a decision
+ * field, then the decision fields.  root is cJSON's parse of the same
+ * bytes: its children, in order, give each member's decoded key.
+ * Returns 0 (*out is the result, NULL when out of memory), or -1 when the
+ * bytes are not strict enough to copy and cJSON must print them.
+ */
+static int
+decision_splice(const char *p, size_t n, const cJSON *root,
+                const char *fields_js, char **out)
+{
+	size_t flen = strlen(fields_js), i, ks, vs, o = 0;
+	const cJSON *child = root->child;
+	bool first = true;
+	char *s;
+
+	*out = NULL;
+	i = decision_skip_blanks(p, n, 0);
+	if (i >= n || p[i] != '{' || flen < 2 || fields_js[0] != '{')
+		return -1;
+	s = malloc(n + flen + 2);
+	if (s == NULL)
+		return 0;
+	s[o++] = '{';
+	i = decision_skip_blanks(p, n, i + 1);
+	if (i < n && p[i] == '}')
+		i++;
+	else {
+		for (;;) {
+			if (child == NULL || i >= n || p[i] != '"')
+				goto strict;
+			ks = i;
+			if (!decision_scan_string(p, n, &i))
+				goto strict;
+			i = decision_skip_blanks(p, n, i);
+			if (i >= n || p[i] != ':')
+				goto strict;
+			vs = decision_skip_blanks(p, n, i + 1);
+			i = vs;
+			if (!decision_scan_value(p, n, &i))
+				goto strict;
+			if (!decision_is_field(child->string)) {
+				if (!first)
+					s[o++] = ',';
+				first = false;
+				o += decision_copy_compact(s + o, p, ks, i);
+			}
+			child = child->next;
+			i = decision_skip_blanks(p, n, i);
+			if (i < n && p[i] == ',') {
+				i = decision_skip_blanks(p, n, i + 1);
+				continue;
+			}
+			if (i < n && p[i] == '}') {
+				i++;
+				break;
+			}
+			goto strict;
+		}
+	}
+	if (child != NULL || decision_skip_blanks(p, n, i) != n)
+		goto strict;
+	if (!first)
+		s[o++] = ',';
+	memcpy(s + o, fields_js + 1, flen);      /* with its '}' and NUL */
+	*out = s;
+	return 0;
+strict:
+	free(s);
+	return -1;
+}
+
+/*
+ * The decided order.  Normally the received bytes are kept as they are
+ * (a 20-digit number in an unknown field stays exact; cJSON would print
+ * it as a double) and only the decision fields are printed, with
+ * cJSON_PrintUnformatted.  Input cJSON accepts but strict JSON does not
+ * is printed whole by cJSON instead.
+ */
 char *
 decision_order_json(const void *order_json, size_t len,
                     const struct decision *d)
 {
-	cJSON *root = decision_parse_bytes(order_json, len);
-	char by[sizeof d->decided_by + 1];
-	char *s = NULL;
-	bool ok;
+	cJSON *root = decision_parse_bytes(order_json, len), *fields = NULL;
+	char *fields_js = NULL, *s = NULL;
 
 	if (root == NULL)
 		return NULL;
-	if (!cJSON_IsObject(root)) {
-		cJSON_Delete(root);
-		return NULL;
-	}
+	if (!cJSON_IsObject(root))
+		goto out;
+	fields = cJSON_CreateObject();
+	if (fields == NULL || !decision_add_fields(fields, d))
+		goto out;
+	fields_js = cJSON_PrintUnformatted(fields);
+	if (fields_js == NULL)
+		goto out;
+	if (decision_splice(order_json, len, root, fields_js, &s) == 0)
+		goto out;
+
+	/* cJSON prints it all: replace any decision fields already there */
 	for (size_t i = 0; i < sizeof decision_fields /
 	    sizeof decision_fields[0]; i++) {
 		while (cJSON_GetObjectItemCaseSensitive(root,
@@ -131,19 +458,11 @@ decision_order_json(const void *order_json, size_t len,
 			cJSON_DeleteItemFromObjectCaseSensitive(root,
 			    decision_fields[i]);
 	}
-	decision_copy(by, sizeof by, d->decided_by, sizeof d->decided_by);
-	ok = cJSON_AddStringToObject(root, "status",
-	    order_status_name(d->status)) != NULL &&
-	    cJSON_AddNumberToObject(root, "total",
-	    decision_cents(d->total)) != NULL &&
-	    decision_add_fired(root, d) &&
-	    cJSON_AddNumberToObject(root, "rules_version",
-	    (double)d->rules_version) != NULL &&
-	    cJSON_AddNumberToObject(root, "decided_at",
-	    (double)d->decided_at_ms) != NULL &&
-	    cJSON_AddStringToObject(root, "decided_by", by) != NULL;
-	if (ok)
+	if (decision_add_fields(root, d))
 		s = cJSON_PrintUnformatted(root);
+out:
+	free(fields_js);
+	cJSON_Delete(fields);
 	cJSON_Delete(root);
 	return s;
 }
@@ -193,11 +512,9 @@ decision_notification_json(const struct order *o, const struct decision *d)
 	    cJSON_AddStringToObject(obj, "user_id", user_id) != NULL &&
 	    cJSON_AddStringToObject(obj, "status",
 	    order_status_name(d->status)) != NULL &&
-	    cJSON_AddNumberToObject(obj, "total",
-	    decision_cents(d->total)) != NULL &&
+	    decision_add_cents(obj, "total", d->total) &&
 	    cJSON_AddStringToObject(obj, "message", msg) != NULL &&
-	    cJSON_AddNumberToObject(obj, "at",
-	    (double)d->decided_at_ms) != NULL)
+	    decision_add_int(obj, "at", d->decided_at_ms))
 		s = cJSON_PrintUnformatted(obj);
 	cJSON_Delete(obj);
 	return s;
@@ -221,7 +538,7 @@ decision_notified_json(const char *order_id, const char *user_id,
 	    order_status_name(ORDER_NOTIFIED)) != NULL &&
 	    cJSON_AddStringToObject(obj, "decision",
 	    decision_status != NULL ? decision_status : "") != NULL &&
-	    cJSON_AddNumberToObject(obj, "notified_at", (double)at_ms) != NULL &&
+	    decision_add_int(obj, "notified_at", at_ms) &&
 	    cJSON_AddStringToObject(obj, "channel",
 	    channel != NULL ? channel : "") != NULL &&
 	    cJSON_AddNumberToObject(obj, "attempts", attempts) != NULL)

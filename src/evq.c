@@ -28,7 +28,8 @@ struct evq {
 	_Atomic uint64_t dropped;
 };
 
-static void evq_signal(struct evq *q)
+static void
+evq_signal(struct evq *q)
 {
 	uint64_t one = 1;
 	ssize_t r;
@@ -39,7 +40,8 @@ static void evq_signal(struct evq *q)
 	/* EAGAIN is impossible: the counter only ever holds 0 or 1. */
 }
 
-static void evq_unsignal(struct evq *q)
+static void
+evq_unsignal(struct evq *q)
 {
 	uint64_t v;
 	ssize_t r;
@@ -51,7 +53,8 @@ static void evq_unsignal(struct evq *q)
 }
 
 /* A capacity of 0 is taken as 1.  NULL when out of memory or fds. */
-struct evq *evq_new(size_t capacity)
+struct evq *
+evq_new(size_t capacity)
 {
 	struct evq *q;
 
@@ -77,7 +80,8 @@ struct evq *evq_new(size_t capacity)
 	return q;
 }
 
-void evq_free(struct evq *q)
+void
+evq_free(struct evq *q)
 {
 	if (q == NULL)
 		return;
@@ -87,7 +91,8 @@ void evq_free(struct evq *q)
 	free(q);
 }
 
-void evq_push(struct evq *q, const struct event *ev)
+void
+evq_push(struct evq *q, const struct event *ev)
 {
 	size_t tail;
 
@@ -104,7 +109,8 @@ void evq_push(struct evq *q, const struct event *ev)
 	pthread_mutex_unlock(&q->lock);
 }
 
-size_t evq_pop(struct evq *q, struct event *out, size_t max)
+size_t
+evq_pop(struct evq *q, struct event *out, size_t max)
 {
 	size_t n, first;
 
@@ -126,17 +132,20 @@ size_t evq_pop(struct evq *q, struct event *out, size_t max)
 	return n;
 }
 
-int evq_fd(const struct evq *q)
+int
+evq_fd(const struct evq *q)
 {
 	return q->efd;
 }
 
-uint64_t evq_dropped(const struct evq *q)
+uint64_t
+evq_dropped(const struct evq *q)
 {
 	return atomic_load_explicit(&q->dropped, memory_order_relaxed);
 }
 
-size_t evq_length(struct evq *q)
+size_t
+evq_length(struct evq *q)
 {
 	size_t n;
 

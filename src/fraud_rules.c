@@ -181,8 +181,8 @@ rule_quantity_limit(const struct rule_ctx *ctx, const struct order *o,
 	(void)ctx;
 	if (!((double)o->quantity > p[0].num))
 		return false;
-	snprintf(reason, reasonlen, "quantity %lld > %.0f",
-	         (long long)o->quantity, p[0].num);
+	snprintf(reason, reasonlen, "quantity %lld > %lld",
+	         (long long)o->quantity, (long long)p[0].num);
 	return true;
 }
 
@@ -202,8 +202,8 @@ rule_velocity(const struct rule_ctx *ctx, const struct order *o,
 
 	if (earlier < max_orders)
 		return false;
-	snprintf(reason, reasonlen, "more than %d orders in %.0f s",
-	         max_orders, p[1].num);
+	snprintf(reason, reasonlen, "more than %d orders in %lld s",
+	         max_orders, (long long)p[1].num);
 	return true;
 }
 

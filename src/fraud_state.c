@@ -108,7 +108,7 @@ hindex_find(const struct hindex *ix, const void *slots, size_t stride,
 		if (c->hash == hash) {
 			const char *k = base + (size_t)(c->slot1 - 1) * stride;
 
-			if (strncmp(k, key, len) == 0 && k[len] == '\0')
+			if (memcmp(k, key, len) == 0 && k[len] == '\0')
 				return c->slot1 - 1;
 		}
 	}

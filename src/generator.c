@@ -10,11 +10,12 @@
  *
  * A suspicious order is one of:
  *   big      an item of 500 or more, quantity 5-20, total above 5000
- *   burst    the same user for 5-8 orders in a row (each counts)
+ *   burst    an order, then the same user for the next 5-8 orders (each
+ *            counts; the default velocity rule allows 5 a minute)
  *   risky    shipping to KP, IR, SY, CU or RU
  *   mismatch card country differs from the shipping country, total > 1000
  * Each kind makes about a quarter of the suspicious *orders*: a burst is
- * drawn 6.5 times less often than the others, being 6.5 orders long.  And
+ * drawn 7.5 times less often than the others, being 7.5 orders long.  And
  * suspicious events are drawn with the probability that makes the share of
  * suspicious orders come out at suspicious_share.
  *
@@ -47,8 +48,8 @@ enum generator_kind {
 
 /* How often each kind of suspicious event is drawn (out of the sum). */
 static const int generator_kind_weight[GENERATOR_KIND__COUNT] = {
-	[GENERATOR_BIG] = 13, [GENERATOR_BURST] = 2,
-	[GENERATOR_RISKY] = 13, [GENERATOR_MISMATCH] = 13,
+	[GENERATOR_BIG] = 15, [GENERATOR_BURST] = 2,
+	[GENERATOR_RISKY] = 15, [GENERATOR_MISMATCH] = 15,
 };
 
 struct generator_country {
@@ -272,12 +273,13 @@ generator_new(uint64_t seed, double suspicious_share, const char *id_prefix)
 	if (suspicious_share > 1.0)
 		suspicious_share = 1.0;
 	g->share = suspicious_share;
-	/* Mean orders per suspicious event: 1, or 6.5 for a burst.  With p
+	/* Mean orders per suspicious event: 1, or 7.5 for a burst.  With p
 	 * the chance of an event, the share of suspicious orders is
 	 * p*len / (p*len + 1 - p); solved for p. */
 	for (int k = 0; k < GENERATOR_KIND__COUNT; k++) {
 		double n = k == GENERATOR_BURST ?
-		    (GENERATOR_BURST_MIN + GENERATOR_BURST_MAX) / 2.0 : 1.0;
+		    1.0 + (GENERATOR_BURST_MIN + GENERATOR_BURST_MAX) / 2.0 :
+		    1.0;
 		len += generator_kind_weight[k] * n;
 		wsum += generator_kind_weight[k];
 	}
@@ -359,7 +361,7 @@ generator_suspicious(struct generator *g, struct order *o,
 	case GENERATOR_BURST:
 		g->burst_user = user;
 		g->burst_left = generator_range(g, GENERATOR_BURST_MIN,
-		    GENERATOR_BURST_MAX) - 1;
+		    GENERATOR_BURST_MAX);
 		generator_normal(g, o, user);
 		break;
 	case GENERATOR_RISKY:

@@ -71,6 +71,7 @@ main(int argc, char **argv)
 	int rc;
 
 	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C");     /* JSON numbers are written and read with '.' */
 	log_init(LOG_INFO);
 	if (argc > 1 && strcmp(argv[1], "rules") == 0)
 		return rules_cmd_main(argc, argv);

@@ -14,8 +14,9 @@
  *
  * SIGPIPE (a child that exits without reading its input) is blocked in
  * the calling thread while jobs run and any such signal consumed before
- * returning; children start with the caller's original mask and SIGPIPE
- * at its default.
+ * returning.  Children start with no signal blocked and SIGPIPE at its
+ * default, whatever the calling thread blocks or the process ignores.
+ * A failed run is retried at once (no back-off), at the end of the queue.
  */
 #include "notify_exec.h"
 
@@ -66,7 +67,8 @@ enum { JOB_QUEUED, JOB_RUNNING, JOB_DONE };
 
 /* ---- helpers ---- */
 
-static int64_t ne_mono_ms(void)
+static int64_t
+ne_mono_ms(void)
 {
 	struct timespec ts;
 
@@ -74,7 +76,8 @@ static int64_t ne_mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void close_fd(int *fd)
+static void
+close_fd(int *fd)
 {
 	if (*fd >= 0) {
 		close(*fd);
@@ -82,14 +85,11 @@ static void close_fd(int *fd)
 	}
 }
 
-static int ne_pidfd_open(pid_t pid)
+static int
+ne_pidfd_open(pid_t pid)
 {
 #ifdef SYS_pidfd_open
-	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
-
-	if (fd >= 0)
-		fcntl(fd, F_SETFD, FD_CLOEXEC);
-	return fd;
+	return (int)syscall(SYS_pidfd_open, pid, 0);   /* close-on-exec */
 #else
 	(void)pid;
 	return -1;
@@ -97,13 +97,13 @@ static int ne_pidfd_open(pid_t pid)
 }
 
 /* Starts one run of PROG for job; 0, or -1 with the reason in err. */
-static int child_start(const struct notify_exec *ne, struct ne_child *c,
-                       size_t job, const struct notify_job *j,
-                       const sigset_t *child_mask, char *err, size_t errlen)
+static int
+child_start(const struct notify_exec *ne, struct ne_child *c, size_t job,
+            const struct notify_job *j, char *err, size_t errlen)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
-	sigset_t def;
+	sigset_t mask, def;
 	int in[2], ep[2], rc;
 	pid_t pid;
 
@@ -127,9 +127,10 @@ static int child_start(const struct notify_exec *ne, struct ne_child *c,
 	posix_spawn_file_actions_addclosefrom_np(&fa, STDERR_FILENO + 1);
 #endif
 	posix_spawnattr_init(&at);
+	sigemptyset(&mask);
 	sigemptyset(&def);
 	sigaddset(&def, SIGPIPE);
-	posix_spawnattr_setsigmask(&at, child_mask);
+	posix_spawnattr_setsigmask(&at, &mask);
 	posix_spawnattr_setsigdefault(&at, &def);
 	posix_spawnattr_setpgroup(&at, 0);
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK |
@@ -163,7 +164,8 @@ static int child_start(const struct notify_exec *ne, struct ne_child *c,
 }
 
 /* Writes as much of the job's input as the pipe takes. */
-static void child_feed(struct ne_child *c, const struct notify_job *j)
+static void
+child_feed(struct ne_child *c, const struct notify_job *j)
 {
 	while (c->in_fd >= 0 && c->written < j->len) {
 		ssize_t w = write(c->in_fd, j->json + c->written,
@@ -185,7 +187,8 @@ static void child_feed(struct ne_child *c, const struct notify_job *j)
 }
 
 /* Reads what its stderr holds, keeping the first bytes. */
-static void child_drain_stderr(struct ne_child *c)
+static void
+child_drain_stderr(struct ne_child *c)
 {
 	char tmp[4096];
 
@@ -209,8 +212,8 @@ static void child_drain_stderr(struct ne_child *c)
 }
 
 /* "exit 3: first line of stderr", or "" for success. */
-static void describe_exit(const struct ne_child *c, int status, char *err,
-                          size_t errlen)
+static void
+describe_exit(const struct ne_child *c, int status, char *err, size_t errlen)
 {
 	size_t n, i, k = 0;
 	char line[NE_STDERR_KEEP];
@@ -247,7 +250,8 @@ static void describe_exit(const struct ne_child *c, int status, char *err,
 	}
 }
 
-static void child_close(struct ne_child *c)
+static void
+child_close(struct ne_child *c)
 {
 	close_fd(&c->in_fd);
 	close_fd(&c->err_fd);
@@ -255,7 +259,8 @@ static void child_close(struct ne_child *c)
 	c->pid = 0;
 }
 
-static void child_kill(struct ne_child *c)
+static void
+child_kill(struct ne_child *c)
 {
 	int status;
 
@@ -269,8 +274,9 @@ static void child_kill(struct ne_child *c)
  * Checks whether the child ended or ran out of time.  Returns true when
  * the run is over, with err "" on success or the reason.
  */
-static bool child_check(const struct notify_exec *ne, struct ne_child *c,
-                        int64_t now, char *err, size_t errlen)
+static bool
+child_check(const struct notify_exec *ne, struct ne_child *c, int64_t now,
+            char *err, size_t errlen)
 {
 	int status;
 	pid_t r;
@@ -297,8 +303,8 @@ static bool child_check(const struct notify_exec *ne, struct ne_child *c,
 
 /* ---- API ---- */
 
-struct notify_exec *notify_exec_new(const char *prog, int concurrency,
-                                    int timeout_ms, int retries)
+struct notify_exec *
+notify_exec_new(const char *prog, int concurrency, int timeout_ms, int retries)
 {
 	struct notify_exec *ne;
 	char *tok, *save = NULL;
@@ -329,7 +335,8 @@ struct notify_exec *notify_exec_new(const char *prog, int concurrency,
 	return ne;
 }
 
-void notify_exec_free(struct notify_exec *ne)
+void
+notify_exec_free(struct notify_exec *ne)
 {
 	if (ne == NULL)
 		return;
@@ -338,8 +345,9 @@ void notify_exec_free(struct notify_exec *ne)
 	free(ne);
 }
 
-size_t notify_exec_run(struct notify_exec *ne, struct notify_job *jobs,
-                       size_t n, const atomic_bool *stop)
+size_t
+notify_exec_run(struct notify_exec *ne, struct notify_job *jobs, size_t n,
+                const atomic_bool *stop)
 {
 	size_t conc = (size_t)ne->concurrency, running = 0, done = 0, ok = 0;
 	size_t qhead = 0, qlen = 0, i;
@@ -402,7 +410,7 @@ size_t notify_exec_run(struct notify_exec *ne, struct notify_job *jobs,
 				if (kids[i].pid == 0)
 					c = &kids[i];
 			job->attempts++;
-			if (child_start(ne, c, j, job, &old_mask, job->error,
+			if (child_start(ne, c, j, job, job->error,
 			                sizeof job->error) == 0) {
 				state[j] = JOB_RUNNING;
 				running++;

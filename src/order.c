@@ -121,6 +121,15 @@ order_utf8_valid(const unsigned char *p, size_t n)
 	size_t i = 0;
 
 	while (i < n) {
+		uint64_t w;
+
+		if (n - i >= 8) {               /* eight ASCII bytes at a time */
+			memcpy(&w, p + i, 8);
+			if ((w & 0x8080808080808080ULL) == 0) {
+				i += 8;
+				continue;
+			}
+		}
 		if (p[i] < 0x80) {
 			i++;
 			continue;
@@ -220,44 +229,52 @@ order_is_integer(double v)
 }
 
 /* The known keys; each may appear at most once. */
-static const char *const order_keys[] = {
-	"order_id", "user_id", "item", "quantity", "unit_price", "currency",
-	"country", "card_country", "created_at",
+enum order_key {
+	ORDER_K_ORDER_ID, ORDER_K_USER_ID, ORDER_K_ITEM, ORDER_K_QUANTITY,
+	ORDER_K_UNIT_PRICE, ORDER_K_CURRENCY, ORDER_K_COUNTRY,
+	ORDER_K_CARD_COUNTRY, ORDER_K_CREATED_AT, ORDER_K__COUNT
 };
-#define ORDER_NKEYS (sizeof order_keys / sizeof order_keys[0])
 
+static const char *const order_keys[ORDER_K__COUNT] = {
+	[ORDER_K_ORDER_ID] = "order_id",     [ORDER_K_USER_ID] = "user_id",
+	[ORDER_K_ITEM] = "item",             [ORDER_K_QUANTITY] = "quantity",
+	[ORDER_K_UNIT_PRICE] = "unit_price", [ORDER_K_CURRENCY] = "currency",
+	[ORDER_K_COUNTRY] = "country",
+	[ORDER_K_CARD_COUNTRY] = "card_country",
+	[ORDER_K_CREATED_AT] = "created_at",
+};
+
+/* One pass over the members: the known ones into v[], and a refusal if
+ * one appears twice. */
 static int
-order_check_duplicates(const cJSON *root, char *err, size_t errlen)
+order_collect(const cJSON *root, const cJSON *v[ORDER_K__COUNT], char *err,
+              size_t errlen)
 {
-	int seen[ORDER_NKEYS] = { 0 };
-
+	for (int k = 0; k < ORDER_K__COUNT; k++)
+		v[k] = NULL;
 	for (const cJSON *it = root->child; it != NULL; it = it->next) {
 		if (it->string == NULL)
 			continue;
-		for (size_t k = 0; k < ORDER_NKEYS; k++) {
-			if (strcmp(it->string, order_keys[k]) == 0) {
-				if (++seen[k] > 1)
-					return order_fail(err, errlen,
-					    "duplicate key %s", order_keys[k]);
-				break;
-			}
+		for (int k = 0; k < ORDER_K__COUNT; k++) {
+			if (it->string[0] != order_keys[k][0] ||
+			    strcmp(it->string, order_keys[k]) != 0)
+				continue;
+			if (v[k] != NULL)
+				return order_fail(err, errlen,
+				    "duplicate key %s", order_keys[k]);
+			v[k] = it;
+			break;
 		}
 	}
 	return 0;
 }
 
 static int
-order_get_string(const cJSON *root, const char *name, bool required,
-                 size_t max, char *out, char *err, size_t errlen)
+order_get_string(const cJSON *v, const char *name, size_t max, char *out,
+                 char *err, size_t errlen)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, name);
-
-	out[0] = '\0';
-	if (v == NULL || (!required && cJSON_IsNull(v))) {
-		if (required)
-			return order_fail(err, errlen, "missing %s", name);
-		return 0;
-	}
+	if (v == NULL)
+		return order_fail(err, errlen, "missing %s", name);
 	if (!cJSON_IsString(v) || v->valuestring == NULL)
 		return order_fail(err, errlen, "%s must be a string", name);
 	if (order_check_text(name, v->valuestring, max, err, errlen) < 0)
@@ -268,11 +285,9 @@ order_get_string(const cJSON *root, const char *name, bool required,
 
 /* Optional code of n letters (currency, countries). */
 static int
-order_get_code(const cJSON *root, const char *name, size_t n, char *out,
+order_get_code(const cJSON *v, const char *name, size_t n, char *out,
                char *err, size_t errlen)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, name);
-
 	out[0] = '\0';
 	if (v == NULL || cJSON_IsNull(v))
 		return 0;
@@ -289,19 +304,19 @@ static int
 order_from_cjson(const cJSON *root, struct order *o, char *err,
                  size_t errlen)
 {
-	const cJSON *v;
+	const cJSON *f[ORDER_K__COUNT], *v;
 
-	if (order_check_duplicates(root, err, errlen) < 0)
+	if (order_collect(root, f, err, errlen) < 0)
 		return -1;
-	if (order_get_string(root, "order_id", true, ORDER_ID_MAX,
+	if (order_get_string(f[ORDER_K_ORDER_ID], "order_id", ORDER_ID_MAX,
 	    o->order_id, err, errlen) < 0 ||
-	    order_get_string(root, "user_id", true, ORDER_ID_MAX,
+	    order_get_string(f[ORDER_K_USER_ID], "user_id", ORDER_ID_MAX,
 	    o->user_id, err, errlen) < 0 ||
-	    order_get_string(root, "item", true, ORDER_ITEM_MAX,
+	    order_get_string(f[ORDER_K_ITEM], "item", ORDER_ITEM_MAX,
 	    o->item, err, errlen) < 0)
 		return -1;
 
-	v = cJSON_GetObjectItemCaseSensitive(root, "quantity");
+	v = f[ORDER_K_QUANTITY];
 	if (v == NULL)
 		return order_fail(err, errlen, "missing quantity");
 	if (cJSON_IsNumber(v) && v->valuedouble > ORDER_QTY_MAX)
@@ -313,7 +328,7 @@ order_from_cjson(const cJSON *root, struct order *o, char *err,
 		    "quantity must be an integer > 0");
 	o->quantity = (int64_t)v->valuedouble;
 
-	v = cJSON_GetObjectItemCaseSensitive(root, "unit_price");
+	v = f[ORDER_K_UNIT_PRICE];
 	if (v != NULL && !cJSON_IsNull(v)) {
 		if (cJSON_IsNumber(v) && v->valuedouble > ORDER_PRICE_MAX)
 			return order_fail(err, errlen,
@@ -326,14 +341,15 @@ order_from_cjson(const cJSON *root, struct order *o, char *err,
 		o->has_unit_price = true;
 	}
 
-	if (order_get_code(root, "currency", 3, o->currency, err,
-	    errlen) < 0 ||
-	    order_get_code(root, "country", 2, o->country, err, errlen) < 0 ||
-	    order_get_code(root, "card_country", 2, o->card_country, err,
-	    errlen) < 0)
+	if (order_get_code(f[ORDER_K_CURRENCY], "currency", 3, o->currency,
+	    err, errlen) < 0 ||
+	    order_get_code(f[ORDER_K_COUNTRY], "country", 2, o->country,
+	    err, errlen) < 0 ||
+	    order_get_code(f[ORDER_K_CARD_COUNTRY], "card_country", 2,
+	    o->card_country, err, errlen) < 0)
 		return -1;
 
-	v = cJSON_GetObjectItemCaseSensitive(root, "created_at");
+	v = f[ORDER_K_CREATED_AT];
 	if (v != NULL && !cJSON_IsNull(v)) {
 		if (!cJSON_IsNumber(v) || !order_is_integer(v->valuedouble) ||
 		    v->valuedouble < 0 || v->valuedouble > ORDER_TIME_MAX)

@@ -11,10 +11,10 @@
  * final entries only (evicted first).
  *
  * Rules, beyond the header:
- * - status is the furthest state seen (enum order, so NOTIFIED observed
- *   before the decision stays NOTIFIED); the decision fields come from
- *   the first decision message, a later one at another (topic, partition,
- *   offset) is a duplicate and changes nothing else.
+ * - status is the furthest state seen, in enum order_status order (an
+ *   order notified before its decision is seen stays NOTIFIED); the
+ *   decision fields come from the first decision message; a later one at
+ *   another (topic, partition, offset) is a duplicate and changes nothing.
  * - stage[topic] keeps where the order was first seen on that topic.
  * - OBS_NEW is the first observation of an order, even when the producer
  *   registered it before.
@@ -64,7 +64,8 @@ struct order_table {
 
 /* ---- helpers ---- */
 
-static uint32_t fnv1a(const char *s, size_t n)
+static uint32_t
+fnv1a(const char *s, size_t n)
 {
 	uint32_t h = 2166136261u;
 	size_t i;
@@ -77,7 +78,8 @@ static uint32_t fnv1a(const char *s, size_t n)
 }
 
 /* Copies at most max bytes of src and terminates (dst holds max + 1). */
-static void copy_cut(char *dst, const char *src, size_t max)
+static void
+copy_cut(char *dst, const char *src, size_t max)
 {
 	size_t n = strnlen(src, max);
 
@@ -85,7 +87,8 @@ static void copy_cut(char *dst, const char *src, size_t max)
 	dst[n] = '\0';
 }
 
-static int64_t wall_ms(void)
+static int64_t
+wall_ms(void)
 {
 	struct timespec ts;
 
@@ -93,12 +96,14 @@ static int64_t wall_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static bool is_final_status(int s)
+static bool
+is_final_status(int s)
 {
 	return s == ORDER_NOTIFIED || s == ORDER_DEAD_LETTERED;
 }
 
-static void list_unlink(struct order_table *t, int l, uint32_t i)
+static void
+list_unlink(struct order_table *t, int l, uint32_t i)
 {
 	struct ot_entry *e = &t->e[i];
 
@@ -113,7 +118,8 @@ static void list_unlink(struct order_table *t, int l, uint32_t i)
 	e->prev[l] = e->next[l] = NIL;
 }
 
-static void list_push_front(struct order_table *t, int l, uint32_t i)
+static void
+list_push_front(struct order_table *t, int l, uint32_t i)
 {
 	struct ot_entry *e = &t->e[i];
 
@@ -126,7 +132,8 @@ static void list_push_front(struct order_table *t, int l, uint32_t i)
 	t->list[l].head = i;
 }
 
-static void list_move_front(struct order_table *t, int l, uint32_t i)
+static void
+list_move_front(struct order_table *t, int l, uint32_t i)
 {
 	if (t->list[l].head == i)
 		return;
@@ -135,8 +142,9 @@ static void list_move_front(struct order_table *t, int l, uint32_t i)
 }
 
 /* The entry with this id, or NIL; *slot is where it is or would go. */
-static uint32_t index_find(const struct order_table *t, const char *id,
-                           size_t n, uint32_t h, size_t *slot)
+static uint32_t
+index_find(const struct order_table *t, const char *id, size_t n, uint32_t h,
+           size_t *slot)
 {
 	size_t i = h & t->mask;
 	uint32_t v;
@@ -156,7 +164,8 @@ static uint32_t index_find(const struct order_table *t, const char *id,
 }
 
 /* Removes entry idx from the index, shifting later probes back. */
-static void index_remove(struct order_table *t, uint32_t idx)
+static void
+index_remove(struct order_table *t, uint32_t idx)
 {
 	size_t i = t->e[idx].hash & t->mask, j, home;
 
@@ -179,7 +188,8 @@ static void index_remove(struct order_table *t, uint32_t idx)
 
 /* Forgets one entry (the stalest final one, else the stalest) and
  * returns its index, now free. */
-static uint32_t evict_one(struct order_table *t)
+static uint32_t
+evict_one(struct order_table *t)
 {
 	uint32_t idx = t->list[L_FINAL].tail != NIL ? t->list[L_FINAL].tail
 	                                            : t->list[L_RECENT].tail;
@@ -200,8 +210,8 @@ static uint32_t evict_one(struct order_table *t)
 }
 
 /* The entry for id, created (evicting when full) if unknown. */
-static uint32_t lookup_or_create(struct order_table *t, const char *id,
-                                 int64_t now)
+static uint32_t
+lookup_or_create(struct order_table *t, const char *id, int64_t now)
 {
 	size_t n = strnlen(id, ORDER_ID_MAX), slot;
 	uint32_t h = fnv1a(id, n), idx;
@@ -236,8 +246,9 @@ static uint32_t lookup_or_create(struct order_table *t, const char *id,
 }
 
 /* Fills what the entry lacks from what a message or the producer says. */
-static void fill_details(struct ot_entry *e, const char *user_id,
-                         const char *item, double total, int64_t created_ms)
+static void
+fill_details(struct ot_entry *e, const char *user_id, const char *item,
+             double total, int64_t created_ms)
 {
 	if (user_id != NULL && user_id[0] != '\0' && e->row.user_id[0] == '\0')
 		copy_cut(e->row.user_id, user_id, ORDER_ID_MAX);
@@ -254,7 +265,8 @@ static void fill_details(struct ot_entry *e, const char *user_id,
 }
 
 /* Records a later status; returns OBS_* bits. */
-static int advance(struct order_table *t, uint32_t idx, int status)
+static int
+advance(struct order_table *t, uint32_t idx, int status)
 {
 	struct ot_entry *e = &t->e[idx];
 	int res = 0;
@@ -274,7 +286,8 @@ static int advance(struct order_table *t, uint32_t idx, int status)
 	return res;
 }
 
-static void touch(struct order_table *t, uint32_t idx, int64_t now)
+static void
+touch(struct order_table *t, uint32_t idx, int64_t now)
 {
 	t->e[idx].row.updated_ms = now;
 	list_move_front(t, L_RECENT, idx);
@@ -282,7 +295,8 @@ static void touch(struct order_table *t, uint32_t idx, int64_t now)
 		list_move_front(t, L_FINAL, idx);
 }
 
-static void keep_json(struct ot_entry *e, const void *json, size_t len)
+static void
+keep_json(struct ot_entry *e, const void *json, size_t len)
 {
 	if (e->json != NULL || json == NULL || len == 0 || len > ORDER_JSON_MAX)
 		return;
@@ -296,7 +310,8 @@ static void keep_json(struct ot_entry *e, const void *json, size_t len)
 
 /* ---- API ---- */
 
-struct order_table *order_table_new(size_t capacity)
+struct order_table *
+order_table_new(size_t capacity)
 {
 	struct order_table *t;
 	size_t nslots = 16;
@@ -327,7 +342,8 @@ struct order_table *order_table_new(size_t capacity)
 	return t;
 }
 
-void order_table_free(struct order_table *t)
+void
+order_table_free(struct order_table *t)
 {
 	size_t i;
 
@@ -341,9 +357,10 @@ void order_table_free(struct order_table *t)
 	free(t);
 }
 
-void order_table_register_local(struct order_table *t, const char *order_id,
-                                const char *user_id, const char *item,
-                                double total, int64_t created_ms)
+void
+order_table_register_local(struct order_table *t, const char *order_id,
+                           const char *user_id, const char *item, double total,
+                           int64_t created_ms)
 {
 	struct ot_entry *e;
 	uint32_t idx;
@@ -366,8 +383,9 @@ void order_table_register_local(struct order_table *t, const char *order_id,
 	pthread_mutex_unlock(&t->lock);
 }
 
-int order_table_observe(struct order_table *t,
-                        const struct order_observation *obs, int64_t now)
+int
+order_table_observe(struct order_table *t, const struct order_observation *obs,
+                    int64_t now)
 {
 	struct order_stage *st;
 	struct ot_entry *e;
@@ -437,8 +455,8 @@ int order_table_observe(struct order_table *t,
 	return res;
 }
 
-size_t order_table_recent(struct order_table *t, struct order_row *rows,
-                          size_t max)
+size_t
+order_table_recent(struct order_table *t, struct order_row *rows, size_t max)
 {
 	size_t n = 0;
 	uint32_t i;
@@ -451,8 +469,9 @@ size_t order_table_recent(struct order_table *t, struct order_row *rows,
 	return n;
 }
 
-int order_table_detail(struct order_table *t, const char *order_id,
-                       struct order_detail *out)
+int
+order_table_detail(struct order_table *t, const char *order_id,
+                   struct order_detail *out)
 {
 	const struct ot_entry *e;
 	size_t n, slot;
@@ -480,7 +499,8 @@ int order_table_detail(struct order_table *t, const char *order_id,
 	return 0;
 }
 
-void order_table_counts(struct order_table *t, struct order_table_counts *out)
+void
+order_table_counts(struct order_table *t, struct order_table_counts *out)
 {
 	pthread_mutex_lock(&t->lock);
 	out->local_registered = t->local_registered;
@@ -493,8 +513,9 @@ void order_table_counts(struct order_table *t, struct order_table_counts *out)
 }
 
 /* Oldest first. */
-size_t order_table_local_unfinished(struct order_table *t,
-                                    char (*ids)[ORDER_ID_MAX + 1], size_t max)
+size_t
+order_table_local_unfinished(struct order_table *t,
+                             char (*ids)[ORDER_ID_MAX + 1], size_t max)
 {
 	size_t n = 0;
 	uint32_t i;

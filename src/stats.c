@@ -21,7 +21,8 @@
 
 #define HIST_LN_BASE 0.029558802241544403   /* ln(1.03) */
 
-static size_t hist_bucket(uint64_t us)
+static size_t
+hist_bucket(uint64_t us)
 {
 	double b;
 
@@ -34,14 +35,16 @@ static size_t hist_bucket(uint64_t us)
 }
 
 /* The value a bucket stands for, in microseconds. */
-static double hist_bucket_value_us(size_t b)
+static double
+hist_bucket_value_us(size_t b)
 {
 	if (b == 0)
 		return 1.0;
 	return exp(((double)b + 0.5) * HIST_LN_BASE);
 }
 
-void hist_record_us(struct latency_hist *h, uint64_t us)
+void
+hist_record_us(struct latency_hist *h, uint64_t us)
 {
 	uint64_t max;
 
@@ -56,7 +59,8 @@ void hist_record_us(struct latency_hist *h, uint64_t us)
 		;
 }
 
-double hist_percentile_ms(const struct latency_hist *h, double p)
+double
+hist_percentile_ms(const struct latency_hist *h, double p)
 {
 	uint64_t counts[HIST_BUCKETS];
 	uint64_t total = 0, rank, seen = 0;
@@ -95,13 +99,15 @@ double hist_percentile_ms(const struct latency_hist *h, double p)
 	return v / 1000.0;
 }
 
-double hist_max_ms(const struct latency_hist *h)
+double
+hist_max_ms(const struct latency_hist *h)
 {
 	return (double)atomic_load_explicit(&h->max_us, memory_order_relaxed) /
 	       1000.0;
 }
 
-void hist_reset(struct latency_hist *h)
+void
+hist_reset(struct latency_hist *h)
 {
 	size_t b;
 
@@ -111,7 +117,8 @@ void hist_reset(struct latency_hist *h)
 	atomic_store_explicit(&h->max_us, 0, memory_order_relaxed);
 }
 
-void stats_init(struct stats *s)
+void
+stats_init(struct stats *s)
 {
 	/* Before any thread sees it: plain stores are fine. */
 	memset(s, 0, sizeof *s);
@@ -123,7 +130,8 @@ void stats_init(struct stats *s)
  * over the time since the previous call (calls with no time elapsed are
  * ignored) and append it to the history.
  */
-void stats_sample(struct stats *s, int64_t now)
+void
+stats_sample(struct stats *s, int64_t now)
 {
 	uint64_t seen[TOPIC__COUNT];
 	double secs;
@@ -156,7 +164,8 @@ void stats_sample(struct stats *s, int64_t now)
 
 #define LOAD(field) atomic_load_explicit(&s->field, memory_order_relaxed)
 
-void stats_snapshot(struct stats *s, struct stats_snapshot *out)
+void
+stats_snapshot(struct stats *s, struct stats_snapshot *out)
 {
 	int t, i, h;
 
@@ -200,7 +209,8 @@ void stats_snapshot(struct stats *s, struct stats_snapshot *out)
 
 #undef LOAD
 
-static int64_t clock_ns(clockid_t clk)
+static int64_t
+clock_ns(clockid_t clk)
 {
 	struct timespec ts;
 
@@ -208,17 +218,20 @@ static int64_t clock_ns(clockid_t clk)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-int64_t now_ms(void)
+int64_t
+now_ms(void)
 {
 	return clock_ns(CLOCK_REALTIME) / 1000000;
 }
 
-int64_t mono_ms(void)
+int64_t
+mono_ms(void)
 {
 	return clock_ns(CLOCK_MONOTONIC) / 1000000;
 }
 
-uint64_t mono_us(void)
+uint64_t
+mono_us(void)
 {
 	return (uint64_t)(clock_ns(CLOCK_MONOTONIC) / 1000);
 }

@@ -18,8 +18,9 @@
 #include "rules_topic.h"
 #include "txn_stage.h"
 
-#define FRAUD_STATE_USERS  100000
-#define FRAUD_STATE_ORDERS 200000
+/* Per input partition; the tables are allocated up front. */
+#define FRAUD_STATE_USERS  20000
+#define FRAUD_STATE_ORDERS 50000
 
 struct fraud_worker {
 	struct engine       *e;

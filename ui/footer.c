@@ -10,6 +10,7 @@
 
 #include "dash.h"
 #include "draw.h"
+#include "keys.h"
 #include "text_sanitize.h"
 
 #define FOOTER_MSG_MS 8000
@@ -202,15 +203,15 @@ static void apply(struct dash *d, const char *text)
 	p->dirty = true;
 }
 
-int footer_prompt_key(struct dash *d, int key, bool is_code)
+int footer_prompt_key(struct dash *d, int k)
 {
 	size_t n = strlen(d->prompt_buf);
-	if (is_code) {
-		if (key == KEY_BACKSPACE) {
+	int key = keys_char(k);
+	if (key < 0) {
+		if (k == KEY_BACKSPACE)
 			goto backspace;
-		} else if (key == KEY_ENTER) {
+		if (k == KEY_ENTER)
 			goto done;
-		}
 		return DIRTY_FOOTER;
 	}
 	switch (key) {

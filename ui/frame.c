@@ -10,7 +10,7 @@
 #include "draw.h"
 #include "text_sanitize.h"
 
-static void border(WINDOW *w, attr_t a)
+static void frame_border(WINDOW *w, attr_t a)
 {
 	wattrset(w, A_NORMAL);
 	wborder(w, ACS_VLINE | a, ACS_VLINE | a, ACS_HLINE | a, ACS_HLINE | a,
@@ -50,7 +50,7 @@ static int tab_strip(struct dash *d, WINDOW *w, int x, int maxx, bool focused)
 void frame_draw(struct dash *d, WINDOW *w, struct pane *p, bool focused, bool tabs)
 {
 	int h = getmaxy(w), wd = getmaxx(w);
-	border(w, dash_attr(d, focused ? ROLE_PANE_BORDER_FOCUS : ROLE_PANE_BORDER));
+	frame_border(w, dash_attr(d, focused ? ROLE_PANE_BORDER_FOCUS : ROLE_PANE_BORDER));
 
 	/* Right end of the top border: filter and paused marks. */
 	int right = wd - 1;

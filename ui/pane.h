@@ -33,7 +33,7 @@ struct pane_def {
 	/* Keys only this pane knows: DIRTY_* bits, or -1 when not handled. */
 	int  (*key)(struct dash *d, struct pane *p, int key);
 	/* Moves the selection by delta lines (PANE_HOME / PANE_END). */
-	void (*scroll)(struct dash *d, struct pane *p, int delta);
+	void (*seek)(struct dash *d, struct pane *p, int delta);
 	/* Back to following the newest. */
 	void (*follow)(struct dash *d, struct pane *p);
 	/* The order the selection is on (Enter opens its detail). */

@@ -10,6 +10,20 @@
 #include "draw.h"
 #include "panes.h"
 
+/* The summary reads "ID STATUS total fired": show what the columns do not. */
+static const char *skip_known(const struct event *ev)
+{
+	const char *s = ev->summary;
+	size_t n = strlen(ev->order_id);
+	if (n > 0 && strncmp(s, ev->order_id, n) == 0 && s[n] == ' ')
+		s += n + 1;
+	static const char *const words[] = { "APPROVED ", "REFUSED " };
+	for (int i = 0; i < 2; i++)
+		if (strncmp(s, words[i], strlen(words[i])) == 0)
+			s += strlen(words[i]);
+	return s;
+}
+
 static void draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int h, int w)
 {
 	uint64_t seqs[512];
@@ -40,12 +54,13 @@ static void draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int 
 		draw_cut_left(id, sizeof id, ev->order_id[0] ? ev->order_id : ev->key, iw, d->g->ellipsis);
 		draw_row_put(&r, dash_attr(d, ROLE_TEXT), id);
 		draw_row_put(&r, dash_attr(d, ROLE_TEXT), " ");
-		draw_row_put(&r, dash_attr(d, ev->status == ORDER_REFUSED ? role : ROLE_TEXT), ev->summary);
+		draw_row_put(&r, dash_attr(d, ev->status == ORDER_REFUSED ? role : ROLE_TEXT),
+		             skip_known(ev));
 		draw_row_end(&r);
 	}
 }
 
-static void scroll(struct dash *d, struct pane *p, int delta)
+static void seek(struct dash *d, struct pane *p, int delta)
 {
 	(void)d;
 	pane_scroll(p, delta);
@@ -76,7 +91,7 @@ static void click(struct dash *d, struct pane *p, int row)
 const struct pane_def pane_decisions_def = {
 	.name = "decisions",
 	.draw = draw,
-	.scroll = scroll,
+	.seek = seek,
 	.follow = follow,
 	.selected_order = selected_order,
 	.click = click,

@@ -56,7 +56,7 @@ static void draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int 
 	}
 }
 
-static void scroll(struct dash *d, struct pane *p, int delta)
+static void seek(struct dash *d, struct pane *p, int delta)
 {
 	(void)d;
 	pane_scroll(p, delta);
@@ -77,7 +77,7 @@ static void click(struct dash *d, struct pane *p, int row)
 const struct pane_def pane_log_def = {
 	.name = "log",
 	.draw = draw,
-	.scroll = scroll,
+	.seek = seek,
 	.follow = follow,
 	.click = click,
 	.hint = "[ ]:topic|/:filter",

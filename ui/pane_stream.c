@@ -63,11 +63,15 @@ static void draw_line(struct dash *d, struct pane *p, WINDOW *win, int y, int x,
 			draw_row_put(&r, dash_attr(d, ROLE_DIM), ev->key);
 		}
 	} else {
-		int kw = w >= 70 ? 22 : 14;
-		char key[EV_KEY_MAX * 2];
-		draw_cut_left(key, sizeof key, ev->key, kw, d->g->ellipsis);
-		draw_row_put(&r, dash_attr(d, ROLE_TEXT), key);
-		draw_row_put(&r, dash_attr(d, ROLE_TEXT), " ");
+		/* The key, unless the summary says it already (user ids do). */
+		if (ev->key[0] && !strstr(ev->summary, ev->key)) {
+			int kw = w >= 70 ? 22 : 14;
+			char key[EV_KEY_MAX * 2];
+			draw_cut_left(key, sizeof key, ev->key, kw, d->g->ellipsis);
+			draw_row_put(&r, dash_attr(d, ROLE_DIM), "key ");
+			draw_row_put(&r, dash_attr(d, ROLE_TEXT), key);
+			draw_row_put(&r, dash_attr(d, ROLE_TEXT), " ");
+		}
 		draw_row_put(&r, dash_attr(d, role), ev->summary);
 	}
 	draw_row_end(&r);
@@ -92,7 +96,7 @@ static void draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int 
 	}
 }
 
-static void scroll(struct dash *d, struct pane *p, int delta)
+static void seek(struct dash *d, struct pane *p, int delta)
 {
 	(void)d;
 	pane_scroll(p, delta);
@@ -123,7 +127,7 @@ static void click(struct dash *d, struct pane *p, int row)
 const struct pane_def pane_stream_def = {
 	.name = "stream",
 	.draw = draw,
-	.scroll = scroll,
+	.seek = seek,
 	.follow = follow,
 	.selected_order = selected_order,
 	.click = click,
@@ -133,7 +137,7 @@ const struct pane_def pane_stream_def = {
 const struct pane_def pane_dlq_def = {
 	.name = "dlq",
 	.draw = draw,
-	.scroll = scroll,
+	.seek = seek,
 	.follow = follow,
 	.selected_order = selected_order,
 	.click = click,

@@ -23,6 +23,8 @@
 #   KAFKA_JAVA_OPTS        extra JVM options for brokers
 #   KAFKA_LOG_LEVEL        broker root log level (default INFO)
 #   KAFKA_START_TIMEOUT    readiness timeout in seconds (default 90)
+#   KAFKA_CDS              1 (default): build once and use an AppCDS class archive in $CACHE/cds
+#                          (about 30-40% faster JVM start on 2 cores); 0: don't
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -62,15 +64,50 @@ ensure_tools() {   # ensure_tools [mvn]
   if ((${#pkgs[@]})); then apt_install "${pkgs[@]}"; fi
 }
 
+# ---------------------------------------------------------------- AppCDS class archive
+# One dynamic CDS archive of the classes a broker loads, made by a throw-away single node the first
+# time `fetch` runs. Keyed by the JVM (libjvm.so size+mtime) and dropped whenever the jars are re-fetched.
+cds_archive() {
+  local jvm lib
+  jvm=$(readlink -f "$(command -v java)")
+  lib=${jvm%/bin/java}/lib/server/libjvm.so
+  echo "$CACHE/cds/kafka-$KAFKA_VERSION-$(stat -c '%s-%Y' "$lib" 2>/dev/null || echo unknown).jsa"
+}
+
+cds_opts() {   # JVM options (one per line) to use the archive if it exists
+  [[ ${KAFKA_CDS:-1} == 1 && -z ${KAFKA_CDS_DUMP:-} ]] || return 0
+  local a; a=$(cds_archive)
+  if [[ -f $a ]]; then printf '%s\n' "-XX:SharedArchiveFile=$a" -Xlog:cds=off -Xlog:cds+dynamic=off; fi
+}
+
+make_cds() {   # called from fetch under the cache lock
+  [[ ${KAFKA_CDS:-1} == 1 && -z ${KAFKA_CDS_DUMP:-} ]] || return 0
+  local a tmpd bs; a=$(cds_archive)
+  [[ -f $a ]] && return 0
+  mkdir -p "$CACHE/cds"
+  tmpd=$(mktemp -d "${TMPDIR:-/tmp}/ordertop-kafka-cds.XXXXXX")
+  log "building class-data-sharing archive $a (one time, ~10 s)"
+  if bs=$(KAFKA_CDS_DUMP="$a.tmp.$$" "${BASH_SOURCE[0]}" start single "$tmpd/c" 2>"$tmpd/start.err"); then
+    echo warm | timeout 20 kcat -b "$bs" -P -t cds.warmup -X acks=all 2>/dev/null || true
+    "${BASH_SOURCE[0]}" stop "$tmpd/c" 2>/dev/null || true
+  else
+    log "warning: could not start the CDS warm-up broker (continuing without CDS):"; cat "$tmpd/start.err" >&2
+  fi
+  if [[ -s $a.tmp.$$ ]]; then mv -f "$a.tmp.$$" "$a"; else rm -f "$a.tmp.$$"; log "warning: no CDS archive produced"; fi
+  rm -rf "$tmpd"
+}
+
 libs_ok() { [[ -f $LIBS/.complete && -f $LIBS/kafka_2.13-$KAFKA_VERSION.jar ]]; }
 
 cmd_fetch() {   # cmd_fetch [quiet]
-  if libs_ok; then ensure_tools; [[ ${1:-} == quiet ]] || log "jars present in $LIBS"; return 0; fi
-  ensure_tools mvn
+  if libs_ok && { [[ -f $(cds_archive) || ${KAFKA_CDS:-1} != 1 || -n ${KAFKA_CDS_DUMP:-} ]]; }; then
+    ensure_tools; [[ ${1:-} == quiet ]] || log "jars present in $LIBS"; return 0
+  fi
+  if libs_ok; then ensure_tools; else ensure_tools mvn; fi
   mkdir -p "$CACHE"
   (
     flock 9                                            # concurrent fetches: one runs Maven
-    libs_ok && exit 0
+    libs_ok && { make_cds; exit 0; }
     local tmp=$CACHE/libs.tmp.$$
     rm -rf "$tmp"
     log "resolving kafka_2.13:$KAFKA_VERSION with Maven into $LIBS"
@@ -80,7 +117,8 @@ cmd_fetch() {   # cmd_fetch [quiet]
       || { rm -rf "$tmp"; die "maven failed"; }
     [[ -f $tmp/kafka_2.13-$KAFKA_VERSION.jar ]] || { rm -rf "$tmp"; die "kafka jar missing after maven"; }
     touch "$tmp/.complete"
-    rm -rf "$LIBS"; mv "$tmp" "$LIBS"
+    rm -rf "$LIBS" "$CACHE/cds"; mv "$tmp" "$LIBS"
+    make_cds
   ) 9>"$CACHE/.lock"
   libs_ok || die "fetch failed"
   log "jars ready in $LIBS ($(find "$LIBS" -name '*.jar' | wc -l) jars)"
@@ -290,11 +328,18 @@ trap on_exit EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# small JVMs for 2 cores: serial GC, C1 only; plus the CDS archive when present
+jvm_opts() {   # jvm_opts HEAP -> one option per line
+  printf '%s\n' "-Xmx$1" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true
+  cds_opts
+  if [[ -n ${KAFKA_CDS_DUMP:-} ]]; then echo "-XX:ArchiveClassesAtExit=$KAFKA_CDS_DUMP"; fi
+}
+
 launch_node() {   # launch_node DIR N
-  local dir=$1 n=$2
+  local dir=$1 n=$2 opts=()
+  mapfile -t opts < <(jvm_opts "$HEAP")
   # shellcheck disable=SC2086
-  java -Xms64m -Xmx"$HEAP" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k \
-       -Djava.awt.headless=true -Dlog4j.configuration="file:$dir/log4j.properties" \
+  java -Xms64m -Xss512k "${opts[@]}" -Dlog4j.configuration="file:$dir/log4j.properties" \
        ${KAFKA_JAVA_OPTS:-} -cp "$(java_cp)" kafka.Kafka "$dir/node$n.properties" \
        </dev/null >>"$dir/node$n.log" 2>&1 &
   local pid=$!
@@ -358,9 +403,10 @@ cmd_start() {
       write_props "$dir" "$shape" "$n" "$nodes" "$voters" "${ports[2*n-2]}" "${ports[2*n-1]}"
     done
     # format all nodes in parallel with the same cluster id
-    local fpids=() fail=0
+    local fpids=() fail=0 topts=()
+    mapfile -t topts < <(KAFKA_CDS_DUMP='' jvm_opts 128m)
     for ((n = 1; n <= nodes; n++)); do
-      java -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dlog4j.configuration="file:$dir/tools-log4j.properties" \
+      java "${topts[@]}" -Dlog4j.configuration="file:$dir/tools-log4j.properties" \
            -cp "$(java_cp)" kafka.tools.StorageTool format -t "$cid" -c "$dir/node$n.properties" \
            >"$dir/node$n.format.log" 2>&1 &
       fpids+=($!)
@@ -492,8 +538,8 @@ cmd_acl() {
   dir=$(cd "$dir" && pwd)
   load_env "$dir"
   libs_ok || die "jars missing; run kafka.sh fetch"
-  java -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
-       -Dlog4j.configuration="file:$dir/tools-log4j.properties" -cp "$(java_cp)" \
+  local topts=(); mapfile -t topts < <(jvm_opts 128m)
+  java "${topts[@]}" -Dlog4j.configuration="file:$dir/tools-log4j.properties" -cp "$(java_cp)" \
        kafka.admin.AclCommand --bootstrap-server "$BOOTSTRAP" --command-config "$dir/admin.properties" "$@"
   SUCCESS=1
 }

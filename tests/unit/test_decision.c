@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,6 +194,191 @@ test_order_json_replaces_existing(void **state)
 	assert_null(strstr(js, "\"me\""));
 	assert_non_null(strstr(js, "\"status\":\"REFUSED\""));
 	free(js);
+
+	/* a key spelled with an escape is the same key once decoded */
+	js = order_json_of("{\"order_id\":\"1\",\"st\\u0061tus\":\"APPROVED\","
+	    "\"x\":1}", &d);
+	assert_non_null(js);
+	assert_null(strstr(js, "APPROVED"));
+	assert_non_null(strstr(js, "{\"order_id\":\"1\",\"x\":1,\"status\":"));
+	free(js);
+}
+
+/* The received members are kept byte for byte, blanks dropped. */
+static void
+test_order_json_verbatim(void **state)
+{
+	struct decision d;
+	char *js;
+	cJSON *root;
+
+	(void)state;
+	sample_decision(&d, ORDER_APPROVED);
+	js = order_json_of("{\n  \"order_id\" : \"1\",\n  \"ref\": "
+	    "12345678901234567891,\t\"p\": 1.50, \"e\": 1E+2,\r\n"
+	    "  \"s\": \"a b\\u00e9\\/\\\"\", \"n\": [ 1 , { \"x\" : null } ,"
+	    "true,false ] }\n", &d);
+	assert_non_null(js);
+	assert_string_equal(js, "{\"order_id\":\"1\","
+	    "\"ref\":12345678901234567891,\"p\":1.50,\"e\":1E+2,"
+	    "\"s\":\"a b\\u00e9\\/\\\"\",\"n\":[1,{\"x\":null},true,false],"
+	    "\"status\":\"APPROVED\",\"total\":2598,\"rules_fired\":[],"
+	    "\"rules_version\":7,\"decided_at\":1700000000500,"
+	    "\"decided_by\":\"fraud-host-1\"}");
+	root = cJSON_Parse(js);
+	assert_non_null(root);
+	cJSON_Delete(root);
+	free(js);
+
+	/* an empty object gets just the decision fields */
+	js = order_json_of(" {  } ", &d);
+	assert_non_null(js);
+	assert_int_equal(strncmp(js, "{\"status\":\"APPROVED\",",
+	    strlen("{\"status\":\"APPROVED\",")), 0);
+	free(js);
+}
+
+/* What cJSON accepts but strict JSON does not is printed by cJSON. */
+static void
+test_order_json_lenient_input(void **state)
+{
+	static const char *const inputs[] = {
+		"{\"order_id\":\"1\",\"q\":01}",
+		"{\"order_id\":\"1\",\"q\":1.}",
+		"{\"order_id\":\"1\",\"s\":\"a\tb\"}",
+		"{\"order_id\":\"1\",\x01\"q\":1}",
+		"\xef\xbb\xbf{\"order_id\":\"1\"}",
+	};
+	struct decision d;
+
+	(void)state;
+	sample_decision(&d, ORDER_REFUSED);
+	for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+		char *js = order_json_of(inputs[i], &d);
+		cJSON *root;
+
+		if (js == NULL)
+			print_error("input %zu refused\n", i);
+		assert_non_null(js);
+		assert_non_null(strstr(js, "\"order_id\":\"1\""));
+		assert_non_null(strstr(js, "\"status\":\"REFUSED\""));
+		for (const char *c = js; *c != '\0'; c++)
+			assert_true((unsigned char)*c >= 0x20 &&
+			    (unsigned char)*c < 0x80);
+		root = cJSON_Parse(js);
+		assert_non_null(root);
+		cJSON_Delete(root);
+		free(js);
+	}
+}
+
+static bool
+is_decision_key(const char *k)
+{
+	static const char *const keys[] = {
+		"status", "total", "rules_fired", "rules_version",
+		"decided_at", "decided_by",
+	};
+
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		if (strcmp(k, keys[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Random byte edits of a few objects: whenever cJSON takes the result as
+ * an object, the decided order must be an object again with every member
+ * that is not a decision field, in order, plus the six decision fields.
+ */
+static void
+test_order_json_mutations(void **state)
+{
+	static const char *const seeds[] = {
+		RAW_ORDER,
+		"{\"a\":[1,-2.5e3,{\"b\":\"x\\\"y\"}],\"status\":\"NEW\",\"c\":null}",
+		"{ \"k\" : \"\\u00e9\\n\" , \"t\" : true , \"f\" : false }",
+	};
+	static const char alphabet[] = "{}[]\":,\\ 0123456789.eE+-tfnul\t\n\x01";
+	struct decision d;
+	uint64_t x = 0x9E3779B97F4A7C15ULL;
+	int accepted = 0;
+
+	(void)state;
+	sample_decision(&d, ORDER_REFUSED);
+	for (int iter = 0; iter < 30000; iter++) {
+		char buf[512];
+		size_t n;
+		const char *seed = seeds[iter % 3];
+		cJSON *in, *out, *a, *b;
+		char *js;
+
+		n = strlen(seed);
+		memcpy(buf, seed, n);
+		for (int e = 0; e < 1 + iter % 3; e++) {
+			size_t pos;
+			char c;
+
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			pos = (size_t)(x % n);
+			c = alphabet[(x >> 32) % (sizeof alphabet - 1)];
+			switch ((x >> 20) % 3) {
+			case 0:
+				buf[pos] = c;
+				break;
+			case 1:
+				if (n < sizeof buf - 1) {
+					memmove(buf + pos + 1, buf + pos, n - pos);
+					buf[pos] = c;
+					n++;
+				}
+				break;
+			default:
+				if (n > 2) {
+					memmove(buf + pos, buf + pos + 1, n - pos - 1);
+					n--;
+				}
+				break;
+			}
+		}
+		buf[n] = '\0';
+		/* trailing bytes refused, as decision_order_json does */
+		in = cJSON_ParseWithLengthOpts(buf, n + 1, NULL, 1);
+		if (!cJSON_IsObject(in)) {
+			cJSON_Delete(in);
+			continue;
+		}
+		accepted++;
+		js = order_json_of(buf, &d);
+		if (js == NULL)
+			print_error("refused: %s\n", buf);
+		assert_non_null(js);
+		out = cJSON_Parse(js);
+		if (!cJSON_IsObject(out))
+			print_error("in: %s\nout: %s\n", buf, js);
+		assert_true(cJSON_IsObject(out));
+		b = out->child;
+		for (a = in->child; a != NULL; a = a->next) {
+			if (is_decision_key(a->string))
+				continue;
+			assert_non_null(b);
+			assert_string_equal(a->string, b->string);
+			assert_int_equal(a->type & 0xFF, b->type & 0xFF);
+			b = b->next;
+		}
+		for (int k = 0; k < 6; k++, b = b->next) {
+			assert_non_null(b);
+			assert_true(is_decision_key(b->string));
+		}
+		assert_null(b);
+		cJSON_Delete(in);
+		cJSON_Delete(out);
+		free(js);
+	}
+	assert_true(accepted > 1000);
 }
 
 static void
@@ -412,6 +598,9 @@ main(void)
 		cmocka_unit_test(test_order_json_decision_fields),
 		cmocka_unit_test(test_order_json_parses_as_order),
 		cmocka_unit_test(test_order_json_replaces_existing),
+		cmocka_unit_test(test_order_json_verbatim),
+		cmocka_unit_test(test_order_json_lenient_input),
+		cmocka_unit_test(test_order_json_mutations),
 		cmocka_unit_test(test_order_json_limits),
 		cmocka_unit_test(test_order_json_bad_input),
 		cmocka_unit_test(test_notification),

@@ -18,14 +18,16 @@
 
 #include "evq.h"
 
-static bool fd_readable(int fd)
+static bool
+fd_readable(int fd)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 
 	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
 }
 
-static struct event make_event(int producer, int64_t seq)
+static struct event
+make_event(int producer, int64_t seq)
 {
 	struct event ev;
 
@@ -37,7 +39,8 @@ static struct event make_event(int producer, int64_t seq)
 	return ev;
 }
 
-static void test_empty(void **state)
+static void
+test_empty(void **state)
 {
 	struct evq *q = evq_new(8);
 	struct event out[4];
@@ -53,7 +56,8 @@ static void test_empty(void **state)
 	evq_free(NULL);
 }
 
-static void test_fd_readable_iff_nonempty(void **state)
+static void
+test_fd_readable_iff_nonempty(void **state)
 {
 	struct evq *q = evq_new(8);
 	struct event ev, out[8];
@@ -85,7 +89,8 @@ static void test_fd_readable_iff_nonempty(void **state)
 	evq_free(q);
 }
 
-static void test_overwrite_oldest(void **state)
+static void
+test_overwrite_oldest(void **state)
 {
 	struct evq *q = evq_new(4);
 	struct event ev, out[8];
@@ -126,7 +131,8 @@ static void test_overwrite_oldest(void **state)
 	evq_free(q);
 }
 
-static void test_capacity_zero_is_one(void **state)
+static void
+test_capacity_zero_is_one(void **state)
 {
 	struct evq *q = evq_new(0);
 	struct event ev = make_event(0, 1), out[2];
@@ -160,7 +166,8 @@ struct producer_arg {
 	int          id;
 };
 
-static void *producer(void *p)
+static void *
+producer(void *p)
 {
 	struct producer_arg *a = p;
 	int64_t i;
@@ -174,7 +181,8 @@ static void *producer(void *p)
 	return NULL;
 }
 
-static void *consumer(void *p)
+static void *
+consumer(void *p)
 {
 	struct race *r = p;
 	int64_t last[PRODUCERS];
@@ -206,7 +214,8 @@ static void *consumer(void *p)
 	return NULL;
 }
 
-static void test_producers_consumer(void **state)
+static void
+test_producers_consumer(void **state)
 {
 	struct race r = { 0 };
 	struct producer_arg args[PRODUCERS];
@@ -240,7 +249,8 @@ static void test_producers_consumer(void **state)
 	evq_free(r.q);
 }
 
-int main(void)
+int
+main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_empty),

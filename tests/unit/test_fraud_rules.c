@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,6 +182,16 @@ test_total_limit(void **state)
 	set(&rs, TOTAL, "max_total", "1e3");
 	assert_int_equal(eval(&rs, st, &at, 4, &d), ORDER_REFUSED);
 	assert_string_equal(d.fired[0].reason, "total 5000.00 > 1000.00");
+
+	/* Cents are rounded; totals too large for cents still print. */
+	over = mk_order("c", "u", 3, 0.335, "US", "US");
+	set(&rs, TOTAL, "max_total", "0.5");
+	assert_int_equal(eval(&rs, st, &over, 4, &d), ORDER_REFUSED);
+	assert_string_equal(d.fired[0].reason, "total 1.01 > 0.50");
+	over = mk_order("d", "u", 1000000, 1e12, "US", "US");
+	assert_int_equal(eval(&rs, st, &over, 4, &d), ORDER_REFUSED);
+	assert_string_equal(d.fired[0].reason,
+	                    "total 1000000000000000000.00 > 0.50");
 
 	/* Toggled off: no longer fires. */
 	rs.rules[TOTAL].enabled = false;
@@ -718,6 +729,34 @@ test_set_param(void **state)
 	assert_string_equal(rs.rules[BLOCKLIST].params[0].text, "KP,IR");
 }
 
+/* A dashboard under LANG=de_DE still reads and writes "0.5".  Skipped
+ * where no comma-decimal locale is installed. */
+static void
+test_locale_independent(void **state)
+{
+	struct ruleset rs, back;
+	char buf[RULE_TEXT_MAX], err[256];
+	char *json;
+
+	(void)state;
+	if (setlocale(LC_ALL, "de_DE.UTF-8") == NULL) {
+		skip();
+		return;
+	}
+	ruleset_defaults(&rs);
+	set(&rs, MISMATCH, "min_total", "0.5");
+	assert_true(rs.rules[MISMATCH].params[0].num == 0.5);
+	ruleset_param_text(&rs, MISMATCH, 0, buf, sizeof buf);
+	assert_string_equal(buf, "0.5");
+	json = ruleset_to_json(&rs);
+	assert_non_null(strstr(json, "\"min_total\":0.5"));
+	assert_int_equal(ruleset_from_json(json, strlen(json), &back, err,
+	                                   sizeof err), 0);
+	assert_true(rulesets_equal(&rs, &back));
+	free(json);
+	setlocale(LC_ALL, "C");
+}
+
 /* ---- JSON ---- */
 
 static void
@@ -1006,6 +1045,7 @@ main(void)
 		cmocka_unit_test(test_state_per_partition),
 		cmocka_unit_test(test_decision_fields),
 		cmocka_unit_test(test_set_param),
+		cmocka_unit_test(test_locale_independent),
 		cmocka_unit_test(test_json_round_trip),
 		cmocka_unit_test(test_json_partial_and_unterminated),
 		cmocka_unit_test(test_json_errors),

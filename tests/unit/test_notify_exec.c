@@ -26,7 +26,8 @@
 
 static char dir[64];
 
-static int64_t ms_now(void)
+static int64_t
+ms_now(void)
 {
 	struct timespec ts;
 
@@ -34,7 +35,8 @@ static int64_t ms_now(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void write_file(const char *path, const char *text, mode_t mode)
+static void
+write_file(const char *path, const char *text, mode_t mode)
 {
 	FILE *f = fopen(path, "w");
 
@@ -45,7 +47,8 @@ static void write_file(const char *path, const char *text, mode_t mode)
 }
 
 /* The whole file, malloc'd and terminated; NULL when missing. */
-static char *read_file(const char *path, size_t *len)
+static char *
+read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf;
@@ -67,7 +70,8 @@ static char *read_file(const char *path, size_t *len)
 }
 
 /* Reads every file of DIR/sub into texts (malloc'd); returns how many. */
-static int read_subdir(const char *sub, char **texts, size_t *lens, int max)
+static int
+read_subdir(const char *sub, char **texts, size_t *lens, int max)
 {
 	char path[600];
 	struct dirent *de;
@@ -89,7 +93,8 @@ static int read_subdir(const char *sub, char **texts, size_t *lens, int max)
 	return k;
 }
 
-static void script(const char *name, const char *body)
+static void
+script(const char *name, const char *body)
 {
 	char path[128], text[1024];
 
@@ -99,8 +104,8 @@ static void script(const char *name, const char *body)
 }
 
 /* fmt has up to two %s, both the temporary directory. */
-static struct notify_exec *prog(const char *fmt, int conc, int timeout_ms,
-                                int retries)
+static struct notify_exec *
+prog(const char *fmt, int conc, int timeout_ms, int retries)
 {
 	char cmd[512];
 	struct notify_exec *ne;
@@ -111,7 +116,8 @@ static struct notify_exec *prog(const char *fmt, int conc, int timeout_ms,
 	return ne;
 }
 
-static void make_subdir(const char *name)
+static void
+make_subdir(const char *name)
 {
 	char path[128];
 
@@ -119,7 +125,8 @@ static void make_subdir(const char *name)
 	assert_int_equal(mkdir(path, 0700), 0);
 }
 
-static int setup(void **state)
+static int
+setup(void **state)
 {
 	(void)state;
 	snprintf(dir, sizeof dir, "/tmp/ordertop-ne.XXXXXX");
@@ -137,13 +144,15 @@ static int setup(void **state)
 	                  "e=$(date +%s%N)\necho \"$s $e\" > \"$1/iv.$$\"\n");
 	script("args.sh", "printf '%s|' \"$@\" > \"$1/args\"\n");
 	script("noread.sh", "exit 0\n");
+	script("sig.sh", "grep -E '^Sig(Blk|Ign)' /proc/$$/status > \"$1/sig\"\n");
 	script("longerr.sh", "printf '\\n\\n%0300d\\n' 0 >&2\nexit 4\n");
 	script("select.sh", "read x\n[ \"$x\" = fast ] && exit 0\n"
 	                    "exec sleep 10\n");
 	return 0;
 }
 
-static int teardown(void **state)
+static int
+teardown(void **state)
 {
 	char cmd[128];
 
@@ -152,7 +161,8 @@ static int teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-static void test_new_rejects_empty(void **state)
+static void
+test_new_rejects_empty(void **state)
 {
 	(void)state;
 	assert_null(notify_exec_new("", 1, 100, 0));
@@ -161,7 +171,8 @@ static void test_new_rejects_empty(void **state)
 	notify_exec_free(NULL);
 }
 
-static void test_ok_stdin_delivered(void **state)
+static void
+test_ok_stdin_delivered(void **state)
 {
 	enum { N = 6 };
 	struct notify_exec *ne;
@@ -202,7 +213,8 @@ static void test_ok_stdin_delivered(void **state)
 }
 
 /* A megabyte of input: written without blocking, in pieces. */
-static void test_large_input(void **state)
+static void
+test_large_input(void **state)
 {
 	struct notify_exec *ne;
 	struct notify_job job;
@@ -228,7 +240,8 @@ static void test_large_input(void **state)
 	notify_exec_free(ne);
 }
 
-static void test_exit_code_and_stderr(void **state)
+static void
+test_exit_code_and_stderr(void **state)
 {
 	struct notify_exec *ne = prog("%s/fail.sh", 2, 5000, 2);
 	struct notify_job job;
@@ -252,7 +265,8 @@ static void test_exit_code_and_stderr(void **state)
 	notify_exec_free(ne);
 }
 
-static void test_timeout(void **state)
+static void
+test_timeout(void **state)
 {
 	struct notify_exec *ne = prog("%s/sleep.sh", 1, 200, 0);
 	struct notify_job job;
@@ -270,7 +284,8 @@ static void test_timeout(void **state)
 	notify_exec_free(ne);
 }
 
-static bool process_gone(pid_t pid)
+static bool
+process_gone(pid_t pid)
 {
 	char path[64], stat[512], *p;
 	FILE *f;
@@ -291,7 +306,8 @@ static bool process_gone(pid_t pid)
 }
 
 /* The timeout kills what the program started as well. */
-static void test_timeout_kills_group(void **state)
+static void
+test_timeout_kills_group(void **state)
 {
 	struct notify_exec *ne = prog("%s/sleepbg.sh %s", 1, 300, 0);
 	struct notify_job job;
@@ -315,7 +331,8 @@ static void test_timeout_kills_group(void **state)
 	notify_exec_free(ne);
 }
 
-static void test_retries(void **state)
+static void
+test_retries(void **state)
 {
 	struct notify_exec *ne;
 	struct notify_job job;
@@ -350,7 +367,8 @@ static void test_retries(void **state)
 	}
 }
 
-static void test_cannot_run(void **state)
+static void
+test_cannot_run(void **state)
 {
 	struct notify_exec *ne;
 	struct notify_job jobs[2];
@@ -388,7 +406,8 @@ static void test_cannot_run(void **state)
 }
 
 /* Found in PATH; arguments split on (runs of) spaces. */
-static void test_path_and_args(void **state)
+static void
+test_path_and_args(void **state)
 {
 	struct notify_exec *ne;
 	struct notify_job job;
@@ -414,7 +433,8 @@ static void test_path_and_args(void **state)
 }
 
 /* The child exits without reading a large input: EPIPE, no SIGPIPE. */
-static void test_child_not_reading(void **state)
+static void
+test_child_not_reading(void **state)
 {
 	struct notify_exec *ne = prog("%s/noread.sh", 2, 5000, 0);
 	struct notify_job jobs[4];
@@ -436,8 +456,48 @@ static void test_child_not_reading(void **state)
 	notify_exec_free(ne);
 }
 
+/* Children start with no signal blocked and SIGPIPE at its default, even
+ * when the caller blocks signals and the process ignores SIGPIPE (as
+ * ordertop's main does). */
+static void
+test_child_signals_reset(void **state)
+{
+	struct notify_exec *ne = prog("%s/sig.sh %s", 1, 5000, 0);
+	struct notify_job job;
+	struct sigaction ign, old_act;
+	sigset_t usr1, old_mask;
+	char path[160], *text, *blk, *sigign;
+	unsigned long long ignored;
+
+	(void)state;
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &ign, &old_act);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &usr1, &old_mask);
+	memset(&job, 0, sizeof job);
+	assert_int_equal(notify_exec_run(ne, &job, 1, NULL), 1);
+	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+	sigaction(SIGPIPE, &old_act, NULL);
+
+	snprintf(path, sizeof path, "%s/sig", dir);
+	text = read_file(path, NULL);
+	assert_non_null(text);
+	blk = strstr(text, "SigBlk:");
+	sigign = strstr(text, "SigIgn:");
+	assert_non_null(blk);
+	assert_non_null(sigign);
+	assert_int_equal(strtoull(blk + 7, NULL, 16), 0);
+	ignored = strtoull(sigign + 7, NULL, 16);
+	assert_false(ignored & (1ull << (SIGPIPE - 1)));
+	free(text);
+	notify_exec_free(ne);
+}
+
 /* No more than `concurrency` at once (and indeed several at once). */
-static void test_concurrency_limit(void **state)
+static void
+test_concurrency_limit(void **state)
 {
 	enum { N = 9, LIMIT = 3 };
 	struct notify_exec *ne;
@@ -484,7 +544,8 @@ struct stopper {
 	int          after_ms;
 };
 
-static void *stop_later(void *p)
+static void *
+stop_later(void *p)
 {
 	struct stopper *s = p;
 
@@ -493,7 +554,8 @@ static void *stop_later(void *p)
 	return NULL;
 }
 
-static void test_stop(void **state)
+static void
+test_stop(void **state)
 {
 	enum { N = 5 };
 	struct notify_exec *ne = prog("%s/sleep.sh", 2, 0, 3);
@@ -531,7 +593,8 @@ static void test_stop(void **state)
 }
 
 /* Finished jobs keep their result when a stop comes later. */
-static void test_stop_keeps_finished(void **state)
+static void
+test_stop_keeps_finished(void **state)
 {
 	struct notify_exec *ne = prog("%s/select.sh", 2, 0, 0);
 	struct notify_job jobs[2];
@@ -556,7 +619,8 @@ static void test_stop_keeps_finished(void **state)
 	notify_exec_free(ne);
 }
 
-int main(void)
+int
+main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_new_rejects_empty),
@@ -569,6 +633,7 @@ int main(void)
 		cmocka_unit_test(test_cannot_run),
 		cmocka_unit_test(test_path_and_args),
 		cmocka_unit_test(test_child_not_reading),
+		cmocka_unit_test(test_child_signals_reset),
 		cmocka_unit_test(test_concurrency_limit),
 		cmocka_unit_test(test_stop),
 		cmocka_unit_test(test_stop_keeps_finished),

@@ -17,8 +17,8 @@
 
 #include "order_table.h"
 
-static struct order_observation obs_of(enum topic_id topic, const char *id,
-                                       int32_t partition, int64_t offset)
+static struct order_observation
+obs_of(enum topic_id topic, const char *id, int32_t partition, int64_t offset)
 {
 	struct order_observation o;
 
@@ -32,15 +32,17 @@ static struct order_observation obs_of(enum topic_id topic, const char *id,
 	return o;
 }
 
-static int observe(struct order_table *t, enum topic_id topic, const char *id,
-                   int32_t partition, int64_t offset, int64_t now)
+static int
+observe(struct order_table *t, enum topic_id topic, const char *id,
+        int32_t partition, int64_t offset, int64_t now)
 {
 	struct order_observation o = obs_of(topic, id, partition, offset);
 
 	return order_table_observe(t, &o, now);
 }
 
-static struct order_detail detail(struct order_table *t, const char *id)
+static struct order_detail
+detail(struct order_table *t, const char *id)
 {
 	struct order_detail d;
 
@@ -49,7 +51,8 @@ static struct order_detail detail(struct order_table *t, const char *id)
 	return d;
 }
 
-static bool known(struct order_table *t, const char *id)
+static bool
+known(struct order_table *t, const char *id)
 {
 	struct order_detail d;
 
@@ -59,7 +62,8 @@ static bool known(struct order_table *t, const char *id)
 	return true;
 }
 
-static struct order_table_counts counts(struct order_table *t)
+static struct order_table_counts
+counts(struct order_table *t)
 {
 	struct order_table_counts c;
 
@@ -67,7 +71,8 @@ static struct order_table_counts counts(struct order_table *t)
 	return c;
 }
 
-static void test_lifecycle(void **state)
+static void
+test_lifecycle(void **state)
 {
 	struct order_table *t = order_table_new(16);
 	const char json[] = "{\"order_id\":\"o1\",\"user_id\":\"u1\"}";
@@ -138,7 +143,8 @@ static void test_lifecycle(void **state)
 	order_table_free(t);
 }
 
-static void test_refused_and_dead_lettered(void **state)
+static void
+test_refused_and_dead_lettered(void **state)
 {
 	struct order_table *t = order_table_new(16);
 	struct order_observation o;
@@ -171,7 +177,8 @@ static void test_refused_and_dead_lettered(void **state)
 }
 
 /* The notified record seen before the decision and the order itself. */
-static void test_out_of_order(void **state)
+static void
+test_out_of_order(void **state)
 {
 	struct order_table *t = order_table_new(16);
 	struct order_observation o;
@@ -220,7 +227,8 @@ static void test_out_of_order(void **state)
 	order_table_free(t);
 }
 
-static void test_duplicates_vs_redelivery(void **state)
+static void
+test_duplicates_vs_redelivery(void **state)
 {
 	struct order_table *t = order_table_new(16);
 	struct order_detail d;
@@ -252,7 +260,8 @@ static void test_duplicates_vs_redelivery(void **state)
 	order_table_free(t);
 }
 
-static void test_eviction_prefers_final(void **state)
+static void
+test_eviction_prefers_final(void **state)
 {
 	struct order_table *t = order_table_new(4);
 	struct order_row rows[8];
@@ -301,7 +310,8 @@ static void test_eviction_prefers_final(void **state)
 }
 
 /* A million orders through a thousand places, half of them finished. */
-static void test_bounded(void **state)
+static void
+test_bounded(void **state)
 {
 	enum { CAP = 1000, N = 1000000 };
 	struct order_table *t = order_table_new(CAP);
@@ -345,7 +355,8 @@ static void test_bounded(void **state)
 	order_table_free(t);
 }
 
-static void test_local_counts(void **state)
+static void
+test_local_counts(void **state)
 {
 	struct order_table *t = order_table_new(16);
 	char ids[8][ORDER_ID_MAX + 1];
@@ -408,7 +419,8 @@ static void test_local_counts(void **state)
 	order_table_free(t);
 }
 
-static void test_local_evicted_unfinished(void **state)
+static void
+test_local_evicted_unfinished(void **state)
 {
 	struct order_table *t = order_table_new(2);
 	struct order_table_counts c;
@@ -430,7 +442,8 @@ static void test_local_evicted_unfinished(void **state)
 	order_table_free(t);
 }
 
-static void test_detail_json(void **state)
+static void
+test_detail_json(void **state)
 {
 	struct order_table *t = order_table_new(8);
 	struct order_observation o;
@@ -485,7 +498,8 @@ static void test_detail_json(void **state)
 	order_table_free(t);
 }
 
-static void test_ignored_and_cut(void **state)
+static void
+test_ignored_and_cut(void **state)
 {
 	struct order_table *t = order_table_new(8);
 	struct order_observation o;
@@ -537,7 +551,8 @@ struct worker_arg {
 	int id;
 };
 
-static void *worker(void *p)
+static void *
+worker(void *p)
 {
 	struct worker_arg *a = p;
 	struct order_row rows[16];
@@ -564,7 +579,8 @@ static void *worker(void *p)
 	return NULL;
 }
 
-static void test_threads(void **state)
+static void
+test_threads(void **state)
 {
 	struct order_table *t = order_table_new(10000);
 	struct worker_arg args[THREADS];
@@ -588,7 +604,8 @@ static void test_threads(void **state)
 	order_table_free(t);
 }
 
-int main(void)
+int
+main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lifecycle),

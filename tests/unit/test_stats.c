@@ -19,7 +19,8 @@
 /* The documented bound: sqrt(1.03) - 1, plus a hair for rounding. */
 #define HIST_REL_ERR 0.0150
 
-static void assert_within(double got, double want, double rel)
+static void
+assert_within(double got, double want, double rel)
 {
 	if (fabs(got - want) > rel * want) {
 		print_error("got %.6f, want %.6f (+-%.2f%%)\n", got, want,
@@ -28,7 +29,8 @@ static void assert_within(double got, double want, double rel)
 	}
 }
 
-static struct latency_hist *hist_new(void)
+static struct latency_hist *
+hist_new(void)
 {
 	struct latency_hist *h = calloc(1, sizeof *h);
 
@@ -36,7 +38,8 @@ static struct latency_hist *hist_new(void)
 	return h;
 }
 
-static void test_hist_empty(void **state)
+static void
+test_hist_empty(void **state)
 {
 	struct latency_hist *h = hist_new();
 
@@ -48,7 +51,8 @@ static void test_hist_empty(void **state)
 }
 
 /* 1..100000 us once each: the value at rank r is r us. */
-static void test_hist_uniform_percentiles(void **state)
+static void
+test_hist_uniform_percentiles(void **state)
 {
 	struct latency_hist *h = hist_new();
 	static const double ps[] = { 1, 10, 25, 50, 75, 90, 95, 99, 99.9, 100 };
@@ -71,7 +75,8 @@ static void test_hist_uniform_percentiles(void **state)
 }
 
 /* Every value from 1 us to an hour lands within the bound. */
-static void test_hist_every_value_within_bound(void **state)
+static void
+test_hist_every_value_within_bound(void **state)
 {
 	struct latency_hist *h = hist_new();
 	double v;
@@ -90,7 +95,8 @@ static void test_hist_every_value_within_bound(void **state)
 }
 
 /* A skewed distribution: 90% fast, 9% slower, 1% very slow. */
-static void test_hist_skewed(void **state)
+static void
+test_hist_skewed(void **state)
 {
 	struct latency_hist *h = hist_new();
 	int i;
@@ -111,7 +117,8 @@ static void test_hist_skewed(void **state)
 	free(h);
 }
 
-static void test_hist_edges(void **state)
+static void
+test_hist_edges(void **state)
 {
 	struct latency_hist *h = hist_new();
 
@@ -141,7 +148,8 @@ static void test_hist_edges(void **state)
 #define THREADS 4
 #define PER_THREAD 100000
 
-static void *recorder(void *p)
+static void *
+recorder(void *p)
 {
 	struct stats *s = p;
 	uint64_t i;
@@ -154,7 +162,8 @@ static void *recorder(void *p)
 	return NULL;
 }
 
-static void *snapshotter(void *p)
+static void *
+snapshotter(void *p)
 {
 	struct stats *s = p;
 	struct stats_snapshot *snap = malloc(sizeof *snap);
@@ -166,7 +175,8 @@ static void *snapshotter(void *p)
 	return NULL;
 }
 
-static void test_concurrent_recording(void **state)
+static void
+test_concurrent_recording(void **state)
 {
 	struct stats *s = malloc(sizeof *s);
 	struct stats_snapshot *snap = malloc(sizeof *snap);
@@ -202,7 +212,8 @@ static void test_concurrent_recording(void **state)
 
 /* ---- sampling ---- */
 
-static void test_sample_rates_and_history(void **state)
+static void
+test_sample_rates_and_history(void **state)
 {
 	struct stats *s = malloc(sizeof *s);
 	struct stats_snapshot *snap = malloc(sizeof *snap);
@@ -255,7 +266,8 @@ struct sample_race {
 	atomic_bool   done;
 };
 
-static void *sampler(void *p)
+static void *
+sampler(void *p)
 {
 	struct sample_race *r = p;
 	int i;
@@ -269,7 +281,8 @@ static void *sampler(void *p)
 }
 
 /* A snapshot on one thread while another samples (for TSan). */
-static void test_sample_vs_snapshot(void **state)
+static void
+test_sample_vs_snapshot(void **state)
 {
 	struct sample_race r;
 	struct stats_snapshot *snap = malloc(sizeof *snap);
@@ -294,7 +307,8 @@ static void test_sample_vs_snapshot(void **state)
 	free(r.s);
 }
 
-static void test_clocks(void **state)
+static void
+test_clocks(void **state)
 {
 	int64_t w = now_ms(), m = mono_ms();
 	uint64_t u = mono_us();
@@ -307,7 +321,8 @@ static void test_clocks(void **state)
 	assert_true(mono_ms() >= m);
 }
 
-int main(void)
+int
+main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hist_empty),

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# test_cli.sh — the ordertop binary from the outside, on its embedded
+# broker: flags and config errors, headless --drain with an exact summary,
+# interop with another Kafka client (kcat) through --bootstrap-file, the
+# dead-letter topic's headers, the audit trail, `ordertop rules`, and a
+# clean stop on SIGTERM.  Prints TAP-style "ok" / "not ok" lines.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+ORDERTOP=${ORDERTOP:-$PWD/build/ordertop}
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+fails=0
+ok()     { echo "ok - $1"; }
+not_ok() { echo "not ok - $1"; fails=$((fails + 1)); }
+check()  { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
+
+# Polls a command for up to $1 seconds.
+wait_until() {
+	local limit=$1; shift
+	local end=$((SECONDS + limit))
+	while [ $SECONDS -lt $end ]; do "$@" && return 0; sleep 0.2; done
+	"$@"
+}
+json() { python3 -c "import json,sys; d=json.load(open('$1')); print($2)"; }
+
+# --- flags and configuration errors ---------------------------------------
+out=$("$ORDERTOP" --partitions nope 2>&1); rc=$?
+check "bad flag value exits 2 naming the flag" \
+	test "$rc" -eq 2 -a -n "$(echo "$out" | grep -- '--partitions' | grep nope)"
+out=$("$ORDERTOP" --frobnicate 2>&1); rc=$?
+check "unknown flag exits 2" test "$rc" -eq 2 -a -n "$(echo "$out" | grep frobnicate)"
+printf 'bootstrap.servers=127.0.0.1:1\n# comment\n\nthis line is wrong\n' >"$tmp/bad.properties"
+out=$("$ORDERTOP" --headless -F "$tmp/bad.properties" 2>&1); rc=$?
+check "bad properties line is named by file:line" \
+	test "$rc" -eq 2 -a -n "$(echo "$out" | grep "bad.properties:4")"
+printf 'sasl.password=hunter2-secret\nsasl.username=alice\n' >"$tmp/open.properties"
+chmod 644 "$tmp/open.properties"
+# (no broker listens there: ordertop keeps retrying until the timeout stops it)
+out=$(timeout -s INT 3 "$ORDERTOP" --headless -F "$tmp/open.properties" -b 127.0.0.1:1 2>&1)
+check "unreachable brokers: retries with back-off and says so" \
+	test -n "$(echo "$out" | grep 'cannot reach the brokers at 127.0.0.1:1')"
+check "world-readable password file draws a warning" \
+	test -n "$(echo "$out" | grep -i "readable by other users")"
+check "the password is never printed" test -z "$(echo "$out" | grep hunter2)"
+out=$("$ORDERTOP" --help); rc=$?
+check "--help exits 0 and documents --drain" test "$rc" -eq 0 -a -n "$(echo "$out" | grep -- --drain)"
+out=$("$ORDERTOP" 2>&1 </dev/null); rc=$?
+check "the dashboard without a terminal says so" \
+	test "$rc" -eq 2 -a -n "$(echo "$out" | grep -i "needs a terminal")"
+out=$("$ORDERTOP" --headless --drain 2>&1); rc=$?
+check "--drain without --count is refused" test "$rc" -eq 2
+
+# --- headless run with an exact summary ------------------------------------
+"$ORDERTOP" --headless --count 3000 --rate max --drain --drain-timeout 120 \
+	--summary "$tmp/summary.json" --audit "$tmp/audit.jsonl" -q 2>"$tmp/drain.log"
+rc=$?
+check "headless --drain exits 0" test "$rc" -eq 0
+check "summary: produced 3000" test "$(json "$tmp/summary.json" "d['produced']")" = 3000
+check "summary: approved + refused = produced" \
+	test "$(json "$tmp/summary.json" "d['approved'] + d['refused']")" = 3000
+check "summary: notified = produced" test "$(json "$tmp/summary.json" "d['notified']")" = 3000
+check "summary: no duplicates, none lost" \
+	test "$(json "$tmp/summary.json" "d['duplicates'] + d['lost']")" = 0
+check "summary: seconds, rate and latency are measured" \
+	test "$(json "$tmp/summary.json" "int(d['seconds'] > 0 and d['orders_per_sec'] > 0 and d['latency_ms']['p99'] >= d['latency_ms']['p50'] > 0)")" = 1
+check "audit trail: one JSON object per line, every topic" \
+	test "$(python3 -c "
+import json
+topics = set()
+for line in open('$tmp/audit.jsonl'):
+    topics.add(json.loads(line)['topic'])
+print(len(topics & {'orders','orders.valid','orders.refused','notifications','orders.notified'}))")" = 5
+
+# --- interop with kcat through --bootstrap-file ---------------------------
+"$ORDERTOP" --headless --rate 20 --bootstrap-file "$tmp/bootstrap" \
+	--summary "$tmp/live.json" -q 2>"$tmp/live.log" &
+live=$!
+pids+=("$live")
+wait_until 30 test -s "$tmp/bootstrap"
+bs=$(cat "$tmp/bootstrap")
+check "bootstrap file written" test -n "$bs"
+echo '{"order_id":"12345","user_id":"user789","item":"laptop","quantity":2}' |
+	kcat -P -b "$bs" -t orders -k user789
+printf 'not json at all\n' | kcat -P -b "$bs" -t orders
+notified() { kcat -C -b "$bs" -t orders.notified -o beginning -e -q 2>/dev/null | grep -q '"order_id":"12345"'; }
+check "smallest-form order from kcat reaches orders.notified" wait_until 60 notified
+dlq() { kcat -C -b "$bs" -t orders.dlq -o beginning -e -q -f '%h %s\n' 2>/dev/null | grep 'not json at all' | grep -q 'ordertop.dlq.reason=not JSON'; }
+check "malformed message from kcat lands in orders.dlq with its reason" wait_until 60 dlq
+dlq_source() { kcat -C -b "$bs" -t orders.dlq -o beginning -e -q -f '%h\n' 2>/dev/null | grep -q 'ordertop.dlq.topic=orders'; }
+check "dead letter names its source topic" dlq_source
+check "the minimal order keeps its fields downstream" \
+	test -n "$(for t in orders.valid orders.refused; do kcat -C -b "$bs" -t $t -o beginning -e -q 2>/dev/null; done | grep '"order_id":"12345"' | grep '"rules_version"' | grep '"decided_at"')"
+
+# --- rules from another process -------------------------------------------
+out=$("$ORDERTOP" rules disable total_limit -b "$bs" 2>&1); rc=$?
+check "ordertop rules disable publishes a new version" \
+	test "$rc" -eq 0 -a -n "$(echo "$out" | grep -E '^ *1 off +total_limit')"
+applied() { "$ORDERTOP" rules list -b "$bs" 2>/dev/null | grep -q "applies version 1"; }
+check "the running fraud worker applies it" wait_until 30 applied
+out=$("$ORDERTOP" rules set velocity window_s 0 -b "$bs" 2>&1); rc=$?
+check "an out-of-range rule parameter is refused" \
+	test "$rc" -eq 2 -a -n "$(echo "$out" | grep window_s)"
+
+# --- clean stop on SIGTERM --------------------------------------------------
+kill -TERM "$live"
+wait "$live"; rc=$?
+check "SIGTERM stops cleanly with exit 0" test "$rc" -eq 0
+check "summary written at SIGTERM" test "$(json "$tmp/live.json" "d['end']")" = signal
+check "no duplicates in the live run" test "$(json "$tmp/live.json" "d['duplicates']")" = 0
+
+# --- a bare broker ----------------------------------------------------------
+"$ORDERTOP" --headless --roles none --bootstrap-file "$tmp/bare" -q 2>/dev/null &
+bare=$!
+pids+=("$bare")
+wait_until 30 test -s "$tmp/bare"
+check "--roles none serves the pipeline topics to other clients" \
+	test -n "$(kcat -L -b "$(cat "$tmp/bare")" 2>/dev/null | grep 'topic "orders.dlq"')"
+kill -TERM "$bare"; wait "$bare"
+
+exit $((fails > 0))

@@ -1,0 +1,128 @@
+/*
+ * form_rule.c — editing a fraud rule's parameters (`e` on the selected
+ * rule): one field per parameter, checked with ruleset_set_param() on a
+ * copy of the current rule set as it is typed; Enter publishes the changed
+ * ones with engine_rule_set_param().
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dash.h"
+#include "footer.h"
+#include "formbox.h"
+#include "overlay.h"
+#include "text_sanitize.h"
+
+static int check(struct dash *d, void *ctx, int field, const char *text,
+                 char *err, size_t errlen)
+{
+	(void)ctx;
+	int rule = d->form_rule;
+	struct ruleset copy = d->rules.current;
+	if (field >= fraud_rule_defs[rule].n_params)
+		return 0;
+	return ruleset_set_param(&copy, rule, fraud_rule_defs[rule].params[field].name,
+	                         text, err, errlen);
+}
+
+int form_rule_open(struct dash *d, int rule)
+{
+	const struct fraud_rule_def *def = &fraud_rule_defs[rule];
+	struct formbox *fb = calloc(1, sizeof *fb);
+	if (!fb)
+		return 0;
+	dash_refresh_engine(d);
+	d->form_rule = rule;
+	snprintf(fb->title, sizeof fb->title, "Rule %d: %s", rule + 1, def->id);
+	fb->n = def->n_params;
+	for (int k = 0; k < def->n_params && k < FORMBOX_FIELDS_MAX; k++) {
+		char v[RULE_TEXT_MAX];
+		fb->labels[k] = def->params[k].name;
+		fb->widths[k] = def->params[k].type == PARAM_COUNTRIES ? 30 : 14;
+		fb->maxlen[k] = RULE_TEXT_MAX - 1;
+		ruleset_param_text(&d->rules.current, rule, k, v, sizeof v);
+		text_sanitize(fb->init[k], sizeof fb->init[k], v, strlen(v), -1);
+	}
+	char name[160];
+	text_sanitize(name, sizeof name, def->name, strlen(def->name), 60);
+	snprintf(fb->note, sizeof fb->note, "%s", name);
+	fb->check = check;
+	if (formbox_open(fb, d) != 0) {
+		free(fb);
+		footer_message(d, ROLE_ERROR, "cannot open the rule form here (terminal too small?)");
+		return DIRTY_FOOTER;
+	}
+	d->form = fb;
+	d->ovl = OVL_FORM_RULE;
+	return DIRTY_OVERLAY | DIRTY_FOOTER;
+}
+
+void form_rule_close(struct dash *d)
+{
+	if (!d->form)
+		return;
+	formbox_close(d->form);
+	free(d->form);
+	d->form = NULL;
+	d->ovl = OVL_NONE;
+	overlay_close(d);
+}
+
+static int submit(struct dash *d)
+{
+	struct formbox *fb = d->form;
+	int rule = d->form_rule, changed = 0;
+	const struct fraud_rule_def *def = &fraud_rule_defs[rule];
+	char err[256];
+
+	for (int k = 0; k < fb->n; k++) {
+		char v[FORMBOX_TEXT_MAX * 4];
+		formbox_value(fb, k, v, sizeof v);
+		if (strcmp(v, fb->init[k]) == 0)
+			continue;
+		if (engine_rule_set_param(d->e, rule, def->params[k].name, v, err, sizeof err) != 0) {
+			snprintf(fb->status, sizeof fb->status, "%s: %s", def->params[k].name, err);
+			fb->status_role = ROLE_ERROR;
+			return DIRTY_OVERLAY;
+		}
+		snprintf(fb->init[k], sizeof fb->init[k], "%s", v);
+		changed++;
+	}
+	form_rule_close(d);
+	if (changed)
+		footer_message(d, ROLE_FOOTER_MESSAGE, "rule %s: %d parameter%s changed (new rule set published)",
+		               def->id, changed, changed == 1 ? "" : "s");
+	else
+		footer_message(d, ROLE_FOOTER_MESSAGE, "rule %s: nothing changed", def->id);
+	dash_refresh_engine(d);
+	dash_mark_pane(d, PANE_RULES);
+	return DIRTY_ALL;
+}
+
+int form_rule_key(struct dash *d, int key)
+{
+	if (!d->form)
+		return 0;
+	switch (formbox_key(d->form, d, key)) {
+	case FORMBOX_SUBMIT:
+		return submit(d);
+	case FORMBOX_CANCEL:
+		form_rule_close(d);
+		footer_message(d, ROLE_FOOTER_MESSAGE, "rule edit cancelled");
+		return DIRTY_ALL;
+	case FORMBOX_QUIT:
+		form_rule_close(d);
+		d->quit = true;
+		return 0;
+	case FORMBOX_CONTINUE:
+		break;
+	}
+	return DIRTY_OVERLAY;
+}
+
+void form_rule_draw(struct dash *d)
+{
+	if (d->form)
+		formbox_draw(d->form, d);
+}

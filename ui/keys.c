@@ -1,0 +1,428 @@
+/*
+ * keys.c — the key table and the actions (see keys.h).  Adding a key is
+ * adding a row: { key, action }, and a help line.
+ */
+#include "keys.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dash.h"
+#include "footer.h"
+#include "overlay.h"
+#include "panes.h"
+#include "term.h"
+
+int keys_encode(int rc, wint_t wch)
+{
+	if (rc == KEY_CODE_YES)
+		return (int)wch;
+	if (wch < KEY_MIN)
+		return (int)wch;
+	return (int)wch | KEYS_WIDE;
+}
+
+int keys_char(int key)
+{
+	if (key & KEYS_WIDE)
+		return key & ~KEYS_WIDE;
+	if (key >= KEY_MIN)
+		return -1;
+	return key;
+}
+
+static const struct key_help help_lines[] = {
+	{"F1 ?",      "help (any key closes)"},
+	{"q F10 ^C",  "quit"},
+	{"Tab S-Tab", "next / previous pane"},
+	{"z",         "zoom pane (again: back)"},
+	{"Z",         "pause / resume panes"},
+	{"↑↓ j k",    "seek, select"},
+	{"PgUp PgDn", "seek a page"},
+	{"Home End",  "top / bottom (End follows)"},
+	{"F",         "follow the newest again"},
+	{"/",         "filter pane (Esc clears)"},
+	{"Enter",     "order detail, timeline"},
+	{"[ ]",       "previous / next topic"},
+	{"n",         "new order form"},
+	{"1-9",       "toggle fraud rule N"},
+	{"e",         "edit the selected rule"},
+	{"Space",     "toggle the selected rule"},
+	{"g",         "generator on / off"},
+	{"+ -",       "generator rate up / down"},
+	{"b",         "broker 2 down / up"},
+	{"t",         "next colour theme"},
+	{"^L",        "redraw the screen"},
+	{"mouse",     "click selects, wheel scrolls"},
+};
+
+int keys_help(const struct key_help **out)
+{
+	*out = help_lines;
+	return (int)(sizeof help_lines / sizeof help_lines[0]);
+}
+
+/* ---- actions ---- */
+
+static int act_quit(struct dash *d, int key)
+{
+	(void)key;
+	d->quit = true;
+	d->exit_code = 0;
+	return 0;
+}
+
+static int act_help(struct dash *d, int key)
+{
+	(void)key;
+	d->ovl = OVL_HELP;
+	return DIRTY_OVERLAY | DIRTY_FOOTER;
+}
+
+int keys_focus_next(struct dash *d, int dir)
+{
+	int n = d->lay.n;
+	if (n == 0)
+		return 0;
+	d->focus = ((d->focus + dir) % n + n) % n;
+	int pane = d->lay.slot[d->focus].pane;
+	d->focus_pane = pane == LAYOUT_TABS ? d->tab_pane : pane;
+	return DIRTY_PANES | DIRTY_FOOTER;
+}
+
+static int act_focus(struct dash *d, int key)
+{
+	return keys_focus_next(d, key == KEY_BTAB ? -1 : 1);
+}
+
+static int act_zoom(struct dash *d, int key)
+{
+	(void)key;
+	d->zoom = !d->zoom;
+	return DIRTY_LAYOUT | DIRTY_ALL;
+}
+
+static int act_pause(struct dash *d, int key)
+{
+	(void)key;
+	dash_pause(d, !d->paused);
+	return DIRTY_ALL;
+}
+
+static int act_order_form(struct dash *d, int key)
+{
+	(void)key;
+	return form_order_open(d);
+}
+
+int keys_toggle_rule(struct dash *d, int rule)
+{
+	char err[256];
+	if (rule < 0 || rule >= fraud_rule_count) {
+		footer_message(d, ROLE_ERROR, "no rule %d (rules are 1-%d)", rule + 1,
+		               fraud_rule_count < 9 ? fraud_rule_count : 9);
+		return DIRTY_FOOTER;
+	}
+	bool was = d->rules.current.rules[rule].enabled;
+	if (engine_rule_toggle(d->e, rule, err, sizeof err) != 0) {
+		footer_message(d, ROLE_ERROR, "rule %s: %s", fraud_rule_defs[rule].id, err);
+		return DIRTY_FOOTER;
+	}
+	footer_message(d, ROLE_FOOTER_MESSAGE, "rule %d %s turned %s (new rule set published)",
+	               rule + 1, fraud_rule_defs[rule].id, was ? "off" : "on");
+	dash_pane(d, PANE_RULES)->sel = rule;
+	dash_refresh_engine(d);
+	dash_mark_pane(d, PANE_RULES);
+	return DIRTY_FOOTER | DIRTY_HEADER;
+}
+
+static int act_rule(struct dash *d, int key)
+{
+	return keys_toggle_rule(d, key - '1');
+}
+
+int keys_edit_rule(struct dash *d, int rule)
+{
+	if (rule < 0 || rule >= fraud_rule_count)
+		return 0;
+	if (fraud_rule_defs[rule].n_params == 0) {
+		footer_message(d, ROLE_ERROR, "rule %s has no parameters", fraud_rule_defs[rule].id);
+		return DIRTY_FOOTER;
+	}
+	return form_rule_open(d, rule);
+}
+
+static int act_edit(struct dash *d, int key)
+{
+	(void)key;
+	return keys_edit_rule(d, pane_rules_selected(d));
+}
+
+static int act_gen(struct dash *d, int key)
+{
+	(void)key;
+	if (!d->gen.available) {
+		footer_message(d, ROLE_ERROR, "the generator does not run in this process");
+		return DIRTY_FOOTER;
+	}
+	engine_generator_set(d->e, !d->gen.on);
+	dash_refresh_engine(d);
+	footer_message(d, ROLE_FOOTER_MESSAGE, "generator %s", d->gen.on ? "on" : "off");
+	return DIRTY_FOOTER | DIRTY_HEADER;
+}
+
+static const double rate_ladder[] = {
+	1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000,
+};
+#define LADDER_N ((int)(sizeof rate_ladder / sizeof rate_ladder[0]))
+
+static int act_rate(struct dash *d, int key)
+{
+	double r = d->gen.rate, next = r;
+	if (!d->gen.available) {
+		footer_message(d, ROLE_ERROR, "the generator does not run in this process");
+		return DIRTY_FOOTER;
+	}
+	if (key == '-' || key == '_') {
+		if (r <= 0) {
+			next = rate_ladder[LADDER_N - 1];
+		} else {
+			next = rate_ladder[0];
+			for (int i = LADDER_N - 1; i >= 0; i--)
+				if (rate_ladder[i] < r) {
+					next = rate_ladder[i];
+					break;
+				}
+		}
+	} else {
+		if (r <= 0)
+			next = 0;
+		else {
+			next = 0;                   /* past the ladder: as fast as possible */
+			for (int i = 0; i < LADDER_N; i++)
+				if (rate_ladder[i] > r) {
+					next = rate_ladder[i];
+					break;
+				}
+		}
+	}
+	engine_generator_set_rate(d->e, next);
+	dash_refresh_engine(d);
+	if (next <= 0)
+		footer_message(d, ROLE_FOOTER_MESSAGE, "generator rate: as fast as possible");
+	else
+		footer_message(d, ROLE_FOOTER_MESSAGE, "generator rate: %g orders/s", next);
+	return DIRTY_FOOTER | DIRTY_HEADER;
+}
+
+static int act_theme(struct dash *d, int key)
+{
+	(void)key;
+	term_next_theme(d);
+	return DIRTY_ALL | DIRTY_CLEAR;
+}
+
+static int act_broker(struct dash *d, int key)
+{
+	char err[256];
+	(void)key;
+	if (!d->brokers.embedded) {
+		footer_message(d, ROLE_ERROR, "broker fault injection needs the embedded cluster");
+		return DIRTY_FOOTER;
+	}
+	bool up = d->broker2_down;
+	if (engine_broker_set_up(d->e, 2, up, err, sizeof err) != 0) {
+		footer_message(d, ROLE_ERROR, "broker 2: %s", err);
+		return DIRTY_FOOTER;
+	}
+	d->broker2_down = !up;
+	footer_message(d, ROLE_FOOTER_MESSAGE, "embedded broker 2 is %s", up ? "up again" : "down");
+	dash_refresh_engine(d);
+	return DIRTY_FOOTER | DIRTY_HEADER;
+}
+
+static int act_redraw(struct dash *d, int key)
+{
+	(void)key;
+	(void)d;
+	return DIRTY_LAYOUT | DIRTY_ALL | DIRTY_CLEAR;
+}
+
+static int act_scroll(struct dash *d, int key)
+{
+	struct pane *p = dash_pane(d, dash_focused_pane(d));
+	if (!p || !p->def->seek)
+		return 0;
+	int page = p->rows > 1 ? p->rows - 1 : 1;
+	int delta = 0;
+	switch (key) {
+	case KEY_UP: case 'k':      delta = -1; break;
+	case KEY_DOWN: case 'j':    delta = 1; break;
+	case KEY_PPAGE:             delta = -page; break;
+	case KEY_NPAGE: case ' ':   delta = page; break;
+	case KEY_HOME:              delta = PANE_HOME; break;
+	case KEY_END: case 'G':     delta = PANE_END; break;
+	default: return 0;
+	}
+	p->def->seek(d, p, delta);
+	p->dirty = true;
+	return DIRTY_FOOTER;
+}
+
+static int act_follow(struct dash *d, int key)
+{
+	(void)key;
+	struct pane *p = dash_pane(d, dash_focused_pane(d));
+	if (!p || !p->def->follow)
+		return 0;
+	if (d->paused)
+		dash_pause(d, false);
+	p->def->follow(d, p);
+	p->dirty = true;
+	return DIRTY_FOOTER;
+}
+
+static int act_filter(struct dash *d, int key)
+{
+	(void)key;
+	footer_prompt_start(d);
+	return DIRTY_FOOTER;
+}
+
+static int act_escape(struct dash *d, int key)
+{
+	(void)key;
+	struct pane *p = dash_pane(d, dash_focused_pane(d));
+	if (p && p->filter[0]) {
+		pane_set_filter(p, "");
+		if (p->def->filter_changed)
+			p->def->filter_changed(d, p);
+		return DIRTY_FOOTER;
+	}
+	if (d->zoom) {
+		d->zoom = false;
+		return DIRTY_LAYOUT | DIRTY_ALL;
+	}
+	return 0;
+}
+
+static int act_enter(struct dash *d, int key)
+{
+	(void)key;
+	char id[ORDER_ID_MAX + 1];
+	struct pane *p = dash_pane(d, dash_focused_pane(d));
+	if (!p || !p->def->selected_order)
+		return 0;
+	if (!p->def->selected_order(d, p, id, sizeof id)) {
+		footer_message(d, ROLE_FOOTER_MESSAGE, "select an order first (%s)",
+		               d->g->utf8 ? "↑/↓" : "up/down");
+		return DIRTY_FOOTER;
+	}
+	return detail_open(d, id);
+}
+
+static int act_tab(struct dash *d, int key)
+{
+	const struct layout *l = &d->lay;
+	if (l->n_tabs == 0) {
+		footer_message(d, ROLE_FOOTER_MESSAGE, "every topic has its own pane at this size");
+		return DIRTY_FOOTER;
+	}
+	int cur = 0;
+	for (int i = 0; i < l->n_tabs; i++)
+		if (l->tabs[i] == d->tab_pane)
+			cur = i;
+	cur = (cur + (key == '[' ? -1 : 1) + l->n_tabs) % l->n_tabs;
+	bool focused_tabs = d->focus < l->n && l->slot[d->focus].pane == LAYOUT_TABS;
+	d->tab_pane = l->tabs[cur];
+	if (focused_tabs)
+		d->focus_pane = d->tab_pane;
+	dash_mark_pane(d, d->tab_pane);
+	return DIRTY_PANES | DIRTY_FOOTER;
+}
+
+struct key_action {
+	int key;
+	int (*fn)(struct dash *d, int key);
+};
+
+static const struct key_action actions[] = {
+	{'q', act_quit}, {KEY_F(10), act_quit}, {KEYS_CTRL('c'), act_quit},
+	{'?', act_help}, {KEY_F(1), act_help},
+	{'\t', act_focus}, {KEY_BTAB, act_focus},
+	{'z', act_zoom}, {'Z', act_pause},
+	{'n', act_order_form},
+	{'1', act_rule}, {'2', act_rule}, {'3', act_rule}, {'4', act_rule},
+	{'5', act_rule}, {'6', act_rule}, {'7', act_rule}, {'8', act_rule},
+	{'9', act_rule},
+	{'e', act_edit},
+	{'g', act_gen}, {'+', act_rate}, {'=', act_rate}, {'-', act_rate},
+	{'t', act_theme}, {'b', act_broker},
+	{KEYS_CTRL('l'), act_redraw},
+	{KEY_UP, act_scroll}, {'k', act_scroll}, {KEY_DOWN, act_scroll},
+	{'j', act_scroll}, {KEY_PPAGE, act_scroll}, {KEY_NPAGE, act_scroll},
+	{KEY_HOME, act_scroll}, {KEY_END, act_scroll}, {'G', act_scroll},
+	{'F', act_follow}, {'/', act_filter}, {27, act_escape},
+	{'\r', act_enter}, {'\n', act_enter}, {KEY_ENTER, act_enter},
+	{'[', act_tab}, {']', act_tab},
+};
+
+int keys_dispatch(struct dash *d, int key)
+{
+	struct pane *p = dash_pane(d, dash_focused_pane(d));
+	if (p && p->def->key) {
+		int r = p->def->key(d, p, key);
+		if (r >= 0)
+			return r;
+	}
+	for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
+		if (actions[i].key == key)
+			return actions[i].fn(d, key);
+	return 0;
+}
+
+int keys_mouse(struct dash *d)
+{
+	MEVENT ev;
+	if (getmouse(&ev) != OK)
+		return 0;
+	if (d->ovl != OVL_NONE || d->too_small)
+		return 0;
+	int s = layout_slot_at(&d->lay, ev.y, ev.x);
+	if (s < 0)
+		return 0;
+	const struct slot *sl = &d->lay.slot[s];
+	int pane = sl->pane == LAYOUT_TABS ? d->tab_pane : sl->pane;
+	struct pane *p = dash_pane(d, pane);
+	int dirty = 0;
+	if (d->focus != s) {
+		d->focus = s;
+		d->focus_pane = pane;
+		dirty |= DIRTY_PANES | DIRTY_FOOTER;
+	}
+	if (ev.bstate & (BUTTON4_PRESSED)) {
+		if (p->def->seek)
+			p->def->seek(d, p, -3);
+		p->dirty = true;
+		return dirty | DIRTY_FOOTER;
+	}
+#ifdef BUTTON5_PRESSED
+	if (ev.bstate & (BUTTON5_PRESSED)) {
+		if (p->def->seek)
+			p->def->seek(d, p, 3);
+		p->dirty = true;
+		return dirty | DIRTY_FOOTER;
+	}
+#endif
+	if (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED)) {
+		if (ev.y > sl->y && ev.y < sl->y + sl->h - 1 && p->def->click) {
+			p->def->click(d, p, ev.y - sl->y - 1);
+			p->dirty = true;
+		}
+		if (ev.bstate & BUTTON1_DOUBLE_CLICKED)
+			dirty |= act_enter(d, '\r');
+		dirty |= DIRTY_FOOTER;
+	}
+	return dirty;
+}
