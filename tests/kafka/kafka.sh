@@ -7,6 +7,8 @@
 #   kafka.sh kill DIR N                 SIGKILL node N (crash test)
 #   kafka.sh restart DIR N              start node N again (same data dir, same ports), wait until up
 #   kafka.sh status DIR                 one line per node: N PID alive|dead RSS
+#   kafka.sh wait-brokers DIR COUNT [T] wait (default 30 s) until every running node lists COUNT brokers
+#                                       (e.g. after `kill`, until the dead one is fenced)
 #   kafka.sh acl DIR ARGS...            kafka.admin.AclCommand ARGS, as admin, against DIR's cluster
 #   kafka.sh acl-allow DIR USER OPS SPEC...
 #                                       OPS: comma list (All,Read,Write,Describe,Create,...)
@@ -45,7 +47,7 @@ log() { printf 'kafka.sh: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 now_ms() { date +%s%3N; }
 
-usage() { sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,/^set -euo/{/^#/p}' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 # ---------------------------------------------------------------- tools / jars
 apt_install() {
@@ -190,12 +192,31 @@ kcat_auth_args() {   # for probes: admin credentials on sasl clusters
   fi
 }
 
-# broker_count: number of brokers in a kcat -L metadata answer, or empty on failure
-broker_count() {
+node_addr() {   # node_addr DIR N -> HOST:PORT clients use for node N
+  sed -n 's|^advertised.listeners=[A-Z_]*://||p' "$1/node$2.properties"
+}
+
+# broker_view ADDR: "ANSWERING_NODE_ID BROKER_COUNT" from a kcat -L sent to ADDR only, empty on failure
+broker_view() {
   local out args=()
   mapfile -t args < <(kcat_auth_args)
-  out=$(timeout 8 kcat -b "$BOOTSTRAP" "${args[@]}" -L -m 3 -X log_level=0 2>/dev/null) || return 0
-  sed -n 's/^ *\([0-9][0-9]*\) brokers:.*/\1/p' <<<"$out" | head -1
+  out=$(timeout 8 kcat -b "$1" "${args[@]}" -L -m 3 -X log_level=0 2>/dev/null) || return 0
+  sed -n -e 's/^Metadata for .*(from broker \([0-9][0-9]*\):.*/\1/p' -e 's/^ *\([0-9][0-9]*\) brokers:.*/\1/p' <<<"$out" |
+    head -2 | tr '\n' ' '
+}
+
+# brokers_agree DIR WANT: every running node answers metadata itself and lists WANT brokers.
+# (Brokers apply the metadata log at slightly different times: right after a (re)start or a crash one
+# broker may still list the old set for a few hundred ms, so asking a single bootstrap is not enough.)
+brokers_agree() {
+  local dir=$1 want=$2 n v
+  LAST_VIEW=""
+  for ((n = 1; n <= NODES; n++)); do
+    is_our_node "$dir" "$n" "$(node_pid "$dir" "$n")" || continue
+    v=$(broker_view "$(node_addr "$dir" "$n")")
+    LAST_VIEW+="node$n:[${v% }] "
+    [[ $v == "$n $want " ]] || return 1
+  done
 }
 
 # ---------------------------------------------------------------- config generation
@@ -349,7 +370,8 @@ launch_node() {   # launch_node DIR N
 
 # wait_ready DIR EXPECTED_BROKERS "N:LOGOFFSET ..." -> 0 ready, 1 failure, 2 port conflict
 wait_ready() {
-  local dir=$1 want=$2 specs=$3 deadline=$(( $(date +%s) + START_TIMEOUT )) s n off pid started cnt
+  local dir=$1 want=$2 specs=$3 deadline=$(( $(date +%s) + START_TIMEOUT )) s n off pid started
+  LAST_VIEW=""
   while :; do
     started=1
     for s in $specs; do
@@ -363,12 +385,9 @@ wait_ready() {
       fi
       tail -c +"$((off + 1))" "$dir/node$n.log" | grep -q "$STARTED_MSG" || started=0
     done
-    if ((started)); then
-      cnt=$(broker_count)
-      [[ ${cnt:-0} -eq $want ]] && return 0
-    fi
+    if ((started)) && brokers_agree "$dir" "$want"; then return 0; fi
     if (( $(date +%s) >= deadline )); then
-      log "timeout after ${START_TIMEOUT}s waiting for $want broker(s) (probe saw: ${cnt:-none})"
+      log "timeout after ${START_TIMEOUT}s waiting for $want broker(s) (node:[answering-id count] seen: ${LAST_VIEW:-none})"
       for s in $specs; do n=${s%%:*}; log "--- tail of $dir/node$n.log"; tail -n 20 "$dir/node$n.log" >&2 || true; done
       return 1
     fi
@@ -516,6 +535,20 @@ cmd_restart() {
   log "node $n up again in $(( $(now_ms) - t0 ))ms ($alive broker(s) alive)"
 }
 
+cmd_wait_brokers() {   # wait-brokers DIR COUNT [TIMEOUT_S]
+  local dir=${1:-} want=${2:-} to=${3:-30}
+  [[ -n $dir && $want =~ ^[0-9]+$ && $to =~ ^[0-9]+$ ]] || usage
+  dir=$(cd "$dir" && pwd)
+  load_env "$dir"
+  local t0 deadline; t0=$(now_ms); deadline=$(( $(date +%s) + to ))
+  until brokers_agree "$dir" "$want"; do
+    if (( $(date +%s) >= deadline )); then die "timeout after ${to}s: not all running nodes list $want broker(s) (${LAST_VIEW:-none})"; fi
+    sleep 0.2
+  done
+  SUCCESS=1
+  log "all running nodes list $want broker(s) after $(( $(now_ms) - t0 ))ms"
+}
+
 cmd_status() {
   local dir=${1:-}; [[ -n $dir ]] || usage
   dir=$(cd "$dir" && pwd)
@@ -574,6 +607,7 @@ main() {
     kill) cmd_kill "$@" ;;
     restart) cmd_restart "$@" ;;
     status) cmd_status "$@" ;;
+    wait-brokers) cmd_wait_brokers "$@" ;;
     acl) cmd_acl "$@" ;;
     acl-allow) cmd_acl_allow "$@" ;;
     -h|--help|help|"") usage ;;

@@ -6,7 +6,7 @@
  * A generated order is classified as suspicious from what it looks like:
  * total above 5000, shipping to KP/IR/SY/CU/RU, card country differing
  * from shipping with total above 1000, or the same user as the order just
- * before or after (a burst).  Normal orders from the few users with a
+ * before or after (a burst of 6-9).  Normal orders from the few users with a
  * foreign card can look like a mismatch, hence the tolerances.
  */
 #include <stdarg.h>
@@ -239,6 +239,32 @@ test_suspicious_share(void **state)
 	check_share(6, 1.0, 0.001);
 }
 
+/* A burst is an order and the same user's next 5-8: runs of 6 to 9. */
+static void
+test_burst_length(void **state)
+{
+	struct order *v = generate(21, 0.5, "b", N);
+	int run = 1, bursts = 0, hist[10] = { 0 };
+
+	(void)state;
+	for (int i = 1; i <= N; i++) {
+		if (i < N && strcmp(v[i].user_id, v[i - 1].user_id) == 0) {
+			run++;
+			continue;
+		}
+		if (run > 1) {
+			assert_in_range(run, 6, 9);
+			hist[run]++;
+			bursts++;
+		}
+		run = 1;
+	}
+	assert_true(bursts > 50);
+	for (int k = 6; k <= 9; k++)
+		assert_true(hist[k] > bursts / 8);
+	free(v);
+}
+
 static void
 test_share_clamped(void **state)
 {
@@ -357,6 +383,7 @@ main(void)
 		cmocka_unit_test(test_fields_realistic),
 		cmocka_unit_test(test_countries_weighted),
 		cmocka_unit_test(test_suspicious_share),
+		cmocka_unit_test(test_burst_length),
 		cmocka_unit_test(test_share_clamped),
 		cmocka_unit_test(test_ids_unique),
 		cmocka_unit_test(test_prefix),
