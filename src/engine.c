@@ -63,7 +63,10 @@ engine_new(const struct config *cfg)
 	snprintf(e->run_id + n, sizeof e->run_id - (size_t)n, "%04x", (unsigned)getpid() & 0xffff);
 	e->events = evq_new(8192);
 	e->orders = order_table_new((size_t)cfg->table_size);
-	e->form_ids = generator_new(cfg->seed, 0, e->run_id);
+	/* The form's ids get their own prefix: the generator counts from 1 too. */
+	char form_prefix[sizeof e->run_id + 2];
+	snprintf(form_prefix, sizeof form_prefix, "%sf", e->run_id);
+	e->form_ids = generator_new(cfg->seed, 0, form_prefix);
 	if (!e->events || !e->orders || !e->form_ids) {
 		engine_free(e);
 		return NULL;

@@ -1,7 +1,7 @@
 /*
  * generator.c — synthetic orders for the demo pipeline.
  *
- * 500 users "user0001".."user0500", each with a home country (weighted
+ * 5000 users "user0001".."user5000", each with a home country (weighted
  * towards the big markets) and a card country (the home country for most;
  * a few hold a foreign card).  A catalogue of items priced in USD; every
  * order is in USD.  Normal orders ship to the user's home country, 1-3
@@ -31,7 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define GENERATOR_USERS       500
+#define GENERATOR_USERS       5000
 #define GENERATOR_PREFIX_MAX  40
 #define GENERATOR_BIG_TOTAL   5000.0
 #define GENERATOR_MISMATCH_MIN 1000.0

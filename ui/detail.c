@@ -69,11 +69,14 @@ static void add_untrusted(struct detail *dt, int role, const char *s, size_t len
 {
 	char expanded[DETAIL_LINE], out[DETAIL_LINE];
 	size_t k = 0;
+	bool lead = true;
 	for (size_t i = 0; i < len && k + 3 < sizeof expanded; i++) {
 		if (s[i] == '\t') {
 			expanded[k++] = ' ';
-			expanded[k++] = ' ';
+			if (lead)
+				expanded[k++] = ' ';
 		} else {
+			lead = false;
 			expanded[k++] = s[i];
 		}
 	}
@@ -111,6 +114,17 @@ static void add_json(struct detail *dt, const char *json)
 		}
 	}
 	cJSON_Delete(root);
+}
+
+/* A latency between two timestamps ("0ms" included; negative = clock skew). */
+static void span(char *buf, size_t len, int64_t ms)
+{
+	if (ms == 0)
+		snprintf(buf, len, "0ms");
+	else if (ms < 0)
+		snprintf(buf, len, "-%lldms", (long long)-ms);
+	else
+		fmt_ms(buf, len, (double)ms);
 }
 
 static const int stage_order[] = {
@@ -153,7 +167,7 @@ static int build(struct dash *d, struct detail *dt)
 	add(dt, r->fired[0] ? ROLE_STATUS_REFUSED : ROLE_TEXT, "fired   %s",
 	    r->fired[0] ? fired : "(no rule fired)");
 	add(dt, ROLE_TEXT, "%s", "");
-	add(dt, ROLE_COLUMN_HEADER, "%-22s %4s %10s  %-12s  %8s  %9s",
+	add(dt, ROLE_COLUMN_HEADER, "%-18s %4s %9s  %-12s  %7s  %9s",
 	    "topic", "part", "offset", "time", "hop", "since new");
 
 	int64_t prev = 0;
@@ -164,21 +178,21 @@ static int build(struct dash *d, struct detail *dt)
 		if (!s->seen)
 			continue;
 		char name[CONFIG_TOPIC_MAX * 2], tm[32], hop[32], since[32];
-		safe(name, sizeof name, d->cfg->topics[t], 22);
+		safe(name, sizeof name, d->cfg->topics[t], 18);
 		fmt_time(tm, sizeof tm, s->ts_ms, 1);
 		if (prev > 0)
-			fmt_ms(hop, sizeof hop, (double)(s->ts_ms - prev));
+			span(hop, sizeof hop, s->ts_ms - prev);
 		else
 			snprintf(hop, sizeof hop, "-");
 		if (created > 0)
-			fmt_ms(since, sizeof since, (double)(s->ts_ms - created));
+			span(since, sizeof since, s->ts_ms - created);
 		else
 			snprintf(since, sizeof since, "-");
 		int role = t == TOPIC_ORDERS ? ROLE_STATUS_NEW
 		         : t == TOPIC_VALID ? ROLE_STATUS_APPROVED
 		         : t == TOPIC_REFUSED ? ROLE_STATUS_REFUSED
 		         : t == TOPIC_DLQ ? ROLE_STATUS_DEAD : ROLE_STATUS_NOTIFIED;
-		add(dt, role, "%-22s %4d %10lld  %-12s  %8s  %9s", name, (int)s->partition,
+		add(dt, role, "%-18s %4d %9lld  %-12s  %7s  %9s", name, (int)s->partition,
 		    (long long)s->offset, tm, hop, since);
 		prev = s->ts_ms;
 	}

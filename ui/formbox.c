@@ -220,7 +220,7 @@ enum formbox_result formbox_key(struct formbox *fb, struct dash *d, int key)
 		return FORMBOX_QUIT;
 	case '\t': case KEY_DOWN: case KEY_BTAB: case KEY_UP: {
 		if (!check(fb, d, cur)) {
-			snprintf(fb->status, sizeof fb->status, "%s: %s", fb->labels[cur], fb->errors[cur]);
+			snprintf(fb->status, sizeof fb->status, "%s", fb->errors[cur]);
 			fb->status_role = ROLE_ERROR;
 			break;
 		}
@@ -240,8 +240,7 @@ enum formbox_result formbox_key(struct formbox *fb, struct dash *d, int key)
 				set_current_field(fb->form, fb->fields[bad]);
 				form_driver(fb->form, REQ_END_FIELD);
 			}
-			snprintf(fb->status, sizeof fb->status, "not sent: %s: %s",
-			         fb->labels[bad], fb->errors[bad]);
+			snprintf(fb->status, sizeof fb->status, "not sent: %s", fb->errors[bad]);
 			fb->status_role = ROLE_ERROR;
 			break;
 		}
@@ -342,7 +341,7 @@ void formbox_draw(struct formbox *fb, struct dash *d)
 		draw_text(w, h - 2, 2, wd - 4, dash_attr(d, fb->status_role), fb->status);
 	else if (cur >= 0 && fb->errors[cur][0]) {
 		char e[FORMBOX_ERR_MAX * 2];
-		snprintf(e, sizeof e, "%s: %s", fb->labels[cur], fb->errors[cur]);
+		snprintf(e, sizeof e, "%s", fb->errors[cur]);
 		draw_text(w, h - 2, 2, wd - 4, dash_attr(d, ROLE_ERROR), e);
 	} else {
 		draw_text(w, h - 2, 2, wd - 4, dash_attr(d, ROLE_DIM),

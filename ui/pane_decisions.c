@@ -9,6 +9,7 @@
 #include "dash.h"
 #include "draw.h"
 #include "panes.h"
+#include "text_sanitize.h"
 
 /* The summary reads "ID STATUS total fired": show what the columns do not. */
 static const char *skip_known(const struct event *ev)
@@ -36,6 +37,16 @@ static void draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int 
 		          p->filter[0] ? "(nothing matches the filter)" : "(no decisions yet)");
 		return;
 	}
+	/* The id column: as wide as the longest id shown, up to a third. */
+	int iw = 8;
+	for (int i = 0; i < n; i++) {
+		const struct event *ev = pane_item(p, seqs[i]);
+		int l = ev ? text_width(ev->order_id[0] ? ev->order_id : ev->key) : 0;
+		if (l > iw)
+			iw = l;
+	}
+	if (iw > w / 3)
+		iw = w / 3;
 	for (int i = 0; i < n; i++) {
 		const struct event *ev = pane_item(p, seqs[i]);
 		if (!ev)
@@ -50,10 +61,8 @@ static void draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int 
 		snprintf(dec, sizeof dec, "%s %s", pane_status_glyph(d, ev->status),
 		         ev->status == ORDER_REFUSED ? "REFUSED" : "APPROVED");
 		draw_row_col(&r, dash_attr(d, role), dec, 11);
-		int iw = w >= 60 ? 20 : 12;
 		draw_cut_left(id, sizeof id, ev->order_id[0] ? ev->order_id : ev->key, iw, d->g->ellipsis);
-		draw_row_put(&r, dash_attr(d, ROLE_TEXT), id);
-		draw_row_put(&r, dash_attr(d, ROLE_TEXT), " ");
+		draw_row_col(&r, dash_attr(d, ROLE_TEXT), id, iw + 1);
 		draw_row_put(&r, dash_attr(d, ev->status == ORDER_REFUSED ? role : ROLE_TEXT),
 		             skip_known(ev));
 		draw_row_end(&r);

@@ -63,8 +63,9 @@ static void draw_line(struct dash *d, struct pane *p, WINDOW *win, int y, int x,
 			draw_row_put(&r, dash_attr(d, ROLE_DIM), ev->key);
 		}
 	} else {
-		/* The key, unless the summary says it already (user ids do). */
-		if (ev->key[0] && !strstr(ev->summary, ev->key)) {
+		/* The key, unless the summary says it already (user ids do); on
+		 * narrow panes only when the message is not a readable order. */
+		if (ev->key[0] && !strstr(ev->summary, ev->key) && (w >= 60 || !ev->order_id[0])) {
 			int kw = w >= 70 ? 22 : 14;
 			char key[EV_KEY_MAX * 2];
 			draw_cut_left(key, sizeof key, ev->key, kw, d->g->ellipsis);

@@ -185,7 +185,9 @@ if start_cluster three "$D"; then
   t0=$(now_ms)
   check "three: kill node 2 (SIGKILL)" quiet "$K" kill "$D" 2
   check "three: metadata answers with 2 brokers after the kill" wait_brokers "$B" 2 30
-  info "node 2 fenced (metadata shows 2 brokers) $(( $(now_ms) - t0 )) ms after SIGKILL"
+  info "bootstrap metadata shows 2 brokers $(( $(now_ms) - t0 )) ms after SIGKILL"
+  check "three: wait-brokers: both survivors list 2 brokers" quiet "$K" wait-brokers "$D" 2 30
+  info "both survivors list 2 brokers $(( $(now_ms) - t0 )) ms after SIGKILL"
   seq 11 20 | sed 's/^/msg-/' >"$WORK/in20b"
   check "three: acks=all produce still succeeds with 2 of 3 (min.insync.replicas=2)" produce_ok "$WORK/p3b" \
       -b "$B" -t ordertop.r3 -X acks=all -X message.timeout.ms=20000 <"$WORK/in20b"
@@ -193,6 +195,7 @@ if start_cluster three "$D"; then
   check "three: restart node 2" quiet "$K" restart "$D" 2
   info "restart node 2: $(( $(now_ms) - t0 )) ms"
   check "three: metadata shows 3 brokers again" test "$(brokers "$B")" = 3
+  check "three: every node lists 3 brokers right after restart" quiet "$K" wait-brokers "$D" 3 1
   timeout 30 kcat -b "$B" -C -t ordertop.r3 -o beginning -c 20 -e -q >"$WORK/got" 2>/dev/null || true
   check "three: all 20 messages readable" got_same "$WORK/in10" "$WORK/in20b"
   "$K" status "$D" | sed 's/^/#      /'

@@ -118,7 +118,7 @@ test_fields_realistic(void **state)
 
 		assert_int_equal(strlen(o->user_id), 8);
 		assert_int_equal(sscanf(o->user_id, "user%4d", &u), 1);
-		assert_true(u >= 1 && u <= 500);
+		assert_true(u >= 1 && u <= 5000);
 		assert_true(o->quantity >= 1 && o->quantity <= 3);
 		qty_hist[o->quantity]++;
 		assert_true(o->has_unit_price);
