@@ -1083,6 +1083,11 @@ config_usage(FILE *out)
 "  ordertop -b kafka1:9092,kafka2:9092 -F client.properties --roles fraud\n"
 "      a fraud worker for a real cluster, security settings from a file\n"
 "  ordertop -b localhost:9092 --roles monitor --from-beginning\n"
-"      watch a running pipeline from the start of its topics\n",
+"      watch a running pipeline from the start of its topics\n"
+"\n"
+"Fraud rules of a running pipeline (see `ordertop rules` for details):\n"
+"  ordertop rules list -b BROKERS\n"
+"  ordertop rules enable|disable|toggle RULE -b BROKERS\n"
+"  ordertop rules set RULE PARAM VALUE -b BROKERS\n",
 	      out);
 }

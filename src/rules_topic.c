@@ -8,6 +8,7 @@
 #include "log.h"
 #include "rules_topic.h"
 #include "stats.h"
+#include "topics.h"
 
 #define RULES_KEY_RULESET "ruleset"
 #define RULES_KEY_WORKER  "worker/"
@@ -98,8 +99,7 @@ rules_reader_catch_up(rd_kafka_t *consumer, const char *topic, int timeout_ms,
                       void (*cb)(void *, const struct rules_record *), void *arg)
 {
 	int64_t lo = 0, hi = 0, deadline = mono_ms() + timeout_ms;
-	rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(consumer, topic, 0, &lo, &hi,
-	                                                         timeout_ms);
+	rd_kafka_resp_err_t e = topics_watermarks(consumer, topic, 0, &lo, &hi, timeout_ms);
 	if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		log_warn("rules", "cannot read the end of '%s': %s", topic, rd_kafka_err2str(e));
 		return -1;

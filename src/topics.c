@@ -70,6 +70,25 @@ find_topic(const struct rd_kafka_metadata *md, const char *name)
 	return -1;
 }
 
+rd_kafka_resp_err_t
+topics_watermarks(rd_kafka_t *rk, const char *topic, int32_t partition,
+                  int64_t *lo, int64_t *hi, int timeout_ms)
+{
+	int64_t deadline = mono_ms() + timeout_ms;
+	for (;;) {
+		rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(rk, topic, partition,
+		                                                         lo, hi, 5000);
+		if (e == RD_KAFKA_RESP_ERR_NO_ERROR || mono_ms() >= deadline ||
+		    (e != RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION &&
+		     e != RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE &&
+		     e != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART &&
+		     e != RD_KAFKA_RESP_ERR__TIMED_OUT &&
+		     e != RD_KAFKA_RESP_ERR__TRANSPORT))
+			return e;
+		sleep_ms(200);
+	}
+}
+
 int
 topics_partition_count(rd_kafka_t *rk, const char *topic, int timeout_ms)
 {
@@ -173,14 +192,18 @@ check_topics(rd_kafka_t *rk, const struct config *cfg, char *err, size_t errlen)
 			return -1;
 		}
 		e = md->topic_cnt == 1 ? md->topics[0].err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+		/* A new topic's partitions need a leader before they can be used. */
+		for (int p = 0; e == RD_KAFKA_RESP_ERR_NO_ERROR && p < md->topics[0].partition_cnt; p++)
+			if (md->topics[0].partitions[p].leader < 0 ||
+			    md->topics[0].partitions[p].err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE)
+				e = RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE;
 		rd_kafka_metadata_destroy(md);
 		if (e == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
 			snprintf(err, errlen, "not authorized to access topic '%s' (%s)",
 			         cfg->topics[t], rd_kafka_err2name(e));
 			return -1;
 		}
-		if (e != RD_KAFKA_RESP_ERR_NO_ERROR &&
-		    e != RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE) {
+		if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
 			snprintf(err, errlen, "topic '%s': %s", cfg->topics[t], rd_kafka_err2str(e));
 			return -1;
 		}

@@ -23,6 +23,11 @@ int topics_wait_for_brokers(rd_kafka_t *rk, const char *bootstraps,
 int topics_provision(rd_kafka_t *rk, const struct config *cfg,
                      char *err, size_t errlen);
 
+/* Low and high watermarks, retrying while a partition has no leader yet
+ * (a topic just created) for up to timeout_ms. */
+rd_kafka_resp_err_t topics_watermarks(rd_kafka_t *rk, const char *topic, int32_t partition,
+                                      int64_t *lo, int64_t *hi, int timeout_ms);
+
 /* Number of partitions of a topic (metadata), or -1. */
 int topics_partition_count(rd_kafka_t *rk, const char *topic, int timeout_ms);
 

@@ -267,8 +267,8 @@ assign_all(struct monitor *mon, char *err, size_t errlen)
 			int64_t lo = 0, hi = 0;
 			int64_t off = RD_KAFKA_OFFSET_BEGINNING;
 			if (t != TOPIC_RULES && !cfg->from_beginning) {
-				rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(
-					mon->consumer, cfg->topics[t], p, &lo, &hi, 10000);
+				rd_kafka_resp_err_t e = topics_watermarks(mon->consumer, cfg->topics[t],
+				                                          p, &lo, &hi, 15000);
 				if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
 					snprintf(err, errlen, "monitor: end of '%s' [%d]: %s",
 					         cfg->topics[t], p, rd_kafka_err2str(e));

@@ -40,6 +40,7 @@ enum {
 	DIRTY_LAYOUT  = 1 << 3,    /* recompute the layout, new windows */
 	DIRTY_CLEAR   = 1 << 4,    /* repaint the whole terminal (Ctrl-L) */
 	DIRTY_OVERLAY = 1 << 5,
+	DIRTY_STDSCR  = 1 << 6,    /* stdscr was cleared: output it first */
 	DIRTY_ALL     = DIRTY_HEADER | DIRTY_FOOTER | DIRTY_PANES | DIRTY_OVERLAY,
 };
 

@@ -286,6 +286,11 @@ static int act_follow(struct dash *d, int key)
 static int act_filter(struct dash *d, int key)
 {
 	(void)key;
+	struct pane *p = dash_pane(d, dash_focused_pane(d));
+	if (!p || (p->cap == 0 && !p->def->filter_changed)) {
+		footer_message(d, ROLE_FOOTER_MESSAGE, "this pane has no filter");
+		return DIRTY_FOOTER;
+	}
 	footer_prompt_start(d);
 	return DIRTY_FOOTER;
 }

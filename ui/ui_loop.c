@@ -183,6 +183,8 @@ static void relayout(struct dash *d)
 	windows_free(d);
 	wbkgdset(stdscr, dash_attr(d, ROLE_TEXT) | ' ');
 	werase(stdscr);
+	d->dirty &= ~DIRTY_LAYOUT;
+	d->dirty |= DIRTY_STDSCR | DIRTY_ALL;
 	d->too_small = cols < DASH_MIN_COLS || lines < DASH_MIN_LINES;
 	if (d->too_small)
 		return;
@@ -290,7 +292,7 @@ static void frame(struct dash *d)
 		relayout(d);
 	if (d->dirty & DIRTY_CLEAR)
 		clearok(curscr, TRUE);
-	if (d->dirty & DIRTY_LAYOUT) {
+	if (d->dirty & DIRTY_STDSCR) {
 		/* stdscr untouched from here on, so wget_wch never repaints it. */
 		wnoutrefresh(stdscr);
 	}
@@ -371,6 +373,9 @@ static void handle_key(struct dash *d, int key)
 		break;
 	}
 	d->dirty |= dirty | DIRTY_FOOTER;
+	/* Lay out now, so the next key (Tab after z) sees the new slots. */
+	if (d->dirty & DIRTY_LAYOUT)
+		relayout(d);
 }
 
 static void read_keys(struct dash *d)
