@@ -24,6 +24,8 @@ OBJ_LIB  := $(SRC_LIB:%.c=$(BUILD)/%.o)
 OBJ_UI   := $(SRC_UI:%.c=$(BUILD)/%.o)
 OBJ_MAIN := $(BUILD)/src/main.o
 LIB      := $(BUILD)/libordertop.a
+# Linked into every program; empty unless built with -fsanitize=thread.
+TSAN_SUPPORT := $(BUILD)/tests/support/tsan_c11threads.o
 
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 INTEG_SRC := $(wildcard tests/integration/test_*.c)
@@ -37,7 +39,7 @@ BENCH_BINS:= $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
 
 all: $(BUILD)/ordertop
 
-$(BUILD)/ordertop: $(OBJ_MAIN) $(OBJ_UI) $(LIB)
+$(BUILD)/ordertop: $(OBJ_MAIN) $(OBJ_UI) $(LIB) $(TSAN_SUPPORT)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(LIB): $(OBJ_LIB)
@@ -49,13 +51,13 @@ $(BUILD)/%.o: %.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
 
 # Tests of ui/ code are named test_ui_*.c and link the ui objects too.
-$(BUILD)/tests/unit/test_ui_%: tests/unit/test_ui_%.c $(OBJ_UI) $(LIB)
+$(BUILD)/tests/unit/test_ui_%: tests/unit/test_ui_%.c $(OBJ_UI) $(LIB) $(TSAN_SUPPORT)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(LDFLAGS) $(WARN) -o $@ $^ $(LDLIBS) $(TEST_LIBS)
+	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(LDFLAGS) $(WARN) -o $@ $(filter %.c %.o %.a,$^) $(LDLIBS) $(TEST_LIBS)
 
-$(BUILD)/tests/%: tests/%.c $(LIB)
+$(BUILD)/tests/%: tests/%.c $(LIB) $(TSAN_SUPPORT)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(LDFLAGS) $(WARN) -o $@ $^ $(LDLIBS) $(TEST_LIBS)
+	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(LDFLAGS) $(WARN) -o $@ $(filter %.c %.o %.a,$^) $(LDLIBS) $(TEST_LIBS)
 
 tests-build: $(TEST_BINS) $(BENCH_BINS) $(BUILD)/ordertop
 
@@ -70,6 +72,7 @@ asan:
 	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" LDFLAGS="-fsanitize=address,undefined" test
 
 tsan:
+	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/support/tsan.supp $$TSAN_OPTIONS" \
 	$(MAKE) BUILD=build-tsan CFLAGS="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" test
 
 bench: tests-build

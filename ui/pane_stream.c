@@ -48,9 +48,12 @@ static void draw_line(struct dash *d, struct pane *p, WINDOW *win, int y, int x,
 	fmt_time(t, sizeof t, ev->ts_ms, 0);
 	draw_row_put(&r, dash_attr(d, ROLE_DIM), t);
 	draw_row_put(&r, dash_attr(d, ROLE_TEXT), " ");
-	if (w >= 56) {
+	if (w >= 36) {
 		snprintf(pos, sizeof pos, "%d@%lld", (int)ev->partition, (long long)ev->offset);
-		draw_row_col(&r, dash_attr(d, ROLE_DIM), pos, 9);
+		if (w >= 56)
+			draw_row_col(&r, dash_attr(d, ROLE_DIM), pos, 9);
+		else
+			draw_row_put(&r, dash_attr(d, ROLE_DIM), pos);
 		draw_row_put(&r, dash_attr(d, ROLE_TEXT), " ");
 	}
 	int role = pane_status_role(ev->status);

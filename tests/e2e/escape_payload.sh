@@ -29,7 +29,11 @@ e2e_check "orders pane shows the escape as \\x1b" e2e_wait_for '\\x1b\[' 30
 e2e_check "the screen was not cleared or recoloured: layout whole" e2e_borders_intact
 e2e_keys ']' ']' ']' ']' ']'
 e2e_check "dead letters tab" e2e_wait_for '◂ dead letters [0-9]/8 ▸' 5
-e2e_check "dead letters show the reason and the escaped bytes" e2e_wait_for '☠ .*\\x1b' 30
+e2e_keys Tab z
+e2e_check "dead letters (zoomed) show the reason and the escaped bytes" \
+	e2e_wait_for '☠ [a-zA-Z].*: .*\\x1b\[2J' 30
+e2e_check "zoomed layout is whole" e2e_borders_intact
+e2e_keys z
 
 e2e_keys q
 code=$(e2e_wait_exit 30)
