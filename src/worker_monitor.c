@@ -119,6 +119,11 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 	int64_t created = kafka_header_int(m, HDR_CREATED_MS, 0);
 	int64_t decided_ms = kafka_header_int(m, HDR_DECIDED_MS, 0);
 	int flags = 0;
+	/* obs points into these until it is observed, after the switch. */
+	struct order o;
+	struct decided d;
+	struct notice n;
+	char dlq_id[ORDER_ID_MAX + 1];
 
 	atomic_fetch_add(&e->stats.seen[t], 1);
 	if (m->key)
@@ -127,7 +132,6 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 
 	switch (t) {
 	case TOPIC_ORDERS: {
-		struct order o;
 		if (order_parse(m->payload, m->len, &o, reason, sizeof reason) < 0) {
 			snprintf(summary, sizeof summary, "unreadable (%s): ", reason);
 			break;
@@ -147,7 +151,6 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 	}
 	case TOPIC_VALID:
 	case TOPIC_REFUSED: {
-		struct decided d;
 		if (decided_parse(m->payload, m->len, &d) < 0)
 			break;
 		ev.status = t == TOPIC_VALID ? ORDER_APPROVED : ORDER_REFUSED;
@@ -173,7 +176,6 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 	}
 	case TOPIC_NOTIFICATIONS:
 	case TOPIC_NOTIFIED: {
-		struct notice n;
 		if (notice_parse(m->payload, m->len, &n, reason, sizeof reason) < 0)
 			break;
 		snprintf(ev.order_id, sizeof ev.order_id, "%s", n.order_id);
@@ -196,13 +198,13 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 		break;
 	}
 	case TOPIC_DLQ: {
-		char why[256] = "unknown reason", id[ORDER_ID_MAX + 1];
+		char why[256] = "unknown reason";
 		kafka_header_str(m, HDR_DLQ_REASON, why, sizeof why);
 		ev.status = ORDER_DEAD_LETTERED;
 		snprintf(summary, sizeof summary, "%s: ", why);
 		atomic_fetch_add(&e->stats.dead_lettered, 1);
-		if (kafka_header_str(m, HDR_ORDER_ID, id, sizeof id) == 0) {
-			snprintf(ev.order_id, sizeof ev.order_id, "%s", id);
+		if (kafka_header_str(m, HDR_ORDER_ID, dlq_id, sizeof dlq_id) == 0) {
+			snprintf(ev.order_id, sizeof ev.order_id, "%s", dlq_id);
 			obs.order_id = ev.order_id;
 		}
 		break;

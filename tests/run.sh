@@ -3,7 +3,7 @@
 # "N passed, M failed", counting individual test cases:
 #   unit         tests/unit/test_*.c      (cmocka, no broker)
 #   integration  tests/integration/test_* (cmocka and shell, embedded broker)
-#   e2e          tests/e2e/test_*.sh      (the dashboard in tmux)
+#   e2e          tests/e2e/*.sh           (the dashboard in tmux; lib.sh is shared)
 #   kafka        tests/kafka/test_*.sh    (a real Apache Kafka broker)
 #   all          all of the above
 # Each test program's output goes to $BUILD/test-logs/; a failing one's
@@ -62,7 +62,7 @@ suite() {
 want=${1:-all}
 [[ $want == all || $want == unit ]] && suite 300 "$BUILD"/tests/unit/test_*
 [[ $want == all || $want == integration ]] && suite 900 "$BUILD"/tests/integration/test_* tests/integration/test_*.sh
-[[ $want == all || $want == e2e ]] && suite 600 tests/e2e/test_*.sh
+[[ $want == all || $want == e2e ]] && suite 600 $(ls tests/e2e/*.sh | grep -v '/lib\.sh$')
 [[ $want == all || $want == kafka ]] && suite 2400 tests/kafka/test_*.sh
 
 [ ${#failures[@]} -gt 0 ] && echo "failed: ${failures[*]}"

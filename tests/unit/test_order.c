@@ -389,7 +389,10 @@ test_hostile_size(void **state)
 	char err[128];
 
 	(void)state;
-	assert_non_null(big);
+	if (big == NULL) {      /* (not assert_non_null: GCC's -O1 bounds check can't see through it) */
+		fail();
+		return;
+	}
 	/* exactly ORDER_JSON_MAX bytes is fine */
 	memcpy(big, head, hl);
 	memset(big + hl, 'a', ORDER_JSON_MAX - hl - 2);
