@@ -36,6 +36,9 @@ topics_wait_for_brokers(rd_kafka_t *rk, const char *bootstraps,
 		}
 		if (md)
 			rd_kafka_metadata_destroy(md);
+		/* Error callbacks (authentication failures among them) are
+		 * served by poll, not by the metadata call. */
+		rd_kafka_poll(rk, 100);
 		if (atomic_load(&health->auth_failed)) {
 			snprintf(err, errlen, "authentication failed: %s", health->auth_reason);
 			return -1;
@@ -48,6 +51,9 @@ topics_wait_for_brokers(rd_kafka_t *rk, const char *bootstraps,
 		log_warn("broker", "cannot reach the brokers at %s (%s); retrying in %.1f s",
 		         bootstraps, rd_kafka_err2str(e), backoff_ms / 1000.0);
 		for (int waited = 0; waited < backoff_ms; waited += 100) {
+			rd_kafka_poll(rk, 0);
+			if (atomic_load(&health->auth_failed))
+				break;
 			if (atomic_load(stop)) {
 				snprintf(err, errlen, "stopped while waiting for the brokers at %s",
 				         bootstraps);

@@ -227,3 +227,13 @@ void draw_row_end(struct draw_row *r)
 {
 	(void)r;
 }
+
+void draw_box(WINDOW *w, attr_t a, bool line_drawing)
+{
+	wattrset(w, A_NORMAL);
+	if (line_drawing)
+		wborder(w, ACS_VLINE | a, ACS_VLINE | a, ACS_HLINE | a, ACS_HLINE | a,
+		        ACS_ULCORNER | a, ACS_URCORNER | a, ACS_LLCORNER | a, ACS_LRCORNER | a);
+	else
+		wborder(w, '|' | a, '|' | a, '-' | a, '-' | a, '+' | a, '+' | a, '+' | a, '+' | a);
+}

@@ -37,6 +37,10 @@ void fmt_ms(char *buf, size_t len, double ms);
 
 #endif
 
+/* A border around w: line drawing, or plain ASCII (+-|) outside UTF-8
+ * locales, where terminals and multiplexers disagree on ACS. */
+void draw_box(WINDOW *w, attr_t a, bool line_drawing);
+
 /* Writing one row left to right in segments; a selected row is drawn in
  * one attribute (the selection) from edge to edge. */
 struct draw_row {

@@ -305,9 +305,7 @@ void formbox_draw(struct formbox *fb, struct dash *d)
 	attr_t b = dash_attr(d, ROLE_OVERLAY_BORDER);
 
 	wbkgdset(w, dash_attr(d, ROLE_OVERLAY) | ' ');
-	wattrset(w, A_NORMAL);
-	wborder(w, ACS_VLINE | b, ACS_VLINE | b, ACS_HLINE | b, ACS_HLINE | b,
-	        ACS_ULCORNER | b, ACS_URCORNER | b, ACS_LLCORNER | b, ACS_LRCORNER | b);
+	draw_box(w, b, d->g->utf8);
 	char t[96];
 	snprintf(t, sizeof t, " %s ", fb->title);
 	draw_fill(w, 0, 2, text_width(t), b);

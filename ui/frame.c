@@ -10,13 +10,6 @@
 #include "draw.h"
 #include "text_sanitize.h"
 
-static void frame_border(WINDOW *w, attr_t a)
-{
-	wattrset(w, A_NORMAL);
-	wborder(w, ACS_VLINE | a, ACS_VLINE | a, ACS_HLINE | a, ACS_HLINE | a,
-	        ACS_ULCORNER | a, ACS_URCORNER | a, ACS_LLCORNER | a, ACS_LRCORNER | a);
-}
-
 /* The tab strip: every tab when they fit, else "◂ name n/N ▸". */
 static int tab_strip(struct dash *d, WINDOW *w, int x, int maxx, bool focused)
 {
@@ -50,7 +43,7 @@ static int tab_strip(struct dash *d, WINDOW *w, int x, int maxx, bool focused)
 void frame_draw(struct dash *d, WINDOW *w, struct pane *p, bool focused, bool tabs)
 {
 	int h = getmaxy(w), wd = getmaxx(w);
-	frame_border(w, dash_attr(d, focused ? ROLE_PANE_BORDER_FOCUS : ROLE_PANE_BORDER));
+	draw_box(w, dash_attr(d, focused ? ROLE_PANE_BORDER_FOCUS : ROLE_PANE_BORDER), d->g->utf8);
 
 	/* Right end of the top border: filter and paused marks. */
 	int right = wd - 1;

@@ -38,9 +38,7 @@ void overlay_frame(struct dash *d, const char *title)
 	attr_t b = dash_attr(d, ROLE_OVERLAY_BORDER);
 	wbkgdset(w, dash_attr(d, ROLE_OVERLAY) | ' ');
 	werase(w);
-	wattrset(w, A_NORMAL);
-	wborder(w, ACS_VLINE | b, ACS_VLINE | b, ACS_HLINE | b, ACS_HLINE | b,
-	        ACS_ULCORNER | b, ACS_URCORNER | b, ACS_LLCORNER | b, ACS_LRCORNER | b);
+	draw_box(w, b, d->g->utf8);
 	if (title) {
 		char t[160];
 		snprintf(t, sizeof t, " %s ", title);

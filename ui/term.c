@@ -171,6 +171,15 @@ void term_apply_theme(struct dash *d)
 	d->dirty |= DIRTY_ALL | DIRTY_CLEAR;
 }
 
+/* Remembers where `name` is in the list of themes, so `t` goes on from it
+ * even when it failed to load. */
+static void note_cycle(struct dash *d, const char *name)
+{
+	for (int i = 0; i < d->n_themes; i++)
+		if (strcmp(d->theme_names[i], name) == 0)
+			d->theme_cycle = i;
+}
+
 void term_load_theme(struct dash *d, const char *name)
 {
 	char path[THEME_PATH_MAX + THEME_NAME_MAX + 16], err[512];
@@ -178,19 +187,21 @@ void term_load_theme(struct dash *d, const char *name)
 
 	if (!name || !*name)
 		name = "default";
+	d->n_themes = theme_list(d->cfg->theme_dir, d->theme_names, DASH_THEMES_MAX);
+	note_cycle(d, name);
 	if (theme_find(d->cfg->theme_dir, name, path, sizeof path) == 0) {
 		if (theme_load_file(&t, path, err, sizeof err) == 0) {
 			d->theme = t;
 		} else {
-			log_warn("ui", "theme: %s; using the built-in default", err);
-			footer_message(d, ROLE_ERROR, "theme error: %s (built-in default used)", err);
+			log_warn("ui", "theme %s; using the built-in default", err);
+			footer_message(d, ROLE_ERROR, "theme error: %s (default used)", err);
 			theme_builtin(&d->theme);
 		}
 	} else {
 		theme_builtin(&d->theme);
 		if (strcmp(name, "default") != 0) {
 			log_warn("ui", "theme '%s' not found; using the built-in default", name);
-			footer_message(d, ROLE_ERROR, "theme '%s' not found (built-in default used)", name);
+			footer_message(d, ROLE_ERROR, "theme '%s' not found (default used)", name);
 		} else {
 			snprintf(d->theme.name, sizeof d->theme.name, "default");
 		}
@@ -209,11 +220,11 @@ void term_next_theme(struct dash *d)
 	for (int i = 0; i < d->n_themes; i++)
 		if (strcmp(d->theme_names[i], d->theme.name) == 0)
 			cur = i;
-	d->theme_cycle = (cur + 1) % d->n_themes;
-	const char *next = d->theme_names[d->theme_cycle];
+	int next = (cur + 1) % d->n_themes;
 	char want[THEME_NAME_MAX];
-	snprintf(want, sizeof want, "%s", next);
+	snprintf(want, sizeof want, "%s", d->theme_names[next]);
 	term_load_theme(d, want);
+	d->theme_cycle = next;
 	if (strcmp(d->theme.name, want) == 0)
 		footer_message(d, ROLE_FOOTER_MESSAGE, "theme: %s%s", d->theme.name,
 		               d->mono ? " (monochrome: NO_COLOR or no colours)" : "");

@@ -33,6 +33,7 @@
 #define FATAL_QUIT_MS 5000
 #define KEYS_PER_TURN 256
 #define POP_BATCH 256
+#define DRAIN_GAP_MS 10
 
 /* ---- small accessors (dash.h) ---- */
 
@@ -479,7 +480,7 @@ static void loop(struct dash *d)
 	if (fps > 200)
 		fps = 200;
 	int64_t frame_ms = 1000 / fps;
-	int64_t last_frame = 0, next_tick = mono_ms(), next_header = 0;
+	int64_t last_frame = 0, next_tick = mono_ms(), next_header = 0, last_drain = 0;
 	struct evq *q = engine_events(d->e);
 	int qfd = q ? evq_fd(q) : -1;
 
@@ -496,11 +497,16 @@ static void loop(struct dash *d)
 		if (qfd < 0 && timeout > frame_ms)
 			timeout = frame_ms;
 
+		/* Events wake us at most every DRAIN_GAP_MS: under a flood each
+		 * turn then drains a batch instead of a few events. */
+		bool watch_q = qfd >= 0 && now - last_drain >= DRAIN_GAP_MS;
+		if (qfd >= 0 && !watch_q && timeout > DRAIN_GAP_MS - (now - last_drain))
+			timeout = DRAIN_GAP_MS - (now - last_drain);
 		struct pollfd fds[2] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
 			{ .fd = qfd, .events = POLLIN },
 		};
-		int rc = poll(fds, qfd >= 0 ? 2 : 1, (int)timeout);
+		int rc = poll(fds, watch_q ? 2 : 1, (int)timeout);
 		if (rc < 0 && errno != EINTR)
 			break;
 
@@ -513,10 +519,13 @@ static void loop(struct dash *d)
 			d->quit = true;
 			break;
 		}
-		drain_events(d);
-		pull_log(d);
-
 		now = mono_ms();
+		if (now - last_drain >= DRAIN_GAP_MS) {
+			drain_events(d);
+			pull_log(d);
+			last_drain = now;
+		}
+
 		if (now >= next_tick) {
 			tick(d);
 			next_tick = now + 1000;

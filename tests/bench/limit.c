@@ -221,8 +221,8 @@ partition_count(rd_kafka_t *rk, const char *topic)
 	const struct rd_kafka_metadata *md;
 	rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic, NULL);
 	int n = -1;
-	for (int attempt = 0; attempt < 20 && n <= 0 && !atomic_load(&stop_all); attempt++) {
-		if (rd_kafka_metadata(rk, 0, rkt, &md, 5000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+	for (int attempt = 0; attempt < 10 && n <= 0 && !atomic_load(&stop_all); attempt++) {
+		if (rd_kafka_metadata(rk, 0, rkt, &md, 2000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
 			if (md->topic_cnt == 1 && md->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR)
 				n = md->topics[0].partition_cnt;
 			rd_kafka_metadata_destroy(md);
@@ -789,7 +789,7 @@ main(int argc, char **argv)
 	}
 	if (size_set && !sizes_set)
 		opt.dsize = opt.size + 50;
-	if (opt.brokers == NULL || opt.size < 40 || opt.size > 4000 || opt.dsize < 40 ||
+	if (opt.brokers == NULL || opt.brokers[0] == '\0' || opt.brokers[0] == '-' || opt.size < 40 || opt.size > 4000 || opt.dsize < 40 ||
 	    opt.dsize > 4000 || opt.nsize < 40 || opt.nsize > 4000 || opt.fsize < 40 ||
 	    opt.fsize > 4000 || opt.txn_max_msgs < 1 || opt.txn_max_ms < 1) {
 		usage(stderr);
@@ -820,6 +820,8 @@ main(int argc, char **argv)
 	struct sink sk = { 0 };
 	static struct stage fraud, notifier;
 	sink_prepare(&sk);
+	if (atomic_load(&failed))
+		return 1;
 	stage_init(&fraud, "fraud", T_ORDERS, true);
 	stage_init(&notifier, "notifier", T_NOTIFICATIONS, false);
 	const char *gkv[] = {

@@ -5,6 +5,8 @@
 # generous limits (never fixed sleeps as assertions).
 #
 #   e2e_start W H [ordertop args...]   start ordertop in a W x H terminal
+#                                      ($E2E_ENV: extra VAR=value settings,
+#                                      $E2E_THEME_DIR: --theme-dir, default themes)
 #   e2e_screen                         print the screen
 #   e2e_keys KEYS...                   tmux send-keys (key names)
 #   e2e_type TEXT                      send TEXT literally
@@ -16,7 +18,7 @@
 
 E2E_ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 E2E_BUILD=${BUILD:-build}
-E2E_BIN=$E2E_ROOT/$E2E_BUILD/ordertop
+E2E_BIN=${ORDERTOP:-$E2E_ROOT/$E2E_BUILD/ordertop}
 E2E_SOCK=ordertop-e2e-$$
 E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/ordertop-e2e.XXXXXX")
 E2E_FAILED=0
@@ -45,14 +47,24 @@ e2e_start() {
 	fi
 	: > "$E2E_TMP/exit"
 	# The shell stays after ordertop exits, so the restored screen can be read.
-	cmd="cd '$E2E_ROOT' && '$E2E_BIN' --theme-dir themes $*; echo EXIT=\$? > '$E2E_TMP/exit'; exec sleep 600"
+	cmd="cd '$E2E_ROOT' && '$E2E_BIN' --theme-dir '${E2E_THEME_DIR:-themes}' $*; echo EXIT=\$? > '$E2E_TMP/exit'; exec sleep 600"
 	e2e_tmux -f /dev/null new-session -d -s e2e -x "$w" -y "$h" \
-		"env LC_ALL=${LC_ALL:-} sh -c \"$cmd\""
+		"env LC_ALL=${LC_ALL:-} ${E2E_ENV:-} sh -c \"$cmd\""
 	e2e_tmux set-option -t e2e -g status off >/dev/null 2>&1
 	e2e_tmux resize-window -t e2e -x "$w" -y "$h" >/dev/null 2>&1
 }
 
 e2e_screen() { e2e_tmux capture-pane -p -t e2e 2>/dev/null; }
+# The screen with attributes and colours as escape sequences.
+e2e_screen_attrs() { e2e_tmux capture-pane -p -e -t e2e 2>/dev/null; }
+
+# Stops ordertop (q) and the tmux server, for a test that starts it again.
+e2e_stop() {
+	e2e_keys q
+	e2e_wait_exit 30 >/dev/null
+	e2e_tmux kill-server >/dev/null 2>&1
+	sleep 0.3
+}
 e2e_keys() { e2e_tmux send-keys -t e2e "$@"; }
 e2e_type() { e2e_tmux send-keys -t e2e -l -- "$1"; }
 e2e_resize() { e2e_tmux resize-window -t e2e -x "$1" -y "$2"; }

@@ -85,7 +85,7 @@ cds_opts() {   # JVM options (one per line) to use the archive if it exists
 make_cds() {   # called from fetch under the cache lock
   [[ ${KAFKA_CDS:-1} == 1 && -z ${KAFKA_CDS_DUMP:-} ]] || return 0
   local a tmpd bs; a=$(cds_archive)
-  [[ -f $a ]] && return 0
+  [[ -f $a || -f $a.failed ]] && return 0
   mkdir -p "$CACHE/cds"
   tmpd=$(mktemp -d "${TMPDIR:-/tmp}/ordertop-kafka-cds.XXXXXX")
   log "building class-data-sharing archive $a (one time, ~10 s)"
@@ -95,14 +95,18 @@ make_cds() {   # called from fetch under the cache lock
   else
     log "warning: could not start the CDS warm-up broker (continuing without CDS):"; cat "$tmpd/start.err" >&2
   fi
-  if [[ -s $a.tmp.$$ ]]; then mv -f "$a.tmp.$$" "$a"; else rm -f "$a.tmp.$$"; log "warning: no CDS archive produced"; fi
+  if [[ -s $a.tmp.$$ ]]; then mv -f "$a.tmp.$$" "$a"; else
+    rm -f "$a.tmp.$$"; touch "$a.failed"
+    log "warning: no CDS archive produced; not retrying (remove $a.failed to retry)"
+  fi
   rm -rf "$tmpd"
 }
 
 libs_ok() { [[ -f $LIBS/.complete && -f $LIBS/kafka_2.13-$KAFKA_VERSION.jar ]]; }
 
 cmd_fetch() {   # cmd_fetch [quiet]
-  if libs_ok && { [[ -f $(cds_archive) || ${KAFKA_CDS:-1} != 1 || -n ${KAFKA_CDS_DUMP:-} ]]; }; then
+  local a; a=$(cds_archive)
+  if libs_ok && { [[ -f $a || -f $a.failed || ${KAFKA_CDS:-1} != 1 || -n ${KAFKA_CDS_DUMP:-} ]]; }; then
     ensure_tools; [[ ${1:-} == quiet ]] || log "jars present in $LIBS"; return 0
   fi
   if libs_ok; then ensure_tools; else ensure_tools mvn; fi
@@ -168,11 +172,21 @@ java_cp() { printf '%s' "$LIBS/*"; }
 is_our_node() {
   local dir=$1 n=$2 pid=$3 cmd
   [[ $pid =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
-  # a zombie is dead (orphaned JVMs are reaped by PID 1, which can lag by seconds); its cmdline is empty
-  [[ $(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1) != [ZX] ]] || return 1
-  cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  # a zombie counts as dead (orphaned JVMs are reaped by PID 1, which can lag by seconds)
+  is_running "$pid" || return 1
+  cmd=$( { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null) || return 1
   [[ $cmd == *kafka.Kafka* && $cmd == *"$dir/node$n.properties"* ]]
+}
+
+is_running() {   # is_running PID: exists and is not a zombie
+  local st
+  st=$( { sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f1; } 2>/dev/null) || return 1
+  [[ -n $st && $st != [ZX] ]]
+}
+
+is_my_child() {   # is_my_child PID: a live child of this shell (even before it has exec'd java)
+  is_running "$1" || return 1
+  [[ $( { sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f2; } 2>/dev/null) == "$$" ]]
 }
 
 node_pid() { cat "$1/node$2.pid" 2>/dev/null || true; }
@@ -340,7 +354,7 @@ on_exit() {
     local e d n p
     for e in "${LAUNCHED[@]}"; do
       read -r d n p <<<"$e"
-      if is_our_node "$d" "$n" "$p"; then kill -KILL "$p" 2>/dev/null || true; fi
+      if is_our_node "$d" "$n" "$p" || is_my_child "$p"; then kill -KILL "$p" 2>/dev/null || true; fi
     done
   fi
   exit "$rc"
@@ -359,13 +373,22 @@ jvm_opts() {   # jvm_opts HEAP -> one option per line
 launch_node() {   # launch_node DIR N
   local dir=$1 n=$2 opts=()
   mapfile -t opts < <(jvm_opts "$HEAP")
+  mkdir -p "$dir/node$n/tmp"    # java.io.tmpdir: lz4-java/snappy/zstd unpack native libs there
   # shellcheck disable=SC2086
-  java -Xms64m -Xss512k "${opts[@]}" -Dlog4j.configuration="file:$dir/log4j.properties" \
+  java -Xms64m -Xss512k "${opts[@]}" -Djava.io.tmpdir="$dir/node$n/tmp" \
+       -Dlog4j.configuration="file:$dir/log4j.properties" \
        ${KAFKA_JAVA_OPTS:-} -cp "$(java_cp)" kafka.Kafka "$dir/node$n.properties" \
        </dev/null >>"$dir/node$n.log" 2>&1 &
-  local pid=$!
+  local pid=$! i
   echo "$pid" >"$dir/node$n.pid"
   LAUNCHED+=("$dir $n $pid")
+  # Until the forked shell has exec'd java, /proc/PID/cmdline is not the JVM's (seen on a loaded
+  # machine): wait for the exec so that liveness checks don't take it for an early exit.
+  for ((i = 0; i < 300; i++)); do
+    is_our_node "$dir" "$n" "$pid" && return 0
+    is_running "$pid" || return 0          # died already: wait_ready reports it with the log
+    sleep 0.1
+  done
 }
 
 # wait_ready DIR EXPECTED_BROKERS "N:LOGOFFSET ..." -> 0 ready, 1 failure, 2 port conflict
@@ -443,7 +466,7 @@ cmd_start() {
     # failure: kill what we started (on port conflict retry with new ports)
     for ((n = 1; n <= nodes; n++)); do
       local p; p=$(node_pid "$dir" "$n")
-      if is_our_node "$dir" "$n" "$p"; then kill -KILL "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; fi
+      if is_our_node "$dir" "$n" "$p" || is_my_child "$p"; then kill -KILL "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; fi
     done
     LAUNCHED=()
     ((rc == 2)) || exit 1
@@ -468,16 +491,23 @@ signal_nodes() {
     fi
   done
   deadline=$(( $(date +%s) + STOP_TIMEOUT ))
-  local left s
+  local left s total=${#pids[@]} why="in ${STOP_TIMEOUT}s"
   while :; do
     left=()
     for s in ${pids[@]+"${pids[@]}"}; do
       is_our_node "$dir" "${s%%:*}" "${s#*:}" && left+=("$s")
     done
     ((${#left[@]} == 0)) && break
+    # Stopping 3 nodes together: once a majority has exited, the rest have no controller quorum.
+    # Normally the last one exits ~5 s later (Raft's graceful-shutdown timeout); but if its
+    # controlled shutdown was not granted before the quorum went away, Kafka 3.9 waits 5 minutes.
+    if [[ $sig == TERM ]] && ((total >= 3 && ${#left[@]} * 2 < total)); then
+      local qdl=$(( $(date +%s) + 7 ))
+      if ((qdl < deadline)); then deadline=$qdl why="within 7s of losing the controller quorum"; fi
+    fi
     if (( $(date +%s) >= deadline )); then
       for s in "${left[@]}"; do
-        log "node ${s%%:*} (pid ${s#*:}) did not stop in ${STOP_TIMEOUT}s, sending SIGKILL"
+        log "node ${s%%:*} (pid ${s#*:}) did not stop $why, sending SIGKILL"
         kill -KILL "${s#*:}" 2>/dev/null || true
       done
       deadline=$(( $(date +%s) + 10 ))
@@ -497,6 +527,14 @@ cmd_stop() {
     n=${f##*/node}; n=${n%.pid}
     [[ $n =~ ^[0-9]+$ ]] && nodes+=("$n")
   done
+  # A node that has lost its controller quorum (e.g. the last one of `three` after two were killed)
+  # cannot finish a controlled shutdown: Kafka 3.9 then waits up to 5 minutes. Don't wait 30 s for it.
+  local alive=0
+  for n in ${nodes[@]+"${nodes[@]}"}; do is_our_node "$dir" "$n" "$(node_pid "$dir" "$n")" && alive=$((alive + 1)); done
+  if ((${#nodes[@]} >= 3 && alive > 0 && alive * 2 <= ${#nodes[@]})); then
+    log "only $alive of ${#nodes[@]} nodes running: no controller quorum, SIGKILL after 5 s"
+    STOP_TIMEOUT=5
+  fi
   if ((${#nodes[@]})); then signal_nodes "$dir" TERM "${nodes[@]}"; fi
   SUCCESS=1
   log "stopped $dir in $(( $(now_ms) - t0 ))ms"

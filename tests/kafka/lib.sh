@@ -27,6 +27,7 @@ not_ok() {
 	FAILED=$((FAILED + 1))
 }
 # check NAME COND-COMMAND... : ok if the command succeeds
+not() { ! "$@"; }
 check() {
 	local name=$1
 	shift
@@ -94,19 +95,19 @@ stop_pid() {
 	wait "$p" 2>/dev/null
 }
 
-# wait_pid PID TIMEOUT: wait for exit; prints the exit code; 124 after TIMEOUT (process killed)
+# wait_pid PID TIMEOUT: wait for exit (not in a subshell: it must be our child);
+# sets RC to its exit code, 124 after TIMEOUT (then the process is killed)
 wait_pid() {
-	local p=$1 t=$2 i rc
+	local p=$1 t=$2 i
 	for ((i = 0; i < t * 10; i++)); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
 	if kill -0 "$p" 2>/dev/null; then
 		kill -KILL "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
-		echo 124
+		RC=124
 		return
 	fi
 	wait "$p" 2>/dev/null
-	rc=$?
-	echo "$rc"
+	RC=$?
 }
 
 # wait_until TIMEOUT COMMAND...: poll every 0.5 s

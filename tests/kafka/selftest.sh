@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Self-test of tests/kafka/kafka.sh against real Kafka brokers: single, sasl, three.
-# Prints one line per check, timings, and a last line "N passed, M failed"; exits non-zero on failure.
+# Prints one TAP-like line per check ("ok - ..." / "not ok - ..."), timings as "#" lines, and a last
+# line "N passed, M failed"; exits non-zero on any failure.
 # KEEP=1 keeps the work dir (logs) afterwards.
 set -euo pipefail
 
@@ -11,8 +12,8 @@ PASSED=0 FAILED=0
 CLUSTERS=()
 
 now_ms() { date +%s%3N; }
-ok() { PASSED=$((PASSED + 1)); echo "ok   - $*"; }
-nok() { FAILED=$((FAILED + 1)); echo "FAIL - $*"; }
+ok() { PASSED=$((PASSED + 1)); echo "ok - $*"; }
+nok() { FAILED=$((FAILED + 1)); echo "not ok - $*"; }
 check() { local name=$1; shift; if "$@"; then ok "$name"; else nok "$name"; fi; }
 info() { echo "#      $*"; }
 
@@ -37,7 +38,7 @@ pids_dead() {
 no_jvm_left() {
   local c left=0
   for c in /proc/[0-9]*/cmdline; do
-    if tr '\0' ' ' <"$c" 2>/dev/null | grep -q -- "kafka.Kafka.*$WORK"; then
+    if { tr '\0' ' ' <"$c"; } 2>/dev/null | grep -q -- "kafka.Kafka.*$WORK"; then
       echo "still running: ${c#/proc/}" >&2; left=1
     fi
   done

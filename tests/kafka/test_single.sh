@@ -100,7 +100,7 @@ scenario_crash() {
 	bg_ordertop "$WORK/t3-f1b.log" -b "$BOOT" "${a[@]}" --headless --roles fraud --instance f1 \
 		--partitions 3 --replication-factor 1
 	f1=$BG
-	rc=$(wait_pid "$gen" 200)
+	wait_pid "$gen" 200; rc=$RC
 	check "crash: generator process drains after the restart (exit 0)" test "$rc" -eq 0
 	[[ $rc -eq 0 ]] || note "generator: $(tail -n 3 "$WORK/t3-gen.log")"
 	note "generator summary: lost=$(json_field "$WORK/t3.json" lost) notified=$(json_field "$WORK/t3.json" notified) duplicates=$(json_field "$WORK/t3.json" duplicates)"
@@ -156,7 +156,7 @@ scenario_scale_out() {
 	else
 		not_ok "scale-out: rules list shows both workers at the new version '$vnew'" "$(cat "$WORK/t5-list.out" 2>/dev/null)"
 	fi
-	rc=$(wait_pid "$gen" 200)
+	wait_pid "$gen" 200; rc=$RC
 	check "scale-out: generator drains (exit 0)" test "$rc" -eq 0
 	stop_pid "$fa"
 	stop_pid "$fb"
