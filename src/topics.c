@@ -95,19 +95,37 @@ topics_watermarks(rd_kafka_t *rk, const char *topic, int32_t partition,
 	}
 }
 
+/* A topic that was just created reaches each broker's metadata cache at its
+ * own pace: a broker that has not heard of it yet answers "unknown topic",
+ * so transient answers are asked again until the deadline. */
 int
 topics_partition_count(rd_kafka_t *rk, const char *topic, int timeout_ms)
 {
-	const struct rd_kafka_metadata *md;
 	rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic, NULL);
+	int64_t deadline = mono_ms() + timeout_ms;
 	int n = -1;
 
 	if (rkt == NULL)
 		return -1;
-	if (rd_kafka_metadata(rk, 0, rkt, &md, timeout_ms) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-		if (md->topic_cnt == 1 && md->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR)
-			n = md->topics[0].partition_cnt;
-		rd_kafka_metadata_destroy(md);
+	for (;;) {
+		const struct rd_kafka_metadata *md;
+		int64_t left = deadline - mono_ms();
+		rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 0, rkt, &md,
+		                                          left > 1000 ? (int)left : 1000);
+		if (e == RD_KAFKA_RESP_ERR_NO_ERROR) {
+			e = md->topic_cnt == 1 ? md->topics[0].err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+			if (e == RD_KAFKA_RESP_ERR_NO_ERROR && md->topics[0].partition_cnt > 0)
+				n = md->topics[0].partition_cnt;
+			rd_kafka_metadata_destroy(md);
+		}
+		if (n > 0 || mono_ms() >= deadline ||
+		    (e != RD_KAFKA_RESP_ERR_NO_ERROR &&
+		     e != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART &&
+		     e != RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE &&
+		     e != RD_KAFKA_RESP_ERR__TIMED_OUT &&
+		     e != RD_KAFKA_RESP_ERR__TRANSPORT))
+			break;
+		sleep_ms(200);
 	}
 	rd_kafka_topic_destroy(rkt);
 	return n;

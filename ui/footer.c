@@ -45,7 +45,7 @@ static int add_hint(struct hint *h, int n, int max, const char *key, const char 
 
 /* Parses "k:what|k:what" into hints. */
 static int add_hints(struct hint *h, int n, int max, const char *spec,
-                     char store[][48], int *nstore)
+                     char store[][48], int *nstore, bool tabs)
 {
 	while (spec && *spec && n < max && *nstore < 16) {
 		const char *bar = strchr(spec, '|');
@@ -58,7 +58,8 @@ static int add_hints(struct hint *h, int n, int max, const char *spec,
 		char *colon = strchr(s, ':');
 		if (colon) {
 			*colon = '\0';
-			n = add_hint(h, n, max, s, colon + 1);
+			if (tabs || strcmp(s, "[ ]") != 0)   /* no tabs on big screens */
+				n = add_hint(h, n, max, s, colon + 1);
 		}
 		spec = bar ? bar + 1 : NULL;
 	}
@@ -110,7 +111,7 @@ static int collect(struct dash *d, struct hint *h, int max, char store[][48], in
 	if (d->zoom)
 		n = add_hint(h, n, max, "z", "unzoom");
 	if (p && p->def->hint)
-		n = add_hints(h, n, max, p->def->hint, store, nstore);
+		n = add_hints(h, n, max, p->def->hint, store, nstore, d->lay.n_tabs > 0);
 	n = add_hint(h, n, max, "Tab", "pane");
 	n = add_hint(h, n, max, "n", "order");
 	if (!d->zoom)

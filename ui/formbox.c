@@ -59,8 +59,11 @@ static int make_windows(struct formbox *fb, struct dash *d)
 
 static void free_windows(struct formbox *fb)
 {
-	if (fb->posted)
+	if (fb->posted) {
+		/* The field being edited keeps its text only once validated. */
+		form_driver(fb->form, REQ_VALIDATION);
 		unpost_form(fb->form);
+	}
 	fb->posted = false;
 	if (fb->sub)
 		delwin(fb->sub);

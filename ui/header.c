@@ -24,7 +24,7 @@ static const char *const rate_names[RATE_TOPICS] = {
 
 static int cells_per_line(int cols, int lines)
 {
-	int min_cell = lines < 20 ? 21 : 25;
+	int min_cell = lines < 20 ? 20 : 25;
 	int n = cols / min_cell;
 	if (n > RATE_TOPICS)
 		n = RATE_TOPICS;

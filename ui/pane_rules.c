@@ -93,7 +93,8 @@ static void draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int 
 			draw_row_put(&r, dash_attr(d, role), s->enabled ? d->g->on : d->g->off);
 			draw_row_col(&r, dash_attr(d, role), s->enabled ? " on " : " off", 5);
 			draw_row_col(&r, dash_attr(d, s->enabled ? ROLE_TEXT : ROLE_RULE_OFF),
-			             fraud_rule_defs[line].id, idw + 1);
+			             fraud_rule_defs[line].id, idw);
+			draw_row_col(&r, dash_attr(d, ROLE_TEXT), " ", 1);
 			params_text(d, line, params, sizeof params);
 			draw_row_put(&r, dash_attr(d, ROLE_DIM), params);
 			draw_row_end(&r);

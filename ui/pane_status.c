@@ -219,7 +219,8 @@ static void draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int 
 			snprintf(total, sizeof total, "-");
 		draw_row_rcol(&r, base, total, tw);
 		draw_row_col(&r, base, " ", 1);
-		draw_row_col(&r, sa, order_status_name(o->status), sw);
+		draw_row_col(&r, sa, o->status == ORDER_DEAD_LETTERED ? "DEAD" :
+		             order_status_name(o->status), sw);
 		fmt_age(age, sizeof age, o->created_ms > 0 ? now - o->created_ms : 0);
 		if (stuck) {
 			char a2[48];

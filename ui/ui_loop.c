@@ -596,8 +596,6 @@ int ui_run(struct engine *e, const struct config *cfg)
 	if (d->ovl == OVL_FATAL)
 		fprintf(stderr, "ordertop: %s\n", d->fatal);
 	int code = d->exit_code;
-	if (term_quit_signal() && code == 0)
-		code = 0;
 	panes_free(d);
 	free(d);
 	return code;

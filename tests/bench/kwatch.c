@@ -10,7 +10,10 @@
  *       includes the last hop that ordertop's own e2e figure leaves out.
  *       --warmup SEC leaves out orders created in the first SEC seconds
  *       (from the first order seen).  --progress FILE is rewritten every
- *       200 ms with "count elapsed_s".  Prints one JSON object.
+ *       200 ms with "count elapsed_s".  --timeline FILE writes, per second
+ *       of creation time (from the first order seen), the orders created
+ *       then and their latency p50/p99/max: "s,count,p50_ms,p99_ms,max_ms".
+ *       Prints one JSON object.
  *
  *   kwatch -b B --commit-end GROUP TOPIC
  *       Commits, for consumer group GROUP, every partition of TOPIC at its
@@ -32,6 +35,7 @@
 #include <unistd.h>
 #include <librdkafka/rdkafka.h>
 #include "stats.h"
+#include "timeline.h"
 
 static atomic_bool stop;
 
@@ -146,14 +150,15 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: kwatch -b BROKERS [-t TOPIC] -n N [--warmup SEC] [--ready FILE]\n"
-	           "              [--progress FILE] [--timeout SEC] [--summary FILE] [-X K=V]\n"
+	           "              [--progress FILE] [--timeline FILE] [--timeout SEC]\n"
+	           "              [--summary FILE] [-X K=V]\n"
 	           "       kwatch -b BROKERS --commit-end GROUP TOPIC [-X K=V]\n");
 }
 
 int
 main(int argc, char **argv)
 {
-	enum { O_WARM = 256, O_READY, O_PROG, O_TO, O_SUM, O_COMMIT, O_HDR };
+	enum { O_WARM = 256, O_READY, O_PROG, O_TO, O_SUM, O_COMMIT, O_HDR, O_TL };
 	static const struct option lopts[] = {
 		{ "warmup", required_argument, NULL, O_WARM },
 		{ "ready", required_argument, NULL, O_READY },
@@ -162,11 +167,13 @@ main(int argc, char **argv)
 		{ "summary", required_argument, NULL, O_SUM },
 		{ "commit-end", required_argument, NULL, O_COMMIT },
 		{ "header", required_argument, NULL, O_HDR },
+		{ "timeline", required_argument, NULL, O_TL },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *brokers = NULL, *topic = "orders.notified", *ready = NULL, *progress = NULL;
 	const char *summary = NULL, *commit_group = NULL, *header = "ordertop.created_ms";
+	const char *timeline = NULL;
 	char *props[32];
 	int n_props = 0, c, timeout_s = 900;
 	long long n = 0;
@@ -191,6 +198,7 @@ main(int argc, char **argv)
 		case O_SUM: summary = optarg; break;
 		case O_COMMIT: commit_group = optarg; break;
 		case O_HDR: header = optarg; break;
+		case O_TL: timeline = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -246,6 +254,7 @@ main(int argc, char **argv)
 		write_file(ready, "ready\n");
 
 	static struct latency_hist all, steady;
+	struct timeline tl = { 0 };
 	long long count = 0, no_header = 0;
 	int64_t start = wall_us(), first_arrival = 0, last_arrival = 0, first_created = 0;
 	int64_t min_created = 0, last_progress = 0;
@@ -289,6 +298,8 @@ main(int argc, char **argv)
 			min_created = created_us;
 		uint64_t us = now > created_us ? (uint64_t)(now - created_us) : 0;
 		hist_record_us(&all, us);
+		if (timeline)
+			timeline_add(&tl, created_us, us);
 		if (created_us >= first_created + (int64_t)(warmup * 1e6))
 			hist_record_us(&steady, us);
 	}
@@ -298,6 +309,10 @@ main(int argc, char **argv)
 		         first_arrival ? (double)(last_arrival - first_arrival) / 1e6 : 0.0);
 		write_file(progress, text);
 	}
+
+	if (timeline)
+		timeline_write(&tl, timeline, min_created);
+	timeline_free(&tl);
 
 	FILE *f = summary ? fopen(summary, "w") : stdout;
 	if (f == NULL) {

@@ -49,6 +49,7 @@
 #include <unistd.h>
 #include <librdkafka/rdkafka.h>
 #include "stats.h"      /* ordertop's latency histogram, for equal percentiles */
+#include "timeline.h"
 
 #define MAX_PROPS 64
 #define MAX_PARTS 256
@@ -71,6 +72,7 @@ static struct {
 	double      warmup;          /* s: latencies of orders created earlier are left out */
 	const char *group_prefix;
 	const char *summary;
+	const char *timeline;
 	int         fetch_wait_ms;
 	int         timeout_s;
 	bool        quiet;
@@ -90,6 +92,7 @@ static atomic_int        ready;            /* stages assigned + sink assigned */
 static _Atomic int64_t   t_first_us;       /* first produce call */
 static _Atomic int64_t   t_last_us;        /* last notified record at the sink */
 static struct latency_hist lat_all, lat_steady;
+static struct timeline   lat_timeline;       /* sink thread only */
 static char              group_prefix_buf[128];
 
 static void
@@ -588,6 +591,8 @@ sink_main(void *arg)
 		if (created > 0 && (int64_t)created <= now) {
 			uint64_t us = (uint64_t)(now - (int64_t)created);
 			hist_record_us(&lat_all, us);
+			if (opt.timeline)
+				timeline_add(&lat_timeline, (int64_t)created, us);
 			if (steady_from < 0) {
 				int64_t first = atomic_load(&t_first_us);
 				if (first > 0)
@@ -689,6 +694,7 @@ usage(FILE *f)
 	"  -X KEY=VALUE         librdkafka property for every client (wins)\n"
 	"  --timeout SEC        give up after SEC seconds (900)\n"
 	"  --summary FILE       write the JSON result to FILE (default stdout)\n"
+	"  --timeline FILE      latency per second of creation time, CSV\n"
 	"  -q                   quiet\n");
 }
 
@@ -728,7 +734,8 @@ write_summary(double seconds, long long count)
 int
 main(int argc, char **argv)
 {
-	enum { O_PLAIN = 256, O_TMM, O_TMS, O_MIF, O_WARM, O_FW, O_TP, O_GP, O_TO, O_SUM, O_SIZES };
+	enum { O_PLAIN = 256, O_TMM, O_TMS, O_MIF, O_WARM, O_FW, O_TP, O_GP, O_TO, O_SUM, O_SIZES,
+	       O_TL };
 	static const struct option lopts[] = {
 		{ "plain", no_argument, NULL, O_PLAIN },
 		{ "txn-max-msgs", required_argument, NULL, O_TMM },
@@ -741,6 +748,7 @@ main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, O_TO },
 		{ "summary", required_argument, NULL, O_SUM },
 		{ "sizes", required_argument, NULL, O_SIZES },
+		{ "timeline", required_argument, NULL, O_TL },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -776,6 +784,7 @@ main(int argc, char **argv)
 		case O_GP: opt.group_prefix = optarg; break;
 		case O_TO: opt.timeout_s = atoi(optarg); break;
 		case O_SUM: opt.summary = optarg; break;
+		case O_TL: opt.timeline = optarg; break;
 		case O_SIZES:
 			if (sscanf(optarg, "%d,%d,%d", &opt.dsize, &opt.nsize, &opt.fsize) != 3) {
 				usage(stderr);
@@ -866,6 +875,9 @@ main(int argc, char **argv)
 	int64_t first = atomic_load(&t_first_us), last = atomic_load(&t_last_us);
 	double seconds = first > 0 && last > first ? (double)(last - first) / 1e6 : 0;
 	write_summary(seconds, count);
+	if (opt.timeline)
+		timeline_write(&lat_timeline, opt.timeline, first);
+	timeline_free(&lat_timeline);
 	say("%lld of %lld orders in %.2f s: %.0f orders/s", count, opt.n, seconds,
 	    seconds > 0 ? (double)count / seconds : 0);
 

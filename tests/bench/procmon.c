@@ -12,10 +12,20 @@
  * CPU the child did not use ("others_cpu_s").  The child keeps stdin,
  * stdout, stderr (and so a terminal); SIGINT/SIGTERM are passed on.
  * Exit status: the child's (128+N if killed by signal N).
+ *
+ *   procmon --calibrate
+ *
+ * prints how fast this machine is right now, so runs at different times
+ * can be compared: "cpu_mops=… pingpong_khz=…" — a fixed integer loop
+ * (millions of iterations a second, one thread) and two threads passing a
+ * token through a pair of pipes (thousands of round trips a second: what
+ * waking a thread costs, which ordertop's many threads do all the time).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,10 +108,67 @@ machine_busy_s(void)
 	return (double)busy / (double)sysconf(_SC_CLK_TCK);
 }
 
+static int ping[2], pong[2];
+
+static void *
+ponger(void *arg)
+{
+	char c;
+	(void)arg;
+	while (read(ping[0], &c, 1) == 1 && c != 'q')
+		if (write(pong[1], &c, 1) != 1)
+			break;
+	return NULL;
+}
+
+static int
+calibrate(void)
+{
+	/* 1. a fixed integer loop, 0.3 s */
+	volatile uint64_t sink = 0;
+	uint64_t x = 88172645463325252ULL, iters = 0;
+	double t0 = mono_s(), t;
+	do {
+		for (int i = 0; i < 100000; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+		}
+		sink += x;
+		iters += 100000;
+	} while ((t = mono_s()) - t0 < 0.3);
+	double mops = (double)iters / (t - t0) / 1e6;
+	/* 2. pipe ping-pong between two threads, 0.3 s */
+	pthread_t th;
+	if (pipe(ping) < 0 || pipe(pong) < 0 || pthread_create(&th, NULL, ponger, NULL) != 0) {
+		perror("procmon: calibrate");
+		return 2;
+	}
+	uint64_t trips = 0;
+	char c = 'x';
+	t0 = mono_s();
+	do {
+		for (int i = 0; i < 100; i++) {
+			if (write(ping[1], &c, 1) != 1 || read(pong[0], &c, 1) != 1)
+				return 2;
+		}
+		trips += 100;
+	} while ((t = mono_s()) - t0 < 0.3);
+	double khz = (double)trips / (t - t0) / 1e3;
+	c = 'q';
+	if (write(ping[1], &c, 1) == 1)
+		pthread_join(th, NULL);
+	printf("cpu_mops=%.0f pingpong_khz=%.1f\n", mops, khz);
+	(void)sink;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *csv = NULL, *summary = NULL;
+	if (argc == 2 && strcmp(argv[1], "--calibrate") == 0)
+		return calibrate();
 	int interval_ms = 500, c;
 	while ((c = getopt(argc, argv, "+i:o:s:")) != -1) {
 		switch (c) {

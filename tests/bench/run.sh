@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# run.sh — ordertop's benchmark (`make bench`).  Side by side, on one broker:
+# run.sh — ordertop's benchmark (`make bench`, about 7 minutes on 2 cores).
+# Side by side, on the same kind of broker:
 #
 #   limit       tests/bench/limit.c: the least a librdkafka program does to
 #               move the same orders through the same topology, with the
@@ -14,10 +15,18 @@
 # Kafka broker (tests/kafka/kafka.sh) when it is available.
 #
 # The embedded broker is a bare `ordertop --headless --roles none
-# --bootstrap-file F` (librdkafka's mock cluster, 3 brokers, 3 partitions);
-# every run starts its consumers at the topics' ends (fresh groups, their
-# offsets committed at the end with kwatch --commit-end), so runs don't see
-# each other's records.
+# --bootstrap-file F` (librdkafka's mock cluster, 3 brokers, 3 partitions),
+# a fresh one for every run (see emb() below).  ordertop gets
+# -X fetch.wait.max.ms=10 there, its own setting for its embedded broker
+# (with -b it would assume a real cluster and wait 50 ms).  Consumers start
+# at the topics' ends (fresh groups whose offsets kwatch --commit-end puts
+# at the end), so runs sharing a broker (the real one) don't see each
+# other's records.
+#
+# Tools (tests/bench/): limit (the yardstick), kwatch (an outside consumer:
+# counts, latency, latency per second), procmon (CPU, RSS samples, machine
+# calibration), shim/frametime.c (LD_PRELOAD frame timing, built here),
+# report.py (the tables).
 #
 # Results: $BUILD/bench/results.md, results.csv, and every raw file
 # (summaries, RSS samples, logs) in $BUILD/bench/raw/.
@@ -29,8 +38,9 @@
 #   BENCH_LATENCY_SECONDS     length of a latency run [15]
 #   BENCH_WARMUP              seconds of warm-up left out of latency [2]
 #   BENCH_KEYS                key presses measured on the dashboard [20]
-#   BENCH_EXTRA_ORDERS        orders for the extra runs (max-in-flight
-#                             sweep, standalone ordertop) [200000]; 0 = skip
+#   BENCH_EXTRA_ORDERS        orders for the extra runs (3 repeats each of limit,
+#                             headless and dashboard; max-in-flight sweep)
+#                             [200000]; 0 = skip them and the standalone run
 #   BENCH_DASHBOARD           1 run the dashboard rows, 0 skip [1]
 #   BENCH_KAFKA               auto: real-broker section when tests/kafka/kafka.sh
 #                             works; 0 skip; 1 require [auto]
@@ -107,6 +117,15 @@ meta() {   # meta NAME key=value...
 	printf '%s\n' "$@" >>"$RAW/$name.meta"
 }
 
+# How fast the machine is just before a run (see procmon --calibrate):
+# a VM's speed drifts with its neighbours' load.
+calibrate() {   # calibrate NAME
+	local c
+	c=$("$BB/procmon" --calibrate 2>/dev/null)
+	meta "$1" "calib_cpu_mops=$(echo "$c" | sed -n 's/.*cpu_mops=\([0-9.]*\).*/\1/p')" \
+		"calib_pingpong_khz=$(echo "$c" | sed -n 's/.*pingpong_khz=\([0-9.]*\).*/\1/p')"
+}
+
 broker_cpu_start() { BCPU0=$( [ -n "${CUR_BROKER_PID:-}" ] && pid_cpu "$CUR_BROKER_PID" || echo 0); }
 broker_cpu_end() {   # broker_cpu_end NAME
 	local c1=0
@@ -123,7 +142,7 @@ fresh_groups() {   # fresh_groups PREFIX
 start_kwatch() {   # start_kwatch NAME COUNT WARMUP: waits until it listens
 	rm -f "$RAW/$1.ready"
 	"$BB/kwatch" -b "$CUR_BS" -n "$2" --warmup "$3" --timeout 1800 \
-		--ready "$RAW/$1.ready" --progress "$RAW/$1.progress" \
+		--ready "$RAW/$1.ready" --progress "$RAW/$1.progress" --timeline "$RAW/$1.timeline.csv" \
 		--summary "$RAW/$1.kwatch.json" 2>>"$RAW/$1.log" &
 	KW_PID=$!
 	BG_PIDS+=("$KW_PID")
@@ -135,9 +154,13 @@ run_limit() {
 	local name=$1 section=$2 kind=$3 orders=$4 rate=$5
 	shift 5
 	meta "$name" "section=$section" "subject=limit" "kind=$kind" "orders=$orders" "rate=$rate"
+	calibrate "$name"
 	say "$name: limit $kind, $orders orders at rate $rate"
 	local rargs=(-n "$orders")
-	[ "$rate" != max ] && rargs=(-r "$rate" -d "$((orders / rate))" --warmup "$WARM")
+	# (latency per second only at a fixed rate: at max its samples would
+	# count in the limit's RSS)
+	[ "$rate" != max ] && rargs=(-r "$rate" -d "$((orders / rate))" --warmup "$WARM"
+		--timeline "$RAW/$name.timeline.csv")
 	broker_cpu_start
 	"$BB/procmon" -o "$RAW/$name.rss.csv" -s "$RAW/$name.proc.json" -- \
 		"$BB/limit" -b "$CUR_BS" "${rargs[@]}" --group-prefix "$name" --timeout 1200 \
@@ -153,6 +176,7 @@ run_headless() {
 	local name=$1 section=$2 kind=$3 orders=$4 rate=$5
 	shift 5
 	meta "$name" "section=$section" "subject=headless" "kind=$kind" "orders=$orders" "rate=$rate"
+	calibrate "$name"
 	say "$name: ordertop --headless $kind, $orders orders at rate $rate $*"
 	fresh_groups "$name" || { meta "$name" "error=cannot commit group offsets"; return 0; }
 	local warm=0
@@ -177,6 +201,7 @@ run_headless() {
 run_standalone() {   # run_standalone NAME SECTION ORDERS
 	local name=$1
 	meta "$name" "section=$2" "subject=standalone" "kind=max" "orders=$3" "rate=max"
+	calibrate "$name"
 	say "$name: ordertop --headless with its own embedded broker, $3 orders"
 	"$BB/procmon" -o "$RAW/$name.rss.csv" -s "$RAW/$name.proc.json" -- \
 		"$BIN" --headless --count "$3" --rate max --drain --drain-timeout 300 \
@@ -213,6 +238,7 @@ key_latency() {   # key_latency KEY REGEX [gone]
 run_dashboard() {
 	local name=$1 section=$2 kind=$3 orders=$4 rate=$5
 	meta "$name" "section=$section" "subject=dashboard" "kind=$kind" "orders=$orders" "rate=$rate"
+	calibrate "$name"
 	say "$name: ordertop dashboard 200x50 $kind, $orders orders at rate $rate"
 	fresh_groups "$name" || { meta "$name" "error=cannot commit group offsets"; return 0; }
 	local warm=0
@@ -222,23 +248,26 @@ run_dashboard() {
 	local cmd="cd '$ROOT' && env FRAMETIME_OUT='$RAW/$name.frames.json' LD_PRELOAD='$SHIM' \
 '$BB/procmon' -o '$RAW/$name.rss.csv' -s '$RAW/$name.proc.json' -- \
 '$BIN' --theme-dir themes -b '$CUR_BS' --group-prefix '$name' --instance bench \
---count $orders --rate $rate --summary '$RAW/$name.json' --log-file '$RAW/$name.log' \
+--count $orders --rate $rate --summary '$RAW/$name.json' --log-file '$RAW/$name.log' ${ORDERTOP_ARGS[*]} \
 2>>'$RAW/$name.stderr'; echo EXIT=\$? > '$RAW/$name.exit'; exec sleep 600"
 	broker_cpu_start
 	tmux -L "$SOCK" -f /dev/null new-session -d -s bench -x 200 -y 50 "env LC_ALL=${LC_ALL:-} sh -c \"$cmd\""
 	tmux -L "$SOCK" set-option -t bench -g status off >/dev/null 2>&1
 	tmux -L "$SOCK" resize-window -t bench -x 200 -y 50 >/dev/null 2>&1
+	local tmux_pid tmux_cpu0
+	tmux_pid=$(tmux -L "$SOCK" display-message -p '#{pid}' 2>/dev/null)
+	tmux_cpu0=$(pid_cpu "$tmux_pid")
 
 	# Key presses under full load: once 10% of the orders are through.
-	local keys_done=0 end=$((SECONDS + 1800)) count
+	local keys_done=0 end=$((SECONDS + 1800)) count keys=${DASH_KEYS:-$KEYS}
 	while kill -0 "$KW_PID" 2>/dev/null && [ $SECONDS -lt $end ]; do
-		if [ "$keys_done" = 0 ] && [ "$KEYS" -gt 0 ] && [ -s "$RAW/$name.progress" ]; then
+		if [ "$keys_done" = 0 ] && [ "$keys" -gt 0 ] && [ -s "$RAW/$name.progress" ]; then
 			read -r count _ <"$RAW/$name.progress"
 			if [ "${count:-0}" -ge $((orders / 10)) ]; then
 				keys_done=1
-				say "$name: $KEYS key presses ('?' opens help, '?' closes it)"
+				say "$name: $keys key presses ('?' opens help, '?' closes it)"
 				local i ms
-				for ((i = 0; i < KEYS; i++)); do
+				for ((i = 0; i < keys; i++)); do
 					ms=$(key_latency '?' 'ordertop keys')
 					echo "open $ms" >>"$RAW/$name.keys"
 					ms=$(key_latency '?' 'ordertop keys' gone)
@@ -255,12 +284,13 @@ run_dashboard() {
 		fi
 		sleep 0.2
 	done
-	[ "$keys_done" = 1 ] || [ "$KEYS" -eq 0 ] || meta "$name" "note=keys not measured (run ended before 10% of the orders)"
+	[ "$keys_done" = 1 ] || [ "$keys" -eq 0 ] || meta "$name" "note=keys not measured (run ended before 10% of the orders)"
 	screen >"$RAW/$name.screen.txt"
 	tmux -L "$SOCK" send-keys -t bench q
 	local t=0
 	while ! grep -q '^EXIT=' "$RAW/$name.exit" 2>/dev/null && [ $t -lt 600 ]; do sleep 0.1; t=$((t + 1)); done
 	broker_cpu_end "$name"
+	meta "$name" "tmux_cpu_s=$(awk -v a="$tmux_cpu0" -v b="$(pid_cpu "$tmux_pid")" 'BEGIN { print b - a }')"
 	local rc
 	rc=$(sed -n 's/^EXIT=//p' "$RAW/$name.exit" 2>/dev/null)
 	[ "${rc:-x}" = 0 ] || { say "$name: dashboard exit ${rc:-timeout}"; meta "$name" "error=dashboard exit ${rc:-timeout}"; }
@@ -296,11 +326,30 @@ dashboard_check() {
 start_embedded() {
 	rm -f "$RAW/embedded.bootstrap"
 	"$BIN" --headless --roles none --bootstrap-file "$RAW/embedded.bootstrap" -qq \
-		2>"$RAW/embedded-broker.log" &
+		2>>"$RAW/embedded-broker.log" &
 	BROKER_PID=$!
 	wait_file "$RAW/embedded.bootstrap" 60 || { echo "bench: the embedded broker did not start"; exit 1; }
 	CUR_BS=$(cat "$RAW/embedded.bootstrap")
 	CUR_BROKER_PID=$BROKER_PID
+}
+
+stop_embedded() {
+	[ -n "$BROKER_PID" ] || return 0
+	kill "$BROKER_PID" 2>/dev/null
+	wait "$BROKER_PID" 2>/dev/null
+	BROKER_PID=
+	CUR_BROKER_PID=
+}
+
+# Each embedded run gets a broker of its own: the mock cluster finds a
+# fetch offset by walking the partition's list of batches from the start
+# (rd_kafka_mock_msgset_find), so it slows down as it fills up (up to
+# 100,000 batches or 5 MiB per partition); a shared one would favour
+# whoever ran first.
+emb() {   # emb FUNC NAME ARGS...: FUNC on a fresh embedded broker
+	start_embedded
+	"$@"
+	stop_embedded
 }
 
 # ---- machine ---------------------------------------------------------------
@@ -313,6 +362,7 @@ start_embedded() {
 	echo "ordertop=$("$BIN" --version 2>/dev/null | head -1)"
 	echo "commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet 2>/dev/null || echo '+dirty')"
 	echo "loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "steal_start=$(awk '/^cpu / { print $9 }' /proc/stat)"
 	echo "orders=$N"
 	echo "rate=$RATE"
 	echo "latency_seconds=$LAT_S"
@@ -327,38 +377,52 @@ cc -O2 -shared -fPIC -o "$SHIM" "$ROOT/tests/bench/shim/frametime.c" -ldl 2>"$RA
 
 # ---- embedded broker ---------------------------------------------------------
 LIMIT_ARGS=()
-ORDERTOP_ARGS=()
+# ordertop tunes its clients for its own embedded broker (fetch.wait.max.ms
+# 10) but, given -b, for a real cluster (50): the mock holds every empty
+# fetch for the full wait, so with -b it would wait 5x longer per hop than
+# ordertop on its own.  Give it its own embedded setting, as the limit has.
+ORDERTOP_ARGS=(-X fetch.wait.max.ms=10)
+say "embedded broker (a fresh one per run); N=$N orders, latency at $RATE orders/s for ${LAT_S}s"
+
+emb run_limit    emb-limit-txn       embedded max     "$N" max
+emb run_limit    emb-limit-plain     embedded max     "$N" max --plain
+emb run_headless emb-headless        embedded max     "$N" max
+emb run_limit    emb-limit-txn-lat   embedded latency "$LAT_N" "$RATE"
+emb run_headless emb-headless-lat    embedded latency "$LAT_N" "$RATE"
+
 start_embedded
-say "embedded broker at $CUR_BS; N=$N orders, latency at $RATE orders/s for ${LAT_S}s"
-
-run_limit    emb-limit-txn       embedded max     "$N" max
-run_limit    emb-limit-plain     embedded max     "$N" max --plain
-run_headless emb-headless        embedded max     "$N" max
-run_limit    emb-limit-txn-lat   embedded latency "$LAT_N" "$RATE"
-run_headless emb-headless-lat    embedded latency "$LAT_N" "$RATE"
-
-if why=$(dashboard_check); then
-	run_dashboard emb-dashboard     embedded max     "$N" max
-	run_dashboard emb-dashboard-lat embedded latency "$LAT_N" "$RATE"
+why=$(dashboard_check)
+dash_ok=$?
+stop_embedded
+if [ $dash_ok = 0 ]; then
+	emb run_dashboard emb-dashboard     embedded max     "$N" max
+	emb run_dashboard emb-dashboard-lat embedded latency "$LAT_N" "$RATE"
 else
 	say "dashboard: not measured: $why"
 	echo "$why" >"$RAW/dashboard.not-measured"
 fi
 
 if [ "$EXTRA_N" -gt 0 ]; then
-	# What --max-in-flight does to throughput and to latency at max rate.
-	for mif in 1000 3000; do
-		run_headless "emb-headless-mif$mif" extra max "$EXTRA_N" max --max-in-flight "$mif"
+	# Repeatability: ordertop's throughput varies from run to run (about
+	# +-15% on a quiet 2-core VM), so the limit, headless and the dashboard
+	# (no key presses) run three times each at the same, smaller N; the
+	# report gives min/median/max, and judges the throughput targets on
+	# the medians.
+	for i in 1 2 3; do
+		emb run_limit    "emb-rep-limit-txn-$i" repeat max "$EXTRA_N" max
+		emb run_headless "emb-rep-headless-$i"  repeat max "$EXTRA_N" max
+		[ "$dash_ok" = 0 ] && DASH_KEYS=0 emb run_dashboard "emb-rep-dashboard-$i" repeat max "$EXTRA_N" max
 	done
-	run_limit emb-limit-txn-mif1000 extra max "$EXTRA_N" max --max-in-flight 1000
-	# ordertop as users start it: the mock cluster inside the same process
-	CUR_BROKER_PID_SAVE=$CUR_BROKER_PID; CUR_BROKER_PID=
-	run_standalone emb-standalone extra "$EXTRA_N"
-	CUR_BROKER_PID=$CUR_BROKER_PID_SAVE
+	# What --max-in-flight does to throughput and to latency at max rate
+	# (the default, 10000, is the repeat runs above).
+	for mif in 1000 3000; do
+		emb run_headless "emb-headless-mif$mif" extra max "$EXTRA_N" max --max-in-flight "$mif"
+	done
+	emb run_limit emb-limit-txn-mif1000 extra max "$EXTRA_N" max --max-in-flight 1000
 fi
-kill "$BROKER_PID" 2>/dev/null
-wait "$BROKER_PID" 2>/dev/null
-BROKER_PID=
+# ordertop as users start it, the mock cluster inside the same process: its
+# RSS includes the broker's retained logs (up to 5 MiB per partition).
+[ "$EXTRA_N" -gt 0 ] && run_standalone emb-standalone extra "$N"
 
 # ---- real Kafka broker -----------------------------------------------------
 kafka_why=
@@ -390,6 +454,7 @@ if [ -z "$kafka_why" ]; then
 fi
 if [ -z "$kafka_why" ]; then
 	LIMIT_ARGS=(--fetch-wait-ms 50)      # ordertop's setting for a real cluster
+	ORDERTOP_ARGS=()
 	run_limit    kafka-limit-txn     kafka max     "$KN" max
 	run_headless kafka-headless      kafka max     "$KN" max
 	run_limit    kafka-limit-txn-lat kafka latency "$LAT_N" "$RATE"
@@ -406,6 +471,7 @@ if [ -n "$KAFKA_DIR" ]; then
 	KAFKA_DIR=
 fi
 echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RAW/machine.txt"
+echo "steal_end=$(awk '/^cpu / { print $9 }' /proc/stat)" >>"$RAW/machine.txt"
 echo "bench_seconds=$(($(date +%s) - T_START))" >>"$RAW/machine.txt"
 
 # ---- report ------------------------------------------------------------------

@@ -45,6 +45,17 @@ e2e_check "only matching rows remain" \
 e2e_keys Escape
 e2e_check "Esc clears the filter" e2e_wait_gone '/NOTIFIED┐' 5
 
+# Mouse (xterm X10 reports, as the terminal would send them): a click on a
+# row of the decisions pane focuses it and selects the row; the wheel over
+# the Streams pane scrolls it.
+e2e_type "$(printf '\033[M +3\033[M#+3')"
+e2e_check "a click selects a row in the decisions pane" e2e_wait_for '┌ Fraud decisions ─+scrolled┐' 5
+e2e_check "... and focuses it (F follow hint)" e2e_wait_for 'F follow' 5
+e2e_keys F
+e2e_type "$(printf '\033[M`])')"
+e2e_check "the wheel scrolls the pane under the pointer" e2e_wait_for '◂ orders 1/8 ▸ ─+scrolled┐' 5
+e2e_keys F BTab
+
 e2e_keys g
 e2e_check "g turns the generator off" e2e_wait_for 'gen off' 5
 e2e_keys g

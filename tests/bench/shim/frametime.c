@@ -14,7 +14,9 @@
  *   doupdate_ms  the doupdate() call alone (terminal output);
  *   interval_ms  doupdate() to doupdate();
  *   input_ms     poll() returned with stdin readable -> the end of the
- *                next doupdate(): key press to screen, inside the process.
+ *                next doupdate(): key press to screen, inside the process;
+ *   turns        loop turns (poll() calls) and how many a second: each is a
+ *                wake-up of the UI thread.
  * At exit it writes JSON to $FRAMETIME_OUT (nothing if unset).
  */
 #define _GNU_SOURCE
@@ -41,6 +43,8 @@ static pid_t ui_tid;
 static __thread pid_t my_tid;
 static int64_t turn_start, last_update, input_at;
 static int drew;
+static uint64_t turns;
+static int64_t first_turn, last_turn;
 
 static int64_t now_us(void)
 {
@@ -86,6 +90,10 @@ int poll(struct pollfd *fds, nfds_t n, int timeout)
 	if (ui_tid == 0 || tid() != ui_tid || from < exe_lo || from >= exe_hi)
 		return real_poll(fds, n, timeout);
 	int64_t t = now_us();
+	turns++;
+	if (first_turn == 0)
+		first_turn = t;
+	last_turn = t;
 	if (turn_start && drew)
 		add(&s_frame, t - turn_start);
 	drew = 0;
@@ -153,7 +161,9 @@ __attribute__((destructor)) static void report(void)
 	print(f, "frame_ms", &s_frame, 0);
 	print(f, "doupdate_ms", &s_doupdate, 0);
 	print(f, "interval_ms", &s_interval, 0);
-	print(f, "input_ms", &s_input, 1);
-	fprintf(f, "}\n");
+	print(f, "input_ms", &s_input, 0);
+	double secs = last_turn > first_turn ? (double)(last_turn - first_turn) / 1e6 : 0;
+	fprintf(f, "  \"turns\": %llu,\n  \"turns_per_s\": %.1f\n}\n", (unsigned long long)turns,
+	        secs > 0 ? (double)turns / secs : 0.0);
 	fclose(f);
 }
