@@ -160,17 +160,6 @@ decision_add_fired(cJSON *obj, const struct decision *d)
 }
 
 static bool
-decision_is_field(const char *key)
-{
-	for (size_t i = 0; i < sizeof decision_fields /
-	    sizeof decision_fields[0]; i++) {
-		if (key != NULL && strcmp(key, decision_fields[i]) == 0)
-			return true;
-	}
-	return false;
-}
-
-static bool
 decision_add_fields(cJSON *obj, const struct decision *d)
 {
 	char by[sizeof d->decided_by + 1];
@@ -353,17 +342,27 @@ decision_copy_compact(char *out, const char *p, size_t from, size_t to)
 /*
  * The decided order by splicing: the received members, byte for byte
  * (blanks between tokens dropped), except those named like a decision
- * field, then the decision fields.  root is cJSON's parse of the same
- * bytes: its children, in order, give each member's decoded key.
+ * field, then the decision fields.  A key with an escape in it is left
+ * to cJSON (it would have to be decoded to be compared).
  * Returns 0 (*out is the result, NULL when out of memory), or -1 when the
  * bytes are not strict enough to copy and cJSON must print them.
  */
+static bool
+decision_is_field_bytes(const char *key, size_t len)
+{
+	for (size_t i = 0; i < sizeof decision_fields /
+	    sizeof decision_fields[0]; i++) {
+		if (strlen(decision_fields[i]) == len &&
+		    memcmp(key, decision_fields[i], len) == 0)
+			return true;
+	}
+	return false;
+}
+
 static int
-decision_splice(const char *p, size_t n, const cJSON *root,
-                const char *fields_js, char **out)
+decision_splice(const char *p, size_t n, const char *fields_js, char **out)
 {
 	size_t flen = strlen(fields_js), i, ks, vs, o = 0;
-	const cJSON *child = root->child;
 	bool first = true;
 	char *s;
 
@@ -380,11 +379,13 @@ decision_splice(const char *p, size_t n, const cJSON *root,
 		i++;
 	else {
 		for (;;) {
-			if (child == NULL || i >= n || p[i] != '"')
+			if (i >= n || p[i] != '"')
 				goto strict;
 			ks = i;
-			if (!decision_scan_string(p, n, &i))
+			if (!decision_scan_string(p, n, &i) ||
+			    memchr(p + ks + 1, '\\', i - ks - 2) != NULL)
 				goto strict;
+			bool is_field = decision_is_field_bytes(p + ks + 1, i - ks - 2);
 			i = decision_skip_blanks(p, n, i);
 			if (i >= n || p[i] != ':')
 				goto strict;
@@ -392,13 +393,12 @@ decision_splice(const char *p, size_t n, const cJSON *root,
 			i = vs;
 			if (!decision_scan_value(p, n, &i))
 				goto strict;
-			if (!decision_is_field(child->string)) {
+			if (!is_field) {
 				if (!first)
 					s[o++] = ',';
 				first = false;
 				o += decision_copy_compact(s + o, p, ks, i);
 			}
-			child = child->next;
 			i = decision_skip_blanks(p, n, i);
 			if (i < n && p[i] == ',') {
 				i = decision_skip_blanks(p, n, i + 1);
@@ -411,7 +411,7 @@ decision_splice(const char *p, size_t n, const cJSON *root,
 			goto strict;
 		}
 	}
-	if (child != NULL || decision_skip_blanks(p, n, i) != n)
+	if (decision_skip_blanks(p, n, i) != n)
 		goto strict;
 	if (!first)
 		s[o++] = ',';
@@ -430,27 +430,36 @@ strict:
  * cJSON_PrintUnformatted.  Input cJSON accepts but strict JSON does not
  * is printed whole by cJSON instead.
  */
-char *
-decision_order_json(const void *order_json, size_t len,
-                    const struct decision *d)
+static char *
+decision_order_json_from(const void *order_json, size_t len,
+                         const struct decision *d, bool validated)
 {
-	cJSON *root = decision_parse_bytes(order_json, len), *fields = NULL;
+	cJSON *root = NULL, *fields = NULL;
 	char *fields_js = NULL, *s = NULL;
 
-	if (root == NULL)
+	if (order_json == NULL || len == 0 || len > ORDER_JSON_MAX ||
+	    memchr(order_json, '\0', len) != NULL)
 		return NULL;
-	if (!cJSON_IsObject(root))
-		goto out;
+	/* The splice's scanner finds where tokens end; cJSON checks the rest. */
+	if (!validated) {
+		root = decision_parse_bytes(order_json, len);
+		if (root == NULL || !cJSON_IsObject(root))
+			goto out;
+	}
 	fields = cJSON_CreateObject();
 	if (fields == NULL || !decision_add_fields(fields, d))
 		goto out;
 	fields_js = cJSON_PrintUnformatted(fields);
 	if (fields_js == NULL)
 		goto out;
-	if (decision_splice(order_json, len, root, fields_js, &s) == 0)
+	if (decision_splice(order_json, len, fields_js, &s) == 0)
 		goto out;
 
 	/* cJSON prints it all: replace any decision fields already there */
+	if (root == NULL)
+		root = decision_parse_bytes(order_json, len);
+	if (root == NULL || !cJSON_IsObject(root))
+		goto out;
 	for (size_t i = 0; i < sizeof decision_fields /
 	    sizeof decision_fields[0]; i++) {
 		while (cJSON_GetObjectItemCaseSensitive(root,
@@ -465,6 +474,20 @@ out:
 	cJSON_Delete(fields);
 	cJSON_Delete(root);
 	return s;
+}
+
+char *
+decision_order_json(const void *order_json, size_t len,
+                    const struct decision *d)
+{
+	return decision_order_json_from(order_json, len, d, false);
+}
+
+char *
+decision_order_json_parsed(const void *order_json, size_t len,
+                           const struct decision *d)
+{
+	return decision_order_json_from(order_json, len, d, true);
 }
 
 /* "Your order 123 for 2 x laptop was approved." */

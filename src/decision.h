@@ -36,6 +36,9 @@ struct decision {
  */
 char *decision_order_json(const void *order_json, size_t len,
                           const struct decision *d);
+/* The same for bytes order_parse() has just accepted: not parsed again. */
+char *decision_order_json_parsed(const void *order_json, size_t len,
+                                 const struct decision *d);
 
 /* {"order_id","user_id","status","total","message","at"}; malloc'd. */
 char *decision_notification_json(const struct order *o,

@@ -328,6 +328,12 @@ start_worker(struct engine *e, enum worker_role w, void *(*fn)(void *), char *er
 		snprintf(err, errlen, "cannot start a worker thread: %s", strerror(rc));
 		return -1;
 	}
+	/* Named for top -H and perf: "ot-fraud" beside librdkafka's "rdk:main". */
+	static const char *const names[WORKER__COUNT] = {
+		[WORKER_PRODUCER] = "ot-producer", [WORKER_FRAUD] = "ot-fraud",
+		[WORKER_NOTIFIER] = "ot-notifier", [WORKER_MONITOR] = "ot-monitor",
+	};
+	pthread_setname_np(e->threads[w], names[w]);
 	e->running[w] = true;
 	return 0;
 }

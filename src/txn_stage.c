@@ -372,10 +372,19 @@ txn_stage_run(struct engine *e, const struct txn_stage_ops *ops,
 	         params->group_id, params->transactional_id);
 
 	int max_msgs = params->max_msgs > 0 ? params->max_msgs : cfg->txn_max_msgs;
+	/* Producer events and the role's tick are served every 64 inputs or
+	 * 10 ms, not per input: each is a queue poll, which costs as much as
+	 * deciding an order when the machine is busy. */
+	int since_tick = 0;
+	int64_t last_tick = 0;
 	while (!engine_stopping(e) && !st.failed) {
-		rd_kafka_poll(st.producer, 0);
-		if (ops->tick)
-			ops->tick(&st);
+		if (++since_tick >= 64 || mono_ms() - last_tick >= 10) {
+			rd_kafka_poll(st.producer, 0);
+			if (ops->tick)
+				ops->tick(&st);
+			since_tick = 0;
+			last_tick = mono_ms();
+		}
 		int timeout = 100;
 		if (st.in_txn) {
 			int64_t left = st.txn_started_ms + cfg->txn_max_ms - mono_ms();

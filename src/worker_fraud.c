@@ -100,7 +100,7 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 	d.decided_at_ms = now_ms();
 	snprintf(d.decided_by, sizeof d.decided_by, "%s", fw->id);
 
-	char *decided = decision_order_json(m->payload, m->len, &d);
+	char *decided = decision_order_json_parsed(m->payload, m->len, &d);
 	char *notice = decision_notification_json(&o, &d);
 	if (decided == NULL || notice == NULL) {
 		free(decided);

@@ -22,17 +22,30 @@
 #include "topics.h"
 
 struct monitor {
-	struct engine *e;
-	rd_kafka_t    *consumer;
-	int64_t        last_broker_check;
+	struct engine     *e;
+	rd_kafka_t        *consumer;
+	rd_kafka_queue_t  *queue;           /* the consumer's, read in batches */
+	int64_t            last_broker_check;
+	/* Headless without --audit nobody reads display events or an order's
+	 * details: records are then observed from the headers ordertop's
+	 * stages write, and a payload is parsed only when they are missing
+	 * (another client's record) or an order is decided twice. */
+	bool               lean;
+	rd_kafka_topic_t  *topic_handle[TOPIC__COUNT];   /* learnt as records come */
 };
 
 static int
-topic_of(const struct config *cfg, const char *name)
+topic_of(struct monitor *mon, rd_kafka_topic_t *rkt)
 {
 	for (int t = 0; t < TOPIC__COUNT; t++)
-		if (strcmp(cfg->topics[t], name) == 0)
+		if (mon->topic_handle[t] == rkt)
 			return t;
+	const char *name = rd_kafka_topic_name(rkt);
+	for (int t = 0; t < TOPIC__COUNT; t++)
+		if (strcmp(mon->e->cfg->topics[t], name) == 0) {
+			mon->topic_handle[t] = rkt;
+			return t;
+		}
 	return -1;
 }
 
@@ -101,16 +114,65 @@ rules_record(void *arg, const struct rules_record *r)
 		engine_rules_worker_applied(e, r->worker, r->applied_version, r->at_ms);
 }
 
+/* The lean path (see struct monitor): true when the record was observed
+ * from its headers, false when it needs the full path. */
+static bool
+observe_lean(struct engine *e, const rd_kafka_message_t *m, int t, int64_t ts)
+{
+	char order_id[ORDER_ID_MAX + 1];
+	struct order_observation obs = { .topic = (enum topic_id)t, .order_id = order_id,
+	                                 .partition = m->partition, .offset = m->offset,
+	                                 .ts_ms = ts, .total = -1 };
+
+	if (t != TOPIC_ORDERS && t != TOPIC_VALID && t != TOPIC_REFUSED && t != TOPIC_NOTIFIED)
+		return false;
+	if (kafka_header_str(m, HDR_ORDER_ID, order_id, sizeof order_id) < 0 || !order_id[0])
+		return false;
+	int64_t created = kafka_header_int(m, HDR_CREATED_MS, 0);
+	int64_t decided_ms = t == TOPIC_ORDERS ? 0 : kafka_header_int(m, HDR_DECIDED_MS, 0);
+	int flags;
+
+	atomic_fetch_add(&e->stats.seen[t], 1);
+	obs.created_ms = created ? created : t == TOPIC_ORDERS ? ts : 0;
+	switch (t) {
+	case TOPIC_VALID:
+	case TOPIC_REFUSED: {
+		atomic_fetch_add(t == TOPIC_VALID ? &e->stats.approved : &e->stats.refused, 1);
+		record_latency(e, HOP_DECIDE, created, decided_ms ? decided_ms : ts);
+		flags = order_table_observe(e->orders, &obs, now_ms());
+		struct decided d;
+		if ((flags & OBS_DUPLICATE) &&
+		    !(decided_parse(m->payload, m->len, &d) == 0 && d.replay)) {
+			atomic_fetch_add(&e->stats.duplicates, 1);
+			log_warn("monitor", "order %s was decided more than once", order_id);
+		}
+		break;
+	}
+	case TOPIC_NOTIFIED:
+		atomic_fetch_add(&e->stats.notified, 1);
+		record_latency(e, HOP_NOTIFY, decided_ms, ts);
+		record_latency(e, HOP_END_TO_END, created, ts);
+		/* fall through */
+	default:
+		flags = order_table_observe(e->orders, &obs, now_ms());
+		break;
+	}
+	if (flags & OBS_FINAL)
+		atomic_store(&e->last_final_ms, now_ms());
+	return true;
+}
+
 static void
 handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 {
 	struct engine *e = mon->e;
-	const struct config *cfg = e->cfg;
-	int t = topic_of(cfg, rd_kafka_topic_name(m->rkt));
+	int t = topic_of(mon, m->rkt);
 	if (t < 0)
 		return;
 	rd_kafka_timestamp_type_t tstype;
 	int64_t ts = rd_kafka_message_timestamp(m, &tstype);
+	if (mon->lean && observe_lean(e, m, t, ts))
+		return;
 	struct event ev = { .topic = (uint8_t)t, .partition = m->partition, .offset = m->offset,
 	                    .ts_ms = ts, .status = ORDER_NEW };
 	struct order_observation obs = { .topic = (enum topic_id)t, .partition = m->partition,
@@ -243,7 +305,8 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 	} else {
 		text_sanitize(ev.summary, sizeof ev.summary, summary, used, EV_SUMMARY_MAX / 2);
 	}
-	evq_push(e->events, &ev);
+	if (!mon->lean)
+		evq_push(e->events, &ev);
 	if (e->audit)
 		audit_write(e->audit, m, ev.order_id,
 		            ev.status != ORDER_NEW || t == TOPIC_ORDERS ? order_status_name(ev.status) : NULL);
@@ -259,6 +322,8 @@ assign_all(struct monitor *mon, char *err, size_t errlen)
 	int rc = 0;
 
 	for (int t = 0; t < TOPIC__COUNT && rc == 0; t++) {
+		if (mon->lean && t == TOPIC_NOTIFICATIONS)
+			continue;               /* only the dashboard and the audit show it */
 		int n = topics_partition_count(mon->consumer, cfg->topics[t], 10000);
 		if (n <= 0) {
 			snprintf(err, errlen, "monitor: cannot read the partitions of '%s'", cfg->topics[t]);
@@ -324,12 +389,14 @@ monitor_prepare(struct engine *e, char *err, size_t errlen)
 		return -1;
 	}
 	mon->e = e;
+	mon->lean = e->cfg->headless && e->audit == NULL;
 	mon->consumer = kafka_client_new(e->cfg, e->bootstraps, &o, &e->health, err, errlen);
 	if (mon->consumer == NULL || assign_all(mon, err, errlen) < 0) {
 		kafka_client_destroy(mon->consumer, 0);
 		free(mon);
 		return -1;
 	}
+	mon->queue = rd_kafka_queue_get_consumer(mon->consumer);
 	e->monitor = mon;
 	return 0;
 }
@@ -342,8 +409,11 @@ monitor_worker_main(void *arg)
 	int64_t last_flush = mono_ms();
 
 	while (!engine_stopping(e)) {
-		rd_kafka_message_t *m = rd_kafka_consumer_poll(mon->consumer, 100);
-		if (m) {
+		rd_kafka_message_t *batch[256];
+		ssize_t n = rd_kafka_consume_batch_queue(mon->queue, 100, batch,
+		                                         sizeof batch / sizeof batch[0]);
+		for (ssize_t i = 0; i < n; i++) {
+			rd_kafka_message_t *m = batch[i];
 			if (m->err) {
 				if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
 					log_warn("monitor", "%s", rd_kafka_message_errstr(m));
@@ -362,6 +432,7 @@ monitor_worker_main(void *arg)
 			last_flush = now;
 		}
 	}
+	rd_kafka_queue_destroy(mon->queue);
 	kafka_client_destroy(mon->consumer, 0);
 	free(mon);
 	e->monitor = NULL;

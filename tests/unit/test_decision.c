@@ -272,6 +272,38 @@ test_order_json_lenient_input(void **state)
 	}
 }
 
+/* The fraud stage's variant (bytes order_parse() took, not parsed again)
+ * writes exactly what the checking one writes. */
+static void
+test_order_json_parsed_same(void **state)
+{
+	static const char *const inputs[] = {
+		RAW_ORDER,
+		"{\n  \"order_id\" : \"1\",  \"ref\": 12345678901234567891, \"n\": [ 1 , { \"x\" : null } ] }",
+		"{\"order_id\":\"1\",\"st\\u0061tus\":\"APPROVED\",\"x\":1}",
+		"{\"order_id\":\"1\",\"status\":\"APPROVED\",\"total\":0}",
+		"{\"order_id\":\"1\",\"q\":01}",
+		"{}",
+	};
+	struct decision d;
+
+	(void)state;
+	sample_decision(&d, ORDER_REFUSED);
+	for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+		size_t n;
+		char *b = exact_copy(inputs[i], &n);
+		char *checked = decision_order_json(b, n, &d);
+		char *parsed = decision_order_json_parsed(b, n, &d);
+
+		assert_non_null(checked);
+		assert_non_null(parsed);
+		assert_string_equal(parsed, checked);
+		free(checked);
+		free(parsed);
+		free(b);
+	}
+}
+
 static bool
 is_decision_key(const char *k)
 {
@@ -600,6 +632,7 @@ main(void)
 		cmocka_unit_test(test_order_json_replaces_existing),
 		cmocka_unit_test(test_order_json_verbatim),
 		cmocka_unit_test(test_order_json_lenient_input),
+		cmocka_unit_test(test_order_json_parsed_same),
 		cmocka_unit_test(test_order_json_mutations),
 		cmocka_unit_test(test_order_json_limits),
 		cmocka_unit_test(test_order_json_bad_input),
