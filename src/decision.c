@@ -24,6 +24,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "json_writer.h"
+
 /* Fields decision_order_json() writes; any already there are replaced. */
 static const char *const decision_fields[] = {
 	"status", "total", "rules_fired", "rules_version", "decided_at",
@@ -107,17 +109,28 @@ decision_add_uint(cJSON *obj, const char *name, unsigned long long v)
 	return cJSON_AddRawToObject(obj, name, buf) != NULL;
 }
 
-/* Cents, without trailing zeros: 2598, 12.35, 12.3. */
+/* Cents, without trailing zeros: 2598, 12.35, 12.3.  false when the
+ * value is too large for exact cents (then printed as a plain number). */
 static bool
-decision_add_cents(cJSON *obj, const char *name, double v)
+decision_cents_text(double v, char *buf, size_t len)
 {
-	char buf[64];
-	size_t n;
-
 	v = decision_cents(v);
 	if (fabs(v) >= 1e15)            /* no exact cents left anyway */
-		return cJSON_AddNumberToObject(obj, name, v) != NULL;
-	snprintf(buf, sizeof buf, "%.2f", v);
+		return false;
+	if (fabs(v) < 1e13) {           /* the digits of round(v * 100) */
+		long long c = llround(v * 100.0);
+		unsigned long long a = c < 0 ? 0ULL - (unsigned long long)c : (unsigned long long)c;
+		unsigned frac = (unsigned)(a % 100);
+		if (frac == 0)
+			snprintf(buf, len, "%s%llu", c < 0 ? "-" : "", a / 100);
+		else if (frac % 10 == 0)
+			snprintf(buf, len, "%s%llu.%u", c < 0 ? "-" : "", a / 100, frac / 10);
+		else
+			snprintf(buf, len, "%s%llu.%02u", c < 0 ? "-" : "", a / 100, frac);
+		return true;
+	}
+	size_t n;
+	snprintf(buf, len, "%.2f", v);
 	n = strlen(buf);
 	while (buf[n - 1] == '0')
 		buf[--n] = '\0';
@@ -125,7 +138,28 @@ decision_add_cents(cJSON *obj, const char *name, double v)
 		buf[--n] = '\0';
 	if (strcmp(buf, "-0") == 0)
 		strcpy(buf, "0");
+	return true;
+}
+
+static bool
+decision_add_cents(cJSON *obj, const char *name, double v)
+{
+	char buf[64];
+
+	if (!decision_cents_text(v, buf, sizeof buf))
+		return cJSON_AddNumberToObject(obj, name, decision_cents(v)) != NULL;
 	return cJSON_AddRawToObject(obj, name, buf) != NULL;
+}
+
+static void
+decision_write_cents(struct json_writer *w, double v)
+{
+	char buf[64];
+
+	if (decision_cents_text(v, buf, sizeof buf))
+		json_raw(w, buf);
+	else
+		json_number(w, decision_cents(v));
 }
 
 static bool
@@ -172,6 +206,40 @@ decision_add_fields(cJSON *obj, const struct decision *d)
 	    decision_add_uint(obj, "rules_version", d->rules_version) &&
 	    decision_add_int(obj, "decided_at", d->decided_at_ms) &&
 	    cJSON_AddStringToObject(obj, "decided_by", by) != NULL;
+}
+
+/* The same members as decision_add_fields(), as JSON text. */
+static char *
+decision_fields_json(const struct decision *d)
+{
+	struct json_writer w;
+	int n = d->n_fired < 0 ? 0 : d->n_fired > DECISION_MAX_FIRED ? DECISION_MAX_FIRED : d->n_fired;
+
+	json_writer_init(&w);
+	json_object_begin(&w);
+	json_key(&w, "status");
+	json_string(&w, order_status_name(d->status), SIZE_MAX);
+	json_key(&w, "total");
+	decision_write_cents(&w, d->total);
+	json_key(&w, "rules_fired");
+	json_array_begin(&w);
+	for (int i = 0; i < n; i++) {
+		json_object_begin(&w);
+		json_key(&w, "id");
+		json_string(&w, d->fired[i].id, sizeof d->fired[i].id);
+		json_key(&w, "reason");
+		json_string(&w, d->fired[i].reason, sizeof d->fired[i].reason);
+		json_object_end(&w);
+	}
+	json_array_end(&w);
+	json_key(&w, "rules_version");
+	json_uint(&w, d->rules_version);
+	json_key(&w, "decided_at");
+	json_int(&w, d->decided_at_ms);
+	json_key(&w, "decided_by");
+	json_string(&w, d->decided_by, sizeof d->decided_by);
+	json_object_end(&w);
+	return json_writer_finish(&w);
 }
 
 /*
@@ -434,7 +502,7 @@ static char *
 decision_order_json_from(const void *order_json, size_t len,
                          const struct decision *d, bool validated)
 {
-	cJSON *root = NULL, *fields = NULL;
+	cJSON *root = NULL;
 	char *fields_js = NULL, *s = NULL;
 
 	if (order_json == NULL || len == 0 || len > ORDER_JSON_MAX ||
@@ -446,10 +514,7 @@ decision_order_json_from(const void *order_json, size_t len,
 		if (root == NULL || !cJSON_IsObject(root))
 			goto out;
 	}
-	fields = cJSON_CreateObject();
-	if (fields == NULL || !decision_add_fields(fields, d))
-		goto out;
-	fields_js = cJSON_PrintUnformatted(fields);
+	fields_js = decision_fields_json(d);
 	if (fields_js == NULL)
 		goto out;
 	if (decision_splice(order_json, len, fields_js, &s) == 0)
@@ -471,7 +536,6 @@ decision_order_json_from(const void *order_json, size_t len,
 		s = cJSON_PrintUnformatted(root);
 out:
 	free(fields_js);
-	cJSON_Delete(fields);
 	cJSON_Delete(root);
 	return s;
 }
@@ -515,32 +579,32 @@ decision_message(char *buf, size_t len, const char *order_id,
 char *
 decision_notification_json(const struct order *o, const struct decision *d)
 {
-	char order_id[sizeof o->order_id + 1], user_id[sizeof o->user_id + 1];
-	char item[sizeof o->item + 1];
+	char order_id[sizeof o->order_id + 1], item[sizeof o->item + 1];
 	char msg[sizeof order_id + sizeof item + 96];
-	cJSON *obj;
-	char *s = NULL;
+	struct json_writer w;
 
 	decision_copy(order_id, sizeof order_id, o->order_id,
 	    sizeof o->order_id);
-	decision_copy(user_id, sizeof user_id, o->user_id, sizeof o->user_id);
 	decision_copy(item, sizeof item, o->item, sizeof o->item);
 	decision_message(msg, sizeof msg, order_id, o->quantity, item,
 	    d->status);
 
-	obj = cJSON_CreateObject();
-	if (obj == NULL)
-		return NULL;
-	if (cJSON_AddStringToObject(obj, "order_id", order_id) != NULL &&
-	    cJSON_AddStringToObject(obj, "user_id", user_id) != NULL &&
-	    cJSON_AddStringToObject(obj, "status",
-	    order_status_name(d->status)) != NULL &&
-	    decision_add_cents(obj, "total", d->total) &&
-	    cJSON_AddStringToObject(obj, "message", msg) != NULL &&
-	    decision_add_int(obj, "at", d->decided_at_ms))
-		s = cJSON_PrintUnformatted(obj);
-	cJSON_Delete(obj);
-	return s;
+	json_writer_init(&w);
+	json_object_begin(&w);
+	json_key(&w, "order_id");
+	json_string(&w, o->order_id, sizeof o->order_id);
+	json_key(&w, "user_id");
+	json_string(&w, o->user_id, sizeof o->user_id);
+	json_key(&w, "status");
+	json_string(&w, order_status_name(d->status), SIZE_MAX);
+	json_key(&w, "total");
+	decision_write_cents(&w, d->total);
+	json_key(&w, "message");
+	json_string(&w, msg, sizeof msg);
+	json_key(&w, "at");
+	json_int(&w, d->decided_at_ms);
+	json_object_end(&w);
+	return json_writer_finish(&w);
 }
 
 char *
@@ -548,26 +612,26 @@ decision_notified_json(const char *order_id, const char *user_id,
                        const char *decision_status, int64_t at_ms,
                        const char *channel, int attempts)
 {
-	cJSON *obj = cJSON_CreateObject();
-	char *s = NULL;
+	struct json_writer w;
 
-	if (obj == NULL)
-		return NULL;
-	if (cJSON_AddStringToObject(obj, "order_id",
-	    order_id != NULL ? order_id : "") != NULL &&
-	    cJSON_AddStringToObject(obj, "user_id",
-	    user_id != NULL ? user_id : "") != NULL &&
-	    cJSON_AddStringToObject(obj, "status",
-	    order_status_name(ORDER_NOTIFIED)) != NULL &&
-	    cJSON_AddStringToObject(obj, "decision",
-	    decision_status != NULL ? decision_status : "") != NULL &&
-	    decision_add_int(obj, "notified_at", at_ms) &&
-	    cJSON_AddStringToObject(obj, "channel",
-	    channel != NULL ? channel : "") != NULL &&
-	    cJSON_AddNumberToObject(obj, "attempts", attempts) != NULL)
-		s = cJSON_PrintUnformatted(obj);
-	cJSON_Delete(obj);
-	return s;
+	json_writer_init(&w);
+	json_object_begin(&w);
+	json_key(&w, "order_id");
+	json_string(&w, order_id, SIZE_MAX);
+	json_key(&w, "user_id");
+	json_string(&w, user_id, SIZE_MAX);
+	json_key(&w, "status");
+	json_string(&w, order_status_name(ORDER_NOTIFIED), SIZE_MAX);
+	json_key(&w, "decision");
+	json_string(&w, decision_status, SIZE_MAX);
+	json_key(&w, "notified_at");
+	json_int(&w, at_ms);
+	json_key(&w, "channel");
+	json_string(&w, channel, SIZE_MAX);
+	json_key(&w, "attempts");
+	json_int(&w, attempts);
+	json_object_end(&w);
+	return json_writer_finish(&w);
 }
 
 /* An optional string field into out (outlen bytes); too long is an error. */

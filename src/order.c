@@ -24,6 +24,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "json_writer.h"
+
 #define ORDER_QTY_MAX   1000000000.0
 #define ORDER_PRICE_MAX 1000000000.0
 #define ORDER_TIME_MAX  9007199254740991.0   /* 2^53 - 1: exact in a double */
@@ -406,54 +408,43 @@ order_parse(const void *buf, size_t len, struct order *out, char *err,
 	return 0;
 }
 
-/* Adds a string field from a fixed-size array, never reading past it. */
-static bool
-order_add_text(cJSON *obj, const char *name, const char *field, size_t size)
-{
-	char tmp[ORDER_ITEM_MAX + ORDER_ID_MAX + 2];
-	size_t n = strnlen(field, size);
-
-	if (n >= sizeof tmp)
-		n = sizeof tmp - 1;
-	memcpy(tmp, field, n);
-	tmp[n] = '\0';
-	return cJSON_AddStringToObject(obj, name, tmp) != NULL;
-}
-
 char *
 order_to_json(const struct order *o)
 {
-	cJSON *obj = cJSON_CreateObject();
-	char *s = NULL;
-	bool ok;
+	struct json_writer w;
 
-	if (obj == NULL)
-		return NULL;
-	ok = order_add_text(obj, "order_id", o->order_id,
-	    sizeof o->order_id) &&
-	    order_add_text(obj, "user_id", o->user_id, sizeof o->user_id) &&
-	    order_add_text(obj, "item", o->item, sizeof o->item) &&
-	    cJSON_AddNumberToObject(obj, "quantity",
-	    (double)o->quantity) != NULL;
-	if (ok && o->has_unit_price)
-		ok = cJSON_AddNumberToObject(obj, "unit_price",
-		    o->unit_price) != NULL;
-	if (ok && o->currency[0] != '\0')
-		ok = order_add_text(obj, "currency", o->currency,
-		    sizeof o->currency);
-	if (ok && o->country[0] != '\0')
-		ok = order_add_text(obj, "country", o->country,
-		    sizeof o->country);
-	if (ok && o->card_country[0] != '\0')
-		ok = order_add_text(obj, "card_country", o->card_country,
-		    sizeof o->card_country);
-	if (ok && o->created_at_ms != 0)
-		ok = cJSON_AddNumberToObject(obj, "created_at",
-		    (double)o->created_at_ms) != NULL;
-	if (ok)
-		s = cJSON_PrintUnformatted(obj);
-	cJSON_Delete(obj);
-	return s;
+	json_writer_init(&w);
+	json_object_begin(&w);
+	json_key(&w, "order_id");
+	json_string(&w, o->order_id, sizeof o->order_id);
+	json_key(&w, "user_id");
+	json_string(&w, o->user_id, sizeof o->user_id);
+	json_key(&w, "item");
+	json_string(&w, o->item, sizeof o->item);
+	json_key(&w, "quantity");
+	json_number(&w, (double)o->quantity);
+	if (o->has_unit_price) {
+		json_key(&w, "unit_price");
+		json_number(&w, o->unit_price);
+	}
+	if (o->currency[0] != '\0') {
+		json_key(&w, "currency");
+		json_string(&w, o->currency, sizeof o->currency);
+	}
+	if (o->country[0] != '\0') {
+		json_key(&w, "country");
+		json_string(&w, o->country, sizeof o->country);
+	}
+	if (o->card_country[0] != '\0') {
+		json_key(&w, "card_country");
+		json_string(&w, o->card_country, sizeof o->card_country);
+	}
+	if (o->created_at_ms != 0) {
+		json_key(&w, "created_at");
+		json_number(&w, (double)o->created_at_ms);
+	}
+	json_object_end(&w);
+	return json_writer_finish(&w);
 }
 
 /* The text without surrounding blanks (form fields are blank-padded). */

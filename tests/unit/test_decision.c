@@ -476,6 +476,49 @@ sample_order(struct order *o)
 	o->has_unit_price = true;
 }
 
+/* Totals are written as "%.2f" of the rounded cents would be, trailing
+ * zeros dropped: checked over many values against that spelling. */
+static void
+test_total_spelling(void **state)
+{
+	struct order o;
+	struct decision d;
+
+	(void)state;
+	sample_order(&o);
+	sample_decision(&d, ORDER_APPROVED);
+	srand(11);
+	for (int i = 0; i < 20000; i++) {
+		double v = i < 10000 ? (double)(rand() % 100000000) / 1000.0 - 5000
+		                     : ldexp((double)rand() / RAND_MAX, rand() % 50) * (i % 3 ? 1 : -1);
+		char want[64], got[64], *js, *p;
+		size_t n;
+
+		snprintf(want, sizeof want, "%.2f", round(v * 100.0) / 100.0 + 0.0);
+		n = strlen(want);
+		while (want[n - 1] == '0')
+			want[--n] = '\0';
+		if (want[n - 1] == '.')
+			want[--n] = '\0';
+		if (strcmp(want, "-0") == 0)
+			strcpy(want, "0");
+		d.total = v;
+		js = decision_notification_json(&o, &d);
+		assert_non_null(js);
+		p = strstr(js, "\"total\":");
+		assert_non_null(p);
+		p += strlen("\"total\":");
+		n = strcspn(p, ",}");
+		assert_true(n < sizeof got);
+		memcpy(got, p, n);
+		got[n] = '\0';
+		if (strcmp(got, want) != 0)
+			print_error("total %.17g: got %s, want %s\n", v, got, want);
+		assert_string_equal(got, want);
+		free(js);
+	}
+}
+
 static void
 test_notification(void **state)
 {
@@ -636,6 +679,7 @@ main(void)
 		cmocka_unit_test(test_order_json_mutations),
 		cmocka_unit_test(test_order_json_limits),
 		cmocka_unit_test(test_order_json_bad_input),
+		cmocka_unit_test(test_total_spelling),
 		cmocka_unit_test(test_notification),
 		cmocka_unit_test(test_notified),
 		cmocka_unit_test(test_notice_round_trip),

@@ -1,0 +1,274 @@
+/*
+ * json_writer.c — compact JSON text written straight into a buffer (see
+ * json_writer.h).  Escapes and number formats follow cJSON 1.7's printer,
+ * so a record reads the same whichever of the two wrote it.
+ */
+#include "json_writer.h"
+
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+json_writer_init(struct json_writer *w)
+{
+	w->buf = w->inline_buf;
+	w->len = 0;
+	w->cap = sizeof w->inline_buf;
+	w->failed = false;
+	w->need_comma = false;
+	w->after_key = false;
+}
+
+/* Room for n more bytes (and a NUL). */
+static bool
+reserve(struct json_writer *w, size_t n)
+{
+	if (w->failed)
+		return false;
+	if (w->len + n + 1 <= w->cap)
+		return true;
+	size_t cap = w->cap * 2;
+	while (cap < w->len + n + 1)
+		cap *= 2;
+	char *b = w->buf == w->inline_buf ? malloc(cap) : realloc(w->buf, cap);
+	if (b == NULL) {
+		w->failed = true;
+		return false;
+	}
+	if (w->buf == w->inline_buf)
+		memcpy(b, w->inline_buf, w->len);
+	w->buf = b;
+	w->cap = cap;
+	return true;
+}
+
+static void
+put(struct json_writer *w, const char *s, size_t n)
+{
+	if (reserve(w, n)) {
+		memcpy(w->buf + w->len, s, n);
+		w->len += n;
+	}
+}
+
+static void
+put_char(struct json_writer *w, char c)
+{
+	if (reserve(w, 1))
+		w->buf[w->len++] = c;
+}
+
+/* Before a value: the comma between elements, unless a key precedes it. */
+static void
+value_begin(struct json_writer *w)
+{
+	if (!w->after_key && w->need_comma)
+		put_char(w, ',');
+	w->after_key = false;
+}
+
+static void
+value_end(struct json_writer *w)
+{
+	w->need_comma = true;
+}
+
+char *
+json_writer_finish(struct json_writer *w)
+{
+	char *s = NULL;
+
+	if (!w->failed) {
+		if (w->buf == w->inline_buf) {
+			s = malloc(w->len + 1);
+			if (s != NULL)
+				memcpy(s, w->inline_buf, w->len);
+		} else {
+			s = w->buf;
+			w->buf = NULL;
+		}
+		if (s != NULL)
+			s[w->len] = '\0';
+	}
+	if (w->buf != NULL && w->buf != w->inline_buf)
+		free(w->buf);
+	json_writer_init(w);
+	return s;
+}
+
+void
+json_object_begin(struct json_writer *w)
+{
+	value_begin(w);
+	put_char(w, '{');
+	w->need_comma = false;
+}
+
+void
+json_object_end(struct json_writer *w)
+{
+	put_char(w, '}');
+	value_end(w);
+}
+
+void
+json_array_begin(struct json_writer *w)
+{
+	value_begin(w);
+	put_char(w, '[');
+	w->need_comma = false;
+}
+
+void
+json_array_end(struct json_writer *w)
+{
+	put_char(w, ']');
+	value_end(w);
+}
+
+static void
+put_escaped(struct json_writer *w, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t run = 0;
+
+	put_char(w, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 32 && c != '"' && c != '\\') {
+			run++;
+			continue;
+		}
+		put(w, s + i - run, run);
+		run = 0;
+		char esc[6] = { '\\', 0 };
+		size_t len = 2;
+		switch (c) {
+		case '"':  esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		default:
+			esc[1] = 'u';
+			esc[2] = '0';
+			esc[3] = '0';
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 0xf];
+			len = 6;
+			break;
+		}
+		put(w, esc, len);
+	}
+	put(w, s + n - run, run);
+	put_char(w, '"');
+}
+
+void
+json_key(struct json_writer *w, const char *name)
+{
+	if (w->need_comma)
+		put_char(w, ',');
+	put_escaped(w, name, strlen(name));
+	put_char(w, ':');
+	w->after_key = true;
+}
+
+void
+json_string(struct json_writer *w, const char *s, size_t max)
+{
+	value_begin(w);
+	if (s == NULL)
+		put(w, "\"\"", 2);
+	else
+		put_escaped(w, s, strnlen(s, max));
+	value_end(w);
+}
+
+/* Digits of v, without printf. */
+static void
+put_ull(struct json_writer *w, unsigned long long v, bool negative)
+{
+	char tmp[24];
+	size_t i = sizeof tmp;
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	if (negative)
+		tmp[--i] = '-';
+	put(w, tmp + i, sizeof tmp - i);
+}
+
+void
+json_int(struct json_writer *w, long long v)
+{
+	value_begin(w);
+	put_ull(w, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v, v < 0);
+	value_end(w);
+}
+
+void
+json_uint(struct json_writer *w, unsigned long long v)
+{
+	value_begin(w);
+	put_ull(w, v, false);
+	value_end(w);
+}
+
+/* cJSON's test for "reads back as the same double". */
+static bool
+same_double(double a, double b)
+{
+	double max = fabs(a) > fabs(b) ? fabs(a) : fabs(b);
+	return fabs(a - b) <= max * DBL_EPSILON;
+}
+
+void
+json_number(struct json_writer *w, double v)
+{
+	char buf[32];
+	int n;
+
+	value_begin(w);
+	if (!isfinite(v)) {
+		put(w, "null", 4);
+	} else if (v == 0 && signbit(v)) {
+		put(w, "-0", 2);                /* as cJSON prints it */
+	} else if (v >= INT_MIN && v <= INT_MAX && v == (double)(int)v) {
+		put_ull(w, v < 0 ? (unsigned long long)-(long long)v : (unsigned long long)v, v < 0);
+	} else {
+		/* Whole cents (prices) the short way: %1.15g prints exactly the
+		 * digits of c/100 for them, trailing zeros dropped. */
+		double a = fabs(v);
+		long long c = llround(a * 100.0);
+		if (a < 1e12 && (double)c / 100.0 == a) {
+			put_ull(w, (unsigned long long)(c / 100), v < 0);
+			int frac = (int)(c % 100);
+			char f[3] = { '.', (char)('0' + frac / 10), (char)('0' + frac % 10) };
+			if (frac != 0)
+				put(w, f, frac % 10 ? 3 : 2);
+		} else {
+			n = snprintf(buf, sizeof buf, "%1.15g", v);
+			if (!same_double(strtod(buf, NULL), v))
+				n = snprintf(buf, sizeof buf, "%1.17g", v);
+			put(w, buf, (size_t)n);
+		}
+	}
+	value_end(w);
+}
+
+void
+json_raw(struct json_writer *w, const char *text)
+{
+	value_begin(w);
+	put(w, text, strlen(text));
+	value_end(w);
+}

@@ -1,0 +1,53 @@
+/*
+ * json_writer.h — compact JSON text written straight into a buffer, for the
+ * records ordertop writes once per order (an order, a decision's fields, a
+ * notification).  The text is what cJSON_PrintUnformatted() prints for the
+ * same members, byte for byte (string escapes, numbers), without the tree
+ * of small allocations cJSON builds first.
+ *
+ *	struct json_writer w;
+ *	json_writer_init(&w);
+ *	json_object_begin(&w);
+ *	json_key(&w, "order_id"); json_string(&w, id, sizeof id);
+ *	json_object_end(&w);
+ *	char *text = json_writer_finish(&w);      // malloc'd, or NULL
+ */
+#ifndef ORDERTOP_JSON_WRITER_H
+#define ORDERTOP_JSON_WRITER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct json_writer {
+	char   *buf;            /* inline_buf until it outgrows it */
+	size_t  len, cap;
+	bool    failed;         /* out of memory: finish() returns NULL */
+	bool    need_comma;     /* a member or element was written at this level */
+	bool    after_key;      /* a key was written: its value comes next */
+	char    inline_buf[768];
+};
+
+void  json_writer_init(struct json_writer *w);
+/* The text, malloc'd and NUL-terminated; NULL when memory ran out.  The
+ * writer is spent either way. */
+char *json_writer_finish(struct json_writer *w);
+
+void json_object_begin(struct json_writer *w);
+void json_object_end(struct json_writer *w);
+void json_array_begin(struct json_writer *w);
+void json_array_end(struct json_writer *w);
+void json_key(struct json_writer *w, const char *name);
+
+/* At most max bytes of s (a fixed-size field need not be NUL-terminated);
+ * NULL writes "". */
+void json_string(struct json_writer *w, const char *s, size_t max);
+void json_int(struct json_writer *w, long long v);
+void json_uint(struct json_writer *w, unsigned long long v);
+/* As cJSON prints a number: an int as %d, else %1.15g (or %1.17g when
+ * that does not read back), null when not finite. */
+void json_number(struct json_writer *w, double v);
+/* Text that is JSON already (a number formatted elsewhere). */
+void json_raw(struct json_writer *w, const char *text);
+
+#endif

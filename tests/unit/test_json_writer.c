@@ -1,0 +1,186 @@
+/*
+ * test_json_writer.c — json_writer prints what cJSON_PrintUnformatted
+ * prints for the same members: every byte in strings, integers, cents,
+ * awkward doubles, nesting.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "json_writer.h"
+
+static void
+assert_same(cJSON *tree, char *ours)
+{
+	char *theirs = cJSON_PrintUnformatted(tree);
+
+	assert_non_null(theirs);
+	assert_non_null(ours);
+	if (strcmp(theirs, ours) != 0)
+		print_error("cJSON: %s\nours:  %s\n", theirs, ours);
+	assert_string_equal(ours, theirs);
+	free(theirs);
+	free(ours);
+	cJSON_Delete(tree);
+}
+
+static void
+test_numbers(void **state)
+{
+	static const double values[] = {
+		0, -0.0, 1, -1, 2, 12.99, 12.5, 0.1, 0.01, -0.05, 1e-5, 123456.78,
+		2147483647.0, 2147483648.0, -2147483648.0, -2147483649.0,
+		1700000000500.0, 999999999999.99, 1e12, 1e15, 1e16, 1e300, 5e-324,
+		3.14159265358979, 1.0 / 3.0, 2.0 / 3.0, 0.30000000000000004,
+		DBL_MAX, -DBL_MAX, DBL_MIN, 4503599627370496.5, 123.456, 99999.995,
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+		struct json_writer w;
+		cJSON *arr = cJSON_CreateArray();
+
+		cJSON_AddItemToArray(arr, cJSON_CreateNumber(values[i]));
+		json_writer_init(&w);
+		json_array_begin(&w);
+		json_number(&w, values[i]);
+		json_array_end(&w);
+		assert_same(arr, json_writer_finish(&w));
+	}
+	/* random prices and random bit patterns */
+	srand(7);
+	for (int i = 0; i < 20000; i++) {
+		double v;
+		if (i % 2 == 0) {
+			v = (double)(rand() % 10000000) / 100.0;
+		} else {
+			uint64_t bits = ((uint64_t)rand() << 40) ^ ((uint64_t)rand() << 20) ^ (uint64_t)rand();
+			memcpy(&v, &bits, sizeof v);
+			if (!isfinite(v))
+				continue;
+		}
+		struct json_writer w;
+		cJSON *arr = cJSON_CreateArray();
+		cJSON_AddItemToArray(arr, cJSON_CreateNumber(v));
+		json_writer_init(&w);
+		json_array_begin(&w);
+		json_number(&w, v);
+		json_array_end(&w);
+		assert_same(arr, json_writer_finish(&w));
+	}
+}
+
+static void
+test_integers(void **state)
+{
+	struct json_writer w;
+	char *s;
+
+	(void)state;
+	json_writer_init(&w);
+	json_array_begin(&w);
+	json_int(&w, 0);
+	json_int(&w, -7);
+	json_int(&w, LLONG_MIN);
+	json_int(&w, LLONG_MAX);
+	json_uint(&w, ULLONG_MAX);
+	json_array_end(&w);
+	s = json_writer_finish(&w);
+	assert_string_equal(s, "[0,-7,-9223372036854775808,9223372036854775807,18446744073709551615]");
+	free(s);
+}
+
+static void
+test_strings(void **state)
+{
+	char all[256];
+	struct json_writer w;
+	cJSON *obj = cJSON_CreateObject();
+
+	(void)state;
+	for (int i = 1; i < 256; i++)
+		all[i - 1] = (char)i;
+	all[255] = '\0';
+	cJSON_AddStringToObject(obj, "every byte", all);
+	cJSON_AddStringToObject(obj, "k\"e\\y\n", "");
+	cJSON_AddStringToObject(obj, "cut", "abc");
+	cJSON_AddStringToObject(obj, "null", "");
+	json_writer_init(&w);
+	json_object_begin(&w);
+	json_key(&w, "every byte");
+	json_string(&w, all, SIZE_MAX);
+	json_key(&w, "k\"e\\y\n");
+	json_string(&w, "", SIZE_MAX);
+	json_key(&w, "cut");
+	json_string(&w, "abcdef", 3);       /* a fixed-size field: no NUL */
+	json_key(&w, "null");
+	json_string(&w, NULL, 10);
+	json_object_end(&w);
+	assert_same(obj, json_writer_finish(&w));
+}
+
+/* Nesting, and a text long enough to leave the inline buffer. */
+static void
+test_nesting_and_growth(void **state)
+{
+	struct json_writer w;
+	cJSON *root = cJSON_CreateObject(), *arr, *o;
+	char big[5000];
+
+	(void)state;
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	json_writer_init(&w);
+	json_object_begin(&w);
+	json_key(&w, "a");
+	json_array_begin(&w);
+	arr = cJSON_AddArrayToObject(root, "a");
+	for (int i = 0; i < 3; i++) {
+		json_object_begin(&w);
+		json_key(&w, "i");
+		json_int(&w, i);
+		json_key(&w, "e");
+		json_array_begin(&w);
+		json_array_end(&w);
+		json_object_end(&w);
+		o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "i", i);
+		cJSON_AddArrayToObject(o, "e");
+		cJSON_AddItemToArray(arr, o);
+	}
+	json_array_end(&w);
+	json_key(&w, "empty");
+	json_object_begin(&w);
+	json_object_end(&w);
+	cJSON_AddObjectToObject(root, "empty");
+	json_key(&w, "big");
+	json_string(&w, big, SIZE_MAX);
+	cJSON_AddStringToObject(root, "big", big);
+	json_key(&w, "raw");
+	json_raw(&w, "12.5");
+	cJSON_AddRawToObject(root, "raw", "12.5");
+	json_object_end(&w);
+	assert_same(root, json_writer_finish(&w));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_integers),
+		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_nesting_and_growth),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
