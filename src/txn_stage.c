@@ -11,6 +11,7 @@
 #include "engine_internal.h"
 #include "log.h"
 #include "stats.h"
+#include "topics.h"
 #include "txn_stage.h"
 
 /* Per input partition: where this transaction started and got to. */
@@ -357,6 +358,9 @@ txn_stage_run(struct engine *e, const struct txn_stage_ops *ops,
 	}
 	if (init_transactions(&st) < 0)
 		goto out;
+	for (int i = 0; params->outputs[i] != NULL; i++)
+		if (topics_partition_count(st.producer, params->outputs[i], 5000) <= 0)
+			log_warn(ops->role, "no metadata for '%s' yet", params->outputs[i]);
 
 	rd_kafka_topic_partition_list_t *sub = rd_kafka_topic_partition_list_new(1);
 	rd_kafka_topic_partition_list_add(sub, params->input_topic, RD_KAFKA_PARTITION_UA);

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <librdkafka/rdkafka.h>
+#include "config.h"
 
 struct engine;
 struct txn_stage;
@@ -44,6 +45,9 @@ struct txn_stage_params {
 	const char *transactional_id;
 	void       *arg;                    /* the role's own state */
 	int         max_msgs;               /* inputs per transaction; 0 = --txn-max-msgs */
+	/* The topics the role writes (NULL-terminated): their metadata is
+	 * fetched before the first input, not while the first orders wait. */
+	const char *outputs[TOPIC__COUNT + 1];
 };
 
 /* Runs until the engine stops.  Returns 0, or -1 after a fatal error. */

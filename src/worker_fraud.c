@@ -207,6 +207,9 @@ fraud_worker_main(void *arg)
 	struct txn_stage_params params = {
 		.input_topic = cfg->topics[TOPIC_ORDERS], .group_id = group,
 		.transactional_id = fw.id, .arg = &fw,
+		.outputs = { cfg->topics[TOPIC_VALID], cfg->topics[TOPIC_REFUSED],
+		             cfg->topics[TOPIC_NOTIFICATIONS], cfg->topics[TOPIC_DLQ],
+		             cfg->topics[TOPIC_RULES] },
 	};
 	txn_stage_run(e, &fraud_ops, &params);
 

@@ -203,6 +203,7 @@ notifier_worker_main(void *arg)
 		.transactional_id = txn_id, .arg = &nt,
 		/* A transaction must not outlive PROG's batch by much. */
 		.max_msgs = nt.exec ? cfg->notify_concurrency * 4 : 0,
+		.outputs = { cfg->topics[TOPIC_NOTIFIED], cfg->topics[TOPIC_DLQ] },
 	};
 	txn_stage_run(e, &notifier_ops, &params);
 	batch_clear(&nt);

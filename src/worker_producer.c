@@ -17,6 +17,7 @@
 #include "log.h"
 #include "order.h"
 #include "order_table.h"
+#include "topics.h"
 
 /* Produces one order on the shared producer, registered for --drain. */
 int
@@ -74,6 +75,8 @@ producer_worker_main(void *arg)
 	while (!engine_stopping(e) && atomic_load(&e->stages_assigned) < stages &&
 	       mono_ms() < give_up)
 		rd_kafka_poll(e->producer, 50);
+	/* Learn the orders topic's partitions now, not with the first orders. */
+	topics_partition_count(e->producer, cfg->topics[TOPIC_ORDERS], 5000);
 	if (cfg->rate > 0)
 		log_info("producer", "generator %s, %.0f orders/s", atomic_load(&e->gen_on) ? "on" : "off",
 		         cfg->rate);

@@ -81,7 +81,7 @@ static struct {
 	int         n_props;
 } opt = {
 	.n = 100000, .size = 250, .dsize = 300, .nsize = 170, .fsize = 150, .txn = true,
-	.txn_max_msgs = 1000, .txn_max_ms = 20, .max_in_flight = 10000, .warmup = -1,
+	.txn_max_msgs = 5000, .txn_max_ms = 100, .max_in_flight = 10000, .warmup = -1,
 	.fetch_wait_ms = 10, .timeout_s = 900,
 };
 
@@ -683,8 +683,8 @@ usage(FILE *f)
 	"  -s BYTES             order value size (250); decision = BYTES+50, notification 170,\n"
 	"                       notified 150 (--sizes D,N,F to change those)\n"
 	"  --plain              no transactions (idempotent producers, async offset commits)\n"
-	"  --txn-max-msgs N     commit after N inputs (1000)\n"
-	"  --txn-max-ms MS      ... or MS milliseconds (20)\n"
+	"  --txn-max-msgs N     commit after N inputs (5000)\n"
+	"  --txn-max-ms MS      ... or MS milliseconds (100)\n"
 	"  --max-in-flight N    hold the generator back at N unfinished orders (10000; 0 = off)\n"
 	"  --warmup SEC         leave out latencies of orders created in the first SEC s\n"
 	"                       (default 2 with -r RATE, 0 at max)\n"

@@ -149,8 +149,8 @@ test_defaults(void **state)
 	assert_null(c->audit_file);
 	assert_int_equal(c->table_size, 100000);
 	assert_false(c->from_beginning);
-	assert_int_equal(c->txn_max_msgs, 1000);
-	assert_int_equal(c->txn_max_ms, 20);
+	assert_int_equal(c->txn_max_msgs, 5000);
+	assert_int_equal(c->txn_max_ms, 100);
 	assert_false(c->headless);
 	assert_true(c->duration == 0);
 	assert_false(c->drain);
