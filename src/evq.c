@@ -138,6 +138,12 @@ evq_fd(const struct evq *q)
 	return q->efd;
 }
 
+void
+evq_note_dropped(struct evq *q)
+{
+	atomic_fetch_add_explicit(&q->dropped, 1, memory_order_relaxed);
+}
+
 uint64_t
 evq_dropped(const struct evq *q)
 {

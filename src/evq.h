@@ -37,6 +37,9 @@ void     evq_push(struct evq *q, const struct event *ev);  /* never blocks */
 size_t   evq_pop(struct evq *q, struct event *out, size_t max);
 int      evq_fd(const struct evq *q);     /* readable while events wait */
 uint64_t evq_dropped(const struct evq *q);
+/* Counts an event its producer chose not to make (see the monitor's
+ * display budget) with the dropped ones: both are "not shown". */
+void     evq_note_dropped(struct evq *q);
 size_t   evq_length(struct evq *q);
 
 #endif

@@ -32,7 +32,31 @@ struct monitor {
 	 * (another client's record) or an order is decided twice. */
 	bool               lean;
 	rd_kafka_topic_t  *topic_handle[TOPIC__COUNT];   /* learnt as records come */
+	/* The display budget: records per topic turned into display lines
+	 * in the current 100 ms window. */
+	int64_t            budget_window_ms;
+	int                budget_used[TOPIC__COUNT];
 };
+
+/* The dashboard shows a few dozen lines of each stream.  Beyond this many
+ * records per topic and 100 ms (2,000/s), a record still counts, moves its
+ * order in the table and feeds the latencies, but is not parsed into a
+ * display line: the panes thin out (the header counts "not shown") and
+ * the pipeline keeps its speed.  Decisions are always parsed: they fill
+ * the table's user, item, total and rules (an order not shown has no JSON
+ * in its detail view).  Never with --audit, which records every message. */
+#define DISPLAY_BUDGET_PER_100MS 200
+
+static bool
+display_budget_take(struct monitor *mon, int t)
+{
+	int64_t now = mono_ms();
+	if (now - mon->budget_window_ms >= 100) {
+		mon->budget_window_ms = now;
+		memset(mon->budget_used, 0, sizeof mon->budget_used);
+	}
+	return mon->budget_used[t]++ < DISPLAY_BUDGET_PER_100MS;
+}
 
 static int
 topic_of(struct monitor *mon, rd_kafka_topic_t *rkt)
@@ -124,7 +148,8 @@ observe_lean(struct engine *e, const rd_kafka_message_t *m, int t, int64_t ts)
 	                                 .partition = m->partition, .offset = m->offset,
 	                                 .ts_ms = ts, .total = -1 };
 
-	if (t != TOPIC_ORDERS && t != TOPIC_VALID && t != TOPIC_REFUSED && t != TOPIC_NOTIFIED)
+	if (t != TOPIC_ORDERS && t != TOPIC_VALID && t != TOPIC_REFUSED &&
+	    t != TOPIC_NOTIFICATIONS && t != TOPIC_NOTIFIED)
 		return false;
 	if (kafka_header_str(m, HDR_ORDER_ID, order_id, sizeof order_id) < 0 || !order_id[0])
 		return false;
@@ -173,6 +198,11 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 	int64_t ts = rd_kafka_message_timestamp(m, &tstype);
 	if (mon->lean && observe_lean(e, m, t, ts))
 		return;
+	bool show = mon->lean || e->audit != NULL || display_budget_take(mon, t);
+	if (!show && t != TOPIC_VALID && t != TOPIC_REFUSED && observe_lean(e, m, t, ts)) {
+		evq_note_dropped(e->events);
+		return;
+	}
 	struct event ev = { .topic = (uint8_t)t, .partition = m->partition, .offset = m->offset,
 	                    .ts_ms = ts, .status = ORDER_NEW };
 	struct order_observation obs = { .topic = (enum topic_id)t, .partition = m->partition,
@@ -217,8 +247,10 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 			break;
 		ev.status = t == TOPIC_VALID ? ORDER_APPROVED : ORDER_REFUSED;
 		snprintf(ev.order_id, sizeof ev.order_id, "%s", d.order_id);
-		snprintf(summary, sizeof summary, "%s %s %.2f%s%s", d.order_id,
-		         order_status_name(ev.status), d.total, d.fired[0] ? " " : "", d.fired);
+		if (show)
+			snprintf(summary, sizeof summary, "%s %s %.2f%s%s", d.order_id,
+			         order_status_name(ev.status), d.total, d.fired[0] ? " " : "",
+			         d.fired);
 		obs.order_id = d.order_id;
 		obs.user_id = d.user_id;
 		obs.item = d.item;
@@ -305,7 +337,9 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 	} else {
 		text_sanitize(ev.summary, sizeof ev.summary, summary, used, EV_SUMMARY_MAX / 2);
 	}
-	if (!mon->lean)
+	if (!show)
+		evq_note_dropped(e->events);
+	else if (!mon->lean)
 		evq_push(e->events, &ev);
 	if (e->audit)
 		audit_write(e->audit, m, ev.order_id,

@@ -20,6 +20,7 @@
 #include <librdkafka/rdkafka.h>
 #include "config.h"
 #include "engine.h"
+#include "evq.h"
 #include "log.h"
 #include "order_table.h"
 #include "stats.h"
@@ -158,6 +159,30 @@ test_all_orders_decided_and_notified_once(void **state)
 	assert_true(s.refused > 0);     /* the generator's suspicious share */
 	assert_true(s.approved > 0);
 	assert_true(s.max_ms[HOP_END_TO_END] > 0);
+	finish(f);
+}
+
+/* The engine as the dashboard runs it, at full speed: past its display
+ * budget the monitor stops making display lines, yet every count is exact
+ * and every order's row has its decision's user, item and rules. */
+static void
+test_dashboard_engine_at_full_speed(void **state)
+{
+	(void)state;
+	struct fixture *f = start(20000, 0, true, false);
+	assert_true(wait_for(f->e, drained, NULL, 180));
+	assert_null(engine_fatal_error(f->e));
+	assert_exactly_once(f->e, 20000);
+	assert_true(evq_dropped(engine_events(f->e)) > 0);     /* "not shown" */
+	struct order_row rows[64];
+	size_t n = order_table_recent(engine_orders(f->e), rows, 64);
+	assert_int_equal(n, 64);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(rows[i].status, ORDER_NOTIFIED);
+		assert_true(rows[i].user_id[0] != '\0');
+		assert_true(rows[i].item[0] != '\0');
+		assert_true(rows[i].total > 0);
+	}
 	finish(f);
 }
 
@@ -319,6 +344,7 @@ main(void)
 	log_init(LOG_WARN);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_all_orders_decided_and_notified_once),
+		cmocka_unit_test(test_dashboard_engine_at_full_speed),
 		cmocka_unit_test(test_malformed_input_goes_to_dead_letters),
 		cmocka_unit_test(test_rule_toggle_changes_later_decisions),
 		cmocka_unit_test(test_broker_down_and_up_loses_nothing),

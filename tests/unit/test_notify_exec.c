@@ -144,7 +144,10 @@ setup(void **state)
 	                  "e=$(date +%s%N)\necho \"$s $e\" > \"$1/iv.$$\"\n");
 	script("args.sh", "printf '%s|' \"$@\" > \"$1/args\"\n");
 	script("noread.sh", "exit 0\n");
-	script("sig.sh", "grep -E '^Sig(Blk|Ign)' /proc/$$/status > \"$1/sig\"\n");
+	/* exec: the mask and dispositions PROG was started with, read by
+	 * the process itself (the shell's own /proc status, read by a child
+	 * it forks, can catch it with every signal blocked around fork). */
+	script("sig.sh", "exec grep -E '^Sig(Blk|Ign)' /proc/self/status > \"$1/sig\"\n");
 	script("longerr.sh", "printf '\\n\\n%0300d\\n' 0 >&2\nexit 4\n");
 	script("select.sh", "read x\n[ \"$x\" = fast ] && exit 0\n"
 	                    "exec sleep 10\n");
