@@ -14,6 +14,8 @@
 #include "topics.h"
 #include "txn_stage.h"
 
+#define TXN_IDLE_COMMIT_MS 10
+
 /* Per input partition: where this transaction started and got to. */
 struct part_progress {
 	bool    touched;
@@ -389,10 +391,14 @@ txn_stage_run(struct engine *e, const struct txn_stage_ops *ops,
 			since_tick = 0;
 			last_tick = mono_ms();
 		}
+		/* In a transaction, 10 ms without input (the input ran dry)
+		 * commits it: under load transactions grow to --txn-max-msgs or
+		 * --txn-max-ms, at a trickle each order is committed (and, on a
+		 * real cluster, visible) within a few ms. */
 		int timeout = 100;
 		if (st.in_txn) {
 			int64_t left = st.txn_started_ms + cfg->txn_max_ms - mono_ms();
-			timeout = left < 0 ? 0 : (int)left;
+			timeout = left < 0 ? 0 : left > TXN_IDLE_COMMIT_MS ? TXN_IDLE_COMMIT_MS : (int)left;
 		}
 		rd_kafka_message_t *m = rd_kafka_consumer_poll(st.consumer, timeout);
 		if (m) {

@@ -83,31 +83,6 @@ void form_order_close(struct dash *d)
 	overlay_close(d);
 }
 
-/*
- * Workaround: engine_submit_order() fills an empty order_id from a
- * generator with the same prefix as the order generator's, so the first
- * form order got the id of the first generated one ("<run>-1").  Until
- * that is fixed in the engine, the form names its orders itself:
- * "form-<pid>-<time base36>-<n>", unique per process and run.
- */
-static void form_order_id(char *buf, size_t len)
-{
-	static unsigned seq;
-	static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
-	char t[16];
-	int k = 0;
-	uint64_t v = (uint64_t)now_ms();
-	do {
-		t[k++] = digits[v % 36];
-		v /= 36;
-	} while (v && k < (int)sizeof t);
-	char rev[16];
-	for (int i = 0; i < k; i++)
-		rev[i] = t[k - 1 - i];
-	rev[k] = '\0';
-	snprintf(buf, len, "form-%ld-%s-%u", (long)getpid(), rev, ++seq);
-}
-
 static int submit(struct dash *d)
 {
 	struct formbox *fb = d->form;
@@ -116,8 +91,7 @@ static int submit(struct dash *d)
 
 	for (int i = 0; i < F__COUNT; i++)
 		formbox_value(fb, i, v[i], sizeof v[i]);
-	memset(&o, 0, sizeof o);
-	form_order_id(o.order_id, sizeof o.order_id);
+	memset(&o, 0, sizeof o);         /* the engine names it: "<run>f-<n>" */
 	snprintf(o.user_id, sizeof o.user_id, "%s", v[F_USER]);
 	snprintf(o.item, sizeof o.item, "%s", v[F_ITEM]);
 	o.quantity = strtoll(v[F_QTY], NULL, 10);

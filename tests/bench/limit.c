@@ -14,7 +14,7 @@
  * fraud    a group consumer + transactional producer: per input, a decision
  *          (input + 50 bytes; every 10th to orders.refused) and a
  *          notification (170 bytes); commits after --txn-max-msgs inputs,
- *          --txn-max-ms, or when a poll comes back empty — ordertop's
+ *          --txn-max-ms, or when a poll comes back empty after 10 ms — ordertop's
  *          txn_stage loop, call for call;
  * notifier the same loop, one notified record (150 bytes) per input;
  * sink     assign()s orders.notified at its end, read_committed, counts to
@@ -449,9 +449,9 @@ stage_main(void *arg)
 	while (!atomic_load(&stop_all)) {
 		rd_kafka_poll(st->producer, 0);
 		int timeout = 100;
-		if (st->in_txn) {
+		if (st->in_txn) {              /* 10 ms without input commits, as in txn_stage.c */
 			int64_t left = st->txn_started_ms + opt.txn_max_ms - mono_ms();
-			timeout = left < 0 ? 0 : (int)left;
+			timeout = left < 0 ? 0 : left > 10 ? 10 : (int)left;
 		}
 		rd_kafka_message_t *m = rd_kafka_consumer_poll(st->consumer, timeout);
 		if (m) {
