@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "audit.h"
 #include "engine_internal.h"
+#include "thread_priority.h"
 #include "generator.h"
 #include "log.h"
 #include "rules_topic.h"
@@ -320,11 +321,43 @@ write_bootstrap_file(const char *path, const char *bootstraps, char *err, size_t
 	return 0;
 }
 
+/* Workers lower their own priority first thing (see engine_set_worker_nice),
+ * so the librdkafka threads they start inherit it. */
+struct worker_start {
+	struct engine *e;
+	void *(*fn)(void *);
+};
+
+static void *
+worker_trampoline(void *arg)
+{
+	struct worker_start ws = *(struct worker_start *)arg;
+	free(arg);
+	if (ws.e->worker_nice_set)
+		thread_priority_at_least(ws.e->worker_nice);
+	return ws.fn(ws.e);
+}
+
+void
+engine_set_worker_nice(struct engine *e, int delta)
+{
+	e->worker_nice = thread_priority_nice() + delta;
+	e->worker_nice_set = true;
+}
+
 static int
 start_worker(struct engine *e, enum worker_role w, void *(*fn)(void *), char *err, size_t errlen)
 {
-	int rc = pthread_create(&e->threads[w], NULL, fn, e);
+	struct worker_start *ws = malloc(sizeof *ws);
+	if (ws == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	ws->e = e;
+	ws->fn = fn;
+	int rc = pthread_create(&e->threads[w], NULL, worker_trampoline, ws);
 	if (rc != 0) {
+		free(ws);
 		snprintf(err, errlen, "cannot start a worker thread: %s", strerror(rc));
 		return -1;
 	}

@@ -27,6 +27,9 @@ struct engine *engine_new(const struct config *cfg);
  * (also logged).  Waits for the brokers with back-off until reachable or
  * engine_request_stop(). */
 int  engine_start(struct engine *e, char *err, size_t errlen);
+/* Before engine_start: the worker threads (and the librdkafka threads they
+ * start) run delta nice levels below the caller (see thread_priority.h). */
+void engine_set_worker_nice(struct engine *e, int delta);
 /* Asks every worker to stop (async-signal-safe: only sets a flag). */
 void engine_request_stop(struct engine *e);
 bool engine_stopping(const struct engine *e);

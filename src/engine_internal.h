@@ -23,6 +23,8 @@ struct engine {
 	struct evq             *events;
 	struct order_table     *orders;
 	struct audit           *audit;
+	int                     worker_nice;   /* engine_set_worker_nice(): the */
+	bool                    worker_nice_set; /* workers' nice value */
 	struct kafka_health     health;
 	atomic_bool             stop;
 

@@ -17,7 +17,11 @@
 #include "headless.h"
 #include "log.h"
 #include "rules_cmd.h"
+#include "thread_priority.h"
 #include "ui.h"
+
+/* How far the pipeline's threads run below the dashboard's (nice levels). */
+#define DASHBOARD_WORKER_NICE 5
 
 static struct engine *running_engine;
 
@@ -103,12 +107,18 @@ main(int argc, char **argv)
 	}
 	running_engine = e;
 	install_signals();
+	/* The dashboard draws and reads keys ahead of the pipeline. */
+	if (!cfg.headless)
+		engine_set_worker_nice(e, DASHBOARD_WORKER_NICE);
 	if (engine_start(e, err, sizeof err) < 0) {
 		fprintf(stderr, "ordertop: %s\n", err);
 		rc = 1;
 	} else if (cfg.headless) {
 		rc = headless_run(e, &cfg);
 	} else {
+		/* what engine_start ran on this thread: librdkafka's and the
+		 * embedded broker's threads */
+		thread_priority_lower_others(DASHBOARD_WORKER_NICE);
 		log_to_stderr(false);
 		rc = ui_run(e, &cfg);
 		log_to_stderr(true);

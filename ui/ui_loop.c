@@ -379,15 +379,19 @@ static void handle_key(struct dash *d, int key)
 		relayout(d);
 }
 
-static void read_keys(struct dash *d)
+/* Returns how many keys were handled. */
+static int read_keys(struct dash *d)
 {
+	int n = 0;
 	for (int i = 0; i < KEYS_PER_TURN && !d->quit; i++) {
 		wint_t wch;
 		int rc = wget_wch(stdscr, &wch);
 		if (rc == ERR)
 			break;
 		handle_key(d, keys_encode(rc, wch));
+		n++;
 	}
+	return n;
 }
 
 /* ---- engine ---- */
@@ -510,7 +514,7 @@ static void loop(struct dash *d)
 		if (rc < 0 && errno != EINTR)
 			break;
 
-		read_keys(d);
+		int keys = read_keys(d);
 		if (term_quit_signal()) {
 			d->quit = true;
 			break;
@@ -542,7 +546,8 @@ static void loop(struct dash *d)
 		pending = d->dirty != 0;
 		for (int i = 0; i < PANE__COUNT && !pending; i++)
 			pending = d->panes[i].dirty && dash_pane_visible(d, i);
-		if (pending && now - last_frame >= frame_ms) {
+		/* A key is answered at once; the streams are drawn at --fps. */
+		if (pending && (keys > 0 || now - last_frame >= frame_ms)) {
 			frame(d);
 			last_frame = now;
 		}

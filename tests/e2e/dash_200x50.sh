@@ -19,6 +19,22 @@ e2e_check "log pane shows log lines" e2e_wait_for '│[0-9:]{8} info +' 20
 e2e_check "fraud workers report their rules version" e2e_wait_for 'v[0-9]+ ✓ ' 30
 e2e_check "layout is whole at 200x50" e2e_borders_intact
 
+# The pipeline runs below the thread that draws: workers and librdkafka's
+# threads at a higher nice value than the main (drawing) thread.
+pid=$(e2e_tmux list-panes -t e2e -F '#{pane_pid}' | head -1)
+pid=$(pgrep -P "$pid" -f "$E2E_BIN" | head -1)
+nice_of() { awk '{ sub(/^.*\) /, ""); print $17 }' "/proc/$pid/task/$1/stat"; }
+below_ui() {
+	ui=$(nice_of "$pid")
+	for t in /proc/"$pid"/task/*; do
+		t=${t##*/}
+		case $(cat "/proc/$pid/task/$t/comm") in
+		ot-*|rdk:*) [ "$(nice_of "$t")" -gt "$ui" ] || return 1 ;;
+		esac
+	done
+}
+e2e_check "pipeline threads run at a lower priority than the dashboard" below_ui
+
 e2e_keys z
 e2e_check "z zooms the focused pane" e2e_wait_for '^┌ Orders.*┐$' 5
 e2e_check "zoomed layout is whole" e2e_borders_intact
