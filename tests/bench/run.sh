@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run.sh — ordertop's benchmark (`make bench`, about 7 minutes on 2 cores).
+# run.sh — ordertop's benchmark (`make bench`, about 5 minutes on 2 cores).
 # Side by side, on the same kind of broker:
 #
 #   limit       tests/bench/limit.c: the least a librdkafka program does to
