@@ -70,6 +70,8 @@ int kafka_header_str(const rd_kafka_message_t *m, const char *name,
 #define HDR_DECIDED_MS  "ordertop.decided_ms"   /* when fraud decided it */
 #define HDR_SOURCE      "ordertop.source"       /* "topic/partition/offset" it came from */
 #define HDR_STAGE       "ordertop.stage"        /* producer/fraud/notifier */
+#define HDR_REPLAY      "ordertop.replay"       /* "1" on a decision of an order id
+                                                 * already decided (the replay rule) */
 #define HDR_DLQ_REASON  "ordertop.dlq.reason"
 #define HDR_DLQ_TOPIC   "ordertop.dlq.topic"
 #define HDR_DLQ_PART    "ordertop.dlq.partition"

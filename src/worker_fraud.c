@@ -115,9 +115,13 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 	snprintf(decided_ms, sizeof decided_ms, "%" PRId64, d.decided_at_ms);
 	snprintf(source, sizeof source, "%s/%" PRId32 "/%" PRId64,
 	         rd_kafka_topic_name(m->rkt), m->partition, m->offset);
+	bool replay = false;
+	for (int i = 0; i < d.n_fired; i++)
+		replay |= strcmp(d.fired[i].id, "replay") == 0;
 	const char *hdrs[] = {
 		HDR_ORDER_ID, o.order_id, HDR_CREATED_MS, created,
-		HDR_DECIDED_MS, decided_ms, HDR_SOURCE, source, HDR_STAGE, "fraud", NULL,
+		HDR_DECIDED_MS, decided_ms, HDR_SOURCE, source, HDR_STAGE, "fraud",
+		replay ? HDR_REPLAY : NULL, "1", NULL,
 	};
 	bool approved = d.status == ORDER_APPROVED;
 	const char *out = cfg->topics[approved ? TOPIC_VALID : TOPIC_REFUSED];

@@ -138,6 +138,16 @@ rules_record(void *arg, const struct rules_record *r)
 		engine_rules_worker_applied(e, r->worker, r->applied_version, r->at_ms);
 }
 
+/* A decision of an order id that was decided already (the replay rule) is
+ * not a second decision of that order: whichever of the two topics the
+ * monitor reads first, the original decision is the one the row keeps. */
+static bool
+is_replay(const rd_kafka_message_t *m)
+{
+	char v[4];
+	return kafka_header_str(m, HDR_REPLAY, v, sizeof v) == 0;
+}
+
 /* The lean path (see struct monitor): true when the record was observed
  * from its headers, false when it needs the full path. */
 static bool
@@ -164,6 +174,8 @@ observe_lean(struct engine *e, const rd_kafka_message_t *m, int t, int64_t ts)
 	case TOPIC_REFUSED: {
 		atomic_fetch_add(t == TOPIC_VALID ? &e->stats.approved : &e->stats.refused, 1);
 		record_latency(e, HOP_DECIDE, created, decided_ms ? decided_ms : ts);
+		if (is_replay(m))
+			return true;    /* the order's first decision governs its row */
 		flags = order_table_observe(e->orders, &obs, now_ms());
 		struct decided d;
 		if ((flags & OBS_DUPLICATE) &&
@@ -260,8 +272,12 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 		obs.created_ms = created;
 		atomic_fetch_add(t == TOPIC_VALID ? &e->stats.approved : &e->stats.refused, 1);
 		record_latency(e, HOP_DECIDE, created, decided_ms ? decided_ms : ts);
+		if (is_replay(m) || d.replay) {
+			obs.order_id = NULL;  /* not this order's decision (see is_replay) */
+			break;
+		}
 		flags = order_table_observe(e->orders, &obs, now_ms());
-		if ((flags & OBS_DUPLICATE) && !d.replay) {
+		if (flags & OBS_DUPLICATE) {
 			atomic_fetch_add(&e->stats.duplicates, 1);
 			log_warn("monitor", "order %s was decided more than once", d.order_id);
 		}

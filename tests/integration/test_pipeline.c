@@ -266,6 +266,11 @@ test_malformed_input_goes_to_dead_letters(void **state)
 	stats_snapshot(engine_stats(f->e), &s);
 	assert_int_equal(s.dead_lettered, 6);
 	assert_int_equal(s.duplicates, 0);
+	/* The row keeps the first decision, whichever topic came in first. */
+	struct order_detail d;
+	assert_int_equal(order_table_detail(engine_orders(f->e), "12345", &d), 0);
+	assert_int_equal(d.row.decision, ORDER_APPROVED);
+	free(d.json);
 	assert_null(engine_fatal_error(f->e));
 	finish(f);
 }

@@ -44,7 +44,8 @@ test_others_lowered(void **state)
 	int self_nice = getpriority(PRIO_PROCESS, (id_t)self);
 	int want = self_nice + 3 > 19 ? 19 : self_nice + 3;
 
-	assert_int_equal(thread_priority_lower_others(3), 2);
+	/* ours, and any a runtime keeps (TSan has one) */
+	assert_true(thread_priority_lower_others(3) >= 2);
 	assert_int_equal(getpriority(PRIO_PROCESS, (id_t)self), self_nice);
 	for (int i = 0; i < 2; i++)
 		assert_int_equal(getpriority(PRIO_PROCESS, (id_t)atomic_load(&tids[i])), want);
