@@ -2,6 +2,7 @@
  * topics.c — broker readiness and topic provisioning on a real cluster
  * (CreateTopics; the embedded cluster creates its topics itself).
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -76,6 +77,16 @@ find_topic(const struct rd_kafka_metadata *md, const char *name)
 	return -1;
 }
 
+/* Answers that pass while a new topic or partition leader settles. */
+static bool
+settling(rd_kafka_resp_err_t e)
+{
+	return e == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE ||
+	       e == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+	       e == RD_KAFKA_RESP_ERR__TIMED_OUT ||
+	       e == RD_KAFKA_RESP_ERR__TRANSPORT;
+}
+
 rd_kafka_resp_err_t
 topics_watermarks(rd_kafka_t *rk, const char *topic, int32_t partition,
                   int64_t *lo, int64_t *hi, int timeout_ms)
@@ -85,11 +96,7 @@ topics_watermarks(rd_kafka_t *rk, const char *topic, int32_t partition,
 		rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(rk, topic, partition,
 		                                                         lo, hi, 5000);
 		if (e == RD_KAFKA_RESP_ERR_NO_ERROR || mono_ms() >= deadline ||
-		    (e != RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION &&
-		     e != RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE &&
-		     e != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART &&
-		     e != RD_KAFKA_RESP_ERR__TIMED_OUT &&
-		     e != RD_KAFKA_RESP_ERR__TRANSPORT))
+		    (e != RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION && !settling(e)))
 			return e;
 		sleep_ms(200);
 	}
@@ -119,11 +126,7 @@ topics_partition_count(rd_kafka_t *rk, const char *topic, int timeout_ms)
 			rd_kafka_metadata_destroy(md);
 		}
 		if (n > 0 || mono_ms() >= deadline ||
-		    (e != RD_KAFKA_RESP_ERR_NO_ERROR &&
-		     e != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART &&
-		     e != RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE &&
-		     e != RD_KAFKA_RESP_ERR__TIMED_OUT &&
-		     e != RD_KAFKA_RESP_ERR__TRANSPORT))
+		    (e != RD_KAFKA_RESP_ERR_NO_ERROR && !settling(e)))
 			break;
 		sleep_ms(200);
 	}
