@@ -384,12 +384,13 @@ txn_stage_run(struct engine *e, const struct txn_stage_ops *ops,
 	int since_tick = 0;
 	int64_t last_tick = 0;
 	while (!engine_stopping(e) && !st.failed) {
-		if (++since_tick >= 64 || mono_ms() - last_tick >= 10) {
+		int64_t now = mono_ms();
+		if (++since_tick >= 64 || now - last_tick >= 10) {
 			rd_kafka_poll(st.producer, 0);
 			if (ops->tick)
 				ops->tick(&st);
 			since_tick = 0;
-			last_tick = mono_ms();
+			last_tick = now = mono_ms();
 		}
 		/* In a transaction, 10 ms without input (the input ran dry)
 		 * commits it: under load transactions grow to --txn-max-msgs or
@@ -397,7 +398,7 @@ txn_stage_run(struct engine *e, const struct txn_stage_ops *ops,
 		 * real cluster, visible) within a few ms. */
 		int timeout = 100;
 		if (st.in_txn) {
-			int64_t left = st.txn_started_ms + cfg->txn_max_ms - mono_ms();
+			int64_t left = st.txn_started_ms + cfg->txn_max_ms - now;
 			timeout = left < 0 ? 0 : left > TXN_IDLE_COMMIT_MS ? TXN_IDLE_COMMIT_MS : (int)left;
 		}
 		rd_kafka_message_t *m = rd_kafka_consumer_poll(st.consumer, timeout);
@@ -407,7 +408,7 @@ txn_stage_run(struct engine *e, const struct txn_stage_ops *ops,
 		}
 		if (st.in_txn && !st.failed &&
 		    (m == NULL || st.txn_inputs >= max_msgs ||
-		     mono_ms() - st.txn_started_ms >= cfg->txn_max_ms))
+		     mono_ms() - st.txn_started_ms >= cfg->txn_max_ms))   /* after the poll */
 			commit_txn(&st);
 	}
 	/* Clean stop: what was read is committed with its outputs. */
