@@ -86,29 +86,6 @@ decision_cents(double v)
 	return round(v * 100.0) / 100.0 + 0.0;     /* + 0.0: no -0 */
 }
 
-/*
- * Numbers are added as raw JSON text: cJSON prints a double that is not
- * an int with sprintf and then checks it with sscanf, which is most of
- * the cost of printing a decided order.
- */
-static bool
-decision_add_int(cJSON *obj, const char *name, long long v)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof buf, "%lld", v);
-	return cJSON_AddRawToObject(obj, name, buf) != NULL;
-}
-
-static bool
-decision_add_uint(cJSON *obj, const char *name, unsigned long long v)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof buf, "%llu", v);
-	return cJSON_AddRawToObject(obj, name, buf) != NULL;
-}
-
 /* Cents, without trailing zeros: 2598, 12.35, 12.3.  false when the
  * value is too large for exact cents (then printed as a plain number). */
 static bool
@@ -141,16 +118,6 @@ decision_cents_text(double v, char *buf, size_t len)
 	return true;
 }
 
-static bool
-decision_add_cents(cJSON *obj, const char *name, double v)
-{
-	char buf[64];
-
-	if (!decision_cents_text(v, buf, sizeof buf))
-		return cJSON_AddNumberToObject(obj, name, decision_cents(v)) != NULL;
-	return cJSON_AddRawToObject(obj, name, buf) != NULL;
-}
-
 static void
 decision_write_cents(struct json_writer *w, double v)
 {
@@ -162,53 +129,7 @@ decision_write_cents(struct json_writer *w, double v)
 		json_number(w, decision_cents(v));
 }
 
-static bool
-decision_add_fired(cJSON *obj, const struct decision *d)
-{
-	cJSON *arr = cJSON_AddArrayToObject(obj, "rules_fired");
-	int n = d->n_fired;
-	char id[sizeof d->fired[0].id + 1];
-	char reason[sizeof d->fired[0].reason + 1];
-
-	if (arr == NULL)
-		return false;
-	if (n < 0)
-		n = 0;
-	if (n > DECISION_MAX_FIRED)
-		n = DECISION_MAX_FIRED;
-	for (int i = 0; i < n; i++) {
-		cJSON *r = cJSON_CreateObject();
-
-		if (r == NULL)
-			return false;
-		cJSON_AddItemToArray(arr, r);
-		decision_copy(id, sizeof id, d->fired[i].id,
-		    sizeof d->fired[i].id);
-		decision_copy(reason, sizeof reason, d->fired[i].reason,
-		    sizeof d->fired[i].reason);
-		if (cJSON_AddStringToObject(r, "id", id) == NULL ||
-		    cJSON_AddStringToObject(r, "reason", reason) == NULL)
-			return false;
-	}
-	return true;
-}
-
-static bool
-decision_add_fields(cJSON *obj, const struct decision *d)
-{
-	char by[sizeof d->decided_by + 1];
-
-	decision_copy(by, sizeof by, d->decided_by, sizeof d->decided_by);
-	return cJSON_AddStringToObject(obj, "status",
-	    order_status_name(d->status)) != NULL &&
-	    decision_add_cents(obj, "total", d->total) &&
-	    decision_add_fired(obj, d) &&
-	    decision_add_uint(obj, "rules_version", d->rules_version) &&
-	    decision_add_int(obj, "decided_at", d->decided_at_ms) &&
-	    cJSON_AddStringToObject(obj, "decided_by", by) != NULL;
-}
-
-/* The same members as decision_add_fields(), as JSON text. */
+/* The decision fields, as the JSON object the decided order ends with. */
 static char *
 decision_fields_json(const struct decision *d)
 {
@@ -491,12 +412,37 @@ strict:
 	return -1;
 }
 
+/* The members of object (printed, malloc'd; freed here) followed by those
+ * of fields_js, as one object; NULL when out of memory. */
+static char *
+decision_join(char *object, const char *fields_js)
+{
+	size_t olen, flen = strlen(fields_js);
+	char *s;
+
+	if (object == NULL)
+		return NULL;
+	olen = strlen(object);                   /* ends with '}' */
+	s = realloc(object, olen + flen + 1);
+	if (s == NULL) {
+		free(object);
+		return NULL;
+	}
+	if (olen == 2)                           /* "{}" */
+		memcpy(s + 1, fields_js + 1, flen);  /* with its '}' and NUL */
+	else {
+		s[olen - 1] = ',';
+		memcpy(s + olen, fields_js + 1, flen);
+	}
+	return s;
+}
+
 /*
  * The decided order.  Normally the received bytes are kept as they are
  * (a 20-digit number in an unknown field stays exact; cJSON would print
- * it as a double) and only the decision fields are printed, with
- * cJSON_PrintUnformatted.  Input cJSON accepts but strict JSON does not
- * is printed whole by cJSON instead.
+ * it as a double) and only the decision fields are printed, by
+ * decision_fields_json().  Input cJSON accepts but strict JSON does not
+ * is printed by cJSON instead, the same fields joined on.
  */
 static char *
 decision_order_json_from(const void *order_json, size_t len,
@@ -532,8 +478,7 @@ decision_order_json_from(const void *order_json, size_t len,
 			cJSON_DeleteItemFromObjectCaseSensitive(root,
 			    decision_fields[i]);
 	}
-	if (decision_add_fields(root, d))
-		s = cJSON_PrintUnformatted(root);
+	s = decision_join(cJSON_PrintUnformatted(root), fields_js);
 out:
 	free(fields_js);
 	cJSON_Delete(root);
