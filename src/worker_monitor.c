@@ -148,6 +148,37 @@ is_replay(const rd_kafka_message_t *m)
 	return kafka_header_str(m, HDR_REPLAY, v, sizeof v) == 0;
 }
 
+/* A decision record: counted, its decide latency recorded and, unless it
+ * is a replay, observed as its order's decision; a second decision counts
+ * as a duplicate.  replay: what the parsed payload says, or NULL when it
+ * was not parsed (then it is parsed only for a second decision). */
+static int
+observe_decision(struct engine *e, const rd_kafka_message_t *m, int t,
+                 const struct order_observation *obs, const bool *replay,
+                 int64_t created, int64_t decided_ms, int64_t ts)
+{
+	atomic_fetch_add(t == TOPIC_VALID ? &e->stats.approved : &e->stats.refused, 1);
+	record_latency(e, HOP_DECIDE, created, decided_ms ? decided_ms : ts);
+	if (is_replay(m) || (replay != NULL && *replay))
+		return 0;           /* the order's first decision governs its row */
+	int flags = order_table_observe(e->orders, obs, now_ms());
+	struct decided d;
+	if ((flags & OBS_DUPLICATE) &&
+	    !(replay == NULL && decided_parse(m->payload, m->len, &d) == 0 && d.replay)) {
+		atomic_fetch_add(&e->stats.duplicates, 1);
+		log_warn("monitor", "order %s was decided more than once", obs->order_id);
+	}
+	return flags;
+}
+
+static void
+count_notified(struct engine *e, int64_t created, int64_t decided_ms, int64_t ts)
+{
+	atomic_fetch_add(&e->stats.notified, 1);
+	record_latency(e, HOP_NOTIFY, decided_ms, ts);
+	record_latency(e, HOP_END_TO_END, created, ts);
+}
+
 /* The lean path (see struct monitor): true when the record was observed
  * from its headers, false when it needs the full path. */
 static bool
@@ -171,24 +202,11 @@ observe_lean(struct engine *e, const rd_kafka_message_t *m, int t, int64_t ts)
 	obs.created_ms = created ? created : t == TOPIC_ORDERS ? ts : 0;
 	switch (t) {
 	case TOPIC_VALID:
-	case TOPIC_REFUSED: {
-		atomic_fetch_add(t == TOPIC_VALID ? &e->stats.approved : &e->stats.refused, 1);
-		record_latency(e, HOP_DECIDE, created, decided_ms ? decided_ms : ts);
-		if (is_replay(m))
-			return true;    /* the order's first decision governs its row */
-		flags = order_table_observe(e->orders, &obs, now_ms());
-		struct decided d;
-		if ((flags & OBS_DUPLICATE) &&
-		    !(decided_parse(m->payload, m->len, &d) == 0 && d.replay)) {
-			atomic_fetch_add(&e->stats.duplicates, 1);
-			log_warn("monitor", "order %s was decided more than once", order_id);
-		}
+	case TOPIC_REFUSED:
+		flags = observe_decision(e, m, t, &obs, NULL, created, decided_ms, ts);
 		break;
-	}
 	case TOPIC_NOTIFIED:
-		atomic_fetch_add(&e->stats.notified, 1);
-		record_latency(e, HOP_NOTIFY, decided_ms, ts);
-		record_latency(e, HOP_END_TO_END, created, ts);
+		count_notified(e, created, decided_ms, ts);
 		/* fall through */
 	default:
 		flags = order_table_observe(e->orders, &obs, now_ms());
@@ -270,17 +288,7 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 		obs.rules_version = d.rules_version;
 		obs.fired = d.fired;
 		obs.created_ms = created;
-		atomic_fetch_add(t == TOPIC_VALID ? &e->stats.approved : &e->stats.refused, 1);
-		record_latency(e, HOP_DECIDE, created, decided_ms ? decided_ms : ts);
-		if (is_replay(m) || d.replay) {
-			obs.order_id = NULL;  /* not this order's decision (see is_replay) */
-			break;
-		}
-		flags = order_table_observe(e->orders, &obs, now_ms());
-		if (flags & OBS_DUPLICATE) {
-			atomic_fetch_add(&e->stats.duplicates, 1);
-			log_warn("monitor", "order %s was decided more than once", d.order_id);
-		}
+		flags = observe_decision(e, m, t, &obs, &d.replay, created, decided_ms, ts);
 		obs.order_id = NULL;          /* observed already */
 		break;
 	}
@@ -296,9 +304,7 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 			ev.status = ORDER_NOTIFIED;
 			snprintf(summary, sizeof summary, "%s %s notified (%s)", n.order_id,
 			         n.user_id, n.decision);
-			atomic_fetch_add(&e->stats.notified, 1);
-			record_latency(e, HOP_NOTIFY, decided_ms, ts);
-			record_latency(e, HOP_END_TO_END, created, ts);
+			count_notified(e, created, decided_ms, ts);
 		} else {
 			int s = order_status_parse(n.status);
 			ev.status = s < 0 ? ORDER_NEW : (uint8_t)s;
