@@ -14,10 +14,10 @@
 #include <unistd.h>
 #include "audit.h"
 #include "engine_internal.h"
-#include "thread_priority.h"
 #include "generator.h"
 #include "log.h"
 #include "rules_topic.h"
+#include "thread_priority.h"
 #include "topics.h"
 
 static void
