@@ -323,7 +323,7 @@ const struct fraud_rule_def fraud_rule_defs[] = {
 		.evaluate = rule_card_mismatch,
 	},
 	[RULE_REPLAY] = {
-		.id = "replay",
+		.id = FRAUD_RULE_REPLAY_ID,
 		.name = "Order id already decided",
 		.default_enabled = true,
 		.n_params = 0,

@@ -25,6 +25,10 @@
 #include "order.h"
 #include "decision.h"
 
+/* The rule that refuses an order id decided before; its decisions are not
+ * second decisions of their orders (see the monitor). */
+#define FRAUD_RULE_REPLAY_ID "replay"
+
 enum rule_param_type {
 	PARAM_NUMBER,       /* double within [min, max] */
 	PARAM_INTEGER,      /* integer within [min, max] */

@@ -117,7 +117,7 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 	         rd_kafka_topic_name(m->rkt), m->partition, m->offset);
 	bool replay = false;
 	for (int i = 0; i < d.n_fired; i++)
-		replay |= strcmp(d.fired[i].id, "replay") == 0;
+		replay |= strcmp(d.fired[i].id, FRAUD_RULE_REPLAY_ID) == 0;
 	const char *hdrs[] = {
 		HDR_ORDER_ID, o.order_id, HDR_CREATED_MS, created,
 		HDR_DECIDED_MS, decided_ms, HDR_SOURCE, source, HDR_STAGE, "fraud",

@@ -15,6 +15,7 @@
 #include "audit.h"
 #include "decision.h"
 #include "engine_internal.h"
+#include "fraud_rules.h"
 #include "log.h"
 #include "order.h"
 #include "rules_topic.h"
@@ -109,7 +110,7 @@ decided_parse(const void *buf, size_t len, struct decided *d)
 		const cJSON *rid = cJSON_GetObjectItemCaseSensitive(r, "id");
 		if (!cJSON_IsString(rid))
 			continue;
-		if (strcmp(rid->valuestring, "replay") == 0)
+		if (strcmp(rid->valuestring, FRAUD_RULE_REPLAY_ID) == 0)
 			d->replay = true;
 		int n = snprintf(d->fired + used, sizeof d->fired - used, "%s%s",
 		                 used ? "," : "", rid->valuestring);
