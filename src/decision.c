@@ -11,7 +11,9 @@
  * (01, raw control characters in strings) is printed whole by cJSON.
  *
  * Input bytes are copied and NUL-terminated before cJSON sees them, so it
- * never depends on the bytes after len (see order.c).
+ * never depends on the bytes after len (see order.c).  notice_parse()
+ * reads ordertop's own flat notifications with flat_json.c, and falls back
+ * to cJSON for anything else.
  */
 #include "decision.h"
 
@@ -24,6 +26,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "flat_json.h"
 #include "json_writer.h"
 
 /* Fields decision_order_json() writes; any already there are replaced. */
@@ -579,28 +582,68 @@ decision_notified_json(const char *order_id, const char *user_id,
 	return json_writer_finish(&w);
 }
 
+/* The members notice_parse() reads; the first of a repeated one counts,
+ * as with cJSON_GetObjectItemCaseSensitive(). */
+enum notice_key {
+	NOTICE_K_ORDER_ID, NOTICE_K_USER_ID, NOTICE_K_STATUS, NOTICE_K_DECISION,
+	NOTICE_K_TOTAL, NOTICE_K_AT, NOTICE_K_NOTIFIED_AT, NOTICE_K__COUNT
+};
+
+static const char *const notice_keys[NOTICE_K__COUNT] = {
+	"order_id", "user_id", "status", "decision", "total", "at", "notified_at",
+};
+
+#define NOTICE_FLAT_MEMBERS_MAX 32
+
+/* The members, by the flat reader when it can, else by cJSON (*root is
+ * then the tree to delete).  -1 when the bytes are not a JSON object. */
+static int
+notice_fields(const void *buf, size_t len, struct json_field f[NOTICE_K__COUNT],
+              cJSON **root, char *err, size_t errlen)
+{
+	struct flat_member m[NOTICE_FLAT_MEMBERS_MAX];
+	int n = -1;
+
+	*root = NULL;
+	if (buf != NULL && len > 0 && len <= ORDER_JSON_MAX && memchr(buf, '\0', len) == NULL)
+		n = flat_json_members(buf, len, m, NOTICE_FLAT_MEMBERS_MAX);
+	for (int k = 0; k < NOTICE_K__COUNT; k++) {
+		f[k].type = JF_ABSENT;
+		for (int i = 0; i < n && f[k].type == JF_ABSENT; i++)
+			if (flat_key_is(&m[i], notice_keys[k]))
+				json_field_from_flat(&f[k], &m[i]);
+	}
+	if (n >= 0)
+		return 0;
+	*root = decision_parse_bytes(buf, len);
+	if (*root == NULL)
+		return decision_fail(err, errlen, "not JSON");
+	if (!cJSON_IsObject(*root))
+		return decision_fail(err, errlen, "not a JSON object");
+	for (int k = 0; k < NOTICE_K__COUNT; k++)
+		json_field_from_cjson(&f[k], cJSON_GetObjectItemCaseSensitive(*root, notice_keys[k]));
+	return 0;
+}
+
 /* An optional string field into out (outlen bytes); too long is an error. */
 static int
-notice_get_string(const cJSON *root, const char *name, bool required,
+notice_get_string(const struct json_field *v, const char *name, bool required,
                   char *out, size_t outlen, char *err, size_t errlen)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, name);
-	size_t n;
-
 	out[0] = '\0';
-	if (v == NULL || cJSON_IsNull(v)) {
+	if (v->type == JF_ABSENT || v->type == JF_NULL) {
 		if (required)
 			return decision_fail(err, errlen, "missing %s", name);
 		return 0;
 	}
-	if (!cJSON_IsString(v) || v->valuestring == NULL)
+	if (v->type != JF_STRING)
 		return decision_fail(err, errlen, "%s must be a string", name);
-	n = strlen(v->valuestring);
-	if (required && n == 0)
+	if (required && v->len == 0)
 		return decision_fail(err, errlen, "%s is empty", name);
-	if (n >= outlen)
+	if (v->len >= outlen)
 		return decision_fail(err, errlen, "%s too long", name);
-	memcpy(out, v->valuestring, n + 1);
+	memcpy(out, v->s, v->len);
+	out[v->len] = '\0';
 	return 0;
 }
 
@@ -608,46 +651,43 @@ int
 notice_parse(const void *buf, size_t len, struct notice *out, char *err,
              size_t errlen)
 {
-	cJSON *root = decision_parse_bytes(buf, len);
+	struct json_field f[NOTICE_K__COUNT];
+	cJSON *root;
 	struct notice n;
-	const cJSON *v;
+	const struct json_field *v;
 	int rc = -1;
 
-	if (root == NULL)
-		return decision_fail(err, errlen, "not JSON");
-	if (!cJSON_IsObject(root)) {
-		decision_fail(err, errlen, "not a JSON object");
+	if (notice_fields(buf, len, f, &root, err, errlen) < 0)
 		goto out;
-	}
 	memset(&n, 0, sizeof n);
-	if (notice_get_string(root, "order_id", true, n.order_id,
+	if (notice_get_string(&f[NOTICE_K_ORDER_ID], "order_id", true, n.order_id,
 	    sizeof n.order_id, err, errlen) < 0 ||
-	    notice_get_string(root, "user_id", false, n.user_id,
+	    notice_get_string(&f[NOTICE_K_USER_ID], "user_id", false, n.user_id,
 	    sizeof n.user_id, err, errlen) < 0 ||
-	    notice_get_string(root, "status", false, n.status,
+	    notice_get_string(&f[NOTICE_K_STATUS], "status", false, n.status,
 	    sizeof n.status, err, errlen) < 0 ||
-	    notice_get_string(root, "decision", false, n.decision,
+	    notice_get_string(&f[NOTICE_K_DECISION], "decision", false, n.decision,
 	    sizeof n.decision, err, errlen) < 0)
 		goto out;
 
-	v = cJSON_GetObjectItemCaseSensitive(root, "total");
-	if (v != NULL && !cJSON_IsNull(v)) {
-		if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble)) {
+	v = &f[NOTICE_K_TOTAL];
+	if (v->type != JF_ABSENT && v->type != JF_NULL) {
+		if (v->type != JF_NUMBER || !isfinite(v->num)) {
 			decision_fail(err, errlen, "total must be a number");
 			goto out;
 		}
-		n.total = v->valuedouble;
+		n.total = v->num;
 	}
-	v = cJSON_GetObjectItemCaseSensitive(root, "at");
-	if (v == NULL || cJSON_IsNull(v))
-		v = cJSON_GetObjectItemCaseSensitive(root, "notified_at");
-	if (v != NULL && !cJSON_IsNull(v)) {
-		if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) ||
-		    fabs(v->valuedouble) > 9007199254740991.0) {
+	v = &f[NOTICE_K_AT];
+	if (v->type == JF_ABSENT || v->type == JF_NULL)
+		v = &f[NOTICE_K_NOTIFIED_AT];
+	if (v->type != JF_ABSENT && v->type != JF_NULL) {
+		if (v->type != JF_NUMBER || !isfinite(v->num) ||
+		    fabs(v->num) > 9007199254740991.0) {
 			decision_fail(err, errlen, "at must be a number (ms)");
 			goto out;
 		}
-		n.at_ms = (int64_t)v->valuedouble;
+		n.at_ms = (int64_t)v->num;
 	}
 	*out = n;
 	rc = 0;

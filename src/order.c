@@ -11,6 +11,8 @@
  * Duplicate known keys are refused, since another reader of the same bytes
  * might pick the other value; unknown keys are allowed and left alone.
  * null for an optional field means absent.
+ * Flat objects (ordertop's own orders) are read by flat_json.c instead of
+ * cJSON, with the same checks after it; anything else goes to cJSON.
  */
 #include "order.h"
 
@@ -24,11 +26,14 @@
 
 #include <cjson/cJSON.h>
 
+#include "flat_json.h"
 #include "json_writer.h"
 
 #define ORDER_QTY_MAX   1000000000.0
 #define ORDER_PRICE_MAX 1000000000.0
 #define ORDER_TIME_MAX  9007199254740991.0   /* 2^53 - 1: exact in a double */
+/* Orders with more members than this are read by cJSON. */
+#define ORDER_FLAT_MEMBERS_MAX 32
 
 static const char *const order_status_names[ORDER_STATUS__COUNT] = {
 	[ORDER_NEW]           = "NEW",
@@ -181,14 +186,12 @@ order_scan(const unsigned char *p, size_t n, char *err, size_t errlen)
 	return 0;
 }
 
-/* Checks text as the value of a string field: not empty, at most max
- * bytes, no control characters (C0, DEL, C1). */
+/* Checks text (n bytes) as the value of a string field: not empty, at
+ * most max bytes, no control characters (C0, DEL, C1). */
 static int
-order_check_text(const char *name, const char *s, size_t max,
+order_check_text(const char *name, const char *s, size_t n, size_t max,
                  char *err, size_t errlen)
 {
-	size_t n = strlen(s);
-
 	if (n == 0)
 		return order_fail(err, errlen, "%s is empty", name);
 	if (n > max)
@@ -208,11 +211,12 @@ order_check_text(const char *name, const char *s, size_t max,
 	return 0;
 }
 
-/* Exactly n ASCII letters, copied uppercased into out (n + 1 bytes). */
+/* Exactly n ASCII letters (s has len bytes), copied uppercased into out
+ * (n + 1 bytes). */
 static bool
-order_letters(const char *s, size_t n, char *out)
+order_letters(const char *s, size_t len, size_t n, char *out)
 {
-	if (strlen(s) != n)
+	if (len != n)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -246,55 +250,80 @@ static const char *const order_keys[ORDER_K__COUNT] = {
 	[ORDER_K_CREATED_AT] = "created_at",
 };
 
-/* One pass over the members: the known ones into v[], and a refusal if
- * one appears twice. */
+/* Which known key name (len bytes) is, or -1. */
 static int
-order_collect(const cJSON *root, const cJSON *v[ORDER_K__COUNT], char *err,
-              size_t errlen)
+order_key_index(const char *name, size_t len)
 {
 	for (int k = 0; k < ORDER_K__COUNT; k++)
-		v[k] = NULL;
+		if (name[0] == order_keys[k][0] && strncmp(name, order_keys[k], len) == 0 &&
+		    order_keys[k][len] == '\0')
+			return k;
+	return -1;
+}
+
+/* One pass over cJSON's members: the known ones into v[], and a refusal
+ * if one appears twice. */
+static int
+order_collect_cjson(const cJSON *root, struct json_field v[ORDER_K__COUNT], char *err,
+                    size_t errlen)
+{
+	for (int k = 0; k < ORDER_K__COUNT; k++)
+		v[k].type = JF_ABSENT;
 	for (const cJSON *it = root->child; it != NULL; it = it->next) {
 		if (it->string == NULL)
 			continue;
-		for (int k = 0; k < ORDER_K__COUNT; k++) {
-			if (it->string[0] != order_keys[k][0] ||
-			    strcmp(it->string, order_keys[k]) != 0)
-				continue;
-			if (v[k] != NULL)
-				return order_fail(err, errlen,
-				    "duplicate key %s", order_keys[k]);
-			v[k] = it;
-			break;
-		}
+		int k = order_key_index(it->string, strlen(it->string));
+		if (k < 0)
+			continue;
+		if (v[k].type != JF_ABSENT)
+			return order_fail(err, errlen, "duplicate key %s", order_keys[k]);
+		json_field_from_cjson(&v[k], it);
+	}
+	return 0;
+}
+
+/* The same from the flat reader's members. */
+static int
+order_collect_flat(const struct flat_member *m, int n, struct json_field v[ORDER_K__COUNT],
+                   char *err, size_t errlen)
+{
+	for (int k = 0; k < ORDER_K__COUNT; k++)
+		v[k].type = JF_ABSENT;
+	for (int i = 0; i < n; i++) {
+		int k = m[i].key_len ? order_key_index(m[i].key, m[i].key_len) : -1;
+		if (k < 0)
+			continue;
+		if (v[k].type != JF_ABSENT)
+			return order_fail(err, errlen, "duplicate key %s", order_keys[k]);
+		json_field_from_flat(&v[k], &m[i]);
 	}
 	return 0;
 }
 
 static int
-order_get_string(const cJSON *v, const char *name, size_t max, char *out,
+order_get_string(const struct json_field *v, const char *name, size_t max, char *out,
                  char *err, size_t errlen)
 {
-	if (v == NULL)
+	if (v->type == JF_ABSENT)
 		return order_fail(err, errlen, "missing %s", name);
-	if (!cJSON_IsString(v) || v->valuestring == NULL)
+	if (v->type != JF_STRING)
 		return order_fail(err, errlen, "%s must be a string", name);
-	if (order_check_text(name, v->valuestring, max, err, errlen) < 0)
+	if (order_check_text(name, v->s, v->len, max, err, errlen) < 0)
 		return -1;
-	memcpy(out, v->valuestring, strlen(v->valuestring) + 1);
+	memcpy(out, v->s, v->len);
+	out[v->len] = '\0';
 	return 0;
 }
 
 /* Optional code of n letters (currency, countries). */
 static int
-order_get_code(const cJSON *v, const char *name, size_t n, char *out,
+order_get_code(const struct json_field *v, const char *name, size_t n, char *out,
                char *err, size_t errlen)
 {
 	out[0] = '\0';
-	if (v == NULL || cJSON_IsNull(v))
+	if (v->type == JF_ABSENT || v->type == JF_NULL)
 		return 0;
-	if (!cJSON_IsString(v) || v->valuestring == NULL ||
-	    !order_letters(v->valuestring, n, out)) {
+	if (v->type != JF_STRING || !order_letters(v->s, v->len, n, out)) {
 		out[0] = '\0';
 		return order_fail(err, errlen, "%s must be %zu letters",
 		    name, n);
@@ -303,75 +332,65 @@ order_get_code(const cJSON *v, const char *name, size_t n, char *out,
 }
 
 static int
-order_from_cjson(const cJSON *root, struct order *o, char *err,
-                 size_t errlen)
+order_from_values(const struct json_field f[ORDER_K__COUNT], struct order *o, char *err,
+                  size_t errlen)
 {
-	const cJSON *f[ORDER_K__COUNT], *v;
+	const struct json_field *v;
 
-	if (order_collect(root, f, err, errlen) < 0)
-		return -1;
-	if (order_get_string(f[ORDER_K_ORDER_ID], "order_id", ORDER_ID_MAX,
+	if (order_get_string(&f[ORDER_K_ORDER_ID], "order_id", ORDER_ID_MAX,
 	    o->order_id, err, errlen) < 0 ||
-	    order_get_string(f[ORDER_K_USER_ID], "user_id", ORDER_ID_MAX,
+	    order_get_string(&f[ORDER_K_USER_ID], "user_id", ORDER_ID_MAX,
 	    o->user_id, err, errlen) < 0 ||
-	    order_get_string(f[ORDER_K_ITEM], "item", ORDER_ITEM_MAX,
+	    order_get_string(&f[ORDER_K_ITEM], "item", ORDER_ITEM_MAX,
 	    o->item, err, errlen) < 0)
 		return -1;
 
-	v = f[ORDER_K_QUANTITY];
-	if (v == NULL)
+	v = &f[ORDER_K_QUANTITY];
+	if (v->type == JF_ABSENT)
 		return order_fail(err, errlen, "missing quantity");
-	if (cJSON_IsNumber(v) && v->valuedouble > ORDER_QTY_MAX)
+	if (v->type == JF_NUMBER && v->num > ORDER_QTY_MAX)
 		return order_fail(err, errlen,
 		    "quantity must be <= 1000000000");
-	if (!cJSON_IsNumber(v) || !order_is_integer(v->valuedouble) ||
-	    v->valuedouble <= 0)
+	if (v->type != JF_NUMBER || !order_is_integer(v->num) || v->num <= 0)
 		return order_fail(err, errlen,
 		    "quantity must be an integer > 0");
-	o->quantity = (int64_t)v->valuedouble;
+	o->quantity = (int64_t)v->num;
 
-	v = f[ORDER_K_UNIT_PRICE];
-	if (v != NULL && !cJSON_IsNull(v)) {
-		if (cJSON_IsNumber(v) && v->valuedouble > ORDER_PRICE_MAX)
+	v = &f[ORDER_K_UNIT_PRICE];
+	if (v->type != JF_ABSENT && v->type != JF_NULL) {
+		if (v->type == JF_NUMBER && v->num > ORDER_PRICE_MAX)
 			return order_fail(err, errlen,
 			    "unit_price must be <= 1000000000");
-		if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) ||
-		    v->valuedouble < 0)
+		if (v->type != JF_NUMBER || !isfinite(v->num) || v->num < 0)
 			return order_fail(err, errlen,
 			    "unit_price must be a number >= 0");
-		o->unit_price = v->valuedouble + 0.0;   /* no -0 */
+		o->unit_price = v->num + 0.0;   /* no -0 */
 		o->has_unit_price = true;
 	}
 
-	if (order_get_code(f[ORDER_K_CURRENCY], "currency", 3, o->currency,
+	if (order_get_code(&f[ORDER_K_CURRENCY], "currency", 3, o->currency,
 	    err, errlen) < 0 ||
-	    order_get_code(f[ORDER_K_COUNTRY], "country", 2, o->country,
+	    order_get_code(&f[ORDER_K_COUNTRY], "country", 2, o->country,
 	    err, errlen) < 0 ||
-	    order_get_code(f[ORDER_K_CARD_COUNTRY], "card_country", 2,
+	    order_get_code(&f[ORDER_K_CARD_COUNTRY], "card_country", 2,
 	    o->card_country, err, errlen) < 0)
 		return -1;
 
-	v = f[ORDER_K_CREATED_AT];
-	if (v != NULL && !cJSON_IsNull(v)) {
-		if (!cJSON_IsNumber(v) || !order_is_integer(v->valuedouble) ||
-		    v->valuedouble < 0 || v->valuedouble > ORDER_TIME_MAX)
+	v = &f[ORDER_K_CREATED_AT];
+	if (v->type != JF_ABSENT && v->type != JF_NULL) {
+		if (v->type != JF_NUMBER || !order_is_integer(v->num) ||
+		    v->num < 0 || v->num > ORDER_TIME_MAX)
 			return order_fail(err, errlen,
 			    "created_at must be an integer >= 0 (ms)");
-		o->created_at_ms = (int64_t)v->valuedouble;
+		o->created_at_ms = (int64_t)v->num;
 	}
 	return 0;
 }
 
-int
-order_parse(const void *buf, size_t len, struct order *out, char *err,
-            size_t errlen)
+/* The raw-byte checks both readers rely on. */
+static int
+order_check_bytes(const unsigned char *p, size_t len, char *err, size_t errlen)
 {
-	const unsigned char *p = buf;
-	struct order o;
-	char *copy;
-	cJSON *root;
-	int rc;
-
 	if (len > ORDER_JSON_MAX)
 		return order_fail(err, errlen,
 		    "payload larger than %d bytes", ORDER_JSON_MAX);
@@ -381,7 +400,21 @@ order_parse(const void *buf, size_t len, struct order *out, char *err,
 		return order_fail(err, errlen, "payload contains a NUL byte");
 	if (!order_utf8_valid(p, len))
 		return order_fail(err, errlen, "invalid UTF-8");
-	if (order_scan(p, len, err, errlen) < 0)
+	return 0;
+}
+
+int
+order_parse_reference(const void *buf, size_t len, struct order *out, char *err,
+                      size_t errlen)
+{
+	const unsigned char *p = buf;
+	struct json_field v[ORDER_K__COUNT];
+	struct order o;
+	char *copy;
+	cJSON *root;
+	int rc;
+
+	if (order_check_bytes(p, len, err, errlen) < 0 || order_scan(p, len, err, errlen) < 0)
 		return -1;
 
 	copy = malloc(len + 1);
@@ -400,9 +433,33 @@ order_parse(const void *buf, size_t len, struct order *out, char *err,
 	}
 
 	memset(&o, 0, sizeof o);
-	rc = order_from_cjson(root, &o, err, errlen);
+	rc = order_collect_cjson(root, v, err, errlen);
+	if (rc == 0)
+		rc = order_from_values(v, &o, err, errlen);
 	cJSON_Delete(root);
 	if (rc < 0)
+		return -1;
+	*out = o;
+	return 0;
+}
+
+int
+order_parse(const void *buf, size_t len, struct order *out, char *err,
+            size_t errlen)
+{
+	struct flat_member m[ORDER_FLAT_MEMBERS_MAX];
+	struct json_field v[ORDER_K__COUNT];
+	struct order o;
+	int n;
+
+	if (order_check_bytes(buf, len, err, errlen) < 0)
+		return -1;
+	n = flat_json_members(buf, len, m, ORDER_FLAT_MEMBERS_MAX);
+	if (n < 0)
+		return order_parse_reference(buf, len, out, err, errlen);
+	memset(&o, 0, sizeof o);
+	if (order_collect_flat(m, n, v, err, errlen) < 0 ||
+	    order_from_values(v, &o, err, errlen) < 0)
 		return -1;
 	*out = o;
 	return 0;
@@ -502,11 +559,11 @@ order_validate_field(const char *field, const char *text, char *err,
 
 	if (strcmp(field, "order_id") == 0)
 		return t[0] == '\0' ? 0 :
-		    order_check_text(field, t, ORDER_ID_MAX, err, errlen);
+		    order_check_text(field, t, strlen(t), ORDER_ID_MAX, err, errlen);
 	if (strcmp(field, "user_id") == 0)
-		return order_check_text(field, t, ORDER_ID_MAX, err, errlen);
+		return order_check_text(field, t, strlen(t), ORDER_ID_MAX, err, errlen);
 	if (strcmp(field, "item") == 0)
-		return order_check_text(field, t, ORDER_ITEM_MAX, err, errlen);
+		return order_check_text(field, t, strlen(t), ORDER_ITEM_MAX, err, errlen);
 	if (strcmp(field, "quantity") == 0) {
 		if (!order_form_number(t, false, &v) || v <= 0)
 			return order_fail(err, errlen,
@@ -528,17 +585,17 @@ order_validate_field(const char *field, const char *text, char *err,
 		return 0;
 	}
 	if (strcmp(field, "currency") == 0) {
-		if (t[0] == '\0' || order_letters(t, 3, code))
+		if (t[0] == '\0' || order_letters(t, strlen(t), 3, code))
 			return 0;
 		return order_fail(err, errlen, "currency must be 3 letters");
 	}
 	if (strcmp(field, "country") == 0) {
-		if (order_letters(t, 2, code))
+		if (order_letters(t, strlen(t), 2, code))
 			return 0;
 		return order_fail(err, errlen, "country must be 2 letters");
 	}
 	if (strcmp(field, "card_country") == 0) {
-		if (t[0] == '\0' || order_letters(t, 2, code))
+		if (t[0] == '\0' || order_letters(t, strlen(t), 2, code))
 			return 0;
 		return order_fail(err, errlen,
 		    "card_country must be 2 letters");

@@ -1,0 +1,215 @@
+/*
+ * flat_json.c — the flat-object reader of flat_json.h.
+ *
+ * What "exactly as cJSON would" means here:
+ * - a string without '\' and without bytes below 0x20 is, in cJSON, the
+ *   same bytes (cJSON copies every other byte as it is);
+ * - a number in strict JSON form with at most 15 digits and no exponent
+ *   is m / 10^k with m < 10^15 and k <= 15: both are exact doubles and
+ *   IEEE division rounds correctly, so the value is the one strtod(), and
+ *   so cJSON, gives.  Other numbers are left to cJSON.
+ * - whitespace is JSON's four characters; cJSON skips more, which only
+ *   sends such text to cJSON.
+ */
+#include "flat_json.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#define FLAT_DIGITS_MAX 15
+
+static const double pow10_exact[FLAT_DIGITS_MAX + 1] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+};
+
+static size_t
+skip_space(const char *p, size_t n, size_t i)
+{
+	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r'))
+		i++;
+	return i;
+}
+
+/* At p[*i] == '"': the bytes up to the closing quote; false for an escape,
+ * a control character or no closing quote. */
+static bool
+read_string(const char *p, size_t n, size_t *i, const char **text, size_t *len)
+{
+	size_t j = *i + 1;
+
+	for (; j < n; j++) {
+		unsigned char c = (unsigned char)p[j];
+		if (c == '"')
+			break;
+		if (c == '\\' || c < 0x20)
+			return false;
+	}
+	if (j >= n)
+		return false;
+	*text = p + *i + 1;
+	*len = j - *i - 1;
+	*i = j + 1;
+	return true;
+}
+
+/* -?(0|[1-9][0-9]*)(.[0-9]+)? with at most FLAT_DIGITS_MAX digits. */
+static bool
+read_number(const char *p, size_t n, size_t *i, struct flat_member *m)
+{
+	size_t j = *i;
+	bool neg = false;
+	uint64_t mant = 0;
+	int digits = 0, frac = 0;
+
+	if (j < n && p[j] == '-') {
+		neg = true;
+		j++;
+	}
+	if (j >= n || p[j] < '0' || p[j] > '9')
+		return false;
+	if (p[j] == '0') {
+		j++;                    /* a leading 0 adds nothing to mant */
+	} else {
+		for (; j < n && p[j] >= '0' && p[j] <= '9'; j++, digits++)
+			mant = mant * 10 + (uint64_t)(p[j] - '0');
+	}
+	if (j < n && p[j] == '.') {
+		j++;
+		if (j >= n || p[j] < '0' || p[j] > '9')
+			return false;
+		for (; j < n && p[j] >= '0' && p[j] <= '9'; j++, digits++, frac++)
+			mant = mant * 10 + (uint64_t)(p[j] - '0');
+	}
+	if (digits > FLAT_DIGITS_MAX || (j < n && (p[j] == 'e' || p[j] == 'E')))
+		return false;
+	double v = (double)mant / pow10_exact[frac];
+	m->type = FLAT_NUMBER;
+	m->number = neg ? -v : v;
+	m->text = p + *i;
+	m->len = j - *i;
+	*i = j;
+	return true;
+}
+
+static bool
+read_literal(const char *p, size_t n, size_t *i, const char *word, enum flat_type t,
+             struct flat_member *m)
+{
+	size_t l = strlen(word);
+
+	if (n - *i < l || memcmp(p + *i, word, l) != 0)
+		return false;
+	m->type = t;
+	m->text = p + *i;
+	m->len = l;
+	*i += l;
+	return true;
+}
+
+static bool
+read_value(const char *p, size_t n, size_t *i, struct flat_member *m)
+{
+	switch (p[*i]) {
+	case '"':
+		m->type = FLAT_STRING;
+		m->number = 0;
+		return read_string(p, n, i, &m->text, &m->len);
+	case 't':
+		return read_literal(p, n, i, "true", FLAT_TRUE, m);
+	case 'f':
+		return read_literal(p, n, i, "false", FLAT_FALSE, m);
+	case 'n':
+		return read_literal(p, n, i, "null", FLAT_NULL, m);
+	default:
+		return read_number(p, n, i, m);
+	}
+}
+
+int
+flat_json_members(const char *buf, size_t len, struct flat_member *m, int max)
+{
+	size_t i = skip_space(buf, len, 0);
+	int count = 0;
+
+	if (buf == NULL || i >= len || buf[i] != '{')
+		return -1;
+	i = skip_space(buf, len, i + 1);
+	if (i < len && buf[i] == '}') {
+		i++;
+	} else {
+		for (;;) {
+			if (count == max || i >= len || buf[i] != '"')
+				return -1;
+			struct flat_member *cur = &m[count];
+			if (!read_string(buf, len, &i, &cur->key, &cur->key_len))
+				return -1;
+			i = skip_space(buf, len, i);
+			if (i >= len || buf[i] != ':')
+				return -1;
+			i = skip_space(buf, len, i + 1);
+			if (i >= len || !read_value(buf, len, &i, cur))
+				return -1;
+			count++;
+			i = skip_space(buf, len, i);
+			if (i < len && buf[i] == ',') {
+				i = skip_space(buf, len, i + 1);
+				continue;
+			}
+			if (i < len && buf[i] == '}') {
+				i++;
+				break;
+			}
+			return -1;
+		}
+	}
+	return skip_space(buf, len, i) == len ? count : -1;
+}
+
+bool
+flat_key_is(const struct flat_member *m, const char *key)
+{
+	return strncmp(m->key, key, m->key_len) == 0 && key[m->key_len] == '\0';
+}
+
+void
+json_field_from_flat(struct json_field *f, const struct flat_member *m)
+{
+	switch (m->type) {
+	case FLAT_NULL:
+		f->type = JF_NULL;
+		break;
+	case FLAT_STRING:
+		f->type = JF_STRING;
+		f->s = m->text;
+		f->len = m->len;
+		break;
+	case FLAT_NUMBER:
+		f->type = JF_NUMBER;
+		f->num = m->number;
+		break;
+	default:
+		f->type = JF_OTHER;
+		break;
+	}
+}
+
+void
+json_field_from_cjson(struct json_field *f, const cJSON *item)
+{
+	if (item == NULL) {
+		f->type = JF_ABSENT;
+	} else if (cJSON_IsNull(item)) {
+		f->type = JF_NULL;
+	} else if (cJSON_IsString(item) && item->valuestring != NULL) {
+		f->type = JF_STRING;
+		f->s = item->valuestring;
+		f->len = strlen(item->valuestring);
+	} else if (cJSON_IsNumber(item)) {
+		f->type = JF_NUMBER;
+		f->num = item->valuedouble;
+	} else {
+		f->type = JF_OTHER;
+	}
+}

@@ -1,0 +1,52 @@
+/*
+ * flat_json.h — a reader, without allocations, for the JSON objects ordertop
+ * itself writes: one object whose members are strings without escapes,
+ * numbers, true, false or null.  It answers only when it can read the text
+ * exactly as cJSON would; for anything else (nesting, an escape, a control
+ * character, a number in a form strict JSON does not allow, text after the
+ * object) it says "not flat" and the caller parses with cJSON, which then
+ * accepts the text or says why not.  So the reader never refuses input.
+ *
+ *	struct flat_member m[16];
+ *	int n = flat_json_members(buf, len, m, 16);   // -1: use cJSON
+ *	for (int i = 0; i < n; i++) if (flat_key_is(&m[i], "order_id")) ...
+ *
+ * struct json_field carries one member's value from either reader (this
+ * one or cJSON), so the checks that follow are written once.
+ */
+#ifndef ORDERTOP_FLAT_JSON_H
+#define ORDERTOP_FLAT_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum flat_type { FLAT_STRING, FLAT_NUMBER, FLAT_TRUE, FLAT_FALSE, FLAT_NULL };
+
+struct flat_member {
+	const char    *key;
+	size_t         key_len;
+	enum flat_type type;
+	const char    *text;       /* a string's bytes (no quotes), or the number's text */
+	size_t         len;
+	double         number;     /* FLAT_NUMBER: the value strtod() gives for text */
+};
+
+/* One member's value as the checks after either reader see it. */
+struct json_field {
+	enum { JF_ABSENT, JF_NULL, JF_STRING, JF_NUMBER, JF_OTHER } type;
+	const char *s;             /* JF_STRING: its bytes (no NUL inside) */
+	size_t      len;
+	double      num;           /* JF_NUMBER */
+};
+
+struct cJSON;
+void json_field_from_flat(struct json_field *f, const struct flat_member *m);
+void json_field_from_cjson(struct json_field *f, const struct cJSON *item);  /* NULL: absent */
+
+/* The members of the object in buf, in order, into m (at most max); their
+ * count, or -1 when the text is not such a flat object or has more than
+ * max members. */
+int  flat_json_members(const char *buf, size_t len, struct flat_member *m, int max);
+bool flat_key_is(const struct flat_member *m, const char *key);
+
+#endif

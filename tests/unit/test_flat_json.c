@@ -1,0 +1,351 @@
+/*
+ * test_flat_json.c — the flat-object reader, and the promise that makes it
+ * safe: order_parse() and notice_parse() answer exactly as their cJSON
+ * paths do, on ordertop's own records and on many mutations of them
+ * (every text the reader declines goes to cJSON, so only texts it accepts
+ * can differ, and those are compared field by field and error by error).
+ *
+ * Texts are handed over in heap buffers of exactly their length, so ASan
+ * catches a read past the end.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decision.h"
+#include "flat_json.h"
+#include "generator.h"
+#include "order.h"
+
+/* The members point into the copy: it lives until the next call. */
+static int
+members_n(const char *s, size_t n, struct flat_member *m, int max)
+{
+	static char *buf;
+	free(buf);
+	buf = malloc(n > 0 ? n : 1);
+	assert_non_null(buf);
+	memcpy(buf, s, n);
+	return flat_json_members(buf, n, m, max);
+}
+
+static int
+members(const char *s, struct flat_member *m, int max)
+{
+	return members_n(s, strlen(s), m, max);
+}
+
+static void
+test_reads_members(void **state)
+{
+	(void)state;
+	struct flat_member m[8];
+	const char *s = " {\"a\":\"x y\", \"b\" : -12.5,\"c\":true,\"d\":false,\"e\":null,"
+	                "\"\":0,\"g\":\"\xc3\xa9\"}\r\n";
+
+	assert_int_equal(members(s, m, 8), 7);
+	assert_true(flat_key_is(&m[0], "a"));
+	assert_int_equal(m[0].type, FLAT_STRING);
+	assert_int_equal(m[0].len, 3);
+	assert_memory_equal(m[0].text, "x y", 3);
+	assert_true(flat_key_is(&m[1], "b"));
+	assert_false(flat_key_is(&m[1], "bb"));
+	assert_false(flat_key_is(&m[1], ""));
+	assert_int_equal(m[1].type, FLAT_NUMBER);
+	assert_true(m[1].number == -12.5);
+	assert_int_equal(m[1].len, 5);
+	assert_int_equal(m[2].type, FLAT_TRUE);
+	assert_int_equal(m[3].type, FLAT_FALSE);
+	assert_int_equal(m[4].type, FLAT_NULL);
+	assert_int_equal(m[5].key_len, 0);
+	assert_true(flat_key_is(&m[5], ""));
+	assert_int_equal(m[6].len, 2);
+	assert_int_equal(members("{}", m, 8), 0);
+	assert_int_equal(members("\t{ }\n", m, 8), 0);
+	assert_true(members("{\"n\":-0}", m, 8) == 1 && m[0].number == 0 && signbit(m[0].number));
+}
+
+/* Everything it declines, so cJSON decides. */
+static void
+test_declines(void **state)
+{
+	(void)state;
+	struct flat_member m[4];
+	static const char *const no[] = {
+		"", " ", "[]", "\"x\"", "1", "{", "}", "{\"a\"}", "{\"a\":}", "{\"a\":1,}",
+		"{,\"a\":1}", "{\"a\":1 \"b\":2}", "{\"a\":1}x", "{\"a\":1}{}", "{a:1}",
+		"{\"a\":[1]}", "{\"a\":{}}", "{\"a\":\"x\\\"y\"}", "{\"a\\n\":1}",
+		"{\"a\":\"x\ty\"}", "{\"a\":\"\x01\"}", "{\"a\":\"open}", "{\"a\":01}",
+		"{\"a\":1.}", "{\"a\":.5}", "{\"a\":+1}", "{\"a\":-}", "{\"a\":1e3}",
+		"{\"a\":1E-3}", "{\"a\":1234567890123456}", "{\"a\":0.1234567890123456}",
+		"{\"a\":tru}", "{\"a\":truex}", "{\"a\":nul}", "{\"a\":NaN}", "{\"a\":Infinity}",
+		"\f{\"a\":1}", "{\"a\":1}\v", "\xef\xbb\xbf{}", "{'a':1}",
+		"{\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5}",      /* more than max (4) */
+	};
+	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) {
+		if (members(no[i], m, 4) != -1)
+			fail_msg("read as flat: %s", no[i]);
+	}
+	assert_int_equal(members_n("{\"a\":1}\0", 8, m, 4), -1);
+	assert_int_equal(flat_json_members(NULL, 0, m, 4), -1);
+}
+
+/* Numbers it reads have strtod's value, bit for bit. */
+static void
+test_numbers_match_strtod(void **state)
+{
+	(void)state;
+	struct flat_member m[1];
+	char text[64], json[96];
+	uint64_t x = 88172645463325252ull;
+
+	for (int i = 0; i < 200000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		int digits = 1 + (int)(x % 15), frac = (int)((x >> 8) % (uint64_t)(digits + 1));
+		int len = 0;
+		if ((x >> 16) & 1)
+			text[len++] = '-';
+		int whole = digits - frac;
+		uint64_t y = x >> 20;
+		if (whole == 0)
+			text[len++] = '0';
+		for (int d = 0; d < whole; d++, y /= 10)
+			text[len++] = (char)('0' + (d == 0 ? 1 + y % 9 : y % 10));
+		if (frac > 0) {
+			text[len++] = '.';
+			for (int d = 0; d < frac; d++, y /= 10)
+				text[len++] = (char)('0' + y % 10);
+		}
+		text[len] = '\0';
+		snprintf(json, sizeof json, "{\"v\":%s}", text);
+		if (members(json, m, 1) != 1)
+			fail_msg("declined %s", text);
+		double want = strtod(text, NULL);
+		if (memcmp(&want, &m[0].number, sizeof want) != 0)
+			fail_msg("%s: %.17g, strtod %.17g", text, m[0].number, want);
+	}
+}
+
+/* ---- order_parse and notice_parse against their cJSON paths ---- */
+
+static void
+same_order(const char *text, size_t n)
+{
+	char *buf = malloc(n > 0 ? n : 1);
+	struct order a, b;
+	char ea[160] = "", eb[160] = "";
+
+	assert_non_null(buf);
+	memcpy(buf, text, n);
+	memset(&a, 0x55, sizeof a);
+	memset(&b, 0x55, sizeof b);
+	int ra = order_parse(buf, n, &a, ea, sizeof ea);
+	int rb = order_parse_reference(buf, n, &b, eb, sizeof eb);
+	free(buf);
+	if (ra != rb || strcmp(ea, eb) != 0)
+		fail_msg("%.*s: %d '%s', cJSON %d '%s'", (int)n, text, ra, ea, rb, eb);
+	if (ra == 0 && (strcmp(a.order_id, b.order_id) || strcmp(a.user_id, b.user_id) ||
+	                strcmp(a.item, b.item) || a.quantity != b.quantity ||
+	                memcmp(&a.unit_price, &b.unit_price, sizeof a.unit_price) ||
+	                a.has_unit_price != b.has_unit_price || strcmp(a.currency, b.currency) ||
+	                strcmp(a.country, b.country) || strcmp(a.card_country, b.card_country) ||
+	                a.created_at_ms != b.created_at_ms))
+		fail_msg("%.*s: fields differ", (int)n, text);
+}
+
+/* A mutation of text into out: a byte changed, removed or repeated, or a
+ * token put in, at a place chosen by r. */
+static size_t
+mutate(const char *text, size_t n, uint64_t r, char *out)
+{
+	static const char *const tokens[] = {
+		"\"", ",", ":", "{", "}", "[1]", " ", "\\n", "\\u00e9", "null", "-", ".", "e5", "0",
+		"\"quantity\":3,", "\"order_id\":\"x\",", "\x01", "\xff", "\"\"", "1.25", "true",
+	};
+	size_t at = (size_t)(r % (n + 1)), len = 0;
+	int how = (int)((r >> 32) % 4);
+	const char *tok = tokens[(r >> 40) % (sizeof tokens / sizeof tokens[0])];
+
+	memcpy(out, text, at);
+	len = at;
+	switch (how) {
+	case 0:                     /* change one byte */
+		if (at < n) {
+			out[len++] = (char)(text[at] ^ (1 << ((r >> 48) % 7)));
+			at++;
+		}
+		break;
+	case 1:                     /* remove one byte */
+		at += at < n;
+		break;
+	case 2:                     /* repeat one byte */
+		if (at < n)
+			out[len++] = text[at];
+		break;
+	default:                    /* put a token in */
+		memcpy(out + len, tok, strlen(tok));
+		len += strlen(tok);
+		break;
+	}
+	memcpy(out + len, text + at, n - at);
+	return len + n - at;
+}
+
+static void
+test_order_parse_agrees_with_cjson(void **state)
+{
+	(void)state;
+	struct generator *g = generator_new(7, 0.2, "t");
+	uint64_t x = 0x9E3779B97F4A7C15ull;
+	char mutated[1024];
+	static const char *const fixed[] = {
+		"{\"order_id\":\"1\",\"user_id\":\"u\",\"item\":\"i\",\"quantity\":2.0}",
+		"{\"order_id\":\"1\",\"user_id\":\"u\",\"item\":\"i\",\"quantity\":1,\"unit_price\":null,"
+		"\"currency\":\"eur\",\"country\":null,\"extra\":[1,{\"a\":2}]}",
+		"{\"order_id\":\"1\",\"user_id\":\"u\",\"item\":\"i\",\"quantity\":1,\"order_id\":\"2\"}",
+		"{\"order_id\":\"\",\"user_id\":\"u\",\"item\":\"i\",\"quantity\":1}",
+		"{\"order_id\":\"1\",\"user_id\":\"u\\u0001\",\"item\":\"i\",\"quantity\":1}",
+		"{\"order_id\":\"1\",\"user_id\":\"\x7f\",\"item\":\"i\",\"quantity\":1}",
+		"{\"order_id\":\"1\",\"user_id\":\"\xc2\x85\",\"item\":\"i\",\"quantity\":1}",
+		"{\"order_id\":1,\"user_id\":\"u\",\"item\":\"i\",\"quantity\":1}",
+		"{\"order_id\":\"1\",\"user_id\":\"u\",\"item\":\"i\",\"quantity\":-0.5}",
+		"{\"order_id\":\"1\",\"user_id\":\"u\",\"item\":\"i\",\"quantity\":1000000001}",
+		"{\"order_id\":\"1\",\"user_id\":\"u\",\"item\":\"i\",\"quantity\":1,\"created_at\":-1}",
+		"{\"order_id\":\"1\",\"user_id\":\"u\",\"item\":\"i\",\"quantity\":1,\"unit_price\":-0}",
+		"{\"order_id\":\"1\",\"user_id\":\"u\",\"item\":\"i\",\"quantity\":1,\"card_country\":\"d\"}",
+	};
+
+	assert_non_null(g);
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+		same_order(fixed[i], strlen(fixed[i]));
+	for (int i = 0; i < 20000; i++) {
+		struct order o;
+		generator_next(g, &o, 1700000000000 + i);
+		char *json = order_to_json(&o);
+		assert_non_null(json);
+		size_t n = strlen(json);
+		same_order(json, n);
+		for (int k = 0; k < 4; k++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			same_order(mutated, mutate(json, n, x, mutated));
+		}
+		free(json);
+	}
+	generator_free(g);
+}
+
+static void
+same_notice(const char *text, size_t n)
+{
+	/* The same members after an unknown member with an escape, which
+	 * sends the text to cJSON. */
+	char *slow = malloc(n + 32), *fast = malloc(n > 0 ? n : 1);
+	struct notice a, b;
+	char ea[160] = "", eb[160] = "";
+
+	assert_non_null(slow);
+	assert_non_null(fast);
+	memcpy(fast, text, n);
+	size_t brace = 0;
+	while (brace < n && text[brace] != '{')
+		brace++;
+	if (brace == n) {
+		free(slow);
+		free(fast);
+		return;
+	}
+	struct flat_member m[40];
+	int members_fast = flat_json_members(fast, n, m, 40);
+	if (members_fast < 0) {
+		free(slow);
+		free(fast);
+		return;                 /* it goes to cJSON as it is */
+	}
+	const char *esc = members_fast ? "\"zz\":\"\\t\"," : "\"zz\":\"\\t\"";
+	size_t el = strlen(esc);
+	memcpy(slow, text, brace + 1);
+	memcpy(slow + brace + 1, esc, el);
+	memcpy(slow + brace + 1 + el, text + brace + 1, n - brace - 1);
+	size_t sn = n + el;
+	assert_int_equal(flat_json_members(slow, sn, m, 40), -1);
+	memset(&a, 0x55, sizeof a);
+	memset(&b, 0x55, sizeof b);
+	int ra = notice_parse(fast, n, &a, ea, sizeof ea);
+	int rb = notice_parse(slow, sn, &b, eb, sizeof eb);
+	free(slow);
+	free(fast);
+	if (ra != rb || strcmp(ea, eb) != 0)
+		fail_msg("%.*s: %d '%s', cJSON %d '%s'", (int)n, text, ra, ea, rb, eb);
+	if (ra == 0 && (strcmp(a.order_id, b.order_id) || strcmp(a.user_id, b.user_id) ||
+	                strcmp(a.status, b.status) || strcmp(a.decision, b.decision) ||
+	                memcmp(&a.total, &b.total, sizeof a.total) || a.at_ms != b.at_ms))
+		fail_msg("%.*s: fields differ", (int)n, text);
+}
+
+static void
+test_notice_parse_agrees_with_cjson(void **state)
+{
+	(void)state;
+	struct generator *g = generator_new(11, 0.2, "t");
+	uint64_t x = 0xD1B54A32D192ED03ull;
+	char mutated[1024];
+	static const char *const fixed[] = {
+		"{\"order_id\":\"1\",\"order_id\":\"2\",\"total\":1}",
+		"{\"order_id\":\"1\",\"at\":null,\"notified_at\":12}",
+		"{\"order_id\":\"1\",\"at\":9007199254740993}",
+		"{\"order_id\":\"1\",\"status\":\"0123456789abcdef\"}",
+		"{\"order_id\":\"\"}", "{\"user_id\":\"u\"}", "{\"order_id\":\"1\",\"total\":\"3\"}",
+	};
+
+	assert_non_null(g);
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+		same_notice(fixed[i], strlen(fixed[i]));
+	for (int i = 0; i < 20000; i++) {
+		struct order o;
+		struct decision d = { .status = i % 10 ? ORDER_APPROVED : ORDER_REFUSED,
+		                      .total = 12.5 * (i % 7), .decided_at_ms = 1700000000000 + i };
+		generator_next(g, &o, d.decided_at_ms);
+		char *notice = decision_notification_json(&o, &d);
+		char *notified = decision_notified_json(o.order_id, o.user_id, "APPROVED",
+		                                        d.decided_at_ms, "log", 1);
+		assert_non_null(notice);
+		assert_non_null(notified);
+		const char *texts[2] = { notice, notified };
+		for (int t = 0; t < 2; t++) {
+			size_t n = strlen(texts[t]);
+			same_notice(texts[t], n);
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			same_notice(mutated, mutate(texts[t], n, x, mutated));
+		}
+		free(notice);
+		free(notified);
+	}
+	generator_free(g);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reads_members),
+		cmocka_unit_test(test_declines),
+		cmocka_unit_test(test_numbers_match_strtod),
+		cmocka_unit_test(test_order_parse_agrees_with_cjson),
+		cmocka_unit_test(test_notice_parse_agrees_with_cjson),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
