@@ -244,6 +244,10 @@ json_number(struct json_writer *w, double v)
 		put(w, "-0", 2);                /* as cJSON prints it */
 	} else if (v >= INT_MIN && v <= INT_MAX && v == (double)(int)v) {
 		put_ull(w, v < 0 ? (unsigned long long)-(long long)v : (unsigned long long)v, v < 0);
+	} else if (fabs(v) < 1e15 && v == floor(v)) {
+		/* Whole numbers of up to 15 digits (times in ms): %1.15g prints
+		 * them digit for digit, without an exponent. */
+		put_ull(w, (unsigned long long)fabs(v), v < 0);
 	} else {
 		/* Whole cents (prices) the short way: %1.15g prints exactly the
 		 * digits of c/100 for them, trailing zeros dropped. */
