@@ -4,8 +4,9 @@
  * Entries live in one array allocated up front (capacity entries), so an
  * observation allocates nothing except the copy of an order's JSON kept
  * from the orders topic.  An open-addressing index (FNV-1a, linear probing,
- * at most half full, backward-shift deletion so there are no tombstones)
- * maps order ids to entries.  Two intrusive doubly linked lists order the
+ * at most half full, backward-shift deletion so there are no tombstones,
+ * each slot holding the hash beside the entry index) maps order ids to
+ * entries.  Two intrusive doubly linked lists order the
  * entries by last update, newest first: one of all entries (for
  * order_table_recent and, when nothing is final, eviction) and one of the
  * final entries only (evicted first).
@@ -55,7 +56,7 @@ struct order_table {
 	pthread_mutex_t  lock;
 	struct ot_entry *e;
 	size_t           cap, size;
-	uint32_t        *slots;            /* entry index + 1; 0 = empty */
+	uint64_t        *slots;            /* SLOT(hash, entry index); 0 = empty */
 	size_t           mask;             /* number of slots - 1 */
 	struct ot_list   list[2];
 	size_t           n_final;
@@ -141,21 +142,27 @@ list_move_front(struct order_table *t, int l, uint32_t i)
 	list_push_front(t, l, i);
 }
 
+/* An index slot holds the entry's hash beside its index, so probing past
+ * other ids and shifting slots never touch (cold) entries. */
+#define SLOT(hash, idx)   (((uint64_t)(hash) << 32) | ((uint64_t)(idx) + 1))
+#define SLOT_HASH(v)      ((uint32_t)((v) >> 32))
+#define SLOT_ENTRY(v)     ((uint32_t)(v) - 1)
+
 /* The entry with this id, or NIL; *slot is where it is or would go. */
 static uint32_t
 index_find(const struct order_table *t, const char *id, size_t n, uint32_t h,
            size_t *slot)
 {
 	size_t i = h & t->mask;
-	uint32_t v;
+	uint64_t v;
 
 	while ((v = t->slots[i]) != 0) {
-		const struct ot_entry *e = &t->e[v - 1];
-
-		if (e->hash == h && memcmp(e->row.order_id, id, n) == 0 &&
-		    e->row.order_id[n] == '\0') {
-			*slot = i;
-			return v - 1;
+		if (SLOT_HASH(v) == h) {
+			const struct ot_entry *e = &t->e[SLOT_ENTRY(v)];
+			if (memcmp(e->row.order_id, id, n) == 0 && e->row.order_id[n] == '\0') {
+				*slot = i;
+				return SLOT_ENTRY(v);
+			}
 		}
 		i = (i + 1) & t->mask;
 	}
@@ -169,14 +176,14 @@ index_remove(struct order_table *t, uint32_t idx)
 {
 	size_t i = t->e[idx].hash & t->mask, j, home;
 
-	while (t->slots[i] != idx + 1)
+	while (SLOT_ENTRY(t->slots[i]) != idx)
 		i = (i + 1) & t->mask;
 	j = i;
 	for (;;) {
 		j = (j + 1) & t->mask;
 		if (t->slots[j] == 0)
 			break;
-		home = t->e[t->slots[j] - 1].hash & t->mask;
+		home = SLOT_HASH(t->slots[j]) & t->mask;
 		/* Move it into the hole unless its home lies in (i, j]. */
 		if (((j - home) & t->mask) >= ((j - i) & t->mask)) {
 			t->slots[i] = t->slots[j];
@@ -239,7 +246,7 @@ lookup_or_create(struct order_table *t, const char *id, int64_t now)
 	e->hash = h;
 	e->decided_topic = -1;
 	e->prev[L_FINAL] = e->next[L_FINAL] = NIL;
-	t->slots[slot] = idx + 1;
+	t->slots[slot] = SLOT(h, idx);
 	list_push_front(t, L_RECENT, idx);
 	t->size++;
 	return idx;
