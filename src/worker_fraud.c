@@ -25,6 +25,7 @@
 struct fraud_worker {
 	struct engine       *e;
 	char                 id[CONFIG_TOPIC_MAX];
+	char                 decided_by[sizeof ((struct decision *)0)->decided_by]; /* id, cut */
 	struct ruleset       rules;            /* the set in force */
 	bool                 ack_pending;      /* tell others what we apply */
 	rd_kafka_t          *rules_reader;
@@ -98,7 +99,7 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 	int64_t event_ms = o.created_at_ms > 0 ? o.created_at_ms : msg_ts;
 	fraud_evaluate(&fw->rules, fs, &o, event_ms, &d);
 	d.decided_at_ms = now_ms();
-	snprintf(d.decided_by, sizeof d.decided_by, "%s", fw->id);
+	memcpy(d.decided_by, fw->decided_by, sizeof d.decided_by);
 
 	char *decided = decision_order_json_parsed(m->payload, m->len, &d);
 	char *notice = decision_notification_json(&o, &d);
@@ -108,13 +109,12 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 		return -1;
 	}
 
-	char created[24], decided_ms[24], source[CONFIG_TOPIC_MAX + 48];
-	int64_t created_ms = o.created_at_ms > 0 ? o.created_at_ms
-	                     : kafka_header_int(m, HDR_CREATED_MS, msg_ts);
-	snprintf(created, sizeof created, "%" PRId64, created_ms);
-	snprintf(decided_ms, sizeof decided_ms, "%" PRId64, d.decided_at_ms);
-	snprintf(source, sizeof source, "%s/%" PRId32 "/%" PRId64,
-	         rd_kafka_topic_name(m->rkt), m->partition, m->offset);
+	char created[KAFKA_INT_TEXT_MAX], decided_ms[KAFKA_INT_TEXT_MAX];
+	char source[CONFIG_TOPIC_MAX + 48];
+	kafka_int_text(created, o.created_at_ms > 0 ? o.created_at_ms
+	                        : kafka_header_int(m, HDR_CREATED_MS, msg_ts));
+	kafka_int_text(decided_ms, d.decided_at_ms);
+	kafka_source_text(source, sizeof source, m);
 	bool replay = false;
 	for (int i = 0; i < d.n_fired; i++)
 		replay |= strcmp(d.fired[i].id, FRAUD_RULE_REPLAY_ID) == 0;
@@ -189,6 +189,7 @@ fraud_worker_main(void *arg)
 	char group[CONFIG_TOPIC_MAX + 16], err[512];
 
 	snprintf(fw.id, sizeof fw.id, "%s-fraud-%s", cfg->group_prefix, cfg->instance);
+	snprintf(fw.decided_by, sizeof fw.decided_by, "%s", fw.id);
 	snprintf(group, sizeof group, "%s-fraud", cfg->group_prefix);
 	pthread_mutex_lock(&e->rules_lock);
 	fw.rules = e->rules;

@@ -21,7 +21,8 @@ struct pending {
 	struct notice notice;
 	char         *payload;
 	size_t        len;
-	char          created[24], decided[24], source[CONFIG_TOPIC_MAX + 48];
+	char          created[KAFKA_INT_TEXT_MAX], decided[KAFKA_INT_TEXT_MAX];
+	char          source[CONFIG_TOPIC_MAX + 48];
 	char          src_topic[CONFIG_TOPIC_MAX + 1];
 	int32_t       partition;
 	int64_t       offset;
@@ -62,13 +63,13 @@ fill_pending(struct pending *p, const rd_kafka_message_t *m)
 {
 	rd_kafka_timestamp_type_t tstype;
 	int64_t ts = rd_kafka_message_timestamp(m, &tstype);
-	snprintf(p->created, sizeof p->created, "%" PRId64,
-	         kafka_header_int(m, HDR_CREATED_MS, ts));
-	snprintf(p->decided, sizeof p->decided, "%" PRId64,
-	         kafka_header_int(m, HDR_DECIDED_MS, ts));
-	snprintf(p->source, sizeof p->source, "%s/%" PRId32 "/%" PRId64,
-	         rd_kafka_topic_name(m->rkt), m->partition, m->offset);
-	snprintf(p->src_topic, sizeof p->src_topic, "%s", rd_kafka_topic_name(m->rkt));
+	kafka_int_text(p->created, kafka_header_int(m, HDR_CREATED_MS, ts));
+	kafka_int_text(p->decided, kafka_header_int(m, HDR_DECIDED_MS, ts));
+	kafka_source_text(p->source, sizeof p->source, m);
+	const char *topic = rd_kafka_topic_name(m->rkt);
+	size_t tl = strnlen(topic, sizeof p->src_topic - 1);
+	memcpy(p->src_topic, topic, tl);
+	p->src_topic[tl] = '\0';
 	p->partition = m->partition;
 	p->offset = m->offset;
 }

@@ -24,11 +24,11 @@ int
 engine_publish_order(struct engine *e, const struct order *o, bool generated)
 {
 	char *json = order_to_json(o);
-	char created[24];
+	char created[KAFKA_INT_TEXT_MAX];
 
 	if (json == NULL)
 		return -1;
-	snprintf(created, sizeof created, "%" PRId64, o->created_at_ms);
+	kafka_int_text(created, o->created_at_ms);
 	const char *hdrs[] = {
 		HDR_ORDER_ID, o->order_id, HDR_CREATED_MS, created,
 		HDR_STAGE, generated ? "generator" : "intake", NULL,
