@@ -25,6 +25,7 @@
 #include "order_table.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -60,7 +61,9 @@ struct order_table {
 	size_t           mask;             /* number of slots - 1 */
 	struct ot_list   list[2];
 	size_t           n_final;
-	uint64_t         local_registered, local_final, local_evicted_unfinished;
+	/* Written under the lock; read without it by order_table_local_in_flight(). */
+	_Atomic uint64_t local_registered, local_final;
+	uint64_t         local_evicted_unfinished;
 };
 
 /* ---- helpers ---- */
@@ -287,7 +290,7 @@ advance(struct order_table *t, uint32_t idx, int status)
 		t->n_final++;
 		list_push_front(t, L_FINAL, idx);
 		if (e->row.local)
-			t->local_final++;
+			atomic_fetch_add(&t->local_final, 1);
 		res |= OBS_FINAL;
 	}
 	return res;
@@ -381,9 +384,9 @@ order_table_register_local(struct order_table *t, const char *order_id,
 	e = &t->e[idx];
 	if (!e->row.local) {
 		e->row.local = true;
-		t->local_registered++;
+		atomic_fetch_add(&t->local_registered, 1);
 		if (e->final)
-			t->local_final++;
+			atomic_fetch_add(&t->local_final, 1);
 	}
 	fill_details(e, user_id, item, total, created_ms);
 	touch(t, idx, now);
@@ -510,13 +513,21 @@ void
 order_table_counts(struct order_table *t, struct order_table_counts *out)
 {
 	pthread_mutex_lock(&t->lock);
-	out->local_registered = t->local_registered;
-	out->local_final = t->local_final;
+	out->local_registered = atomic_load(&t->local_registered);
+	out->local_final = atomic_load(&t->local_final);
 	out->local_evicted_unfinished = t->local_evicted_unfinished;
 	out->size = t->size;
 	out->capacity = t->cap;
 	out->unfinished = t->size - t->n_final;
 	pthread_mutex_unlock(&t->lock);
+}
+
+uint64_t
+order_table_local_in_flight(struct order_table *t)
+{
+	/* final first: registered only grows, so the difference never wraps */
+	uint64_t final = atomic_load(&t->local_final);
+	return atomic_load(&t->local_registered) - final;
 }
 
 /* Oldest first. */

@@ -98,6 +98,9 @@ struct order_table_counts {
 	uint64_t unfinished;        /* all orders in the table not yet final */
 };
 void order_table_counts(struct order_table *t, struct order_table_counts *out);
+/* local_registered - local_final, without taking the table's lock (the
+ * generator asks before every order). */
+uint64_t order_table_local_in_flight(struct order_table *t);
 
 /* Order ids of local orders not final yet (for --drain's "lost" report). */
 size_t order_table_local_unfinished(struct order_table *t, char (*ids)[ORDER_ID_MAX + 1],

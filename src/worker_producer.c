@@ -47,9 +47,7 @@ engine_publish_order(struct engine *e, const struct order *o, bool generated)
 static uint64_t
 in_flight(struct engine *e)
 {
-	struct order_table_counts c;
-	order_table_counts(e->orders, &c);
-	return c.local_registered - c.local_final;
+	return order_table_local_in_flight(e->orders);
 }
 
 void *

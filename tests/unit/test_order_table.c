@@ -398,6 +398,7 @@ test_local_counts(void **state)
 	c = counts(t);
 	assert_int_equal(c.local_registered, 5);
 	assert_int_equal(c.local_final, 2);
+	assert_int_equal(order_table_local_in_flight(t), 3);
 	assert_int_equal(c.unfinished, 3);          /* b, c, d */
 	assert_int_equal(c.size, 6);
 	assert_int_equal(c.capacity, 16);
@@ -415,6 +416,7 @@ test_local_counts(void **state)
 	observe(t, TOPIC_NOTIFIED, "d", 0, 8, 13);
 	c = counts(t);
 	assert_int_equal(c.local_final, c.local_registered);
+	assert_int_equal(order_table_local_in_flight(t), 0);
 	assert_int_equal(order_table_local_unfinished(t, ids, 8), 0);
 	order_table_free(t);
 }
@@ -549,6 +551,7 @@ test_ignored_and_cut(void **state)
 struct worker_arg {
 	struct order_table *t;
 	int id;
+	uint64_t max_in_flight;     /* the most order_table_local_in_flight() said */
 };
 
 static void *
@@ -571,9 +574,13 @@ worker(void *p)
 		case 2:
 			observe(a->t, TOPIC_NOTIFIED, id, 1, i % 5000, i);
 			break;
-		default:
+		default: {
 			order_table_recent(a->t, rows, 16);
+			uint64_t f = order_table_local_in_flight(a->t);
+			if (f > a->max_in_flight)
+				a->max_in_flight = f;
 			break;
+		}
 		}
 	}
 	return NULL;
@@ -592,10 +599,15 @@ test_threads(void **state)
 	for (i = 0; i < THREADS; i++) {
 		args[i].t = t;
 		args[i].id = i;
+		args[i].max_in_flight = 0;
 		assert_int_equal(pthread_create(&th[i], NULL, worker, &args[i]), 0);
 	}
 	for (i = 0; i < THREADS; i++)
 		pthread_join(th[i], NULL);
+	/* Read without the lock while both counts moved: never more than
+	 * were registered (a wrapped difference would be huge). */
+	for (i = 0; i < THREADS; i++)
+		assert_true(args[i].max_in_flight <= 5000);
 	c = counts(t);
 	assert_int_equal(c.size, 5000);
 	assert_int_equal(c.local_registered, 5000);
