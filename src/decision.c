@@ -2,7 +2,8 @@
  * decision.c — the JSON of the fraud stage's messages: the decided order
  * (the order as received plus the decision fields), the notification to
  * the customer, the notifier's "customer notified" record, and reading the
- * last two back (notice_parse).
+ * last two back (notice_parse), and the fields of a decision the monitor
+ * keeps (decided_parse).
  *
  * The decided order keeps the received members byte for byte (only blanks
  * between tokens dropped), so downstream readers see exactly what came in,
@@ -27,6 +28,7 @@
 #include <cjson/cJSON.h>
 
 #include "flat_json.h"
+#include "fraud_rules.h"
 #include "json_writer.h"
 
 /* Fields decision_order_json() writes; any already there are replaced. */
@@ -694,4 +696,139 @@ notice_parse(const void *buf, size_t len, struct notice *out, char *err,
 out:
 	cJSON_Delete(root);
 	return rc;
+}
+
+/* ---- reading a decision back (the monitor) ---- */
+
+/* One id of rules_fired; false once the text is full (the rest are not
+ * looked at, so a replay named after that is not seen either). */
+static bool
+decided_add_fired(struct decided *d, size_t *used, const char *id, size_t len)
+{
+	if (len == strlen(FRAUD_RULE_REPLAY_ID) && memcmp(id, FRAUD_RULE_REPLAY_ID, len) == 0)
+		d->replay = true;
+	size_t need = (*used ? 1 : 0) + len;
+	if (*used + need >= sizeof d->fired) {
+		/* as snprintf cuts it */
+		size_t room = sizeof d->fired - 1 - *used;
+		if (*used && room > 0) {
+			d->fired[(*used)++] = ',';
+			room--;
+		}
+		memcpy(d->fired + *used, id, room);
+		d->fired[*used + room] = '\0';
+		*used = sizeof d->fired - 1;
+		return false;
+	}
+	if (*used)
+		d->fired[(*used)++] = ',';
+	memcpy(d->fired + *used, id, len);
+	*used += len;
+	d->fired[*used] = '\0';
+	return true;
+}
+
+static void
+decided_copy(char *dst, size_t size, const struct json_field *f)
+{
+	size_t n = f->len < size - 1 ? f->len : size - 1;
+	memcpy(dst, f->s, n);
+	dst[n] = '\0';
+}
+
+enum { DK_ORDER_ID, DK_USER_ID, DK_ITEM, DK_TOTAL, DK_RULES_VERSION, DK__COUNT };
+static const char *const decided_keys[DK__COUNT] = {
+	"order_id", "user_id", "item", "total", "rules_version",
+};
+
+/* The members of a decision record the table wants, read as
+ * decided_parse_reference() does, without cJSON for flat records. */
+static int
+decided_fill(struct decided *d, const struct json_field f[DK__COUNT])
+{
+	if (f[DK_ORDER_ID].type != JF_STRING)
+		return -1;
+	decided_copy(d->order_id, sizeof d->order_id, &f[DK_ORDER_ID]);
+	if (f[DK_USER_ID].type == JF_STRING)
+		decided_copy(d->user_id, sizeof d->user_id, &f[DK_USER_ID]);
+	if (f[DK_ITEM].type == JF_STRING)
+		decided_copy(d->item, sizeof d->item, &f[DK_ITEM]);
+	if (f[DK_TOTAL].type == JF_NUMBER)
+		d->total = f[DK_TOTAL].num;
+	if (f[DK_RULES_VERSION].type == JF_NUMBER)
+		d->rules_version = (uint64_t)f[DK_RULES_VERSION].num;
+	return 0;
+}
+
+int
+decided_parse_reference(const void *buf, size_t len, struct decided *d)
+{
+	cJSON *j = cJSON_ParseWithLength(buf, len);
+	memset(d, 0, sizeof *d);
+	d->total = -1;
+	struct json_field f[DK__COUNT];
+	for (int k = 0; k < DK__COUNT; k++)
+		json_field_from_cjson(&f[k], cJSON_GetObjectItemCaseSensitive(j, decided_keys[k]));
+	if (decided_fill(d, f) < 0) {
+		cJSON_Delete(j);
+		return -1;
+	}
+	const cJSON *fired = cJSON_GetObjectItemCaseSensitive(j, "rules_fired"), *r;
+	size_t used = 0;
+	cJSON_ArrayForEach(r, fired) {
+		const cJSON *rid = cJSON_GetObjectItemCaseSensitive(r, "id");
+		if (cJSON_IsString(rid) &&
+		    !decided_add_fired(d, &used, rid->valuestring, strlen(rid->valuestring)))
+			break;
+	}
+	cJSON_Delete(j);
+	return 0;
+}
+
+#define DECIDED_FLAT_MAX 32
+
+int
+decided_parse(const void *buf, size_t len, struct decided *d)
+{
+	struct flat_member m[DECIDED_FLAT_MAX], el[DECIDED_FLAT_MAX], r[DECIDED_FLAT_MAX];
+	struct json_field f[DK__COUNT];
+	const struct flat_member *fired = NULL;
+	int n = flat_json_members(buf, len, m, DECIDED_FLAT_MAX), ne = 0;
+
+	memset(d, 0, sizeof *d);
+	d->total = -1;
+	for (int i = 0; i < n && fired == NULL; i++)
+		if (flat_key_is(&m[i], "rules_fired"))
+			fired = &m[i];
+	/* cJSON walks the children of an object as it walks an array's */
+	if (fired && fired->type == FLAT_NESTED)
+		ne = fired->text[0] == '['
+		     ? flat_json_elements(fired->text, fired->len, el, DECIDED_FLAT_MAX)
+		     : flat_json_members(fired->text, fired->len, el, DECIDED_FLAT_MAX);
+	if (n < 0 || ne < 0)
+		return decided_parse_reference(buf, len, d);
+	for (int k = 0; k < DK__COUNT; k++) {
+		f[k].type = JF_ABSENT;
+		for (int i = 0; i < n && f[k].type == JF_ABSENT; i++)
+			if (flat_key_is(&m[i], decided_keys[k]))
+				json_field_from_flat(&f[k], &m[i]);
+	}
+	if (decided_fill(d, f) < 0)
+		return -1;
+	size_t used = 0;
+	for (int e = 0; e < ne; e++) {
+		if (el[e].type != FLAT_NESTED || el[e].text[0] != '{')
+			continue;
+		int nr = flat_json_members(el[e].text, el[e].len, r, DECIDED_FLAT_MAX);
+		if (nr < 0)
+			return decided_parse_reference(buf, len, d);
+		for (int i = 0; i < nr; i++) {
+			if (!flat_key_is(&r[i], "id"))
+				continue;
+			if (r[i].type == FLAT_STRING && !decided_add_fired(d, &used, r[i].text, r[i].len))
+				e = ne;
+			break;
+		}
+	}
+	return 0;
 }

@@ -7,6 +7,7 @@
 #ifndef ORDERTOP_DECISION_H
 #define ORDERTOP_DECISION_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
 #include "order.h"
@@ -65,5 +66,24 @@ struct notice {
 };
 int notice_parse(const void *buf, size_t len, struct notice *out,
                  char *err, size_t errlen);
+
+/* What the monitor keeps of a decision record (orders.valid/refused):
+ * order_id (required), user_id, item, total (-1 when absent),
+ * rules_version, the ids of rules_fired joined by commas (cut to fit), and
+ * whether the replay rule is among them.  Lenient: other members and
+ * their types are not checked.  0, or -1 without a string order_id or
+ * when the bytes are not JSON. */
+#define DECIDED_FIRED_MAX 96
+struct decided {
+	char     order_id[ORDER_ID_MAX + 1], user_id[ORDER_ID_MAX + 1], item[ORDER_ITEM_MAX + 1];
+	double   total;
+	uint64_t rules_version;
+	char     fired[DECIDED_FIRED_MAX];
+	bool     replay;
+};
+int decided_parse(const void *buf, size_t len, struct decided *d);
+/* The same through cJSON alone (decided_parse() reads flat records without
+ * it, and must agree with this; the tests compare the two). */
+int decided_parse_reference(const void *buf, size_t len, struct decided *d);
 
 #endif

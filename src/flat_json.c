@@ -10,6 +10,9 @@
  *   so cJSON, gives.  Other numbers are left to cJSON.
  * - whitespace is JSON's four characters; cJSON skips more, which only
  *   sends such text to cJSON.
+ * - a nested array or object is checked to strict JSON (no escapes, at
+ *   most FLAT_DEPTH_MAX levels counting the outer object), which cJSON
+ *   accepts too; its members are not read, its text is handed over.
  */
 #include "flat_json.h"
 
@@ -19,6 +22,7 @@
 #include <cjson/cJSON.h>
 
 #define FLAT_DIGITS_MAX 15
+#define FLAT_DEPTH_MAX  16      /* as order.c's ORDER_DEPTH_MAX */
 
 static const double pow10_exact[FLAT_DIGITS_MAX + 1] = {
 	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
@@ -108,10 +112,132 @@ read_literal(const char *p, size_t n, size_t *i, const char *word, enum flat_typ
 	return true;
 }
 
+static bool skip_nested(const char *p, size_t n, size_t *i, int depth);
+
+/* Strict JSON number text, any length: cJSON accepts all of these. */
+static bool
+skip_number(const char *p, size_t n, size_t *i)
+{
+	size_t j = *i;
+
+	if (j < n && p[j] == '-')
+		j++;
+	if (j >= n || p[j] < '0' || p[j] > '9')
+		return false;
+	if (p[j] == '0')
+		j++;
+	else
+		while (j < n && p[j] >= '0' && p[j] <= '9')
+			j++;
+	if (j < n && p[j] == '.') {
+		if (++j >= n || p[j] < '0' || p[j] > '9')
+			return false;
+		while (j < n && p[j] >= '0' && p[j] <= '9')
+			j++;
+	}
+	if (j < n && (p[j] == 'e' || p[j] == 'E')) {
+		j++;
+		if (j < n && (p[j] == '+' || p[j] == '-'))
+			j++;
+		if (j >= n || p[j] < '0' || p[j] > '9')
+			return false;
+		while (j < n && p[j] >= '0' && p[j] <= '9')
+			j++;
+	}
+	*i = j;
+	return true;
+}
+
+/* Any value inside a nested one, at nesting depth (the top object is 1). */
+static bool
+skip_value(const char *p, size_t n, size_t *i, int depth)
+{
+	const char *t;
+	size_t l;
+
+	switch (p[*i]) {
+	case '"':
+		return read_string(p, n, i, &t, &l);
+	case '{':
+	case '[':
+		return skip_nested(p, n, i, depth + 1);
+	case 't':
+		l = 4, t = "true";
+		break;
+	case 'f':
+		l = 5, t = "false";
+		break;
+	case 'n':
+		l = 4, t = "null";
+		break;
+	default:
+		return skip_number(p, n, i);
+	}
+	if (n - *i < l || memcmp(p + *i, t, l) != 0)
+		return false;
+	*i += l;
+	return true;
+}
+
+/* An array or object at p[*i], checked to strict JSON without escapes. */
+static bool
+skip_nested(const char *p, size_t n, size_t *i, int depth)
+{
+	char close = p[*i] == '{' ? '}' : ']';
+	bool object = close == '}';
+	size_t j = skip_space(p, n, *i + 1);
+
+	if (depth > FLAT_DEPTH_MAX)
+		return false;
+	if (j < n && p[j] == close) {
+		*i = j + 1;
+		return true;
+	}
+	for (;;) {
+		if (j >= n)
+			return false;
+		if (object) {
+			const char *k;
+			size_t kl;
+			if (p[j] != '"' || !read_string(p, n, &j, &k, &kl))
+				return false;
+			j = skip_space(p, n, j);
+			if (j >= n || p[j] != ':')
+				return false;
+			j = skip_space(p, n, j + 1);
+			if (j >= n)
+				return false;
+		}
+		if (!skip_value(p, n, &j, depth))
+			return false;
+		j = skip_space(p, n, j);
+		if (j < n && p[j] == ',') {
+			j = skip_space(p, n, j + 1);
+			continue;
+		}
+		if (j < n && p[j] == close) {
+			*i = j + 1;
+			return true;
+		}
+		return false;
+	}
+}
+
 static bool
 read_value(const char *p, size_t n, size_t *i, struct flat_member *m)
 {
+	size_t from = *i;
+
 	switch (p[*i]) {
+	case '{':
+	case '[':
+		if (!skip_nested(p, n, i, 2))
+			return false;
+		m->type = FLAT_NESTED;
+		m->number = 0;
+		m->text = p + from;
+		m->len = *i - from;
+		return true;
 	case '"':
 		m->type = FLAT_STRING;
 		m->number = 0;
@@ -127,28 +253,36 @@ read_value(const char *p, size_t n, size_t *i, struct flat_member *m)
 	}
 }
 
-int
-flat_json_members(const char *buf, size_t len, struct flat_member *m, int max)
+/* The members of an object (keys) or the elements of an array (no keys)
+ * starting at buf[start]; the text must end with it. */
+static int
+read_container(const char *buf, size_t len, size_t i, char open, struct flat_member *m,
+               int max)
 {
-	size_t i = skip_space(buf, len, 0);
+	char close = open == '{' ? '}' : ']';
 	int count = 0;
 
-	if (buf == NULL || i >= len || buf[i] != '{')
+	if (buf == NULL || i >= len || buf[i] != open)
 		return -1;
 	i = skip_space(buf, len, i + 1);
-	if (i < len && buf[i] == '}') {
+	if (i < len && buf[i] == close) {
 		i++;
 	} else {
 		for (;;) {
-			if (count == max || i >= len || buf[i] != '"')
+			if (count == max || i >= len)
 				return -1;
 			struct flat_member *cur = &m[count];
-			if (!read_string(buf, len, &i, &cur->key, &cur->key_len))
-				return -1;
-			i = skip_space(buf, len, i);
-			if (i >= len || buf[i] != ':')
-				return -1;
-			i = skip_space(buf, len, i + 1);
+			if (open == '{') {
+				if (buf[i] != '"' || !read_string(buf, len, &i, &cur->key, &cur->key_len))
+					return -1;
+				i = skip_space(buf, len, i);
+				if (i >= len || buf[i] != ':')
+					return -1;
+				i = skip_space(buf, len, i + 1);
+			} else {
+				cur->key = "";
+				cur->key_len = 0;
+			}
 			if (i >= len || !read_value(buf, len, &i, cur))
 				return -1;
 			count++;
@@ -157,7 +291,7 @@ flat_json_members(const char *buf, size_t len, struct flat_member *m, int max)
 				i = skip_space(buf, len, i + 1);
 				continue;
 			}
-			if (i < len && buf[i] == '}') {
+			if (i < len && buf[i] == close) {
 				i++;
 				break;
 			}
@@ -165,6 +299,18 @@ flat_json_members(const char *buf, size_t len, struct flat_member *m, int max)
 		}
 	}
 	return skip_space(buf, len, i) == len ? count : -1;
+}
+
+int
+flat_json_members(const char *buf, size_t len, struct flat_member *m, int max)
+{
+	return read_container(buf, len, buf ? skip_space(buf, len, 0) : 0, '{', m, max);
+}
+
+int
+flat_json_elements(const char *buf, size_t len, struct flat_member *m, int max)
+{
+	return read_container(buf, len, buf ? skip_space(buf, len, 0) : 0, '[', m, max);
 }
 
 bool
@@ -189,7 +335,7 @@ json_field_from_flat(struct json_field *f, const struct flat_member *m)
 		f->type = JF_NUMBER;
 		f->num = m->number;
 		break;
-	default:
+	default:                    /* true, false, an array or an object */
 		f->type = JF_OTHER;
 		break;
 	}

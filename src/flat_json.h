@@ -1,11 +1,14 @@
 /*
  * flat_json.h — a reader, without allocations, for the JSON objects ordertop
  * itself writes: one object whose members are strings without escapes,
- * numbers, true, false or null.  It answers only when it can read the text
- * exactly as cJSON would; for anything else (nesting, an escape, a control
- * character, a number in a form strict JSON does not allow, text after the
- * object) it says "not flat" and the caller parses with cJSON, which then
- * accepts the text or says why not.  So the reader never refuses input.
+ * numbers, true, false, null, or arrays and objects of those (handed over
+ * as text, FLAT_NESTED, to read again with flat_json_members() or
+ * flat_json_elements()).  It answers only when it can read the text
+ * exactly as cJSON would; for anything else (an escape, a control
+ * character, a number in a form strict JSON does not allow, nesting deeper
+ * than 16, text after the value) it says "not flat" and the caller parses
+ * with cJSON, which then accepts the text or says why not.  So the reader
+ * never refuses input.
  *
  *	struct flat_member m[16];
  *	int n = flat_json_members(buf, len, m, 16);   // -1: use cJSON
@@ -20,13 +23,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum flat_type { FLAT_STRING, FLAT_NUMBER, FLAT_TRUE, FLAT_FALSE, FLAT_NULL };
+enum flat_type { FLAT_STRING, FLAT_NUMBER, FLAT_TRUE, FLAT_FALSE, FLAT_NULL, FLAT_NESTED };
 
 struct flat_member {
 	const char    *key;
 	size_t         key_len;
 	enum flat_type type;
-	const char    *text;       /* a string's bytes (no quotes), or the number's text */
+	const char    *text;       /* a string's bytes (no quotes), else the value's text */
 	size_t         len;
 	double         number;     /* FLAT_NUMBER: the value strtod() gives for text */
 };
@@ -47,6 +50,8 @@ void json_field_from_cjson(struct json_field *f, const struct cJSON *item);  /* 
  * count, or -1 when the text is not such a flat object or has more than
  * max members. */
 int  flat_json_members(const char *buf, size_t len, struct flat_member *m, int max);
+/* The same for the elements of an array (their keys are empty). */
+int  flat_json_elements(const char *buf, size_t len, struct flat_member *m, int max);
 bool flat_key_is(const struct flat_member *m, const char *key);
 
 #endif

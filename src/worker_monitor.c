@@ -11,10 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cjson/cJSON.h>
 #include "audit.h"
 #include "decision.h"
 #include "engine_internal.h"
+#include "flat_json.h"
 #include "fraud_rules.h"
 #include "log.h"
 #include "order.h"
@@ -72,54 +72,6 @@ topic_of(struct monitor *mon, rd_kafka_topic_t *rkt)
 			return t;
 		}
 	return -1;
-}
-
-/* The fields of a decided order the table wants. */
-struct decided {
-	char     order_id[ORDER_ID_MAX + 1], user_id[ORDER_ID_MAX + 1], item[ORDER_ITEM_MAX + 1];
-	double   total;
-	uint64_t rules_version;
-	char     fired[ORDER_FIRED_TEXT_MAX];
-	bool     replay;
-};
-
-static int
-decided_parse(const void *buf, size_t len, struct decided *d)
-{
-	cJSON *j = cJSON_ParseWithLength(buf, len);
-	const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "order_id");
-	memset(d, 0, sizeof *d);
-	d->total = -1;
-	if (!cJSON_IsString(id)) {
-		cJSON_Delete(j);
-		return -1;
-	}
-	snprintf(d->order_id, sizeof d->order_id, "%s", id->valuestring);
-	const cJSON *v;
-	if (cJSON_IsString(v = cJSON_GetObjectItemCaseSensitive(j, "user_id")))
-		snprintf(d->user_id, sizeof d->user_id, "%s", v->valuestring);
-	if (cJSON_IsString(v = cJSON_GetObjectItemCaseSensitive(j, "item")))
-		snprintf(d->item, sizeof d->item, "%s", v->valuestring);
-	if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(j, "total")))
-		d->total = v->valuedouble;
-	if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(j, "rules_version")))
-		d->rules_version = (uint64_t)v->valuedouble;
-	const cJSON *fired = cJSON_GetObjectItemCaseSensitive(j, "rules_fired"), *r;
-	size_t used = 0;
-	cJSON_ArrayForEach(r, fired) {
-		const cJSON *rid = cJSON_GetObjectItemCaseSensitive(r, "id");
-		if (!cJSON_IsString(rid))
-			continue;
-		if (strcmp(rid->valuestring, FRAUD_RULE_REPLAY_ID) == 0)
-			d->replay = true;
-		int n = snprintf(d->fired + used, sizeof d->fired - used, "%s%s",
-		                 used ? "," : "", rid->valuestring);
-		if (n < 0 || (size_t)n >= sizeof d->fired - used)
-			break;
-		used += (size_t)n;
-	}
-	cJSON_Delete(j);
-	return 0;
 }
 
 static void

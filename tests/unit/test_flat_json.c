@@ -1,7 +1,8 @@
 /*
  * test_flat_json.c — the flat-object reader, and the promise that makes it
- * safe: order_parse() and notice_parse() answer exactly as their cJSON
- * paths do, on ordertop's own records and on many mutations of them
+ * safe: order_parse(), notice_parse() and decided_parse() answer exactly
+ * as their cJSON paths do, on ordertop's own records and on many mutations
+ * of them
  * (every text the reader declines goes to cJSON, so only texts it accepts
  * can differ, and those are compared field by field and error by error).
  *
@@ -68,6 +69,28 @@ test_reads_members(void **state)
 	assert_true(flat_key_is(&m[5], ""));
 	assert_int_equal(m[6].len, 2);
 	assert_int_equal(members("{}", m, 8), 0);
+	s = "{\"a\":[1,{\"b\":[true,null,\"x\",-1.5e+3,0.12345678901234567]}],\"c\" : { } }";
+	assert_int_equal(members(s, m, 8), 2);
+	assert_int_equal(m[0].type, FLAT_NESTED);
+	assert_int_equal(m[0].len, strlen("[1,{\"b\":[true,null,\"x\",-1.5e+3,0.12345678901234567]}]"));
+	assert_memory_equal(m[0].text, "[1,{", 4);
+	assert_int_equal(m[1].type, FLAT_NESTED);
+	assert_int_equal(m[1].len, 3);
+
+	/* Arrays: elements with empty keys; an object element read again. */
+	struct flat_member el[4], inner[4];
+	s = " [{\"id\":\"velocity\",\"reason\":\"more than 5\"}, 7, \"x\"] ";
+	assert_int_equal(flat_json_elements(s, strlen(s), el, 4), 3);
+	assert_int_equal(el[0].type, FLAT_NESTED);
+	assert_int_equal(el[0].key_len, 0);
+	assert_int_equal(flat_json_members(el[0].text, el[0].len, inner, 4), 2);
+	assert_true(flat_key_is(&inner[0], "id"));
+	assert_memory_equal(inner[0].text, "velocity", 8);
+	assert_true(el[1].type == FLAT_NUMBER && el[1].number == 7);
+	assert_int_equal(el[2].type, FLAT_STRING);
+	assert_int_equal(flat_json_elements("[]", 2, el, 4), 0);
+	assert_int_equal(flat_json_elements("{}", 2, el, 4), -1);
+	assert_int_equal(flat_json_elements("[1,2,3,4,5]", 11, el, 4), -1);
 	assert_int_equal(members("\t{ }\n", m, 8), 0);
 	assert_true(members("{\"n\":-0}", m, 8) == 1 && m[0].number == 0 && signbit(m[0].number));
 }
@@ -81,7 +104,8 @@ test_declines(void **state)
 	static const char *const no[] = {
 		"", " ", "[]", "\"x\"", "1", "{", "}", "{\"a\"}", "{\"a\":}", "{\"a\":1,}",
 		"{,\"a\":1}", "{\"a\":1 \"b\":2}", "{\"a\":1}x", "{\"a\":1}{}", "{a:1}",
-		"{\"a\":[1]}", "{\"a\":{}}", "{\"a\":\"x\\\"y\"}", "{\"a\\n\":1}",
+		"{\"a\":[1,]}", "{\"a\":{1:2}}", "{\"a\":[\"\\n\"]}", "{\"a\":[01]}",
+		"{\"a\":[1e]}", "{\"a\":[}", "{\"a\":{\"b\"}}", "{\"a\":[1 2]}", "{\"a\":\"x\\\"y\"}", "{\"a\\n\":1}",
 		"{\"a\":\"x\ty\"}", "{\"a\":\"\x01\"}", "{\"a\":\"open}", "{\"a\":01}",
 		"{\"a\":1.}", "{\"a\":.5}", "{\"a\":+1}", "{\"a\":-}", "{\"a\":1e3}",
 		"{\"a\":1E-3}", "{\"a\":1234567890123456}", "{\"a\":0.1234567890123456}",
@@ -94,6 +118,21 @@ test_declines(void **state)
 			fail_msg("read as flat: %s", no[i]);
 	}
 	assert_int_equal(members_n("{\"a\":1}\0", 8, m, 4), -1);
+	/* 16 levels counting the outer object are read, 17 are not. */
+	char deep[64] = "{\"a\":";
+	for (int d = 0; d < 15; d++)
+		strcat(deep, "[");
+	for (int d = 0; d < 15; d++)
+		strcat(deep, "]");
+	strcat(deep, "}");
+	assert_int_equal(members(deep, m, 4), 1);
+	deep[5] = '\0';
+	for (int d = 0; d < 16; d++)
+		strcat(deep, "[");
+	for (int d = 0; d < 16; d++)
+		strcat(deep, "]");
+	strcat(deep, "}");
+	assert_int_equal(members(deep, m, 4), -1);
 	assert_int_equal(flat_json_members(NULL, 0, m, 4), -1);
 }
 
@@ -336,6 +375,79 @@ test_notice_parse_agrees_with_cjson(void **state)
 	generator_free(g);
 }
 
+static void
+same_decided(const char *text, size_t n)
+{
+	char *buf = malloc(n > 0 ? n : 1);
+	struct decided a, b;
+
+	assert_non_null(buf);
+	memcpy(buf, text, n);
+	memset(&a, 0x55, sizeof a);
+	memset(&b, 0x55, sizeof b);
+	int ra = decided_parse(buf, n, &a);
+	int rb = decided_parse_reference(buf, n, &b);
+	free(buf);
+	if (ra != rb)
+		fail_msg("%.*s: %d, cJSON %d", (int)n, text, ra, rb);
+	if (ra == 0 && (strcmp(a.order_id, b.order_id) || strcmp(a.user_id, b.user_id) ||
+	                strcmp(a.item, b.item) || memcmp(&a.total, &b.total, sizeof a.total) ||
+	                a.rules_version != b.rules_version || strcmp(a.fired, b.fired) ||
+	                a.replay != b.replay))
+		fail_msg("%.*s: fields differ ('%s' / '%s')", (int)n, text, a.fired, b.fired);
+}
+
+static void
+test_decided_parse_agrees_with_cjson(void **state)
+{
+	(void)state;
+	struct generator *g = generator_new(13, 0.3, "t");
+	uint64_t x = 0xA0761D6478BD642Full;
+	char mutated[2048];
+	static const char *const ids[] = { "velocity", "replay", "total_limit", "card_mismatch" };
+	static const char *const fixed[] = {
+		"{\"order_id\":\"1\",\"rules_fired\":{\"a\":{\"id\":\"replay\"},\"b\":[1]}}",
+		"{\"order_id\":\"1\",\"rules_fired\":[[{\"id\":\"x\"}],{\"id\":1,\"id\":\"y\"},{\"id\":\"z\"}]}",
+		"{\"order_id\":\"1\",\"rules_fired\":\"velocity\",\"total\":\"3\"}",
+		"{\"order_id\":\"1\",\"order_id\":\"2\",\"user_id\":7} trailing",
+		"{\"user_id\":\"u\"}", "[1]", "{\"order_id\":\"1\",\"rules_fired\":[{\"id\":\"\\u0041\"}]}",
+		"{\"order_id\":\"1\",\"rules_fired\":[{\"id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"},"
+		"{\"id\":\"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\"},{\"id\":\"replay\"}]}",
+	};
+
+	assert_non_null(g);
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+		same_decided(fixed[i], strlen(fixed[i]));
+	for (int i = 0; i < 20000; i++) {
+		struct order o;
+		struct decision d = { .status = i % 3 ? ORDER_APPROVED : ORDER_REFUSED,
+		                      .total = 12.5 * (i % 7), .rules_version = (uint64_t)i,
+		                      .decided_at_ms = 1700000000000 + i };
+		snprintf(d.decided_by, sizeof d.decided_by, "w-%d", i % 3);
+		d.n_fired = i % 4;
+		for (int f = 0; f < d.n_fired; f++) {
+			snprintf(d.fired[f].id, sizeof d.fired[f].id, "%s", ids[(i + f) % 4]);
+			snprintf(d.fired[f].reason, sizeof d.fired[f].reason, "reason \"%d\"", f);
+		}
+		generator_next(g, &o, d.decided_at_ms);
+		char *order = order_to_json(&o);
+		assert_non_null(order);
+		char *decided = decision_order_json(order, strlen(order), &d);
+		assert_non_null(decided);
+		size_t n = strlen(decided);
+		same_decided(decided, n);
+		for (int k = 0; k < 3; k++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			same_decided(mutated, mutate(decided, n, x, mutated));
+		}
+		free(order);
+		free(decided);
+	}
+	generator_free(g);
+}
+
 int
 main(void)
 {
@@ -345,6 +457,7 @@ main(void)
 		cmocka_unit_test(test_numbers_match_strtod),
 		cmocka_unit_test(test_order_parse_agrees_with_cjson),
 		cmocka_unit_test(test_notice_parse_agrees_with_cjson),
+		cmocka_unit_test(test_decided_parse_agrees_with_cjson),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
