@@ -571,6 +571,6 @@ engine_drained(struct engine *e)
 	if (!atomic_load(&e->gen_finished))
 		return false;
 	order_table_counts(e->orders, &c);
-	return c.local_final >= c.local_registered &&
+	return c.local_settled >= c.local_registered &&
 	       (e->producer == NULL || rd_kafka_outq_len(e->producer) == 0);
 }

@@ -99,8 +99,9 @@ int  engine_broker_set_up(struct engine *e, int broker_id, bool up,
 /* Stops the generator for good (--duration reached); --drain then waits. */
 void engine_generator_finish(struct engine *e);
 
-/* True when every order this process generated reached a final state
- * and the generator has finished (--count reached). */
+/* True when the generator has finished (--count reached) and every order
+ * this process generated reached a final state with its decision seen
+ * (or was dead-lettered), so the counts agree. */
 bool engine_drained(struct engine *e);
 
 #endif

@@ -47,6 +47,7 @@ struct ot_entry {
 	bool               has_total;
 	bool               created_known;  /* created_ms is the order's own */
 	bool               final;
+	bool               settled;        /* local, final and (unless dead-lettered) decided */
 };
 
 struct ot_list {
@@ -63,6 +64,7 @@ struct order_table {
 	size_t           n_final;
 	/* Written under the lock; read without it by order_table_local_in_flight(). */
 	_Atomic uint64_t local_registered, local_final;
+	uint64_t         local_settled;
 	uint64_t         local_evicted_unfinished;
 };
 
@@ -207,6 +209,8 @@ evict_one(struct order_table *t)
 
 	if (e->row.local && !e->final)
 		t->local_evicted_unfinished++;
+	if (e->row.local && e->final && !e->settled)
+		t->local_settled++;        /* its decision can no longer be seen */
 	index_remove(t, idx);
 	list_unlink(t, L_RECENT, idx);
 	if (e->final) {
@@ -294,6 +298,19 @@ advance(struct order_table *t, uint32_t idx, int status)
 		res |= OBS_FINAL;
 	}
 	return res;
+}
+
+/* A local order is settled once final and, unless dead-lettered, decided:
+ * what --drain waits for.  The monitor reads the topics independently, so
+ * an order's notified record can come before its decision. */
+static void
+settle(struct order_table *t, struct ot_entry *e)
+{
+	if (e->row.local && !e->settled && e->final &&
+	    (e->row.status == ORDER_DEAD_LETTERED || e->decided_topic >= 0)) {
+		e->settled = true;
+		t->local_settled++;
+	}
 }
 
 static void
@@ -387,6 +404,7 @@ order_table_register_local(struct order_table *t, const char *order_id,
 		atomic_fetch_add(&t->local_registered, 1);
 		if (e->final)
 			atomic_fetch_add(&t->local_final, 1);
+		settle(t, e);
 	}
 	fill_details(e, user_id, item, total, created_ms);
 	touch(t, idx, now);
@@ -460,6 +478,7 @@ order_table_observe(struct order_table *t, const struct order_observation *obs,
 	default:           /* TOPIC_NOTIFICATIONS: only the stage */
 		break;
 	}
+	settle(t, e);
 	touch(t, idx, now);
 	pthread_mutex_unlock(&t->lock);
 	return res;
@@ -515,6 +534,7 @@ order_table_counts(struct order_table *t, struct order_table_counts *out)
 	pthread_mutex_lock(&t->lock);
 	out->local_registered = atomic_load(&t->local_registered);
 	out->local_final = atomic_load(&t->local_final);
+	out->local_settled = t->local_settled;
 	out->local_evicted_unfinished = t->local_evicted_unfinished;
 	out->size = t->size;
 	out->capacity = t->cap;

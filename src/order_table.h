@@ -93,6 +93,8 @@ int  order_table_detail(struct order_table *t, const char *order_id,
 struct order_table_counts {
 	uint64_t local_registered;  /* orders this process produced */
 	uint64_t local_final;       /* ... that reached a final state */
+	uint64_t local_settled;     /* ... final and, unless dead-lettered, with
+	                             * their decision seen (what --drain waits for) */
 	uint64_t local_evicted_unfinished; /* forgotten before finishing */
 	size_t   size, capacity;
 	uint64_t unfinished;        /* all orders in the table not yet final */

@@ -14,7 +14,6 @@
 #include "audit.h"
 #include "decision.h"
 #include "engine_internal.h"
-#include "flat_json.h"
 #include "fraud_rules.h"
 #include "log.h"
 #include "order.h"

@@ -385,6 +385,10 @@ test_local_counts(void **state)
 	assert_int_equal(observe(t, TOPIC_NOTIFIED, "a", 0, 1, 6),
 	                 OBS_ADVANCED | OBS_FINAL);
 	assert_int_equal(counts(t).local_final, 1);
+	/* Notified before its decision was read: final, not settled yet. */
+	assert_int_equal(counts(t).local_settled, 0);
+	observe(t, TOPIC_VALID, "a", 0, 1, 6);
+	assert_int_equal(counts(t).local_settled, 1);
 	observe(t, TOPIC_NOTIFIED, "z", 0, 2, 7);   /* not ours */
 	assert_int_equal(counts(t).local_final, 1);
 
@@ -416,6 +420,11 @@ test_local_counts(void **state)
 	observe(t, TOPIC_NOTIFIED, "d", 0, 8, 13);
 	c = counts(t);
 	assert_int_equal(c.local_final, c.local_registered);
+	/* b was decided; e was dead-lettered; c and d not decided yet */
+	assert_int_equal(c.local_settled, 3);
+	observe(t, TOPIC_REFUSED, "c", 0, 9, 14);
+	observe(t, TOPIC_VALID, "d", 0, 10, 15);
+	assert_int_equal(counts(t).local_settled, c.local_registered);
 	assert_int_equal(order_table_local_in_flight(t), 0);
 	assert_int_equal(order_table_local_unfinished(t, ids, 8), 0);
 	order_table_free(t);
