@@ -607,16 +607,14 @@ notice_fields(const void *buf, size_t len, struct json_field f[NOTICE_K__COUNT],
 	int n = -1;
 
 	*root = NULL;
-	if (buf != NULL && len > 0 && len <= ORDER_JSON_MAX && memchr(buf, '\0', len) == NULL)
+	/* the size limit is decision_parse_bytes()'s; NUL bytes the reader declines */
+	if (len <= ORDER_JSON_MAX)
 		n = flat_json_members(buf, len, m, NOTICE_FLAT_MEMBERS_MAX);
-	for (int k = 0; k < NOTICE_K__COUNT; k++) {
-		f[k].type = JF_ABSENT;
-		for (int i = 0; i < n && f[k].type == JF_ABSENT; i++)
-			if (flat_key_is(&m[i], notice_keys[k]))
-				json_field_from_flat(&f[k], &m[i]);
-	}
-	if (n >= 0)
+	if (n >= 0) {
+		for (int k = 0; k < NOTICE_K__COUNT; k++)
+			json_field_from_flat(&f[k], flat_find(m, n, notice_keys[k]));
 		return 0;
+	}
 	*root = decision_parse_bytes(buf, len);
 	if (*root == NULL)
 		return decision_fail(err, errlen, "not JSON");
@@ -792,14 +790,11 @@ decided_parse(const void *buf, size_t len, struct decided *d)
 {
 	struct flat_member m[DECIDED_FLAT_MAX], el[DECIDED_FLAT_MAX], r[DECIDED_FLAT_MAX];
 	struct json_field f[DK__COUNT];
-	const struct flat_member *fired = NULL;
 	int n = flat_json_members(buf, len, m, DECIDED_FLAT_MAX), ne = 0;
+	const struct flat_member *fired = flat_find(m, n, "rules_fired");
 
 	memset(d, 0, sizeof *d);
 	d->total = -1;
-	for (int i = 0; i < n && fired == NULL; i++)
-		if (flat_key_is(&m[i], "rules_fired"))
-			fired = &m[i];
 	/* cJSON walks the children of an object as it walks an array's */
 	if (fired && fired->type == FLAT_NESTED)
 		ne = fired->text[0] == '['
@@ -807,12 +802,8 @@ decided_parse(const void *buf, size_t len, struct decided *d)
 		     : flat_json_members(fired->text, fired->len, el, DECIDED_FLAT_MAX);
 	if (n < 0 || ne < 0)
 		return decided_parse_reference(buf, len, d);
-	for (int k = 0; k < DK__COUNT; k++) {
-		f[k].type = JF_ABSENT;
-		for (int i = 0; i < n && f[k].type == JF_ABSENT; i++)
-			if (flat_key_is(&m[i], decided_keys[k]))
-				json_field_from_flat(&f[k], &m[i]);
-	}
+	for (int k = 0; k < DK__COUNT; k++)
+		json_field_from_flat(&f[k], flat_find(m, n, decided_keys[k]));
 	if (decided_fill(d, f) < 0)
 		return -1;
 	size_t used = 0;
@@ -822,13 +813,9 @@ decided_parse(const void *buf, size_t len, struct decided *d)
 		int nr = flat_json_members(el[e].text, el[e].len, r, DECIDED_FLAT_MAX);
 		if (nr < 0)
 			return decided_parse_reference(buf, len, d);
-		for (int i = 0; i < nr; i++) {
-			if (!flat_key_is(&r[i], "id"))
-				continue;
-			if (r[i].type == FLAT_STRING && !decided_add_fired(d, &used, r[i].text, r[i].len))
-				e = ne;
+		const struct flat_member *id = flat_find(r, nr, "id");
+		if (id && id->type == FLAT_STRING && !decided_add_fired(d, &used, id->text, id->len))
 			break;
-		}
 	}
 	return 0;
 }

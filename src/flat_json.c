@@ -319,9 +319,22 @@ flat_key_is(const struct flat_member *m, const char *key)
 	return strncmp(m->key, key, m->key_len) == 0 && key[m->key_len] == '\0';
 }
 
+const struct flat_member *
+flat_find(const struct flat_member *m, int n, const char *key)
+{
+	for (int i = 0; i < n; i++)
+		if (flat_key_is(&m[i], key))
+			return &m[i];
+	return NULL;
+}
+
 void
 json_field_from_flat(struct json_field *f, const struct flat_member *m)
 {
+	if (m == NULL) {
+		f->type = JF_ABSENT;
+		return;
+	}
 	switch (m->type) {
 	case FLAT_NULL:
 		f->type = JF_NULL;

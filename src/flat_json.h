@@ -43,7 +43,7 @@ struct json_field {
 };
 
 struct cJSON;
-void json_field_from_flat(struct json_field *f, const struct flat_member *m);
+void json_field_from_flat(struct json_field *f, const struct flat_member *m);  /* NULL: absent */
 void json_field_from_cjson(struct json_field *f, const struct cJSON *item);  /* NULL: absent */
 
 /* The members of the object in buf, in order, into m (at most max); their
@@ -53,5 +53,8 @@ int  flat_json_members(const char *buf, size_t len, struct flat_member *m, int m
 /* The same for the elements of an array (their keys are empty). */
 int  flat_json_elements(const char *buf, size_t len, struct flat_member *m, int max);
 bool flat_key_is(const struct flat_member *m, const char *key);
+/* The first of the n members named key, or NULL: what
+ * cJSON_GetObjectItemCaseSensitive() finds in the same object. */
+const struct flat_member *flat_find(const struct flat_member *m, int n, const char *key);
 
 #endif

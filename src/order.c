@@ -403,18 +403,18 @@ order_check_bytes(const unsigned char *p, size_t len, char *err, size_t errlen)
 	return 0;
 }
 
-int
-order_parse_reference(const void *buf, size_t len, struct order *out, char *err,
-                      size_t errlen)
+/* The cJSON path, for bytes order_check_bytes() passed. */
+static int
+order_parse_cjson(const unsigned char *p, size_t len, struct order *out, char *err,
+                  size_t errlen)
 {
-	const unsigned char *p = buf;
 	struct json_field v[ORDER_K__COUNT];
 	struct order o;
 	char *copy;
 	cJSON *root;
 	int rc;
 
-	if (order_check_bytes(p, len, err, errlen) < 0 || order_scan(p, len, err, errlen) < 0)
+	if (order_scan(p, len, err, errlen) < 0)
 		return -1;
 
 	copy = malloc(len + 1);
@@ -444,6 +444,15 @@ order_parse_reference(const void *buf, size_t len, struct order *out, char *err,
 }
 
 int
+order_parse_reference(const void *buf, size_t len, struct order *out, char *err,
+                      size_t errlen)
+{
+	if (order_check_bytes(buf, len, err, errlen) < 0)
+		return -1;
+	return order_parse_cjson(buf, len, out, err, errlen);
+}
+
+int
 order_parse(const void *buf, size_t len, struct order *out, char *err,
             size_t errlen)
 {
@@ -456,7 +465,7 @@ order_parse(const void *buf, size_t len, struct order *out, char *err,
 		return -1;
 	n = flat_json_members(buf, len, m, ORDER_FLAT_MEMBERS_MAX);
 	if (n < 0)
-		return order_parse_reference(buf, len, out, err, errlen);
+		return order_parse_cjson(buf, len, out, err, errlen);
 	memset(&o, 0, sizeof o);
 	if (order_collect_flat(m, n, v, err, errlen) < 0 ||
 	    order_from_values(v, &o, err, errlen) < 0)

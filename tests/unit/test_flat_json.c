@@ -136,6 +136,16 @@ test_declines(void **state)
 	assert_int_equal(flat_json_members(NULL, 0, m, 4), -1);
 }
 
+/* xorshift64: the tests' reproducible randomness. */
+static uint64_t
+next_random(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
 /* Numbers it reads have strtod's value, bit for bit. */
 static void
 test_numbers_match_strtod(void **state)
@@ -146,9 +156,7 @@ test_numbers_match_strtod(void **state)
 	uint64_t x = 88172645463325252ull;
 
 	for (int i = 0; i < 200000; i++) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
+		next_random(&x);
 		int digits = 1 + (int)(x % 15), frac = (int)((x >> 8) % (uint64_t)(digits + 1));
 		int len = 0;
 		if ((x >> 16) & 1)
@@ -239,13 +247,26 @@ mutate(const char *text, size_t n, uint64_t r, char *out)
 	return len + n - at;
 }
 
+/* same() on text, then on `mutations` mutations of it. */
+static void
+check_with_mutations(void (*same)(const char *, size_t), const char *text, int mutations,
+                     uint64_t *x)
+{
+	char mutated[2048];
+	size_t n = strlen(text);
+
+	assert_true(n + 16 < sizeof mutated);
+	same(text, n);
+	for (int k = 0; k < mutations; k++)
+		same(mutated, mutate(text, n, next_random(x), mutated));
+}
+
 static void
 test_order_parse_agrees_with_cjson(void **state)
 {
 	(void)state;
 	struct generator *g = generator_new(7, 0.2, "t");
 	uint64_t x = 0x9E3779B97F4A7C15ull;
-	char mutated[1024];
 	static const char *const fixed[] = {
 		"{\"order_id\":\"1\",\"user_id\":\"u\",\"item\":\"i\",\"quantity\":2.0}",
 		"{\"order_id\":\"1\",\"user_id\":\"u\",\"item\":\"i\",\"quantity\":1,\"unit_price\":null,"
@@ -271,14 +292,7 @@ test_order_parse_agrees_with_cjson(void **state)
 		generator_next(g, &o, 1700000000000 + i);
 		char *json = order_to_json(&o);
 		assert_non_null(json);
-		size_t n = strlen(json);
-		same_order(json, n);
-		for (int k = 0; k < 4; k++) {
-			x ^= x << 13;
-			x ^= x >> 7;
-			x ^= x << 17;
-			same_order(mutated, mutate(json, n, x, mutated));
-		}
+		check_with_mutations(same_order, json, 4, &x);
 		free(json);
 	}
 	generator_free(g);
@@ -338,7 +352,6 @@ test_notice_parse_agrees_with_cjson(void **state)
 	(void)state;
 	struct generator *g = generator_new(11, 0.2, "t");
 	uint64_t x = 0xD1B54A32D192ED03ull;
-	char mutated[1024];
 	static const char *const fixed[] = {
 		"{\"order_id\":\"1\",\"order_id\":\"2\",\"total\":1}",
 		"{\"order_id\":\"1\",\"at\":null,\"notified_at\":12}",
@@ -361,14 +374,8 @@ test_notice_parse_agrees_with_cjson(void **state)
 		assert_non_null(notice);
 		assert_non_null(notified);
 		const char *texts[2] = { notice, notified };
-		for (int t = 0; t < 2; t++) {
-			size_t n = strlen(texts[t]);
-			same_notice(texts[t], n);
-			x ^= x << 13;
-			x ^= x >> 7;
-			x ^= x << 17;
-			same_notice(mutated, mutate(texts[t], n, x, mutated));
-		}
+		for (int t = 0; t < 2; t++)
+			check_with_mutations(same_notice, texts[t], 1, &x);
 		free(notice);
 		free(notified);
 	}
@@ -403,7 +410,6 @@ test_decided_parse_agrees_with_cjson(void **state)
 	(void)state;
 	struct generator *g = generator_new(13, 0.3, "t");
 	uint64_t x = 0xA0761D6478BD642Full;
-	char mutated[2048];
 	static const char *const ids[] = { "velocity", "replay", "total_limit", "card_mismatch" };
 	static const char *const fixed[] = {
 		"{\"order_id\":\"1\",\"rules_fired\":{\"a\":{\"id\":\"replay\"},\"b\":[1]}}",
@@ -434,14 +440,7 @@ test_decided_parse_agrees_with_cjson(void **state)
 		assert_non_null(order);
 		char *decided = decision_order_json(order, strlen(order), &d);
 		assert_non_null(decided);
-		size_t n = strlen(decided);
-		same_decided(decided, n);
-		for (int k = 0; k < 3; k++) {
-			x ^= x << 13;
-			x ^= x >> 7;
-			x ^= x << 17;
-			same_decided(mutated, mutate(decided, n, x, mutated));
-		}
+		check_with_mutations(same_decided, decided, 3, &x);
 		free(order);
 		free(decided);
 	}
