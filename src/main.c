@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "allocator.h"
 #include "config.h"
 #include "engine.h"
 #include "headless.h"
@@ -74,6 +75,7 @@ main(int argc, char **argv)
 	char err[1024];
 	int rc;
 
+	allocator_tune();
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C");     /* JSON numbers are written and read with '.' */
 	log_init(LOG_INFO);
