@@ -546,6 +546,7 @@ config_init(struct config *c)
 	c->headless = false;
 	c->duration = 0;
 	c->drain = false;
+	c->trace_headers = false;
 	c->drain_timeout = 120;
 	c->log_level = LOG_INFO;
 
@@ -598,6 +599,7 @@ enum {
 	OPT_FROM_BEGINNING,
 	OPT_TXN_MAX_MSGS,
 	OPT_TXN_MAX_MS,
+	OPT_TRACE_HEADERS,
 	OPT_HEADLESS,
 	OPT_DURATION,
 	OPT_DRAIN,
@@ -639,6 +641,7 @@ static const struct option long_opts[] = {
 	{ "from-beginning",     no_argument,       NULL, OPT_FROM_BEGINNING },
 	{ "txn-max-msgs",       required_argument, NULL, OPT_TXN_MAX_MSGS },
 	{ "txn-max-ms",         required_argument, NULL, OPT_TXN_MAX_MS },
+	{ "trace-headers",      no_argument,       NULL, OPT_TRACE_HEADERS },
 	{ "headless",           no_argument,       NULL, OPT_HEADLESS },
 	{ "duration",           required_argument, NULL, OPT_DURATION },
 	{ "drain",              no_argument,       NULL, OPT_DRAIN },
@@ -884,6 +887,9 @@ config_apply_opt(struct config *c, int opt, const char *arg,
 	case OPT_TXN_MAX_MS:
 		return config_int_range("--txn-max-ms", arg, 1, INT_MAX,
 		                        &c->txn_max_ms, err, errlen);
+	case OPT_TRACE_HEADERS:
+		c->trace_headers = true;
+		return 0;
 
 	case OPT_HEADLESS:
 		c->headless = true;
@@ -1059,6 +1065,9 @@ config_usage(FILE *out)
 "      --from-beginning        monitor reads topics from the start, not the end\n"
 "      --txn-max-msgs N        commit a transaction after N inputs (5000)\n"
 "      --txn-max-ms N          ... or after N milliseconds (100)\n"
+"      --trace-headers         also write ordertop.source (the input record's\n"
+"                              topic/partition/offset) and ordertop.stage on\n"
+"                              every record (costs throughput; see README)\n"
 "\n"
 "Run mode:\n"
 "      --headless              no dashboard; log to stderr\n"

@@ -114,15 +114,25 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 	kafka_int_text(created, o.created_at_ms > 0 ? o.created_at_ms
 	                        : kafka_header_int(m, HDR_CREATED_MS, msg_ts));
 	kafka_int_text(decided_ms, d.decided_at_ms);
-	kafka_source_text(source, sizeof source, m);
 	bool replay = false;
 	for (int i = 0; i < d.n_fired; i++)
 		replay |= strcmp(d.fired[i].id, FRAUD_RULE_REPLAY_ID) == 0;
-	const char *hdrs[] = {
-		HDR_ORDER_ID, o.order_id, HDR_CREATED_MS, created,
-		HDR_DECIDED_MS, decided_ms, HDR_SOURCE, source, HDR_STAGE, "fraud",
-		replay ? HDR_REPLAY : NULL, "1", NULL,
+	const char *hdrs[13] = {
+		HDR_ORDER_ID, o.order_id, HDR_CREATED_MS, created, HDR_DECIDED_MS, decided_ms,
 	};
+	size_t nh = 6;
+	if (replay) {
+		hdrs[nh++] = HDR_REPLAY;
+		hdrs[nh++] = "1";
+	}
+	if (cfg->trace_headers) {
+		kafka_source_text(source, sizeof source, m);
+		hdrs[nh++] = HDR_SOURCE;
+		hdrs[nh++] = source;
+		hdrs[nh++] = HDR_STAGE;
+		hdrs[nh++] = "fraud";
+	}
+	hdrs[nh] = NULL;
 	bool approved = d.status == ORDER_APPROVED;
 	const char *out = cfg->topics[approved ? TOPIC_VALID : TOPIC_REFUSED];
 	size_t keylen = strlen(o.user_id);

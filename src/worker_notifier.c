@@ -47,8 +47,8 @@ publish_notified(struct txn_stage *st, const struct pending *p, const char *chan
 	if (json == NULL)
 		return -1;
 	const char *hdrs[] = {
-		HDR_ORDER_ID, n->order_id, HDR_CREATED_MS, p->created,
-		HDR_DECIDED_MS, p->decided, HDR_SOURCE, p->source, HDR_STAGE, "notifier", NULL,
+		HDR_ORDER_ID, n->order_id, HDR_CREATED_MS, p->created, HDR_DECIDED_MS, p->decided,
+		e->cfg->trace_headers ? HDR_SOURCE : NULL, p->source, HDR_STAGE, "notifier", NULL,
 	};
 	int rc = txn_stage_produce(st, e->cfg->topics[TOPIC_NOTIFIED], n->user_id,
 	                           strlen(n->user_id), json, strlen(json), hdrs);
@@ -59,13 +59,14 @@ publish_notified(struct txn_stage *st, const struct pending *p, const char *chan
 }
 
 static void
-fill_pending(struct pending *p, const rd_kafka_message_t *m)
+fill_pending(struct pending *p, const rd_kafka_message_t *m, bool trace_headers)
 {
 	rd_kafka_timestamp_type_t tstype;
 	int64_t ts = rd_kafka_message_timestamp(m, &tstype);
 	kafka_int_text(p->created, kafka_header_int(m, HDR_CREATED_MS, ts));
 	kafka_int_text(p->decided, kafka_header_int(m, HDR_DECIDED_MS, ts));
-	kafka_source_text(p->source, sizeof p->source, m);
+	if (trace_headers)
+		kafka_source_text(p->source, sizeof p->source, m);
 	const char *topic = rd_kafka_topic_name(m->rkt);
 	size_t tl = strnlen(topic, sizeof p->src_topic - 1);
 	memcpy(p->src_topic, topic, tl);
@@ -83,7 +84,7 @@ notifier_process(struct txn_stage *st, const rd_kafka_message_t *m)
 
 	if (notice_parse(m->payload, m->len, &p.notice, reason, sizeof reason) < 0)
 		return txn_stage_dead_letter(st, m, reason);
-	fill_pending(&p, m);
+	fill_pending(&p, m, nt->e->cfg->trace_headers);
 	log_debug("notify", "order %s for %s: %s", p.notice.order_id, p.notice.user_id,
 	          p.notice.status);
 	if (nt->exec == NULL)

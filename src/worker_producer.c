@@ -31,7 +31,7 @@ engine_publish_order(struct engine *e, const struct order *o, bool generated)
 	kafka_int_text(created, o->created_at_ms);
 	const char *hdrs[] = {
 		HDR_ORDER_ID, o->order_id, HDR_CREATED_MS, created,
-		HDR_STAGE, generated ? "generator" : "intake", NULL,
+		e->cfg->trace_headers ? HDR_STAGE : NULL, generated ? "generator" : "intake", NULL,
 	};
 	if (e->running[WORKER_MONITOR])
 		order_table_register_local(e->orders, o->order_id, o->user_id, o->item,

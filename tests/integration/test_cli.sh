@@ -77,6 +77,44 @@ for line in open('$tmp/audit.jsonl'):
     topics.add(json.loads(line)['topic'])
 print(len(topics & {'orders','orders.valid','orders.refused','notifications','orders.notified'}))")" = 5
 
+# Tracing headers, read back from the audit trail: by default the three the
+# monitor and the latencies use; with --trace-headers also source and stage.
+# headers_ok AUDIT TRACE: prints 1 when every pipeline record carries what it should.
+headers_ok() {
+	python3 -c "
+import json, sys
+trace = sys.argv[2] == '1'
+want_source = {'orders.valid': 'orders/', 'orders.refused': 'orders/',
+               'notifications': 'orders/', 'orders.notified': 'notifications/'}
+stage = {'orders': 'generator', 'orders.valid': 'fraud', 'orders.refused': 'fraud',
+         'notifications': 'fraud', 'orders.notified': 'notifier'}
+n = 0
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    t, h = r['topic'], r.get('headers', {})
+    if t not in stage:
+        continue
+    n += 1
+    need = ['ordertop.order_id', 'ordertop.created_ms'] + (['ordertop.decided_ms'] if t != 'orders' else [])
+    if any(not h.get(k) for k in need):
+        sys.exit('missing %s on %s: %s' % (need, t, h))
+    if trace:
+        if h.get('ordertop.stage') != stage[t]:
+            sys.exit('stage on %s: %s' % (t, h))
+        if t in want_source and not h.get('ordertop.source', '').startswith(want_source[t]):
+            sys.exit('source on %s: %s' % (t, h))
+    elif 'ordertop.source' in h or 'ordertop.stage' in h:
+        sys.exit('trace headers without --trace-headers on %s: %s' % (t, h))
+print(1 if n > 0 else 0)
+" "$1" "$2"
+}
+check "records carry order id, created and decided headers, no source/stage by default" \
+	test "$(headers_ok "$tmp/audit.jsonl" 0)" = 1
+"$ORDERTOP" --headless --count 300 --rate max --drain --drain-timeout 120 --trace-headers \
+	--audit "$tmp/audit-trace.jsonl" -q 2>"$tmp/trace.log"
+check "--trace-headers adds ordertop.source and ordertop.stage to every record" \
+	test "$(headers_ok "$tmp/audit-trace.jsonl" 1)" = 1
+
 # --- interop with kcat through --bootstrap-file ---------------------------
 "$ORDERTOP" --headless --rate 20 --bootstrap-file "$tmp/bootstrap" \
 	--summary "$tmp/live.json" -q 2>"$tmp/live.log" &
