@@ -26,6 +26,15 @@
  * --plain is the non-transactional variant (idempotent producers, async
  * offset commits at the same batch boundaries).
  *
+ * --like-ordertop adds the Kafka traffic ordertop puts on top of this
+ * topology, and nothing of its own work: its tracing headers on every
+ * record (by default: order id and created time, and on the records after
+ * fraud the decided time too; the notifier reads two back), and a monitor that assign()s orders, orders.valid, orders.refused
+ * and orders.notified, read_committed, and reads each record's headers as
+ * ordertop's headless monitor does (--trace-headers and --monitor: one of
+ * the two).  The benchmark reports ordertop against this too: what is left
+ * of the gap there is ordertop's own work.
+ *
  * Consumers start at the topics' current ends (the stages' rebalance
  * callback assigns explicit end offsets), so it can share a broker with
  * earlier runs and ordertop.  Orders/s is N / (first produce -> last
@@ -76,6 +85,8 @@ static struct {
 	int         fetch_wait_ms;
 	int         timeout_s;
 	bool        quiet;
+	bool        trace_headers;   /* --like-ordertop, or --trace-headers alone */
+	bool        monitor;         /* --like-ordertop, or --monitor alone */
 	char        topics[T__COUNT][256];
 	const char *props[MAX_PROPS][2];
 	int         n_props;
@@ -88,7 +99,7 @@ static struct {
 static atomic_bool       stop_all;
 static atomic_bool       failed;
 static atomic_llong      generated, notified_seen, decided, txn_commits, delivery_errors;
-static atomic_int        ready;            /* stages assigned + sink assigned */
+static atomic_int        ready;            /* stages, sink (and monitor) assigned */
 static _Atomic int64_t   t_first_us;       /* first produce call */
 static _Atomic int64_t   t_last_us;        /* last notified record at the sink */
 static struct latency_hist lat_all, lat_steady;
@@ -292,18 +303,73 @@ created_of(const void *payload, size_t len)
 	return v;
 }
 
-/* Same as engine_produce(): waits out a full queue. */
+/* ---- --like-ordertop: ordertop's tracing headers ---- */
+
+enum { H_ORDER_ID, H_CREATED, H_DECIDED, H__COUNT };
+static const char *const header_name[H__COUNT] = {
+	"ordertop.order_id", "ordertop.created_ms", "ordertop.decided_ms",
+};
+
+/* A record's header values, as long as ordertop's (times in ms since the
+ * epoch, ids of the same shape); NULL ones are left out. */
+struct trace {
+	const char *v[H__COUNT];
+	char        buf[H__COUNT][48];
+};
+
+static const char *
+trace_int(struct trace *t, int h, int64_t v)
+{
+	snprintf(t->buf[h], sizeof t->buf[h], h == H_ORDER_ID ? "lim-%" PRId64 : "%" PRId64, v);
+	return t->v[h] = t->buf[h];
+}
+
+/* The wall-clock time of a monotonic time in us (what created_of() reads). */
+static int64_t
+wall_ms_of(uint64_t mono)
+{
+	return now_ms() - ((int64_t)mono_us() - (int64_t)mono) / 1000;
+}
+
+static int64_t
+header_int(const rd_kafka_message_t *m, int h)
+{
+	rd_kafka_headers_t *hdrs;
+	const void *val;
+	size_t sz;
+	char buf[32];
+	if (rd_kafka_message_headers(m, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+	    rd_kafka_header_get_last(hdrs, header_name[h], &val, &sz) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+	    val == NULL || sz >= sizeof buf)
+		return 0;
+	memcpy(buf, val, sz);
+	buf[sz] = '\0';
+	return strtoll(buf, NULL, 10);
+}
+
+/* Same as engine_produce(): new headers on each attempt, waits out a full
+ * queue.  tr NULL: no headers (the plain limit). */
 static int
 produce(rd_kafka_t *rk, const char *topic, const void *key, size_t keylen,
-        const void *val, size_t len)
+        const void *val, size_t len, const struct trace *tr)
 {
 	for (;;) {
+		rd_kafka_headers_t *h = NULL;
+		if (tr) {
+			h = rd_kafka_headers_new(8);
+			for (int i = 0; i < H__COUNT; i++)
+				if (tr->v[i])
+					rd_kafka_header_add(h, header_name[i], -1, tr->v[i], -1);
+		}
 		rd_kafka_resp_err_t err = rd_kafka_producev(rk,
 			RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(RD_KAFKA_PARTITION_UA),
 			RD_KAFKA_V_KEY((void *)key, keylen), RD_KAFKA_V_VALUE((void *)val, len),
-			RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+			RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(h),
+			RD_KAFKA_V_END);
 		if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
 			return 0;
+		if (h)
+			rd_kafka_headers_destroy(h);
 		if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
 			fail("produce to %s: %s", topic, rd_kafka_err2str(err));
 			return -1;
@@ -422,6 +488,18 @@ stage_process(struct stage *st, const rd_kafka_message_t *m)
 	}
 	st->txn_inputs++;
 	uint64_t created = created_of(m->payload, m->len);
+	struct trace tr = { 0 }, *trp = NULL;
+	if (opt.trace_headers) {
+		trp = &tr;
+		trace_int(&tr, H_ORDER_ID, m->offset);
+		if (st->fraud) {
+			trace_int(&tr, H_CREATED, wall_ms_of(created));
+			trace_int(&tr, H_DECIDED, now_ms());
+		} else {                   /* ordertop's notifier passes these on */
+			trace_int(&tr, H_CREATED, header_int(m, H_CREATED));
+			trace_int(&tr, H_DECIDED, header_int(m, H_DECIDED));
+		}
+	}
 	if (st->fraud) {
 		/* decision: the order and 50 bytes more; notification: 170 bytes */
 		size_t in = m->len < (size_t)opt.dsize ? m->len : (size_t)opt.dsize;
@@ -431,14 +509,14 @@ stage_process(struct stage *st, const rd_kafka_message_t *m)
 		make_value(st->buf[1], opt.nsize, created, (uint64_t)m->offset, 0, "notice");
 		bool refused = (m->offset % 10) == 9;
 		if (produce(st->producer, opt.topics[refused ? T_REFUSED : T_VALID], m->key,
-		            m->key_len, st->buf[0], (size_t)opt.dsize) == 0 &&
+		            m->key_len, st->buf[0], (size_t)opt.dsize, trp) == 0 &&
 		    produce(st->producer, opt.topics[T_NOTIFICATIONS], m->key, m->key_len,
-		            st->buf[1], (size_t)opt.nsize) == 0)
+		            st->buf[1], (size_t)opt.nsize, trp) == 0)
 			atomic_fetch_add(&decided, 1);
 	} else {
 		make_value(st->buf[0], opt.fsize, created, (uint64_t)m->offset, 0, "notified");
 		produce(st->producer, opt.topics[T_NOTIFIED], m->key, m->key_len, st->buf[0],
-		        (size_t)opt.fsize);
+		        (size_t)opt.fsize, trp);
 	}
 }
 
@@ -610,6 +688,74 @@ sink_main(void *arg)
 	return NULL;
 }
 
+/* ---- --like-ordertop: the monitor's reading ---- */
+
+static rd_kafka_t       *mon_consumer;
+static rd_kafka_queue_t *mon_queue;
+
+static void
+monitor_prepare(void)
+{
+	char fw[16], group[192];
+	snprintf(fw, sizeof fw, "%d", opt.fetch_wait_ms);
+	snprintf(group, sizeof group, "%s-monitor", opt.group_prefix);   /* never joined */
+	const char *ckv[] = {
+		"group.id", group, "fetch.wait.max.ms", fw, "enable.auto.commit", "false",
+		"enable.partition.eof", "false",
+		"isolation.level", "read_committed", NULL,
+	};
+	mon_consumer = client_new(RD_KAFKA_CONSUMER, "monitor", ckv, NULL, NULL);
+	static const int read[] = { T_ORDERS, T_VALID, T_REFUSED, T_NOTIFIED };
+	rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(16);
+	for (size_t i = 0; i < sizeof read / sizeof read[0]; i++) {
+		int n = partition_count(mon_consumer, opt.topics[read[i]]);
+		if (n <= 0) {
+			fail("monitor: cannot read the partitions of %s", opt.topics[read[i]]);
+			rd_kafka_topic_partition_list_destroy(l);
+			return;
+		}
+		for (int p = 0; p < n; p++)
+			rd_kafka_topic_partition_list_add(l, opt.topics[read[i]], p);
+	}
+	if (set_end_offsets(mon_consumer, l) == 0)
+		rd_kafka_assign(mon_consumer, l);
+	rd_kafka_topic_partition_list_destroy(l);
+	mon_queue = rd_kafka_queue_get_consumer(mon_consumer);
+	atomic_fetch_add(&ready, 1);
+}
+
+/* Per record what ordertop's headless monitor reads: the order id and
+ * creation time, and on decisions and notified records the decision time. */
+static void *
+monitor_main(void *arg)
+{
+	(void)arg;
+	long long seen = 0;
+	int64_t sum = 0;
+	while (!atomic_load(&stop_all)) {
+		rd_kafka_message_t *batch[256];
+		ssize_t n = rd_kafka_consume_batch_queue(mon_queue, 100, batch, 256);
+		for (ssize_t i = 0; i < n; i++) {
+			rd_kafka_message_t *m = batch[i];
+			if (!m->err) {
+				rd_kafka_headers_t *hdrs;
+				const void *val;
+				size_t sz;
+				if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+				    rd_kafka_header_get_last(hdrs, header_name[H_ORDER_ID], &val, &sz) ==
+				    RD_KAFKA_RESP_ERR_NO_ERROR)
+					seen++;
+				sum += header_int(m, H_CREATED);
+				if (strcmp(rd_kafka_topic_name(m->rkt), opt.topics[T_ORDERS]) != 0)
+					sum += header_int(m, H_DECIDED);
+			}
+			rd_kafka_message_destroy(m);
+		}
+	}
+	say("monitor: %lld records with an order id (checksum %" PRId64 ")", seen, sum);
+	return NULL;
+}
+
 /* ---- generator ---- */
 
 static void *
@@ -658,7 +804,13 @@ gen_main(void *arg)
 			int64_t zero = 0;
 			atomic_compare_exchange_strong(&t_first_us, &zero, t);
 			size_t len = make_value(val, opt.size, (uint64_t)t, (uint64_t)n, user, "order_id");
-			if (produce(p, opt.topics[T_ORDERS], key, (size_t)klen, val, len) < 0)
+			struct trace tr = { 0 };
+			if (opt.trace_headers) {
+				trace_int(&tr, H_ORDER_ID, n);
+				trace_int(&tr, H_CREATED, wall_ms_of((uint64_t)t));
+			}
+			if (produce(p, opt.topics[T_ORDERS], key, (size_t)klen, val, len,
+			            opt.trace_headers ? &tr : NULL) < 0)
 				return NULL;
 			n++;
 			atomic_store(&generated, n);
@@ -683,6 +835,10 @@ usage(FILE *f)
 	"  -s BYTES             order value size (250); decision = BYTES+50, notification 170,\n"
 	"                       notified 150 (--sizes D,N,F to change those)\n"
 	"  --plain              no transactions (idempotent producers, async offset commits)\n"
+	"  --like-ordertop      plus ordertop's tracing headers and its monitor's reading\n"
+	"  --trace-headers      only the headers of --like-ordertop\n"
+	"  --monitor            only the monitor of --like-ordertop\n"
+	"  --trace-headers      ... only the headers;  --monitor  ... only the monitor\n"
 	"  --txn-max-msgs N     commit after N inputs (5000)\n"
 	"  --txn-max-ms MS      ... or MS milliseconds (100)\n"
 	"  --max-in-flight N    hold the generator back at N unfinished orders (10000; 0 = off)\n"
@@ -709,7 +865,9 @@ write_summary(double seconds, long long count)
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	const struct latency_hist *h[2] = { &lat_steady, &lat_all };
-	fprintf(f, "{\n  \"tool\": \"limit\",\n  \"mode\": \"%s\",\n", opt.txn ? "txn" : "plain");
+	fprintf(f, "{\n  \"tool\": \"limit\",\n  \"mode\": \"%s\",\n  \"trace_headers\": %s,\n"
+	        "  \"monitor\": %s,\n", opt.txn ? "txn" : "plain",
+	        opt.trace_headers ? "true" : "false", opt.monitor ? "true" : "false");
 	fprintf(f, "  \"orders\": %lld,\n  \"notified\": %lld,\n  \"decided\": %lld,\n",
 	        opt.n, count, (long long)atomic_load(&decided));
 	fprintf(f, "  \"rate\": %.0f,\n  \"seconds\": %.3f,\n  \"orders_per_sec\": %.1f,\n",
@@ -735,9 +893,14 @@ int
 main(int argc, char **argv)
 {
 	enum { O_PLAIN = 256, O_TMM, O_TMS, O_MIF, O_WARM, O_FW, O_TP, O_GP, O_TO, O_SUM, O_SIZES,
-	       O_TL };
+	       O_TL, O_LIKE, O_HDRS, O_MON };
 	static const struct option lopts[] = {
 		{ "plain", no_argument, NULL, O_PLAIN },
+		{ "like-ordertop", no_argument, NULL, O_LIKE },
+		{ "trace-headers", no_argument, NULL, O_HDRS },
+		{ "monitor", no_argument, NULL, O_MON },
+		{ "trace-headers", no_argument, NULL, O_HDRS },
+		{ "monitor", no_argument, NULL, O_MON },
 		{ "txn-max-msgs", required_argument, NULL, O_TMM },
 		{ "txn-max-ms", required_argument, NULL, O_TMS },
 		{ "max-in-flight", required_argument, NULL, O_MIF },
@@ -775,6 +938,9 @@ main(int argc, char **argv)
 			break;
 		}
 		case O_PLAIN: opt.txn = false; break;
+		case O_LIKE: opt.trace_headers = opt.monitor = true; break;
+		case O_HDRS: opt.trace_headers = true; break;
+		case O_MON: opt.monitor = true; break;
 		case O_TMM: opt.txn_max_msgs = atoi(optarg); break;
 		case O_TMS: opt.txn_max_ms = atoi(optarg); break;
 		case O_MIF: opt.max_in_flight = atoll(optarg); break;
@@ -829,6 +995,8 @@ main(int argc, char **argv)
 	struct sink sk = { 0 };
 	static struct stage fraud, notifier;
 	sink_prepare(&sk);
+	if (opt.monitor)
+		monitor_prepare();
 	if (atomic_load(&failed))
 		return 1;
 	stage_init(&fraud, "fraud", T_ORDERS, true);
@@ -839,16 +1007,19 @@ main(int argc, char **argv)
 	rd_kafka_t *gp = client_new(RD_KAFKA_PRODUCER, "gen", gkv, NULL, NULL);
 	partition_count(gp, opt.topics[T_ORDERS]);
 
-	pthread_t th_sink, th_fraud, th_notifier, th_gen;
+	pthread_t th_sink, th_fraud, th_notifier, th_gen, th_monitor;
+	int want_ready = opt.monitor ? 4 : 3;
 	pthread_create(&th_sink, NULL, sink_main, &sk);
+	if (opt.monitor)
+		pthread_create(&th_monitor, NULL, monitor_main, NULL);
 	pthread_create(&th_fraud, NULL, stage_main, &fraud);
 	pthread_create(&th_notifier, NULL, stage_main, &notifier);
 
 	/* Like ordertop's generator: wait until both stages own their inputs. */
 	int64_t give_up = mono_ms() + 60000;
-	while (!atomic_load(&stop_all) && atomic_load(&ready) < 3 && mono_ms() < give_up)
+	while (!atomic_load(&stop_all) && atomic_load(&ready) < want_ready && mono_ms() < give_up)
 		sleep_ms(10);
-	if (atomic_load(&ready) < 3)
+	if (atomic_load(&ready) < want_ready)
 		fail("the stages were not assigned their partitions within 60 s");
 	say("pipeline ready; %lld orders at %s orders/s, %s", opt.n,
 	    opt.rate > 0 ? "fixed" : "max", opt.txn ? "transactional" : "plain");
@@ -870,6 +1041,8 @@ main(int argc, char **argv)
 	pthread_join(th_sink, NULL);
 	pthread_join(th_fraud, NULL);
 	pthread_join(th_notifier, NULL);
+	if (opt.monitor)
+		pthread_join(th_monitor, NULL);
 
 	long long count = sk.count;
 	int64_t first = atomic_load(&t_first_us), last = atomic_load(&t_last_us);
@@ -887,5 +1060,10 @@ main(int argc, char **argv)
 	stage_close(&notifier);
 	rd_kafka_consumer_close(sk.consumer);
 	rd_kafka_destroy(sk.consumer);
+	if (mon_consumer) {
+		rd_kafka_queue_destroy(mon_queue);
+		rd_kafka_consumer_close(mon_consumer);
+		rd_kafka_destroy(mon_consumer);
+	}
 	return count >= opt.n && !atomic_load(&failed) ? 0 : 1;
 }

@@ -100,7 +100,7 @@ for mpath in sorted(glob.glob(os.path.join(RAW, "*.meta"))):
     orders = int(m.get("orders", "0"))
     r["orders"] = orders
     r["done"] = tool.get("notified")
-    if m.get("subject") == "limit":
+    if m.get("subject", "").startswith("limit"):
         r["orders_per_sec"] = tool.get("orders_per_sec")
         r["seconds"] = tool.get("seconds")
         lat = tool.get("latency_ms") or {}
@@ -198,11 +198,13 @@ def subject_rows(section):
         return [
             ("limit (transactional)", "emb-limit-txn", "emb-limit-txn-lat"),
             ("limit (plain, no transactions)", "emb-limit-plain", None),
+            ("limit + ordertop's Kafka traffic (--like-ordertop)", "emb-limit-like", None),
             ("ordertop --headless", "emb-headless", "emb-headless-lat"),
             ("ordertop dashboard 200x50", "emb-dashboard", "emb-dashboard-lat"),
         ]
     return [
         ("limit (transactional)", "kafka-limit-txn", "kafka-limit-txn-lat"),
+        ("limit + ordertop's Kafka traffic (--like-ordertop)", "kafka-limit-like", None),
         ("ordertop --headless", "kafka-headless", "kafka-headless-lat"),
     ]
 
@@ -344,6 +346,10 @@ def rline(label, x, y, unit="%"):
 rline("ordertop headless / limit (transactional), orders/s", h, lim)
 rline("ordertop headless / limit (plain), orders/s", h, get("emb-limit-plain", "orders_per_sec"))
 rline("limit plain / limit transactional, orders/s", get("emb-limit-plain", "orders_per_sec"), lim)
+like = get("emb-limit-like", "orders_per_sec")
+rline("limit + ordertop's Kafka traffic / limit, orders/s (what ordertop's tracing headers and its"
+      " monitor's reading cost a program that does nothing else)", like, lim)
+rline("ordertop headless / limit + ordertop's Kafka traffic, orders/s (what ordertop's own work costs)", h, like)
 rline("dashboard / headless, orders/s", d, h)
 c1, c2, c3 = get("emb-headless", "cpu_per_100k"), get("emb-limit-txn", "cpu_per_100k"), get("emb-dashboard", "cpu_per_100k")
 if c1 and c2:
@@ -369,6 +375,9 @@ if any(k.startswith("kafka-") for k in runs) or not_measured_kafka:
         kh, kl = get("kafka-headless", "orders_per_sec"), get("kafka-limit-txn", "orders_per_sec")
         L.append("")
         rline("ordertop headless / limit (transactional), orders/s, real broker", kh, kl)
+        kk = get("kafka-limit-like", "orders_per_sec")
+        rline("limit + ordertop's Kafka traffic / limit, orders/s, real broker", kk, kl)
+        rline("ordertop headless / limit + ordertop's Kafka traffic, orders/s, real broker", kh, kk)
         L.append("")
         L.append("The broker's own CPU (the Kafka JVM) is not in the CPU column; see results.csv broker_cpu_s.")
     L.append("")
@@ -380,7 +389,8 @@ if rep:
     L.append("| subject | orders | orders/s min / median / max | CPU s per 100k (median) | broker CPU s per 100k (median) |")
     L.append("|---|---|---|---|---|")
     med = {}
-    for subj, label in (("limit", "limit (transactional)"), ("headless", "ordertop --headless"),
+    for subj, label in (("limit", "limit (transactional)"),
+                        ("limit-like", "limit + ordertop's Kafka traffic"), ("headless", "ordertop --headless"),
                         ("dashboard", "ordertop dashboard 200x50 (no key presses)")):
         rs = [r for r in rep if r.get("subject") == subj and r.get("orders_per_sec")]
         if not rs:
@@ -394,6 +404,9 @@ if rep:
     if med.get("limit") and med.get("headless"):
         L.append(f"Median ordertop headless / median limit: {fmt(med['headless'], 0)} / {fmt(med['limit'], 0)} = "
                  f"**{med['headless'] / med['limit'] * 100:.0f}%**.")
+    if med.get("limit-like") and med.get("headless"):
+        L.append(f"Median ordertop headless / median limit + ordertop's Kafka traffic: {fmt(med['headless'], 0)}"
+                 f" / {fmt(med['limit-like'], 0)} = **{med['headless'] / med['limit-like'] * 100:.0f}%**.")
     if med.get("dashboard") and med.get("headless"):
         L.append(f"Median dashboard / median headless: {fmt(med['dashboard'], 0)} / {fmt(med['headless'], 0)} = "
                  f"**{med['dashboard'] / med['headless'] * 100:.0f}%**.")

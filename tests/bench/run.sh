@@ -4,7 +4,11 @@
 #
 #   limit       tests/bench/limit.c: the least a librdkafka program does to
 #               move the same orders through the same topology, with the
-#               same transactions and batching (and --plain: without them)
+#               same transactions and batching (and --plain: without them;
+#               --like-ordertop: with the Kafka traffic ordertop adds, its
+#               tracing headers and its monitor's reading, and none of its
+#               own work: what is left between that and ordertop is
+#               ordertop's processing)
 #   headless    ordertop --headless, all roles, -b that broker
 #   dashboard   ordertop with its dashboard in a 200x50 tmux pane
 #
@@ -150,12 +154,13 @@ start_kwatch() {   # start_kwatch NAME COUNT WARMUP: waits until it listens
 }
 
 # run_limit NAME SECTION KIND ORDERS RATE [limit args...]
+# (LIMIT_SUBJECT=limit-like for the --like-ordertop runs)
 run_limit() {
 	local name=$1 section=$2 kind=$3 orders=$4 rate=$5
 	shift 5
-	meta "$name" "section=$section" "subject=limit" "kind=$kind" "orders=$orders" "rate=$rate"
+	meta "$name" "section=$section" "subject=${LIMIT_SUBJECT:-limit}" "kind=$kind" "orders=$orders" "rate=$rate"
 	calibrate "$name"
-	say "$name: limit $kind, $orders orders at rate $rate"
+	say "$name: limit $kind, $orders orders at rate $rate $*"
 	local rargs=(-n "$orders")
 	# (latency per second only at a fixed rate: at max its samples would
 	# count in the limit's RSS)
@@ -386,6 +391,7 @@ say "embedded broker (a fresh one per run); N=$N orders, latency at $RATE orders
 
 emb run_limit    emb-limit-txn       embedded max     "$N" max
 emb run_limit    emb-limit-plain     embedded max     "$N" max --plain
+LIMIT_SUBJECT=limit-like emb run_limit emb-limit-like embedded max "$N" max --like-ordertop
 emb run_headless emb-headless        embedded max     "$N" max
 emb run_limit    emb-limit-txn-lat   embedded latency "$LAT_N" "$RATE"
 emb run_headless emb-headless-lat    embedded latency "$LAT_N" "$RATE"
@@ -404,12 +410,13 @@ fi
 
 if [ "$EXTRA_N" -gt 0 ]; then
 	# Repeatability: ordertop's throughput varies from run to run (about
-	# +-15% on a quiet 2-core VM), so the limit, headless and the dashboard
-	# (no key presses) run three times each at the same, smaller N; the
+	# +-15% on a quiet 2-core VM), so the limit (both kinds), headless and
+	# the dashboard (no key presses) run three times each at the same, smaller N; the
 	# report gives min/median/max, and judges the throughput targets on
 	# the medians.
 	for i in 1 2 3; do
 		emb run_limit    "emb-rep-limit-txn-$i" repeat max "$EXTRA_N" max
+		LIMIT_SUBJECT=limit-like emb run_limit "emb-rep-limit-like-$i" repeat max "$EXTRA_N" max --like-ordertop
 		emb run_headless "emb-rep-headless-$i"  repeat max "$EXTRA_N" max
 		[ "$dash_ok" = 0 ] && DASH_KEYS=0 emb run_dashboard "emb-rep-dashboard-$i" repeat max "$EXTRA_N" max
 	done
@@ -456,6 +463,7 @@ if [ -z "$kafka_why" ]; then
 	LIMIT_ARGS=(--fetch-wait-ms 50)      # ordertop's setting for a real cluster
 	ORDERTOP_ARGS=()
 	run_limit    kafka-limit-txn     kafka max     "$KN" max
+	LIMIT_SUBJECT=limit-like run_limit kafka-limit-like kafka max "$KN" max --like-ordertop
 	run_headless kafka-headless      kafka max     "$KN" max
 	run_limit    kafka-limit-txn-lat kafka latency "$LAT_N" "$RATE"
 	run_headless kafka-headless-lat  kafka latency "$LAT_N" "$RATE"
