@@ -29,11 +29,12 @@
  * --like-ordertop adds the Kafka traffic ordertop puts on top of this
  * topology, and nothing of its own work: its tracing headers on every
  * record (by default: order id and created time, and on the records after
- * fraud the decided time too; the notifier reads two back), and a monitor that assign()s orders, orders.valid, orders.refused
- * and orders.notified, read_committed, and reads each record's headers as
- * ordertop's headless monitor does (--trace-headers and --monitor: one of
- * the two).  The benchmark reports ordertop against this too: what is left
- * of the gap there is ordertop's own work.
+ * fraud the decided time too; the notifier reads two back), and a monitor
+ * that assign()s orders, orders.valid, orders.refused and orders.notified,
+ * read_committed, and reads each record's headers as ordertop's headless
+ * monitor does (--trace-headers and --monitor: one of the two).  The
+ * benchmark reports ordertop against this too: what is left of the gap
+ * there is ordertop's own work.
  *
  * Consumers start at the topics' current ends (the stages' rebalance
  * callback assigns explicit end offsets), so it can share a broker with
@@ -838,7 +839,6 @@ usage(FILE *f)
 	"  --like-ordertop      plus ordertop's tracing headers and its monitor's reading\n"
 	"  --trace-headers      only the headers of --like-ordertop\n"
 	"  --monitor            only the monitor of --like-ordertop\n"
-	"  --trace-headers      ... only the headers;  --monitor  ... only the monitor\n"
 	"  --txn-max-msgs N     commit after N inputs (5000)\n"
 	"  --txn-max-ms MS      ... or MS milliseconds (100)\n"
 	"  --max-in-flight N    hold the generator back at N unfinished orders (10000; 0 = off)\n"
@@ -897,8 +897,6 @@ main(int argc, char **argv)
 	static const struct option lopts[] = {
 		{ "plain", no_argument, NULL, O_PLAIN },
 		{ "like-ordertop", no_argument, NULL, O_LIKE },
-		{ "trace-headers", no_argument, NULL, O_HDRS },
-		{ "monitor", no_argument, NULL, O_MON },
 		{ "trace-headers", no_argument, NULL, O_HDRS },
 		{ "monitor", no_argument, NULL, O_MON },
 		{ "txn-max-msgs", required_argument, NULL, O_TMM },
