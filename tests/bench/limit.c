@@ -58,7 +58,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <librdkafka/rdkafka.h>
-#include "stats.h"      /* ordertop's latency histogram, for equal percentiles */
+#include "kafka_client.h" /* ordertop's header names and readers, for --like-ordertop */
+#include "order.h"        /* ORDER_ID_MAX */
+#include "stats.h"        /* ordertop's latency histogram, for equal percentiles */
 #include "timeline.h"
 
 #define MAX_PROPS 64
@@ -308,20 +310,26 @@ created_of(const void *payload, size_t len)
 
 enum { H_ORDER_ID, H_CREATED, H_DECIDED, H__COUNT };
 static const char *const header_name[H__COUNT] = {
-	"ordertop.order_id", "ordertop.created_ms", "ordertop.decided_ms",
+	HDR_ORDER_ID, HDR_CREATED_MS, HDR_DECIDED_MS,
 };
 
 /* A record's header values, as long as ordertop's (times in ms since the
  * epoch, ids of the same shape); NULL ones are left out. */
 struct trace {
 	const char *v[H__COUNT];
-	char        buf[H__COUNT][48];
+	char        buf[H__COUNT][4 + KAFKA_INT_TEXT_MAX];
 };
 
+/* Written as ordertop writes its header values (kafka_int_text). */
 static const char *
 trace_int(struct trace *t, int h, int64_t v)
 {
-	snprintf(t->buf[h], sizeof t->buf[h], h == H_ORDER_ID ? "lim-%" PRId64 : "%" PRId64, v);
+	char *b = t->buf[h];
+	if (h == H_ORDER_ID) {
+		memcpy(b, "lim-", 4);
+		b += 4;
+	}
+	kafka_int_text(b, v);
 	return t->v[h] = t->buf[h];
 }
 
@@ -330,22 +338,6 @@ static int64_t
 wall_ms_of(uint64_t mono)
 {
 	return now_ms() - ((int64_t)mono_us() - (int64_t)mono) / 1000;
-}
-
-static int64_t
-header_int(const rd_kafka_message_t *m, int h)
-{
-	rd_kafka_headers_t *hdrs;
-	const void *val;
-	size_t sz;
-	char buf[32];
-	if (rd_kafka_message_headers(m, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR ||
-	    rd_kafka_header_get_last(hdrs, header_name[h], &val, &sz) != RD_KAFKA_RESP_ERR_NO_ERROR ||
-	    val == NULL || sz >= sizeof buf)
-		return 0;
-	memcpy(buf, val, sz);
-	buf[sz] = '\0';
-	return strtoll(buf, NULL, 10);
 }
 
 /* Same as engine_produce(): new headers on each attempt, waits out a full
@@ -497,8 +489,8 @@ stage_process(struct stage *st, const rd_kafka_message_t *m)
 			trace_int(&tr, H_CREATED, wall_ms_of(created));
 			trace_int(&tr, H_DECIDED, now_ms());
 		} else {                   /* ordertop's notifier passes these on */
-			trace_int(&tr, H_CREATED, header_int(m, H_CREATED));
-			trace_int(&tr, H_DECIDED, header_int(m, H_DECIDED));
+			trace_int(&tr, H_CREATED, kafka_header_int(m, HDR_CREATED_MS, 0));
+			trace_int(&tr, H_DECIDED, kafka_header_int(m, HDR_DECIDED_MS, 0));
 		}
 	}
 	if (st->fraud) {
@@ -738,17 +730,13 @@ monitor_main(void *arg)
 		ssize_t n = rd_kafka_consume_batch_queue(mon_queue, 100, batch, 256);
 		for (ssize_t i = 0; i < n; i++) {
 			rd_kafka_message_t *m = batch[i];
-			if (!m->err) {
-				rd_kafka_headers_t *hdrs;
-				const void *val;
-				size_t sz;
-				if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR &&
-				    rd_kafka_header_get_last(hdrs, header_name[H_ORDER_ID], &val, &sz) ==
-				    RD_KAFKA_RESP_ERR_NO_ERROR)
+			if (!m->err) {       /* what observe_lean() reads, with its readers */
+				char order_id[ORDER_ID_MAX + 1];
+				if (kafka_header_str(m, HDR_ORDER_ID, order_id, sizeof order_id) == 0)
 					seen++;
-				sum += header_int(m, H_CREATED);
+				sum += kafka_header_int(m, HDR_CREATED_MS, 0);
 				if (strcmp(rd_kafka_topic_name(m->rkt), opt.topics[T_ORDERS]) != 0)
-					sum += header_int(m, H_DECIDED);
+					sum += kafka_header_int(m, HDR_DECIDED_MS, 0);
 			}
 			rd_kafka_message_destroy(m);
 		}
