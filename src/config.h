@@ -78,7 +78,7 @@ struct config {
 	bool     from_beginning;      /* monitor starts at the log start, not the end */
 	int      txn_max_msgs;        /* commit a transaction after this many inputs */
 	int      txn_max_ms;          /* ... or this long */
-	bool     trace_headers;       /* --trace-headers: ordertop.source and .stage too */
+	bool     trace_headers;       /* --trace-headers: ordertop.* tracing headers */
 
 	/* Run mode */
 	bool     headless;

@@ -31,11 +31,14 @@
 #include "fraud_rules.h"
 #include "json_writer.h"
 
-/* Fields decision_order_json() writes; any already there are replaced. */
+/* Fields decision_order_json() writes; any already there are replaced
+ * (the last, created_at, only when it is added: see struct decision). */
 static const char *const decision_fields[] = {
 	"status", "total", "rules_fired", "rules_version", "decided_at",
-	"decided_by",
+	"decided_by", "created_at",
 };
+#define DECISION_FIELDS(d) (sizeof decision_fields / sizeof decision_fields[0] - \
+                            ((d)->created_at_added ? 0 : 1))
 
 static int
 decision_fail(char *err, size_t errlen, const char *fmt, ...)
@@ -160,6 +163,10 @@ decision_fields_json(const struct decision *d)
 	json_array_end(&w);
 	json_key(&w, "rules_version");
 	json_uint(&w, d->rules_version);
+	if (d->created_at_added) {
+		json_key(&w, "created_at");
+		json_int(&w, d->created_at_ms);
+	}
 	json_key(&w, "decided_at");
 	json_int(&w, d->decided_at_ms);
 	json_key(&w, "decided_by");
@@ -342,10 +349,9 @@ decision_copy_compact(char *out, const char *p, size_t from, size_t to)
  * bytes are not strict enough to copy and cJSON must print them.
  */
 static bool
-decision_is_field_bytes(const char *key, size_t len)
+decision_is_field_bytes(const struct decision *d, const char *key, size_t len)
 {
-	for (size_t i = 0; i < sizeof decision_fields /
-	    sizeof decision_fields[0]; i++) {
+	for (size_t i = 0; i < DECISION_FIELDS(d); i++) {
 		if (strlen(decision_fields[i]) == len &&
 		    memcmp(key, decision_fields[i], len) == 0)
 			return true;
@@ -354,7 +360,8 @@ decision_is_field_bytes(const char *key, size_t len)
 }
 
 static int
-decision_splice(const char *p, size_t n, const char *fields_js, char **out)
+decision_splice(const char *p, size_t n, const struct decision *d, const char *fields_js,
+                char **out)
 {
 	size_t flen = strlen(fields_js), i, ks, vs, o = 0;
 	bool first = true;
@@ -379,7 +386,7 @@ decision_splice(const char *p, size_t n, const char *fields_js, char **out)
 			if (!decision_scan_string(p, n, &i) ||
 			    memchr(p + ks + 1, '\\', i - ks - 2) != NULL)
 				goto strict;
-			bool is_field = decision_is_field_bytes(p + ks + 1, i - ks - 2);
+			bool is_field = decision_is_field_bytes(d, p + ks + 1, i - ks - 2);
 			i = decision_skip_blanks(p, n, i);
 			if (i >= n || p[i] != ':')
 				goto strict;
@@ -468,7 +475,7 @@ decision_order_json_from(const void *order_json, size_t len,
 	fields_js = decision_fields_json(d);
 	if (fields_js == NULL)
 		goto out;
-	if (decision_splice(order_json, len, fields_js, &s) == 0)
+	if (decision_splice(order_json, len, d, fields_js, &s) == 0)
 		goto out;
 
 	/* cJSON prints it all: replace any decision fields already there */
@@ -476,8 +483,7 @@ decision_order_json_from(const void *order_json, size_t len,
 		root = decision_parse_bytes(order_json, len);
 	if (root == NULL || !cJSON_IsObject(root))
 		goto out;
-	for (size_t i = 0; i < sizeof decision_fields /
-	    sizeof decision_fields[0]; i++) {
+	for (size_t i = 0; i < DECISION_FIELDS(d); i++) {
 		while (cJSON_GetObjectItemCaseSensitive(root,
 		    decision_fields[i]) != NULL)
 			cJSON_DeleteItemFromObjectCaseSensitive(root,
@@ -553,13 +559,16 @@ decision_notification_json(const struct order *o, const struct decision *d)
 	json_string(&w, msg, sizeof msg);
 	json_key(&w, "at");
 	json_int(&w, d->decided_at_ms);
+	if (d->created_at_ms > 0) {
+		json_key(&w, "created_at");
+		json_int(&w, d->created_at_ms);
+	}
 	json_object_end(&w);
 	return json_writer_finish(&w);
 }
 
 char *
-decision_notified_json(const char *order_id, const char *user_id,
-                       const char *decision_status, int64_t at_ms,
+decision_notified_json(const struct notice *n, int64_t notified_at_ms,
                        const char *channel, int attempts)
 {
 	struct json_writer w;
@@ -567,15 +576,23 @@ decision_notified_json(const char *order_id, const char *user_id,
 	json_writer_init(&w);
 	json_object_begin(&w);
 	json_key(&w, "order_id");
-	json_string(&w, order_id, SIZE_MAX);
+	json_string(&w, n->order_id, sizeof n->order_id);
 	json_key(&w, "user_id");
-	json_string(&w, user_id, SIZE_MAX);
+	json_string(&w, n->user_id, sizeof n->user_id);
 	json_key(&w, "status");
 	json_string(&w, order_status_name(ORDER_NOTIFIED), SIZE_MAX);
 	json_key(&w, "decision");
-	json_string(&w, decision_status, SIZE_MAX);
+	json_string(&w, n->status[0] ? n->status : "UNKNOWN", sizeof n->status);
+	if (n->created_ms > 0) {
+		json_key(&w, "created_at");
+		json_int(&w, n->created_ms);
+	}
+	if (n->decided_ms > 0) {
+		json_key(&w, "decided_at");
+		json_int(&w, n->decided_ms);
+	}
 	json_key(&w, "notified_at");
-	json_int(&w, at_ms);
+	json_int(&w, notified_at_ms);
 	json_key(&w, "channel");
 	json_string(&w, channel, SIZE_MAX);
 	json_key(&w, "attempts");
@@ -588,12 +605,24 @@ decision_notified_json(const char *order_id, const char *user_id,
  * as with cJSON_GetObjectItemCaseSensitive(). */
 enum notice_key {
 	NOTICE_K_ORDER_ID, NOTICE_K_USER_ID, NOTICE_K_STATUS, NOTICE_K_DECISION,
-	NOTICE_K_TOTAL, NOTICE_K_AT, NOTICE_K_NOTIFIED_AT, NOTICE_K__COUNT
+	NOTICE_K_TOTAL, NOTICE_K_AT, NOTICE_K_NOTIFIED_AT, NOTICE_K_CREATED_AT,
+	NOTICE_K_DECIDED_AT, NOTICE_K__COUNT
 };
 
 static const char *const notice_keys[NOTICE_K__COUNT] = {
 	"order_id", "user_id", "status", "decision", "total", "at", "notified_at",
+	"created_at", "decided_at",
 };
+
+/* A time in ms the monitor's latencies start from; anything but a whole
+ * number in [0, 2^53) reads as absent (0): it times nothing. */
+static int64_t
+time_field_ms(const struct json_field *f)
+{
+	if (f->type != JF_NUMBER || !(f->num >= 0 && f->num <= 9007199254740991.0))
+		return 0;
+	return (int64_t)f->num;
+}
 
 #define NOTICE_FLAT_MEMBERS_MAX 32
 
@@ -689,6 +718,10 @@ notice_parse(const void *buf, size_t len, struct notice *out, char *err,
 		}
 		n.at_ms = (int64_t)v->num;
 	}
+	n.created_ms = time_field_ms(&f[NOTICE_K_CREATED_AT]);
+	n.decided_ms = time_field_ms(&f[NOTICE_K_DECIDED_AT]);
+	if (n.decided_ms == 0 && f[NOTICE_K_AT].type == JF_NUMBER)
+		n.decided_ms = n.at_ms;         /* a notification's "at" */
 	*out = n;
 	rc = 0;
 out:
@@ -734,9 +767,12 @@ decided_copy(char *dst, size_t size, const struct json_field *f)
 	dst[n] = '\0';
 }
 
-enum { DK_ORDER_ID, DK_USER_ID, DK_ITEM, DK_TOTAL, DK_RULES_VERSION, DK__COUNT };
+enum {
+	DK_ORDER_ID, DK_USER_ID, DK_ITEM, DK_TOTAL, DK_RULES_VERSION, DK_CREATED_AT,
+	DK_DECIDED_AT, DK__COUNT
+};
 static const char *const decided_keys[DK__COUNT] = {
-	"order_id", "user_id", "item", "total", "rules_version",
+	"order_id", "user_id", "item", "total", "rules_version", "created_at", "decided_at",
 };
 
 /* The members of a decision record the table wants, read as
@@ -755,6 +791,8 @@ decided_fill(struct decided *d, const struct json_field f[DK__COUNT])
 		d->total = f[DK_TOTAL].num;
 	if (f[DK_RULES_VERSION].type == JF_NUMBER)
 		d->rules_version = (uint64_t)f[DK_RULES_VERSION].num;
+	d->created_ms = time_field_ms(&f[DK_CREATED_AT]);
+	d->decided_ms = time_field_ms(&f[DK_DECIDED_AT]);
 	return 0;
 }
 

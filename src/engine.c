@@ -110,7 +110,7 @@ engine_produce(struct engine *e, rd_kafka_t *rk, const char *topic, int32_t part
 {
 	for (;;) {
 		rd_kafka_headers_t *h = NULL;
-		if (hdrs) {
+		if (hdrs && hdrs[0]) {        /* no list at all costs less than an empty one */
 			h = rd_kafka_headers_new(8);
 			for (size_t i = 0; hdrs[i] && hdrs[i + 1]; i += 2)
 				rd_kafka_header_add(h, hdrs[i], -1, hdrs[i + 1], -1);

@@ -71,7 +71,8 @@ int kafka_header_str(const rd_kafka_message_t *m, const char *name,
 size_t kafka_int_text(char *buf, int64_t v);
 size_t kafka_source_text(char *buf, size_t len, const rd_kafka_message_t *m);
 
-/* Header names that trace an order across topics. */
+/* Header names: tracing an order across topics (--trace-headers), and
+ * why and whence a dead letter (always). */
 #define HDR_ORDER_ID    "ordertop.order_id"
 #define HDR_CREATED_MS  "ordertop.created_ms"   /* when the order was created */
 #define HDR_DECIDED_MS  "ordertop.decided_ms"   /* when fraud decided it */

@@ -100,6 +100,9 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 	fraud_evaluate(&fw->rules, fs, &o, event_ms, &d);
 	d.decided_at_ms = now_ms();
 	memcpy(d.decided_by, fw->decided_by, sizeof d.decided_by);
+	/* Both records carry the creation time the latencies start from. */
+	d.created_at_ms = event_ms > 0 ? event_ms : 0;
+	d.created_at_added = o.created_at_ms <= 0 && d.created_at_ms > 0;
 
 	char *decided = decision_order_json_parsed(m->payload, m->len, &d);
 	char *notice = decision_notification_json(&o, &d);
@@ -109,30 +112,26 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 		return -1;
 	}
 
+	/* --trace-headers: the payloads carry all the monitor reads; these
+	 * are for following one order across topics with other tools. */
 	char created[KAFKA_INT_TEXT_MAX], decided_ms[KAFKA_INT_TEXT_MAX];
 	char source[CONFIG_TOPIC_MAX + 48];
-	kafka_int_text(created, o.created_at_ms > 0 ? o.created_at_ms
-	                        : kafka_header_int(m, HDR_CREATED_MS, msg_ts));
-	kafka_int_text(decided_ms, d.decided_at_ms);
-	bool replay = false;
-	for (int i = 0; i < d.n_fired; i++)
-		replay |= strcmp(d.fired[i].id, FRAUD_RULE_REPLAY_ID) == 0;
-	const char *hdrs[13] = {
+	const char *trace[] = {
 		HDR_ORDER_ID, o.order_id, HDR_CREATED_MS, created, HDR_DECIDED_MS, decided_ms,
+		HDR_SOURCE, source, HDR_STAGE, "fraud", HDR_REPLAY, "1", NULL,
 	};
-	size_t nh = 6;
-	if (replay) {
-		hdrs[nh++] = HDR_REPLAY;
-		hdrs[nh++] = "1";
-	}
+	const char *const *hdrs = NULL;
 	if (cfg->trace_headers) {
+		kafka_int_text(created, d.created_at_ms);
+		kafka_int_text(decided_ms, d.decided_at_ms);
 		kafka_source_text(source, sizeof source, m);
-		hdrs[nh++] = HDR_SOURCE;
-		hdrs[nh++] = source;
-		hdrs[nh++] = HDR_STAGE;
-		hdrs[nh++] = "fraud";
+		bool replay = false;
+		for (int i = 0; i < d.n_fired; i++)
+			replay |= strcmp(d.fired[i].id, FRAUD_RULE_REPLAY_ID) == 0;
+		if (!replay)
+			trace[10] = NULL;        /* the replay pair is last */
+		hdrs = trace;
 	}
-	hdrs[nh] = NULL;
 	bool approved = d.status == ORDER_APPROVED;
 	const char *out = cfg->topics[approved ? TOPIC_VALID : TOPIC_REFUSED];
 	size_t keylen = strlen(o.user_id);

@@ -27,9 +27,8 @@ struct monitor {
 	rd_kafka_queue_t  *queue;           /* the consumer's, read in batches */
 	int64_t            last_broker_check;
 	/* Headless without --audit nobody reads display events or an order's
-	 * details: records are then observed from the headers ordertop's
-	 * stages write, and a payload is parsed only when they are missing
-	 * (another client's record) or an order is decided twice. */
+	 * details: nothing is shown, and notifications (which only the panes
+	 * and the audit trail use) are not read at all. */
 	bool               lean;
 	rd_kafka_topic_t  *topic_handle[TOPIC__COUNT];   /* learnt as records come */
 	/* The display budget: records per topic turned into display lines
@@ -40,11 +39,10 @@ struct monitor {
 
 /* The dashboard shows a few dozen lines of each stream.  Beyond this many
  * records per topic and 100 ms (2,000/s), a record still counts, moves its
- * order in the table and feeds the latencies, but is not parsed into a
+ * order in the table and feeds the latencies, but is not turned into a
  * display line: the panes thin out (the header counts "not shown") and
- * the pipeline keeps its speed.  Decisions are always parsed: they fill
- * the table's user, item, total and rules (an order not shown has no JSON
- * in its detail view).  Never with --audit, which records every message. */
+ * the pipeline keeps its speed (an order not shown has no JSON in its
+ * detail view).  Never with --audit, which records every message. */
 #define DISPLAY_BUDGET_PER_100MS 200
 
 static bool
@@ -90,33 +88,21 @@ rules_record(void *arg, const struct rules_record *r)
 		engine_rules_worker_applied(e, r->worker, r->applied_version, r->at_ms);
 }
 
-/* A decision of an order id that was decided already (the replay rule) is
- * not a second decision of that order: whichever of the two topics the
- * monitor reads first, the original decision is the one the row keeps. */
-static bool
-is_replay(const rd_kafka_message_t *m)
-{
-	char v[4];
-	return kafka_header_str(m, HDR_REPLAY, v, sizeof v) == 0;
-}
-
 /* A decision record: counted, its decide latency recorded and, unless it
- * is a replay, observed as its order's decision; a second decision counts
- * as a duplicate.  replay: what the parsed payload says, or NULL when it
- * was not parsed (then it is parsed only for a second decision). */
+ * is a replay (a decision of an order id decided already: whichever of the
+ * two topics the monitor reads first, the original decision is the one
+ * the row keeps), observed as its order's decision; a second one counts
+ * as a duplicate. */
 static int
-observe_decision(struct engine *e, const rd_kafka_message_t *m, int t,
-                 const struct order_observation *obs, const bool *replay,
-                 int64_t created, int64_t decided_ms, int64_t ts)
+observe_decision(struct engine *e, int t, const struct order_observation *obs,
+                 const struct decided *d, int64_t ts)
 {
 	atomic_fetch_add(t == TOPIC_VALID ? &e->stats.approved : &e->stats.refused, 1);
-	record_latency(e, HOP_DECIDE, created, decided_ms ? decided_ms : ts);
-	if (is_replay(m) || (replay != NULL && *replay))
-		return 0;           /* the order's first decision governs its row */
+	record_latency(e, HOP_DECIDE, d->created_ms, d->decided_ms ? d->decided_ms : ts);
+	if (d->replay)
+		return 0;
 	int flags = order_table_observe(e->orders, obs, now_ms());
-	struct decided d;
-	if ((flags & OBS_DUPLICATE) &&
-	    !(replay == NULL && decided_parse(m->payload, m->len, &d) == 0 && d.replay)) {
+	if (flags & OBS_DUPLICATE) {
 		atomic_fetch_add(&e->stats.duplicates, 1);
 		log_warn("monitor", "order %s was decided more than once", obs->order_id);
 	}
@@ -124,51 +110,41 @@ observe_decision(struct engine *e, const rd_kafka_message_t *m, int t,
 }
 
 static void
-count_notified(struct engine *e, int64_t created, int64_t decided_ms, int64_t ts)
+count_notified(struct engine *e, const struct notice *n, int64_t ts)
 {
 	atomic_fetch_add(&e->stats.notified, 1);
-	record_latency(e, HOP_NOTIFY, decided_ms, ts);
-	record_latency(e, HOP_END_TO_END, created, ts);
+	record_latency(e, HOP_NOTIFY, n->decided_ms, ts);
+	record_latency(e, HOP_END_TO_END, n->created_ms, ts);
 }
 
-/* The lean path (see struct monitor): true when the record was observed
- * from its headers, false when it needs the full path. */
-static bool
-observe_lean(struct engine *e, const rd_kafka_message_t *m, int t, int64_t ts)
+/* Turns the record into the event shown in its pane: the summary line is
+ * ours, except after a closing ": " (unreadable orders and dead letters)
+ * where the raw payload follows, sanitized. */
+static void
+show_event(struct engine *e, struct event *ev, const rd_kafka_message_t *m, const char *summary)
 {
-	char order_id[ORDER_ID_MAX + 1];
-	struct order_observation obs = { .topic = (enum topic_id)t, .order_id = order_id,
-	                                 .partition = m->partition, .offset = m->offset,
-	                                 .ts_ms = ts, .total = -1 };
-
-	if (t != TOPIC_ORDERS && t != TOPIC_VALID && t != TOPIC_REFUSED &&
-	    t != TOPIC_NOTIFICATIONS && t != TOPIC_NOTIFIED)
-		return false;
-	if (kafka_header_str(m, HDR_ORDER_ID, order_id, sizeof order_id) < 0 || !order_id[0])
-		return false;
-	int64_t created = kafka_header_int(m, HDR_CREATED_MS, 0);
-	int64_t decided_ms = t == TOPIC_ORDERS ? 0 : kafka_header_int(m, HDR_DECIDED_MS, 0);
-	int flags;
-
-	atomic_fetch_add(&e->stats.seen[t], 1);
-	obs.created_ms = created ? created : t == TOPIC_ORDERS ? ts : 0;
-	switch (t) {
-	case TOPIC_VALID:
-	case TOPIC_REFUSED:
-		flags = observe_decision(e, m, t, &obs, NULL, created, decided_ms, ts);
-		break;
-	case TOPIC_NOTIFIED:
-		count_notified(e, created, decided_ms, ts);
-		/* fall through */
-	default:
-		flags = order_table_observe(e->orders, &obs, now_ms());
-		break;
+	size_t used = strlen(summary);
+	if (m->key)
+		text_sanitize(ev->key, sizeof ev->key, m->key, m->key_len, EV_KEY_MAX / 2);
+	if (used >= 2 && summary[used - 1] == ' ' && summary[used - 2] == ':') {
+		int cols = text_sanitize(ev->summary, sizeof ev->summary, summary, used, -1);
+		size_t l = strlen(ev->summary);
+		if (m->payload && l + 8 < sizeof ev->summary)
+			text_sanitize(ev->summary + l, sizeof ev->summary - l, m->payload, m->len,
+			              EV_SUMMARY_MAX / 2 - cols > 8 ? EV_SUMMARY_MAX / 2 - cols : 8);
+	} else {
+		text_sanitize(ev->summary, sizeof ev->summary, summary, used, EV_SUMMARY_MAX / 2);
 	}
-	if (flags & OBS_FINAL)
-		atomic_store(&e->last_final_ms, now_ms());
-	return true;
+	evq_push(e->events, ev);
 }
 
+/*
+ * One record: its payload is read (ordertop's records carry the order id
+ * and the times the latencies start from), the order table, counters and
+ * latencies follow it, and, when it is shown, it becomes a display event.
+ * Headless without --audit nothing is shown; on the dashboard the display
+ * budget decides.
+ */
 static void
 handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 {
@@ -178,20 +154,12 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 		return;
 	rd_kafka_timestamp_type_t tstype;
 	int64_t ts = rd_kafka_message_timestamp(m, &tstype);
-	if (mon->lean && observe_lean(e, m, t, ts))
-		return;
-	bool show = mon->lean || e->audit != NULL || display_budget_take(mon, t);
-	if (!show && t != TOPIC_VALID && t != TOPIC_REFUSED && observe_lean(e, m, t, ts)) {
-		evq_note_dropped(e->events);
-		return;
-	}
+	bool show = !mon->lean && (e->audit != NULL || display_budget_take(mon, t));
 	struct event ev = { .topic = (uint8_t)t, .partition = m->partition, .offset = m->offset,
 	                    .ts_ms = ts, .status = ORDER_NEW };
 	struct order_observation obs = { .topic = (enum topic_id)t, .partition = m->partition,
 	                                 .offset = m->offset, .ts_ms = ts, .total = -1 };
 	char summary[EV_SUMMARY_MAX * 2], reason[160];
-	int64_t created = kafka_header_int(m, HDR_CREATED_MS, 0);
-	int64_t decided_ms = kafka_header_int(m, HDR_DECIDED_MS, 0);
 	int flags = 0;
 	/* obs points into these until it is observed, after the switch. */
 	struct order o;
@@ -200,8 +168,6 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 	char dlq_id[ORDER_ID_MAX + 1];
 
 	atomic_fetch_add(&e->stats.seen[t], 1);
-	if (m->key)
-		text_sanitize(ev.key, sizeof ev.key, m->key, m->key_len, EV_KEY_MAX / 2);
 	summary[0] = '\0';
 
 	switch (t) {
@@ -211,16 +177,19 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 			break;
 		}
 		snprintf(ev.order_id, sizeof ev.order_id, "%s", o.order_id);
-		snprintf(summary, sizeof summary, "%s %s %" PRId64 " x %s = %.2f %s%s%s",
-		         o.order_id, o.user_id, o.quantity, o.item, order_total(&o),
-		         o.currency, o.country[0] ? " ship " : "", o.country);
+		if (show)
+			snprintf(summary, sizeof summary, "%s %s %" PRId64 " x %s = %.2f %s%s%s",
+			         o.order_id, o.user_id, o.quantity, o.item, order_total(&o),
+			         o.currency, o.country[0] ? " ship " : "", o.country);
 		obs.order_id = o.order_id;
 		obs.user_id = o.user_id;
 		obs.item = o.item;
 		obs.total = order_total(&o);
 		obs.created_ms = o.created_at_ms ? o.created_at_ms : ts;
-		obs.json = m->payload;
-		obs.json_len = m->len;
+		if (show) {
+			obs.json = m->payload;
+			obs.json_len = m->len;
+		}
 		break;
 	}
 	case TOPIC_VALID:
@@ -239,8 +208,8 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 		obs.total = d.total;
 		obs.rules_version = d.rules_version;
 		obs.fired = d.fired;
-		obs.created_ms = created;
-		flags = observe_decision(e, m, t, &obs, &d.replay, created, decided_ms, ts);
+		obs.created_ms = d.created_ms;
+		flags = observe_decision(e, t, &obs, &d, ts);
 		obs.order_id = NULL;          /* observed already */
 		break;
 	}
@@ -251,17 +220,19 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 		snprintf(ev.order_id, sizeof ev.order_id, "%s", n.order_id);
 		obs.order_id = n.order_id;
 		obs.user_id = n.user_id;
-		obs.created_ms = created;
+		obs.created_ms = n.created_ms;
 		if (t == TOPIC_NOTIFIED) {
 			ev.status = ORDER_NOTIFIED;
-			snprintf(summary, sizeof summary, "%s %s notified (%s)", n.order_id,
-			         n.user_id, n.decision);
-			count_notified(e, created, decided_ms, ts);
+			if (show)
+				snprintf(summary, sizeof summary, "%s %s notified (%s)", n.order_id,
+				         n.user_id, n.decision);
+			count_notified(e, &n, ts);
 		} else {
 			int s = order_status_parse(n.status);
 			ev.status = s < 0 ? ORDER_NEW : (uint8_t)s;
-			snprintf(summary, sizeof summary, "%s %s %s %.2f", n.order_id, n.user_id,
-			         n.status, n.total);
+			if (show)
+				snprintf(summary, sizeof summary, "%s %s %s %.2f", n.order_id,
+				         n.user_id, n.status, n.total);
 		}
 		break;
 	}
@@ -298,23 +269,10 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 		flags = order_table_observe(e->orders, &obs, now_ms());
 	if (flags & OBS_FINAL)
 		atomic_store(&e->last_final_ms, now_ms());
-
-	/* Summary text is ours, except where it ends with ": " (unreadable
-	 * orders and dead letters): the raw payload follows, sanitized. */
-	size_t used = strlen(summary);
-	if (used >= 2 && summary[used - 1] == ' ' && summary[used - 2] == ':') {
-		int cols = text_sanitize(ev.summary, sizeof ev.summary, summary, used, -1);
-		size_t l = strlen(ev.summary);
-		if (m->payload && l + 8 < sizeof ev.summary)
-			text_sanitize(ev.summary + l, sizeof ev.summary - l, m->payload, m->len,
-			              EV_SUMMARY_MAX / 2 - cols > 8 ? EV_SUMMARY_MAX / 2 - cols : 8);
-	} else {
-		text_sanitize(ev.summary, sizeof ev.summary, summary, used, EV_SUMMARY_MAX / 2);
-	}
-	if (!show)
-		evq_note_dropped(e->events);
+	if (show)
+		show_event(e, &ev, m, summary);
 	else if (!mon->lean)
-		evq_push(e->events, &ev);
+		evq_note_dropped(e->events);
 	if (e->audit)
 		audit_write(e->audit, m, ev.order_id,
 		            ev.status != ORDER_NEW || t == TOPIC_ORDERS ? order_status_name(ev.status) : NULL);

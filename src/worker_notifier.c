@@ -21,8 +21,7 @@ struct pending {
 	struct notice notice;
 	char         *payload;
 	size_t        len;
-	char          created[KAFKA_INT_TEXT_MAX], decided[KAFKA_INT_TEXT_MAX];
-	char          source[CONFIG_TOPIC_MAX + 48];
+	char          source[CONFIG_TOPIC_MAX + 48];   /* --trace-headers */
 	char          src_topic[CONFIG_TOPIC_MAX + 1];
 	int32_t       partition;
 	int64_t       offset;
@@ -41,17 +40,21 @@ publish_notified(struct txn_stage *st, const struct pending *p, const char *chan
 {
 	struct engine *e = txn_stage_engine(st);
 	const struct notice *n = &p->notice;
-	const char *decision = n->status[0] ? n->status : "UNKNOWN";
-	char *json = decision_notified_json(n->order_id, n->user_id, decision, now_ms(),
-	                                    channel, attempts);
+	char *json = decision_notified_json(n, now_ms(), channel, attempts);
 	if (json == NULL)
 		return -1;
-	const char *hdrs[] = {
-		HDR_ORDER_ID, n->order_id, HDR_CREATED_MS, p->created, HDR_DECIDED_MS, p->decided,
-		e->cfg->trace_headers ? HDR_SOURCE : NULL, p->source, HDR_STAGE, "notifier", NULL,
+	char created[KAFKA_INT_TEXT_MAX], decided[KAFKA_INT_TEXT_MAX];
+	const char *trace[] = {
+		HDR_ORDER_ID, n->order_id, HDR_CREATED_MS, created, HDR_DECIDED_MS, decided,
+		HDR_SOURCE, p->source, HDR_STAGE, "notifier", NULL,
 	};
+	if (e->cfg->trace_headers) {
+		kafka_int_text(created, n->created_ms);
+		kafka_int_text(decided, n->decided_ms);
+	}
 	int rc = txn_stage_produce(st, e->cfg->topics[TOPIC_NOTIFIED], n->user_id,
-	                           strlen(n->user_id), json, strlen(json), hdrs);
+	                           strlen(n->user_id), json, strlen(json),
+	                           e->cfg->trace_headers ? trace : NULL);
 	free(json);
 	if (rc == 0)
 		atomic_fetch_add(&e->stats.notify_delivered, 1);
@@ -61,10 +64,10 @@ publish_notified(struct txn_stage *st, const struct pending *p, const char *chan
 static void
 fill_pending(struct pending *p, const rd_kafka_message_t *m, bool trace_headers)
 {
-	rd_kafka_timestamp_type_t tstype;
-	int64_t ts = rd_kafka_message_timestamp(m, &tstype);
-	kafka_int_text(p->created, kafka_header_int(m, HDR_CREATED_MS, ts));
-	kafka_int_text(p->decided, kafka_header_int(m, HDR_DECIDED_MS, ts));
+	if (p->notice.decided_ms == 0) {    /* another client's notification */
+		rd_kafka_timestamp_type_t tstype;
+		p->notice.decided_ms = rd_kafka_message_timestamp(m, &tstype);
+	}
 	if (trace_headers)
 		kafka_source_text(p->source, sizeof p->source, m);
 	const char *topic = rd_kafka_topic_name(m->rkt);

@@ -28,17 +28,19 @@ engine_publish_order(struct engine *e, const struct order *o, bool generated)
 
 	if (json == NULL)
 		return -1;
-	kafka_int_text(created, o->created_at_ms);
-	const char *hdrs[] = {
+	/* --trace-headers only: the payload carries created_at */
+	const char *trace[] = {
 		HDR_ORDER_ID, o->order_id, HDR_CREATED_MS, created,
-		e->cfg->trace_headers ? HDR_STAGE : NULL, generated ? "generator" : "intake", NULL,
+		HDR_STAGE, generated ? "generator" : "intake", NULL,
 	};
+	if (e->cfg->trace_headers)
+		kafka_int_text(created, o->created_at_ms);
 	if (e->running[WORKER_MONITOR])
 		order_table_register_local(e->orders, o->order_id, o->user_id, o->item,
 		                           order_total(o), o->created_at_ms);
 	int rc = engine_produce(e, e->producer, e->cfg->topics[TOPIC_ORDERS],
 	                        RD_KAFKA_PARTITION_UA, o->user_id, strlen(o->user_id),
-	                        json, strlen(json), hdrs, e);
+	                        json, strlen(json), e->cfg->trace_headers ? trace : NULL, e);
 	free(json);
 	return rc;
 }

@@ -2,12 +2,13 @@
  * kwatch.c — the benchmark's outside view of a pipeline.
  *
  *   kwatch -b B [-t orders.notified] -n N [--warmup SEC] [--ready FILE]
- *          [--progress FILE] [--timeout SEC] [--summary FILE]
+ *          [--progress FILE] [--timeout SEC] [--summary FILE] [--field NAME]
  *       Assigns every partition of the topic at its current end
  *       (read_committed), writes FILE for --ready, then counts records
  *       until N arrived.  Each record's end-to-end latency is its arrival
- *       here minus its ordertop.created_ms header (wall clock), so it
- *       includes the last hop that ordertop's own e2e figure leaves out.
+ *       here minus the created_at its payload carries (wall clock; --field
+ *       names another top-level member), so it includes the last hop that
+ *       ordertop's own e2e figure leaves out.
  *       --warmup SEC leaves out orders created in the first SEC seconds
  *       (from the first order seen).  --progress FILE is rewritten every
  *       200 ms with "count elapsed_s".  --timeline FILE writes, per second
@@ -34,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <librdkafka/rdkafka.h>
+#include "flat_json.h"
 #include "stats.h"
 #include "timeline.h"
 
@@ -117,20 +119,15 @@ topic_ends(rd_kafka_t *rk, const char *topic)
 	return l;
 }
 
+/* The payload's top-level member name, a number of ms; 0 when the record
+ * does not have one (ordertop writes flat JSON; nothing else is read). */
 static int64_t
-header_int(const rd_kafka_message_t *m, const char *name)
+payload_ms(const rd_kafka_message_t *m, const char *name)
 {
-	rd_kafka_headers_t *h;
-	const void *v;
-	size_t sz;
-	char buf[32];
-	if (rd_kafka_message_headers(m, &h) != RD_KAFKA_RESP_ERR_NO_ERROR ||
-	    rd_kafka_header_get_last(h, name, &v, &sz) != RD_KAFKA_RESP_ERR_NO_ERROR ||
-	    v == NULL || sz == 0 || sz >= sizeof buf)
-		return 0;
-	memcpy(buf, v, sz);
-	buf[sz] = '\0';
-	return strtoll(buf, NULL, 10);
+	struct flat_member f[32];
+	int n = flat_json_members(m->payload, m->len, f, 32);
+	const struct flat_member *v = n > 0 ? flat_find(f, n, name) : NULL;
+	return v && v->type == FLAT_NUMBER && v->number > 0 ? (int64_t)v->number : 0;
 }
 
 static void
@@ -151,14 +148,14 @@ usage(FILE *f)
 {
 	fprintf(f, "usage: kwatch -b BROKERS [-t TOPIC] -n N [--warmup SEC] [--ready FILE]\n"
 	           "              [--progress FILE] [--timeline FILE] [--timeout SEC]\n"
-	           "              [--summary FILE] [-X K=V]\n"
+	           "              [--summary FILE] [--field NAME] [-X K=V]\n"
 	           "       kwatch -b BROKERS --commit-end GROUP TOPIC [-X K=V]\n");
 }
 
 int
 main(int argc, char **argv)
 {
-	enum { O_WARM = 256, O_READY, O_PROG, O_TO, O_SUM, O_COMMIT, O_HDR, O_TL };
+	enum { O_WARM = 256, O_READY, O_PROG, O_TO, O_SUM, O_COMMIT, O_FIELD, O_TL };
 	static const struct option lopts[] = {
 		{ "warmup", required_argument, NULL, O_WARM },
 		{ "ready", required_argument, NULL, O_READY },
@@ -166,13 +163,13 @@ main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, O_TO },
 		{ "summary", required_argument, NULL, O_SUM },
 		{ "commit-end", required_argument, NULL, O_COMMIT },
-		{ "header", required_argument, NULL, O_HDR },
+		{ "field", required_argument, NULL, O_FIELD },
 		{ "timeline", required_argument, NULL, O_TL },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *brokers = NULL, *topic = "orders.notified", *ready = NULL, *progress = NULL;
-	const char *summary = NULL, *commit_group = NULL, *header = "ordertop.created_ms";
+	const char *summary = NULL, *commit_group = NULL, *field = "created_at";
 	const char *timeline = NULL;
 	char *props[32];
 	int n_props = 0, c, timeout_s = 900;
@@ -197,7 +194,7 @@ main(int argc, char **argv)
 		case O_TO: timeout_s = atoi(optarg); break;
 		case O_SUM: summary = optarg; break;
 		case O_COMMIT: commit_group = optarg; break;
-		case O_HDR: header = optarg; break;
+		case O_FIELD: field = optarg; break;
 		case O_TL: timeline = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -255,7 +252,7 @@ main(int argc, char **argv)
 
 	static struct latency_hist all, steady;
 	struct timeline tl = { 0 };
-	long long count = 0, no_header = 0;
+	long long count = 0, no_created = 0;
 	int64_t start = wall_us(), first_arrival = 0, last_arrival = 0, first_created = 0;
 	int64_t min_created = 0, last_progress = 0;
 	int64_t deadline = start + (int64_t)timeout_s * 1000000;
@@ -285,10 +282,10 @@ main(int argc, char **argv)
 			first_arrival = now;
 		last_arrival = now;
 		count++;
-		int64_t created_ms = header_int(m, header);
+		int64_t created_ms = payload_ms(m, field);
 		rd_kafka_message_destroy(m);
 		if (created_ms <= 0) {
-			no_header++;
+			no_created++;
 			continue;
 		}
 		int64_t created_us = created_ms * 1000;
@@ -325,7 +322,7 @@ main(int argc, char **argv)
 	                      ? (double)(last_arrival - min_created) / 1e6 : 0;
 	const struct latency_hist *h[2] = { &steady, &all };
 	fprintf(f, "{\n  \"tool\": \"kwatch\",\n  \"topic\": \"%s\",\n  \"expected\": %lld,\n"
-	        "  \"count\": %lld,\n  \"no_header\": %lld,\n", topic, n, count, no_header);
+	        "  \"count\": %lld,\n  \"no_created\": %lld,\n", topic, n, count, no_created);
 	fprintf(f, "  \"arrival_seconds\": %.3f,\n  \"seconds\": %.3f,\n  \"orders_per_sec\": %.1f,\n",
 	        span, span_created, span_created > 0 ? (double)count / span_created : 0);
 	for (int i = 0; i < 2; i++)

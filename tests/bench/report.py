@@ -347,8 +347,8 @@ rline("ordertop headless / limit (transactional), orders/s", h, lim)
 rline("ordertop headless / limit (plain), orders/s", h, get("emb-limit-plain", "orders_per_sec"))
 rline("limit plain / limit transactional, orders/s", get("emb-limit-plain", "orders_per_sec"), lim)
 like = get("emb-limit-like", "orders_per_sec")
-rline("limit + ordertop's Kafka traffic / limit, orders/s (what ordertop's tracing headers and its"
-      " monitor's reading cost a program that does nothing else)", like, lim)
+rline("limit + ordertop's Kafka traffic / limit, orders/s (what ordertop's monitor reading orders and"
+      " decisions costs a program that does nothing else)", like, lim)
 rline("ordertop headless / limit + ordertop's Kafka traffic, orders/s (what ordertop's own work costs)", h, like)
 rline("dashboard / headless, orders/s", d, h)
 c1, c2, c3 = get("emb-headless", "cpu_per_100k"), get("emb-limit-txn", "cpu_per_100k"), get("emb-dashboard", "cpu_per_100k")
@@ -453,7 +453,7 @@ L.append("## Notes")
 L.append("")
 L.append("- orders/s: limit: N / (first produce → last notified record at its sink); ordertop: the --summary's"
          " orders_per_sec (first delivered order → last order final), cross-checked with kwatch (results.csv kw_orders_per_sec).")
-L.append("- Latency at the fixed rate: limit: creation → its sink; ordertop: creation (ordertop.created_ms header) →"
+L.append("- Latency at the fixed rate: limit: creation → its sink; ordertop: creation (the notified record's created_at) →"
          " arrival at kwatch, an outside read_committed consumer, so it includes the last hop that ordertop's own e2e"
          " figure (created → notified record's timestamp) leaves out. Orders created in the first"
          " warm-up seconds are left out; 'incl. warm-up' keeps them.")

@@ -6,7 +6,7 @@
 #               move the same orders through the same topology, with the
 #               same transactions and batching (and --plain: without them;
 #               --like-ordertop: with the Kafka traffic ordertop adds, its
-#               tracing headers and its monitor's reading, and none of its
+#               monitor's reading of orders and decisions, and none of its
 #               own work: what is left between that and ordertop is
 #               ordertop's processing)
 #   headless    ordertop --headless, all roles, -b that broker

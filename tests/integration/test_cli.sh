@@ -77,10 +77,12 @@ for line in open('$tmp/audit.jsonl'):
     topics.add(json.loads(line)['topic'])
 print(len(topics & {'orders','orders.valid','orders.refused','notifications','orders.notified'}))")" = 5
 
-# Tracing headers, read back from the audit trail: by default the three the
-# monitor and the latencies use; with --trace-headers also source and stage.
-# headers_ok AUDIT TRACE: prints 1 when every pipeline record carries what it should.
-headers_ok() {
+# What every pipeline record carries, read back from the audit trail: the
+# times the latencies start from, in its payload (created_at on every one,
+# decided_at after fraud, a notification's "at"), and no headers at all by
+# default; with --trace-headers the order id, both times, source and stage.
+# records_ok AUDIT TRACE: prints 1 when every pipeline record carries what it should.
+records_ok() {
 	python3 -c "
 import json, sys
 trace = sys.argv[2] == '1'
@@ -88,32 +90,44 @@ want_source = {'orders.valid': 'orders/', 'orders.refused': 'orders/',
                'notifications': 'orders/', 'orders.notified': 'notifications/'}
 stage = {'orders': 'generator', 'orders.valid': 'fraud', 'orders.refused': 'fraud',
          'notifications': 'fraud', 'orders.notified': 'notifier'}
+decided_key = {'orders.valid': 'decided_at', 'orders.refused': 'decided_at',
+               'notifications': 'at', 'orders.notified': 'decided_at'}
 n = 0
 for line in open(sys.argv[1]):
     r = json.loads(line)
-    t, h = r['topic'], r.get('headers', {})
+    t, h, v = r['topic'], r.get('headers', {}), r['value']
     if t not in stage:
         continue
     n += 1
-    need = ['ordertop.order_id', 'ordertop.created_ms'] + (['ordertop.decided_ms'] if t != 'orders' else [])
-    if any(not h.get(k) for k in need):
-        sys.exit('missing %s on %s: %s' % (need, t, h))
-    if trace:
-        if h.get('ordertop.stage') != stage[t]:
-            sys.exit('stage on %s: %s' % (t, h))
-        if t in want_source and not h.get('ordertop.source', '').startswith(want_source[t]):
-            sys.exit('source on %s: %s' % (t, h))
-    elif 'ordertop.source' in h or 'ordertop.stage' in h:
-        sys.exit('trace headers without --trace-headers on %s: %s' % (t, h))
+    created = v.get('created_at')
+    if not isinstance(created, int) or created <= 0:
+        sys.exit('no created_at on %s: %s' % (t, v))
+    decided = v.get(decided_key[t]) if t in decided_key else None
+    if t in decided_key and (not isinstance(decided, int) or decided < created):
+        sys.exit('no %s after created_at on %s: %s' % (decided_key[t], t, v))
+    if t == 'orders.notified' and v['notified_at'] < decided:
+        sys.exit('notified before decided: %s' % v)
+    if not trace:
+        if h:
+            sys.exit('headers without --trace-headers on %s: %s' % (t, h))
+        continue
+    want = {'ordertop.order_id': v['order_id'], 'ordertop.created_ms': str(created),
+            'ordertop.stage': stage[t]}
+    if decided is not None:
+        want['ordertop.decided_ms'] = str(decided)
+    if any(h.get(k) != x for k, x in want.items()):
+        sys.exit('trace headers on %s: %s, want %s' % (t, h, want))
+    if t in want_source and not h.get('ordertop.source', '').startswith(want_source[t]):
+        sys.exit('source on %s: %s' % (t, h))
 print(1 if n > 0 else 0)
 " "$1" "$2"
 }
-check "records carry order id, created and decided headers, no source/stage by default" \
-	test "$(headers_ok "$tmp/audit.jsonl" 0)" = 1
+check "records carry created_at and decided_at in their payloads, no headers by default" \
+	test "$(records_ok "$tmp/audit.jsonl" 0)" = 1
 "$ORDERTOP" --headless --count 300 --rate max --drain --drain-timeout 120 --trace-headers \
 	--audit "$tmp/audit-trace.jsonl" -q 2>"$tmp/trace.log"
-check "--trace-headers adds ordertop.source and ordertop.stage to every record" \
-	test "$(headers_ok "$tmp/audit-trace.jsonl" 1)" = 1
+check "--trace-headers adds order id, times, source and stage headers to every record" \
+	test "$(records_ok "$tmp/audit-trace.jsonl" 1)" = 1
 
 # --- interop with kcat through --bootstrap-file ---------------------------
 "$ORDERTOP" --headless --rate 20 --bootstrap-file "$tmp/bootstrap" \

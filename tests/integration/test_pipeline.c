@@ -159,6 +159,10 @@ test_all_orders_decided_and_notified_once(void **state)
 	assert_true(s.refused > 0);     /* the generator's suspicious share */
 	assert_true(s.approved > 0);
 	assert_true(s.max_ms[HOP_END_TO_END] > 0);
+	/* every hop of every order is timed from the times its records carry */
+	struct stats *st = engine_stats(f->e);
+	for (int h = 0; h < HOP__COUNT; h++)
+		assert_int_equal(atomic_load(&st->hop[h].count), 5000);
 	finish(f);
 }
 

@@ -1,7 +1,8 @@
 /*
  * test_decision.c — the decided order JSON (input kept, decision fields
  * added or replaced), the notification and notified records, and
- * notice_parse reading them back.
+ * notice_parse and decided_parse reading them back, with the creation and
+ * decision times every record after fraud carries.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -201,6 +202,57 @@ test_order_json_replaces_existing(void **state)
 	assert_non_null(js);
 	assert_null(strstr(js, "APPROVED"));
 	assert_non_null(strstr(js, "{\"order_id\":\"1\",\"x\":1,\"status\":"));
+	free(js);
+}
+
+/* An order without created_at gains one (its record's time); one that has
+ * it keeps its own; a null or 0 one is replaced, never doubled. */
+static void
+test_order_json_created_at(void **state)
+{
+	struct decision d;
+	struct decided back;
+	char *js;
+
+	(void)state;
+	sample_decision(&d, ORDER_APPROVED);
+	d.created_at_ms = 1700000000042LL;
+	d.created_at_added = true;
+	js = order_json_of("{\"order_id\":\"1\",\"user_id\":\"u\",\"item\":\"x\","
+	    "\"quantity\":1}", &d);
+	assert_non_null(js);
+	assert_int_equal(count_substr(js, "\"created_at\""), 1);
+	assert_int_equal(decided_parse(js, strlen(js), &back), 0);
+	assert_int_equal(back.created_ms, 1700000000042LL);
+	assert_int_equal(back.decided_ms, 1700000000500LL);
+	free(js);
+
+	const char *given[] = {
+		"{\"order_id\":\"1\",\"created_at\":null}",
+		"{\"order_id\":\"1\",\"created_at\":0,\"x\":[1]}",
+		"{\"order_id\":\"1\",\n \"created_at\" : null}",
+		"{\"order_id\":\"1\",\"created_at\":null,\"n\":01}",   /* cJSON prints it */
+	};
+	for (size_t i = 0; i < sizeof given / sizeof given[0]; i++) {
+		js = order_json_of(given[i], &d);
+		assert_non_null(js);
+		assert_int_equal(count_substr(js, "\"created_at\""), 1);
+		assert_int_equal(decided_parse(js, strlen(js), &back), 0);
+		assert_int_equal(back.created_ms, 1700000000042LL);
+		free(js);
+	}
+
+	/* not added: the order's own stands, whatever d says */
+	d.created_at_added = false;
+	js = order_json_of(RAW_ORDER, &d);
+	assert_int_equal(count_substr(js, "\"created_at\""), 1);
+	assert_int_equal(decided_parse(js, strlen(js), &back), 0);
+	assert_int_equal(back.created_ms, 1700000000000LL);
+	free(js);
+	js = order_json_of("{\"order_id\":\"1\"}", &d);
+	assert_int_equal(count_substr(js, "\"created_at\""), 0);
+	assert_int_equal(decided_parse(js, strlen(js), &back), 0);
+	assert_int_equal(back.created_ms, 0);
 	free(js);
 }
 
@@ -545,7 +597,15 @@ test_notification(void **state)
 	    1700000000500.0);
 	assert_string_equal(cJSON_GetObjectItem(root, "message")->valuestring,
 	    "Your order 123 for 2 x laptop was approved.");
-	assert_int_equal(cJSON_GetArraySize(root), 6);
+	assert_int_equal(cJSON_GetArraySize(root), 6);   /* no created_at: unknown */
+	cJSON_Delete(root);
+	free(js);
+
+	d.created_at_ms = 1700000000000LL;
+	js = decision_notification_json(&o, &d);
+	root = cJSON_Parse(js);
+	assert_int_equal(cJSON_GetArraySize(root), 7);
+	assert_true(cJSON_GetObjectItem(root, "created_at")->valuedouble == 1700000000000.0);
 	cJSON_Delete(root);
 	free(js);
 
@@ -567,8 +627,9 @@ test_notified(void **state)
 	cJSON *root;
 
 	(void)state;
-	js = decision_notified_json("123", "user0007", "REFUSED",
-	    1700000000900LL, "exec", 2);
+	struct notice n = { .order_id = "123", .user_id = "user0007", .status = "REFUSED",
+	                    .created_ms = 1700000000000LL, .decided_ms = 1700000000500LL };
+	js = decision_notified_json(&n, 1700000000900LL, "exec", 2);
 	assert_non_null(js);
 	root = cJSON_Parse(js);
 	assert_non_null(root);
@@ -585,11 +646,18 @@ test_notified(void **state)
 	assert_string_equal(cJSON_GetObjectItem(root, "channel")->valuestring,
 	    "exec");
 	assert_true(cJSON_GetObjectItem(root, "attempts")->valuedouble == 2.0);
+	assert_true(cJSON_GetObjectItem(root, "created_at")->valuedouble == 1700000000000.0);
+	assert_true(cJSON_GetObjectItem(root, "decided_at")->valuedouble == 1700000000500.0);
+	assert_int_equal(cJSON_GetArraySize(root), 9);
 	cJSON_Delete(root);
 	free(js);
 
-	js = decision_notified_json("1", NULL, NULL, 0, NULL, 0);
+	/* unknown times are left out, an unknown decision is named so */
+	struct notice bare = { .order_id = "1" };
+	js = decision_notified_json(&bare, 5, "log", 1);
 	assert_non_null(js);
+	assert_string_equal(js, "{\"order_id\":\"1\",\"user_id\":\"\",\"status\":\"NOTIFIED\","
+	    "\"decision\":\"UNKNOWN\",\"notified_at\":5,\"channel\":\"log\",\"attempts\":1}");
 	free(js);
 }
 
@@ -615,6 +683,7 @@ test_notice_round_trip(void **state)
 	(void)state;
 	sample_order(&o);
 	sample_decision(&d, ORDER_REFUSED);
+	d.created_at_ms = 1700000000000LL;
 	js = decision_notification_json(&o, &d);
 	assert_int_equal(notice_of(js, &n, err, sizeof err), 0);
 	assert_string_equal(n.order_id, "123");
@@ -623,16 +692,32 @@ test_notice_round_trip(void **state)
 	assert_string_equal(n.decision, "");
 	assert_true(n.total == 2598.0);
 	assert_int_equal(n.at_ms, 1700000000500LL);
+	assert_int_equal(n.created_ms, 1700000000000LL);
+	assert_int_equal(n.decided_ms, 1700000000500LL);   /* a notification's "at" */
 	free(js);
 
-	js = decision_notified_json("123", "user0007", "APPROVED",
-	    1700000000900LL, "exec", 1);
+	/* the notifier passes both times on */
+	js = decision_notified_json(&n, 1700000000900LL, "exec", 1);
 	assert_int_equal(notice_of(js, &n, err, sizeof err), 0);
 	assert_string_equal(n.status, "NOTIFIED");
-	assert_string_equal(n.decision, "APPROVED");
+	assert_string_equal(n.decision, "REFUSED");
 	assert_int_equal(n.at_ms, 1700000000900LL);
+	assert_int_equal(n.created_ms, 1700000000000LL);
+	assert_int_equal(n.decided_ms, 1700000000500LL);
 	assert_true(n.total == 0.0);
 	free(js);
+
+	/* times that are not whole ms since the epoch time nothing */
+	const char *odd[] = {
+		"{\"order_id\":\"1\",\"created_at\":\"yesterday\",\"decided_at\":-5}",
+		"{\"order_id\":\"1\",\"created_at\":1e300,\"decided_at\":null}",
+		"{\"order_id\":\"1\",\"created_at\":[1],\"decided_at\":{}}",
+	};
+	for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+		assert_int_equal(notice_of(odd[i], &n, err, sizeof err), 0);
+		assert_int_equal(n.created_ms, 0);
+		assert_int_equal(n.decided_ms, 0);
+	}
 }
 
 static void
@@ -673,6 +758,7 @@ main(void)
 		cmocka_unit_test(test_order_json_decision_fields),
 		cmocka_unit_test(test_order_json_parses_as_order),
 		cmocka_unit_test(test_order_json_replaces_existing),
+		cmocka_unit_test(test_order_json_created_at),
 		cmocka_unit_test(test_order_json_verbatim),
 		cmocka_unit_test(test_order_json_lenient_input),
 		cmocka_unit_test(test_order_json_parsed_same),

@@ -342,7 +342,8 @@ same_notice(const char *text, size_t n)
 		fail_msg("%.*s: %d '%s', cJSON %d '%s'", (int)n, text, ra, ea, rb, eb);
 	if (ra == 0 && (strcmp(a.order_id, b.order_id) || strcmp(a.user_id, b.user_id) ||
 	                strcmp(a.status, b.status) || strcmp(a.decision, b.decision) ||
-	                memcmp(&a.total, &b.total, sizeof a.total) || a.at_ms != b.at_ms))
+	                memcmp(&a.total, &b.total, sizeof a.total) || a.at_ms != b.at_ms ||
+	                a.created_ms != b.created_ms || a.decided_ms != b.decided_ms))
 		fail_msg("%.*s: fields differ", (int)n, text);
 }
 
@@ -366,11 +367,13 @@ test_notice_parse_agrees_with_cjson(void **state)
 	for (int i = 0; i < 20000; i++) {
 		struct order o;
 		struct decision d = { .status = i % 10 ? ORDER_APPROVED : ORDER_REFUSED,
-		                      .total = 12.5 * (i % 7), .decided_at_ms = 1700000000000 + i };
+		                      .total = 12.5 * (i % 7), .decided_at_ms = 1700000000000 + i,
+		                      .created_at_ms = i % 5 ? 1699999999000 + i : 0 };
 		generator_next(g, &o, d.decided_at_ms);
 		char *notice = decision_notification_json(&o, &d);
-		char *notified = decision_notified_json(o.order_id, o.user_id, "APPROVED",
-		                                        d.decided_at_ms, "log", 1);
+		struct notice read;
+		assert_int_equal(notice_parse(notice, strlen(notice), &read, NULL, 0), 0);
+		char *notified = decision_notified_json(&read, d.decided_at_ms + 3, "log", 1);
 		assert_non_null(notice);
 		assert_non_null(notified);
 		const char *texts[2] = { notice, notified };
@@ -400,7 +403,8 @@ same_decided(const char *text, size_t n)
 	if (ra == 0 && (strcmp(a.order_id, b.order_id) || strcmp(a.user_id, b.user_id) ||
 	                strcmp(a.item, b.item) || memcmp(&a.total, &b.total, sizeof a.total) ||
 	                a.rules_version != b.rules_version || strcmp(a.fired, b.fired) ||
-	                a.replay != b.replay))
+	                a.replay != b.replay || a.created_ms != b.created_ms ||
+	                a.decided_ms != b.decided_ms))
 		fail_msg("%.*s: fields differ ('%s' / '%s')", (int)n, text, a.fired, b.fired);
 }
 
@@ -428,7 +432,8 @@ test_decided_parse_agrees_with_cjson(void **state)
 		struct order o;
 		struct decision d = { .status = i % 3 ? ORDER_APPROVED : ORDER_REFUSED,
 		                      .total = 12.5 * (i % 7), .rules_version = (uint64_t)i,
-		                      .decided_at_ms = 1700000000000 + i };
+		                      .decided_at_ms = 1700000000000 + i,
+		                      .created_at_ms = 1699999999000 + i, .created_at_added = i % 2 };
 		snprintf(d.decided_by, sizeof d.decided_by, "w-%d", i % 3);
 		d.n_fired = i % 4;
 		for (int f = 0; f < d.n_fired; f++) {
