@@ -29,6 +29,7 @@
 
 #include "flat_json.h"
 #include "fraud_rules.h"
+#include "int_text.h"
 #include "json_writer.h"
 
 /* Fields decision_order_json() writes; any already there are replaced
@@ -106,12 +107,19 @@ decision_cents_text(double v, char *buf, size_t len)
 		long long c = llround(v * 100.0);
 		unsigned long long a = c < 0 ? 0ULL - (unsigned long long)c : (unsigned long long)c;
 		unsigned frac = (unsigned)(a % 100);
-		if (frac == 0)
-			snprintf(buf, len, "%s%llu", c < 0 ? "-" : "", a / 100);
-		else if (frac % 10 == 0)
-			snprintf(buf, len, "%s%llu.%u", c < 0 ? "-" : "", a / 100, frac / 10);
-		else
-			snprintf(buf, len, "%s%llu.%02u", c < 0 ? "-" : "", a / 100, frac);
+		size_t n = 0;
+		if (len < INT_TEXT_MAX + 4)
+			return false;
+		if (c < 0)
+			buf[n++] = '-';
+		n += uint_text(buf + n, a / 100);
+		if (frac != 0) {            /* 2598, 12.3, 12.35 */
+			buf[n++] = '.';
+			buf[n++] = (char)('0' + frac / 10);
+			if (frac % 10 != 0)
+				buf[n++] = (char)('0' + frac % 10);
+			buf[n] = '\0';
+		}
 		return true;
 	}
 	size_t n;
@@ -528,8 +536,18 @@ decision_message(char *buf, size_t len, const char *order_id,
 		what = "is being processed.";
 		break;
 	}
-	snprintf(buf, len, "Your order %s for %lld x %s %s", order_id,
-	    (long long)quantity, item, what);
+	char qty[INT_TEXT_MAX];
+	int_text(qty, quantity);
+	const char *piece[] = { "Your order ", order_id, " for ", qty, " x ", item, " ", what };
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof piece / sizeof piece[0] && n + 1 < len; i++) {
+		size_t l = strlen(piece[i]);
+		if (l > len - 1 - n)
+			l = len - 1 - n;            /* cut, as snprintf would */
+		memcpy(buf + n, piece[i], l);
+		n += l;
+	}
+	buf[n] = '\0';
 }
 
 char *

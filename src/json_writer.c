@@ -4,6 +4,7 @@
  * so a record reads the same whichever of the two wrote it.
  */
 #include "json_writer.h"
+#include "int_text.h"
 
 #include <float.h>
 #include <limits.h>
@@ -191,20 +192,17 @@ json_string(struct json_writer *w, const char *s, size_t max)
 	value_end(w);
 }
 
-/* Digits of v, without printf. */
+/* Digits of v, minus first when negative. */
 static void
 put_ull(struct json_writer *w, unsigned long long v, bool negative)
 {
-	char tmp[24];
-	size_t i = sizeof tmp;
+	char text[INT_TEXT_MAX + 1];
+	size_t n = 0;
 
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
 	if (negative)
-		tmp[--i] = '-';
-	put(w, tmp + i, sizeof tmp - i);
+		text[n++] = '-';
+	n += uint_text(text + n, v);
+	put(w, text, n);
 }
 
 void

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include "int_text.h"
 #include "kafka_client.h"
 #include "log.h"
 
@@ -230,31 +231,12 @@ kafka_header_int(const rd_kafka_message_t *m, const char *name, int64_t dflt)
 }
 
 size_t
-kafka_int_text(char *buf, int64_t v)
-{
-	char tmp[KAFKA_INT_TEXT_MAX];
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-	size_t n = 0, len = 0;
-
-	do {
-		tmp[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
-	if (v < 0)
-		buf[len++] = '-';
-	while (n > 0)
-		buf[len++] = tmp[--n];
-	buf[len] = '\0';
-	return len;
-}
-
-size_t
 kafka_source_text(char *buf, size_t len, const rd_kafka_message_t *m)
 {
 	const char *topic = rd_kafka_topic_name(m->rkt);
-	char part[KAFKA_INT_TEXT_MAX], off[KAFKA_INT_TEXT_MAX];
-	size_t tl = strlen(topic), pl = kafka_int_text(part, m->partition),
-	       ol = kafka_int_text(off, m->offset), n = 0;
+	char part[INT_TEXT_MAX], off[INT_TEXT_MAX];
+	size_t tl = strlen(topic), pl = int_text(part, m->partition),
+	       ol = int_text(off, m->offset), n = 0;
 	const char *pieces[5] = { topic, "/", part, "/", off };
 	size_t lens[5] = { tl, 1, pl, 1, ol };
 

@@ -64,11 +64,8 @@ int64_t kafka_header_int(const rd_kafka_message_t *m, const char *name, int64_t 
 int kafka_header_str(const rd_kafka_message_t *m, const char *name,
                      char *buf, size_t len);
 
-/* Header values written once per record, without snprintf: the decimal
- * text of v (buf holds KAFKA_INT_TEXT_MAX bytes), and "topic/partition/
- * offset" of an input record (cut to len - 1 bytes).  Return the length. */
-#define KAFKA_INT_TEXT_MAX 24
-size_t kafka_int_text(char *buf, int64_t v);
+/* "topic/partition/offset" of an input record, for a header value,
+ * without snprintf (cut to len - 1 bytes).  Returns the length. */
 size_t kafka_source_text(char *buf, size_t len, const rd_kafka_message_t *m);
 
 /* Header names: tracing an order across topics (--trace-headers), and

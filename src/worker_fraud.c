@@ -12,6 +12,7 @@
 #include <string.h>
 #include "decision.h"
 #include "engine_internal.h"
+#include "int_text.h"
 #include "fraud_rules.h"
 #include "log.h"
 #include "order.h"
@@ -114,7 +115,7 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 
 	/* --trace-headers: the payloads carry all the monitor reads; these
 	 * are for following one order across topics with other tools. */
-	char created[KAFKA_INT_TEXT_MAX], decided_ms[KAFKA_INT_TEXT_MAX];
+	char created[INT_TEXT_MAX], decided_ms[INT_TEXT_MAX];
 	char source[CONFIG_TOPIC_MAX + 48];
 	const char *trace[] = {
 		HDR_ORDER_ID, o.order_id, HDR_CREATED_MS, created, HDR_DECIDED_MS, decided_ms,
@@ -122,8 +123,8 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 	};
 	const char *const *hdrs = NULL;
 	if (cfg->trace_headers) {
-		kafka_int_text(created, d.created_at_ms);
-		kafka_int_text(decided_ms, d.decided_at_ms);
+		int_text(created, d.created_at_ms);
+		int_text(decided_ms, d.decided_at_ms);
 		kafka_source_text(source, sizeof source, m);
 		bool replay = false;
 		for (int i = 0; i < d.n_fired; i++)

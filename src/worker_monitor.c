@@ -154,6 +154,7 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 		return;
 	rd_kafka_timestamp_type_t tstype;
 	int64_t ts = rd_kafka_message_timestamp(m, &tstype);
+	/* Shown: a display event, whose id and status --audit records too. */
 	bool show = !mon->lean && (e->audit != NULL || display_budget_take(mon, t));
 	struct event ev = { .topic = (uint8_t)t, .partition = m->partition, .offset = m->offset,
 	                    .ts_ms = ts, .status = ORDER_NEW };
@@ -176,7 +177,8 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 			snprintf(summary, sizeof summary, "unreadable (%s): ", reason);
 			break;
 		}
-		snprintf(ev.order_id, sizeof ev.order_id, "%s", o.order_id);
+		if (show)
+			snprintf(ev.order_id, sizeof ev.order_id, "%s", o.order_id);
 		if (show)
 			snprintf(summary, sizeof summary, "%s %s %" PRId64 " x %s = %.2f %s%s%s",
 			         o.order_id, o.user_id, o.quantity, o.item, order_total(&o),
@@ -197,7 +199,8 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 		if (decided_parse(m->payload, m->len, &d) < 0)
 			break;
 		ev.status = t == TOPIC_VALID ? ORDER_APPROVED : ORDER_REFUSED;
-		snprintf(ev.order_id, sizeof ev.order_id, "%s", d.order_id);
+		if (show)
+			snprintf(ev.order_id, sizeof ev.order_id, "%s", d.order_id);
 		if (show)
 			snprintf(summary, sizeof summary, "%s %s %.2f%s%s", d.order_id,
 			         order_status_name(ev.status), d.total, d.fired[0] ? " " : "",
@@ -217,7 +220,8 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 	case TOPIC_NOTIFIED: {
 		if (notice_parse(m->payload, m->len, &n, reason, sizeof reason) < 0)
 			break;
-		snprintf(ev.order_id, sizeof ev.order_id, "%s", n.order_id);
+		if (show)
+			snprintf(ev.order_id, sizeof ev.order_id, "%s", n.order_id);
 		obs.order_id = n.order_id;
 		obs.user_id = n.user_id;
 		obs.created_ms = n.created_ms;

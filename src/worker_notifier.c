@@ -12,6 +12,7 @@
 #include <string.h>
 #include "decision.h"
 #include "engine_internal.h"
+#include "int_text.h"
 #include "log.h"
 #include "notify_exec.h"
 #include "txn_stage.h"
@@ -43,14 +44,14 @@ publish_notified(struct txn_stage *st, const struct pending *p, const char *chan
 	char *json = decision_notified_json(n, now_ms(), channel, attempts);
 	if (json == NULL)
 		return -1;
-	char created[KAFKA_INT_TEXT_MAX], decided[KAFKA_INT_TEXT_MAX];
+	char created[INT_TEXT_MAX], decided[INT_TEXT_MAX];
 	const char *trace[] = {
 		HDR_ORDER_ID, n->order_id, HDR_CREATED_MS, created, HDR_DECIDED_MS, decided,
 		HDR_SOURCE, p->source, HDR_STAGE, "notifier", NULL,
 	};
 	if (e->cfg->trace_headers) {
-		kafka_int_text(created, n->created_ms);
-		kafka_int_text(decided, n->decided_ms);
+		int_text(created, n->created_ms);
+		int_text(decided, n->decided_ms);
 	}
 	int rc = txn_stage_produce(st, e->cfg->topics[TOPIC_NOTIFIED], n->user_id,
 	                           strlen(n->user_id), json, strlen(json),

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "engine_internal.h"
+#include "int_text.h"
 #include "generator.h"
 #include "log.h"
 #include "order.h"
@@ -24,7 +25,7 @@ int
 engine_publish_order(struct engine *e, const struct order *o, bool generated)
 {
 	char *json = order_to_json(o);
-	char created[KAFKA_INT_TEXT_MAX];
+	char created[INT_TEXT_MAX];
 
 	if (json == NULL)
 		return -1;
@@ -34,7 +35,7 @@ engine_publish_order(struct engine *e, const struct order *o, bool generated)
 		HDR_STAGE, generated ? "generator" : "intake", NULL,
 	};
 	if (e->cfg->trace_headers)
-		kafka_int_text(created, o->created_at_ms);
+		int_text(created, o->created_at_ms);
 	if (e->running[WORKER_MONITOR])
 		order_table_register_local(e->orders, o->order_id, o->user_id, o->item,
 		                           order_total(o), o->created_at_ms);

@@ -1,7 +1,6 @@
 /*
- * test_kafka_client.c — the header value writers: kafka_int_text() against
- * printf's digits, and kafka_source_text() on a message of a real topic
- * handle, cut to the buffer it is given.
+ * test_kafka_client.c — the source header's value: kafka_source_text() on
+ * a message of a real topic handle, cut to the buffer it is given.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,38 +8,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <inttypes.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "kafka_client.h"
-
-static void
-test_int_text(void **state)
-{
-	(void)state;
-	static const int64_t fixed[] = {
-		0, 1, -1, 9, 10, -10, 1700000000123, INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN,
-	};
-	char got[KAFKA_INT_TEXT_MAX], want[KAFKA_INT_TEXT_MAX];
-	uint64_t x = 0x2545F4914F6CDD1Dull;
-
-	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0] + 100000; i++) {
-		int64_t v;
-		if (i < sizeof fixed / sizeof fixed[0]) {
-			v = fixed[i];
-		} else {
-			x ^= x << 13;
-			x ^= x >> 7;
-			x ^= x << 17;
-			v = (int64_t)(x >> (x % 64));
-		}
-		size_t n = kafka_int_text(got, v);
-		snprintf(want, sizeof want, "%" PRId64, v);
-		assert_string_equal(got, want);
-		assert_int_equal(n, strlen(want));
-	}
-}
 
 static void
 test_source_text(void **state)
@@ -72,7 +42,6 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_int_text),
 		cmocka_unit_test(test_source_text),
 	};
 
