@@ -58,7 +58,10 @@ struct order_table {
 	pthread_mutex_t  lock;
 	struct ot_entry *e;
 	size_t           cap, size;
-	uint64_t        *slots;            /* SLOT(hash, entry index); 0 = empty */
+	/* SLOT(hash, entry index); 0 = empty.  Written under the lock; atomic
+	 * (relaxed) only so that order_table_prefetch() may read a slot
+	 * without it: a stale slot only prefetches the wrong entry. */
+	_Atomic uint64_t *slots;
 	size_t           mask;             /* number of slots - 1 */
 	struct ot_list   list[2];
 	size_t           n_final;
@@ -153,6 +156,18 @@ list_move_front(struct order_table *t, int l, uint32_t i)
 #define SLOT_HASH(v)      ((uint32_t)((v) >> 32))
 #define SLOT_ENTRY(v)     ((uint32_t)(v) - 1)
 
+static uint64_t
+slot_get(const struct order_table *t, size_t i)
+{
+	return atomic_load_explicit(&t->slots[i], memory_order_relaxed);
+}
+
+static void
+slot_set(struct order_table *t, size_t i, uint64_t v)
+{
+	atomic_store_explicit(&t->slots[i], v, memory_order_relaxed);
+}
+
 /* The entry with this id, or NIL; *slot is where it is or would go. */
 static uint32_t
 index_find(const struct order_table *t, const char *id, size_t n, uint32_t h,
@@ -161,7 +176,7 @@ index_find(const struct order_table *t, const char *id, size_t n, uint32_t h,
 	size_t i = h & t->mask;
 	uint64_t v;
 
-	while ((v = t->slots[i]) != 0) {
+	while ((v = slot_get(t, i)) != 0) {
 		if (SLOT_HASH(v) == h) {
 			const struct ot_entry *e = &t->e[SLOT_ENTRY(v)];
 			if (memcmp(e->row.order_id, id, n) == 0 && e->row.order_id[n] == '\0') {
@@ -181,21 +196,22 @@ index_remove(struct order_table *t, uint32_t idx)
 {
 	size_t i = t->e[idx].hash & t->mask, j, home;
 
-	while (SLOT_ENTRY(t->slots[i]) != idx)
+	while (SLOT_ENTRY(slot_get(t, i)) != idx)
 		i = (i + 1) & t->mask;
 	j = i;
 	for (;;) {
 		j = (j + 1) & t->mask;
-		if (t->slots[j] == 0)
+		uint64_t v = slot_get(t, j);
+		if (v == 0)
 			break;
-		home = SLOT_HASH(t->slots[j]) & t->mask;
+		home = SLOT_HASH(v) & t->mask;
 		/* Move it into the hole unless its home lies in (i, j]. */
 		if (((j - home) & t->mask) >= ((j - i) & t->mask)) {
-			t->slots[i] = t->slots[j];
+			slot_set(t, i, v);
 			i = j;
 		}
 	}
-	t->slots[i] = 0;
+	slot_set(t, i, 0);
 }
 
 /* Forgets one entry (the stalest final one, else the stalest) and
@@ -253,7 +269,7 @@ lookup_or_create(struct order_table *t, const char *id, int64_t now)
 	e->hash = h;
 	e->decided_topic = -1;
 	e->prev[L_FINAL] = e->next[L_FINAL] = NIL;
-	t->slots[slot] = SLOT(h, idx);
+	slot_set(t, slot, SLOT(h, idx));
 	list_push_front(t, L_RECENT, idx);
 	t->size++;
 	return idx;
@@ -384,30 +400,67 @@ order_table_free(struct order_table *t)
 	free(t);
 }
 
+/*
+ * Two passes over the batch, so that its cache misses overlap instead of
+ * each stalling its observation: the index slots first, then the entries
+ * those slots name (read without the lock; see struct order_table), whole,
+ * since an observation writes across the entry.
+ */
+void
+order_table_prefetch(const struct order_table *t, const char *const *ids, const size_t *lens,
+                     size_t n)
+{
+	enum { CHUNK = 64 };
+	uint32_t h[CHUNK];
+
+	for (size_t from = 0; from < n; from += CHUNK) {
+		size_t m = n - from < CHUNK ? n - from : CHUNK;
+		for (size_t k = 0; k < m; k++) {
+			size_t len = lens[from + k] < ORDER_ID_MAX ? lens[from + k] : ORDER_ID_MAX;
+			h[k] = fnv1a(ids[from + k], len);
+			__builtin_prefetch(&t->slots[h[k] & t->mask]);
+		}
+		for (size_t k = 0; k < m; k++) {
+			uint64_t v = slot_get(t, h[k] & t->mask);
+			if (v == 0 || SLOT_HASH(v) != h[k] || SLOT_ENTRY(v) >= t->cap)
+				continue;          /* a new order, or another first in its probe */
+			const char *e = (const char *)&t->e[SLOT_ENTRY(v)];
+			for (size_t off = 0; off < sizeof t->e[0]; off += 64)
+				__builtin_prefetch(e + off, 1);
+		}
+	}
+}
+
 void
 order_table_register_local(struct order_table *t, const char *order_id,
                            const char *user_id, const char *item, double total,
                            int64_t created_ms)
 {
-	struct ot_entry *e;
-	uint32_t idx;
-	int64_t now;
+	struct local_order o = { order_id, user_id, item, total, created_ms };
+	order_table_register_local_batch(t, &o, 1);
+}
 
-	if (order_id == NULL || order_id[0] == '\0')
-		return;
-	now = wall_ms();
+void
+order_table_register_local_batch(struct order_table *t, const struct local_order *o, size_t n)
+{
+	int64_t now = wall_ms();
+
 	pthread_mutex_lock(&t->lock);
-	idx = lookup_or_create(t, order_id, now);
-	e = &t->e[idx];
-	if (!e->row.local) {
-		e->row.local = true;
-		atomic_fetch_add(&t->local_registered, 1);
-		if (e->final)
-			atomic_fetch_add(&t->local_final, 1);
-		settle(t, e);
+	for (size_t i = 0; i < n; i++) {
+		if (o[i].order_id == NULL || o[i].order_id[0] == '\0')
+			continue;
+		uint32_t idx = lookup_or_create(t, o[i].order_id, now);
+		struct ot_entry *e = &t->e[idx];
+		if (!e->row.local) {
+			e->row.local = true;
+			atomic_fetch_add(&t->local_registered, 1);
+			if (e->final)
+				atomic_fetch_add(&t->local_final, 1);
+			settle(t, e);
+		}
+		fill_details(e, o[i].user_id, o[i].item, o[i].total, o[i].created_ms);
+		touch(t, idx, now);
 	}
-	fill_details(e, user_id, item, total, created_ms);
-	touch(t, idx, now);
 	pthread_mutex_unlock(&t->lock);
 }
 

@@ -75,13 +75,29 @@ struct order_table;
 struct order_table *order_table_new(size_t capacity);
 void order_table_free(struct order_table *t);
 
-/* The producer registers each order it sends, before sending it. */
+/* The producer registers each order it sends (before or after sending
+ * it: an order observed already becomes local then, final or not). */
 void order_table_register_local(struct order_table *t, const char *order_id,
                                 const char *user_id, const char *item,
                                 double total, int64_t created_ms);
+/* The same for n orders under one lock: the generator registers a batch
+ * at a time, so that its thread and the monitor's do not pass the table's
+ * lock back and forth for every order. */
+struct local_order {
+	const char *order_id, *user_id, *item;
+	double      total;
+	int64_t     created_ms;
+};
+void order_table_register_local_batch(struct order_table *t, const struct local_order *o,
+                                      size_t n);
 int  order_table_observe(struct order_table *t,
                          const struct order_observation *obs,
                          int64_t now_ms);
+/* A hint, before observing a batch: the orders with these ids (lens[i]
+ * bytes each) are about to be observed, so their index slots and entries
+ * are fetched into the cache together.  Changes nothing; no lock taken. */
+void order_table_prefetch(const struct order_table *t, const char *const *ids,
+                          const size_t *lens, size_t n);
 
 /* Newest first (by last update); returns the number of rows copied. */
 size_t order_table_recent(struct order_table *t, struct order_row *rows,

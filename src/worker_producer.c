@@ -20,9 +20,12 @@
 #include "order_table.h"
 #include "topics.h"
 
-/* Produces one order on the shared producer, registered for --drain. */
-int
-engine_publish_order(struct engine *e, const struct order *o, bool generated)
+/* Orders generated, sent and registered at a time at full speed. */
+#define GENERATOR_BATCH_MAX 256
+
+/* Produces one order on the shared producer. */
+static int
+produce_order(struct engine *e, const struct order *o, bool generated)
 {
 	char *json = order_to_json(o);
 	char created[INT_TEXT_MAX];
@@ -36,14 +39,30 @@ engine_publish_order(struct engine *e, const struct order *o, bool generated)
 	};
 	if (e->cfg->trace_headers)
 		int_text(created, o->created_at_ms);
-	if (e->running[WORKER_MONITOR])
-		order_table_register_local(e->orders, o->order_id, o->user_id, o->item,
-		                           order_total(o), o->created_at_ms);
 	int rc = engine_produce(e, e->producer, e->cfg->topics[TOPIC_ORDERS],
 	                        RD_KAFKA_PARTITION_UA, o->user_id, strlen(o->user_id),
 	                        json, strlen(json), e->cfg->trace_headers ? trace : NULL, e);
 	free(json);
 	return rc;
+}
+
+/* The orders this process sent, for --drain and the hold-back. */
+static void
+register_local(struct engine *e, const struct order *o, size_t n)
+{
+	struct local_order l[GENERATOR_BATCH_MAX];
+	for (size_t i = 0; i < n; i++)
+		l[i] = (struct local_order){ o[i].order_id, o[i].user_id, o[i].item,
+		                             order_total(&o[i]), o[i].created_at_ms };
+	order_table_register_local_batch(e->orders, l, n);
+}
+
+int
+engine_publish_order(struct engine *e, const struct order *o, bool generated)
+{
+	if (e->running[WORKER_MONITOR])
+		register_local(e, o, 1);
+	return produce_order(e, o, generated);
 }
 
 /* Unfinished orders of this process, as the monitor sees them. */
@@ -102,7 +121,7 @@ producer_worker_main(void *arg)
 		int64_t now = mono_us();
 		int batch;
 		if (rate <= 0) {
-			batch = 256;                /* as fast as the pipeline takes them */
+			batch = GENERATOR_BATCH_MAX; /* as fast as the pipeline takes them */
 		} else {
 			tokens += rate * (double)(now - last) / 1e6;
 			double burst = rate / 10 > 1 ? rate / 10 : 1;
@@ -115,25 +134,37 @@ producer_worker_main(void *arg)
 				last = now;
 				continue;
 			}
-			tokens -= batch;
+			if (batch > GENERATOR_BATCH_MAX)
+				batch = GENERATOR_BATCH_MAX;
 		}
+		if (track) {                    /* never past --max-in-flight */
+			uint64_t busy = in_flight(e), max = (uint64_t)cfg->max_in_flight;
+			if (busy + (uint64_t)batch > max)
+				batch = busy < max ? (int)(max - busy) : 0;
+		}
+		if (rate > 0)
+			tokens -= batch;
 		last = now;
-		for (int i = 0; i < batch && !engine_stopping(e); i++) {
+		/* Sent, then registered together under one lock (an order the
+		 * monitor sees before that becomes local then). */
+		struct order o[GENERATOR_BATCH_MAX];
+		int sent = 0;
+		while (sent < batch && !engine_stopping(e)) {
 			if (cfg->count > 0 && generated >= (uint64_t)cfg->count) {
 				atomic_store(&e->gen_finished, true);
 				log_info("producer", "generated %" PRIu64 " orders (--count reached)",
 				         generated);
 				break;
 			}
-			struct order o;
-			generator_next(gen, &o, now_ms());
-			if (engine_publish_order(e, &o, true) < 0)
+			generator_next(gen, &o[sent], now_ms());
+			if (produce_order(e, &o[sent], true) < 0)
 				break;
+			sent++;
 			generated++;
 			atomic_fetch_add(&e->stats.generated, 1);
-			if (rate <= 0 && track && in_flight(e) >= (uint64_t)cfg->max_in_flight)
-				break;
 		}
+		if (track && sent > 0)
+			register_local(e, o, (size_t)sent);
 	}
 	generator_free(gen);
 	return NULL;

@@ -2,7 +2,8 @@
  * test_order_table.c — the monitor's order table: the lifecycle, messages
  * arriving out of order across topics, duplicates versus redeliveries,
  * eviction (final orders first), bounded size, the local-order counts
- * --drain relies on, detail copies, and concurrent use.
+ * --drain relies on (registered one by one or a batch at a time), detail
+ * copies, prefetching that changes nothing, and concurrent use.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -430,6 +431,89 @@ test_local_counts(void **state)
 	order_table_free(t);
 }
 
+/* Rows and counts of a table, compared whole. */
+static bool
+same_table(struct order_table *a, struct order_table *b)
+{
+	struct order_row ra[64], rb[64];
+	struct order_table_counts ca = counts(a), cb = counts(b);
+	size_t na = order_table_recent(a, ra, 64), nb = order_table_recent(b, rb, 64);
+	if (memcmp(&ca, &cb, sizeof ca) != 0 || na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (strcmp(ra[i].order_id, rb[i].order_id) || strcmp(ra[i].user_id, rb[i].user_id) ||
+		    strcmp(ra[i].item, rb[i].item) || ra[i].status != rb[i].status ||
+		    ra[i].local != rb[i].local || ra[i].created_ms != rb[i].created_ms ||
+		    memcmp(&ra[i].total, &rb[i].total, sizeof ra[i].total) != 0)
+			return false;
+	return true;
+}
+
+/* A batch registers exactly what the same orders registered one by one
+ * would: repeats, an order seen (and finished) before, eviction. */
+static void
+test_register_batch(void **state)
+{
+	(void)state;
+	struct order_table *one = order_table_new(32), *batch = order_table_new(32);
+	char ids[100][16];
+	struct local_order l[100];
+
+	for (int i = 0; i < 100; i++) {
+		snprintf(ids[i], sizeof ids[i], "o%d", i % 70);   /* 30 repeats */
+		l[i] = (struct local_order){ ids[i], i % 3 ? "u" : NULL, "item", i * 1.5, 1000 + i };
+	}
+	l[5].order_id = "";                                   /* ignored */
+	for (int k = 0; k < 2; k++) {
+		struct order_table *t = k ? batch : one;
+		observe(t, TOPIC_NOTIFIED, "o69", 0, 1, 5);       /* final before it is ours */
+	}
+	for (int i = 0; i < 100; i++)
+		order_table_register_local(one, l[i].order_id, l[i].user_id, l[i].item, l[i].total,
+		                           l[i].created_ms);
+	order_table_register_local_batch(batch, l, 40);
+	order_table_register_local_batch(batch, l + 40, 60);
+	assert_true(same_table(one, batch));
+	assert_int_equal(counts(batch).size, 32);
+	assert_true(counts(batch).local_registered >= 69);
+	order_table_register_local_batch(batch, l, 0);
+	assert_true(same_table(one, batch));
+	order_table_free(one);
+	order_table_free(batch);
+}
+
+/* Prefetching is a hint: known, unknown, empty and over-long ids, more
+ * than one chunk of them, and the table is as it was. */
+static void
+test_prefetch_changes_nothing(void **state)
+{
+	(void)state;
+	struct order_table *t = order_table_new(64), *copy = order_table_new(64);
+	char ids[150][ORDER_ID_MAX + 8];
+	const char *p[150];
+	size_t lens[150];
+
+	for (int i = 0; i < 150; i++) {
+		if (i == 149)
+			memset(ids[i], 'x', sizeof ids[i] - 1), ids[i][sizeof ids[i] - 1] = '\0';
+		else
+			snprintf(ids[i], sizeof ids[i], "p%d", i);
+		p[i] = ids[i];
+		lens[i] = i == 7 ? 0 : strlen(ids[i]);
+	}
+	for (int i = 0; i < 80; i += 2) {
+		for (int k = 0; k < 2; k++)
+			observe(k ? copy : t, TOPIC_ORDERS, ids[i], 0, i, 10 + i);
+	}
+	order_table_prefetch(t, p, lens, 150);
+	order_table_prefetch(t, p, lens, 0);
+	assert_true(same_table(t, copy));
+	assert_int_equal(observe(t, TOPIC_VALID, "p2", 0, 1, 99), observe(copy, TOPIC_VALID, "p2", 0, 1, 99));
+	assert_true(same_table(t, copy));
+	order_table_free(t);
+	order_table_free(copy);
+}
+
 static void
 test_local_evicted_unfinished(void **state)
 {
@@ -637,6 +721,8 @@ main(void)
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_local_counts),
 		cmocka_unit_test(test_local_evicted_unfinished),
+		cmocka_unit_test(test_register_batch),
+		cmocka_unit_test(test_prefetch_changes_nothing),
 		cmocka_unit_test(test_detail_json),
 		cmocka_unit_test(test_ignored_and_cut),
 		cmocka_unit_test(test_threads),
