@@ -75,13 +75,14 @@ int notice_parse(const void *buf, size_t len, struct notice *out,
  */
 char *decision_notified_json(const struct notice *n, int64_t notified_at_ms,
                              const char *channel, int attempts);
+
 /* What the monitor keeps of a decision record (orders.valid/refused):
  * order_id (required), user_id, item, total (-1 when absent),
  * rules_version, created_at and decided_at (0 when absent), the ids of
  * rules_fired joined by commas (cut to fit), and whether the replay rule
- * is among them.  Lenient: other members and
- * their types are not checked.  0, or -1 without a string order_id or
- * when the bytes are not JSON. */
+ * is among them.  Lenient: other members and their types are not
+ * checked.  0, or -1 without a string order_id or when the bytes are not
+ * JSON. */
 #define DECIDED_FIRED_MAX 96
 struct decided {
 	char     order_id[ORDER_ID_MAX + 1], user_id[ORDER_ID_MAX + 1], item[ORDER_ITEM_MAX + 1];

@@ -568,7 +568,7 @@ bool
 engine_drained(struct engine *e)
 {
 	struct order_table_counts c;
-	if (!atomic_load(&e->gen_finished))
+	if (!atomic_load(&e->gen_finished) || atomic_load(&e->gen_sending))
 		return false;
 	order_table_counts(e->orders, &c);
 	return c.local_settled >= c.local_registered &&

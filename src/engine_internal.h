@@ -44,7 +44,12 @@ struct engine {
 	atomic_bool             gen_on;
 	_Atomic double          gen_rate;
 	atomic_bool             gen_holding_back;
-	atomic_bool             gen_finished;     /* --count reached */
+	atomic_bool             gen_finished;     /* --count reached, or finished */
+	/* A batch is out (sent, not registered yet): --drain waits.  Set
+	 * before the producer looks at gen_finished, which is set before
+	 * engine_drained() looks at this (both seq_cst): one of the two sees
+	 * the other. */
+	atomic_bool             gen_sending;
 	struct generator       *form_ids;         /* order ids for the form (under lock) */
 	pthread_mutex_t         form_lock;
 

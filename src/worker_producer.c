@@ -146,14 +146,19 @@ producer_worker_main(void *arg)
 			tokens -= batch;
 		last = now;
 		/* Sent, then registered together under one lock (an order the
-		 * monitor sees before that becomes local then). */
+		 * monitor sees before that becomes local then); --drain does not
+		 * look in between (gen_sending). */
+		atomic_store(&e->gen_sending, true);
+		if (atomic_load(&e->gen_finished)) {
+			atomic_store(&e->gen_sending, false);
+			continue;
+		}
 		struct order o[GENERATOR_BATCH_MAX];
 		int sent = 0;
+		bool count_reached = false;
 		while (sent < batch && !engine_stopping(e)) {
 			if (cfg->count > 0 && generated >= (uint64_t)cfg->count) {
-				atomic_store(&e->gen_finished, true);
-				log_info("producer", "generated %" PRIu64 " orders (--count reached)",
-				         generated);
+				count_reached = true;
 				break;
 			}
 			generator_next(gen, &o[sent], now_ms());
@@ -165,6 +170,11 @@ producer_worker_main(void *arg)
 		}
 		if (track && sent > 0)
 			register_local(e, o, (size_t)sent);
+		if (count_reached) {
+			atomic_store(&e->gen_finished, true);
+			log_info("producer", "generated %" PRIu64 " orders (--count reached)", generated);
+		}
+		atomic_store(&e->gen_sending, false);
 	}
 	generator_free(gen);
 	return NULL;
