@@ -104,22 +104,9 @@ decision_cents_text(double v, char *buf, size_t len)
 	if (fabs(v) >= 1e15)            /* no exact cents left anyway */
 		return false;
 	if (fabs(v) < 1e13) {           /* the digits of round(v * 100) */
-		long long c = llround(v * 100.0);
-		unsigned long long a = c < 0 ? 0ULL - (unsigned long long)c : (unsigned long long)c;
-		unsigned frac = (unsigned)(a % 100);
-		size_t n = 0;
-		if (len < INT_TEXT_MAX + 4)
+		if (len < CENTS_TEXT_MAX)
 			return false;
-		if (c < 0)
-			buf[n++] = '-';
-		n += uint_text(buf + n, a / 100);
-		if (frac != 0) {            /* 2598, 12.3, 12.35 */
-			buf[n++] = '.';
-			buf[n++] = (char)('0' + frac / 10);
-			if (frac % 10 != 0)
-				buf[n++] = (char)('0' + frac % 10);
-			buf[n] = '\0';
-		}
+		cents_text(buf, llround(v * 100.0));
 		return true;
 	}
 	size_t n;
@@ -637,7 +624,7 @@ static const char *const notice_keys[NOTICE_K__COUNT] = {
 static int64_t
 time_field_ms(const struct json_field *f)
 {
-	if (f->type != JF_NUMBER || !(f->num >= 0 && f->num <= 9007199254740991.0))
+	if (f->type != JF_NUMBER || !(f->num >= 0 && f->num <= ORDER_TIME_MAX))
 		return 0;
 	return (int64_t)f->num;
 }
@@ -730,7 +717,7 @@ notice_parse(const void *buf, size_t len, struct notice *out, char *err,
 		v = &f[NOTICE_K_NOTIFIED_AT];
 	if (v->type != JF_ABSENT && v->type != JF_NULL) {
 		if (v->type != JF_NUMBER || !isfinite(v->num) ||
-		    fabs(v->num) > 9007199254740991.0) {
+		    fabs(v->num) > ORDER_TIME_MAX) {
 			decision_fail(err, errlen, "at must be a number (ms)");
 			goto out;
 		}

@@ -35,3 +35,20 @@ uint_text(char *buf, uint64_t v)
 {
 	return digits(buf, v, false);
 }
+
+size_t
+cents_text(char *buf, int64_t cents)
+{
+	uint64_t a = cents < 0 ? 0 - (uint64_t)cents : (uint64_t)cents;
+	unsigned frac = (unsigned)(a % 100);
+	size_t n = digits(buf, a / 100, cents < 0);
+
+	if (frac != 0) {
+		buf[n++] = '.';
+		buf[n++] = (char)('0' + frac / 10);
+		if (frac % 10 != 0)
+			buf[n++] = (char)('0' + frac % 10);
+		buf[n] = '\0';
+	}
+	return n;
+}

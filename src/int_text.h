@@ -14,5 +14,9 @@
 
 size_t int_text(char *buf, int64_t v);
 size_t uint_text(char *buf, uint64_t v);
+/* An amount in cents as units without trailing zeros: 259800 -> "2598",
+ * 1230 -> "12.3", -1235 -> "-12.35" (buf holds INT_TEXT_MAX + 3 bytes). */
+#define CENTS_TEXT_MAX (INT_TEXT_MAX + 3)
+size_t cents_text(char *buf, int64_t cents);
 
 #endif

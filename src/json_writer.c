@@ -252,11 +252,8 @@ json_number(struct json_writer *w, double v)
 		double a = fabs(v);
 		long long c = llround(a * 100.0);
 		if (a < 1e12 && (double)c / 100.0 == a) {
-			put_ull(w, (unsigned long long)(c / 100), v < 0);
-			int frac = (int)(c % 100);
-			char f[3] = { '.', (char)('0' + frac / 10), (char)('0' + frac % 10) };
-			if (frac != 0)
-				put(w, f, frac % 10 ? 3 : 2);
+			char text[CENTS_TEXT_MAX];
+			put(w, text, cents_text(text, v < 0 ? -c : c));
 		} else {
 			n = snprintf(buf, sizeof buf, "%1.15g", v);
 			if (!same_double(strtod(buf, NULL), v))

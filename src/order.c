@@ -31,7 +31,6 @@
 
 #define ORDER_QTY_MAX   1000000000.0
 #define ORDER_PRICE_MAX 1000000000.0
-#define ORDER_TIME_MAX  9007199254740991.0   /* 2^53 - 1: exact in a double */
 /* Orders with more members than this are read by cJSON. */
 #define ORDER_FLAT_MEMBERS_MAX 32
 

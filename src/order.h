@@ -24,6 +24,7 @@
 #define ORDER_ITEM_MAX 64      /* longest item name, in bytes */
 #define ORDER_JSON_MAX (1024 * 1024) /* larger payloads are refused */
 #define ORDER_DEPTH_MAX 16     /* deeper JSON nesting is refused */
+#define ORDER_TIME_MAX 9007199254740991.0 /* latest time in ms: 2^53 - 1, exact in a double */
 
 struct order {
 	char    order_id[ORDER_ID_MAX + 1];
