@@ -30,6 +30,7 @@
 #include "flat_json.h"
 #include "fraud_rules.h"
 #include "int_text.h"
+#include "json_plain.h"
 #include "json_writer.h"
 
 /* Fields decision_order_json() writes; any already there are replaced
@@ -197,6 +198,9 @@ decision_scan_string(const char *p, size_t n, size_t *i)
 	size_t k = *i + 1;                       /* p[*i] is the quote */
 
 	while (k < n) {
+		k += json_plain_run(p + k, n - k);
+		if (k >= n)
+			break;
 		unsigned char c = (unsigned char)p[k];
 
 		if (c == '"') {
@@ -205,7 +209,7 @@ decision_scan_string(const char *p, size_t n, size_t *i)
 		}
 		if (c < 0x20)
 			return false;
-		k += c == '\\' ? 2 : 1;
+		k += 2;                              /* '\\' and what it escapes */
 	}
 	return false;
 }
@@ -347,8 +351,11 @@ static bool
 decision_is_field_bytes(const struct decision *d, const char *key, size_t len)
 {
 	for (size_t i = 0; i < DECISION_FIELDS(d); i++) {
-		if (strlen(decision_fields[i]) == len &&
-		    memcmp(key, decision_fields[i], len) == 0)
+		const char *field = decision_fields[i];
+		size_t k = 0;
+		while (k < len && field[k] == key[k])      /* stops at field's NUL */
+			k++;
+		if (k == len && field[k] == '\0')
 			return true;
 	}
 	return false;
@@ -382,10 +389,13 @@ decision_splice(const char *p, size_t n, const struct decision *d, const char *f
 			    memchr(p + ks + 1, '\\', i - ks - 2) != NULL)
 				goto strict;
 			bool is_field = decision_is_field_bytes(d, p + ks + 1, i - ks - 2);
+			size_t key_end = i;
 			i = decision_skip_blanks(p, n, i);
 			if (i >= n || p[i] != ':')
 				goto strict;
 			vs = decision_skip_blanks(p, n, i + 1);
+			/* "key":value with no blanks: copied in one go */
+			bool compact = vs == key_end + 1 && vs < n && p[vs] != '{' && p[vs] != '[';
 			i = vs;
 			if (!decision_scan_value(p, n, &i))
 				goto strict;
@@ -393,7 +403,12 @@ decision_splice(const char *p, size_t n, const struct decision *d, const char *f
 				if (!first)
 					s[o++] = ',';
 				first = false;
-				o += decision_copy_compact(s + o, p, ks, i);
+				if (compact) {
+					memcpy(s + o, p + ks, i - ks);
+					o += i - ks;
+				} else {
+					o += decision_copy_compact(s + o, p, ks, i);
+				}
 			}
 			i = decision_skip_blanks(p, n, i);
 			if (i < n && p[i] == ',') {

@@ -5,6 +5,7 @@
  */
 #include "json_writer.h"
 #include "int_text.h"
+#include "json_plain.h"
 
 #include <float.h>
 #include <limits.h>
@@ -24,14 +25,12 @@ json_writer_init(struct json_writer *w)
 	w->after_key = false;
 }
 
-/* Room for n more bytes (and a NUL). */
+/* Makes room for n more bytes (and a NUL): the buffer doubles. */
 static bool
-reserve(struct json_writer *w, size_t n)
+grow(struct json_writer *w, size_t n)
 {
 	if (w->failed)
 		return false;
-	if (w->len + n + 1 <= w->cap)
-		return true;
 	size_t cap = w->cap * 2;
 	while (cap < w->len + n + 1)
 		cap *= 2;
@@ -47,7 +46,14 @@ reserve(struct json_writer *w, size_t n)
 	return true;
 }
 
-static void
+/* Room for n more bytes (and a NUL); false once the writer has failed. */
+static inline bool
+reserve(struct json_writer *w, size_t n)
+{
+	return (w->len + n + 1 <= w->cap && !w->failed) || grow(w, n);
+}
+
+static inline void
 put(struct json_writer *w, const char *s, size_t n)
 {
 	if (reserve(w, n)) {
@@ -56,7 +62,7 @@ put(struct json_writer *w, const char *s, size_t n)
 	}
 }
 
-static void
+static inline void
 put_char(struct json_writer *w, char c)
 {
 	if (reserve(w, 1))
@@ -135,17 +141,15 @@ static void
 put_escaped(struct json_writer *w, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t run = 0;
 
 	put_char(w, '"');
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 32 && c != '"' && c != '\\') {
-			run++;
-			continue;
-		}
-		put(w, s + i - run, run);
-		run = 0;
+	for (size_t i = 0;;) {
+		size_t run = json_plain_run(s + i, n - i);
+		put(w, s + i, run);
+		i += run;
+		if (i == n)
+			break;
+		unsigned char c = (unsigned char)s[i++];
 		char esc[6] = { '\\', 0 };
 		size_t len = 2;
 		switch (c) {
@@ -167,7 +171,6 @@ put_escaped(struct json_writer *w, const char *s, size_t n)
 		}
 		put(w, esc, len);
 	}
-	put(w, s + n - run, run);
 	put_char(w, '"');
 }
 

@@ -133,6 +133,38 @@ test_strings(void **state)
 	assert_same(obj, json_writer_finish(&w));
 }
 
+/* Texts of 0 to 40 bytes with escapes anywhere (the writer copies the
+ * bytes between them eight at a time), as cJSON prints them. */
+static void
+test_random_strings(void **state)
+{
+	uint64_t x = 0x2545F4914F6CDD1DULL;
+
+	(void)state;
+	for (int iter = 0; iter < 20000; iter++) {
+		char text[48];
+		size_t n = (size_t)(iter % 41);
+		for (size_t i = 0; i < n; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			unsigned r = (unsigned)(x >> 40) % 100;
+			text[i] = r < 3 ? '"' : r < 6 ? '\\' : r < 9 ? (char)(1 + x % 0x1F) :
+			          (char)(0x20 + x % 0x5F);
+		}
+		text[n] = '\0';
+		cJSON *obj = cJSON_CreateObject();
+		cJSON_AddStringToObject(obj, "t", text);
+		struct json_writer w;
+		json_writer_init(&w);
+		json_object_begin(&w);
+		json_key(&w, "t");
+		json_string(&w, text, SIZE_MAX);
+		json_object_end(&w);
+		assert_same(obj, json_writer_finish(&w));
+	}
+}
+
 /* Nesting, and a text long enough to leave the inline buffer. */
 static void
 test_nesting_and_growth(void **state)
@@ -184,6 +216,7 @@ main(void)
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_integers),
 		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_random_strings),
 		cmocka_unit_test(test_nesting_and_growth),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
