@@ -464,9 +464,9 @@ order_table_register_local_batch(struct order_table *t, const struct local_order
 	pthread_mutex_unlock(&t->lock);
 }
 
-int
-order_table_observe(struct order_table *t, const struct order_observation *obs,
-                    int64_t now)
+/* One observation, the lock held; returns OBS_* bits. */
+static int
+observe_locked(struct order_table *t, const struct order_observation *obs, int64_t now)
 {
 	struct order_stage *st;
 	struct ot_entry *e;
@@ -480,7 +480,6 @@ order_table_observe(struct order_table *t, const struct order_observation *obs,
 	if (topic < TOPIC_ORDERS || topic > TOPIC_DLQ)
 		return 0;          /* fraud.rules and the like are not orders */
 
-	pthread_mutex_lock(&t->lock);
 	idx = lookup_or_create(t, obs->order_id, now);
 	e = &t->e[idx];
 	if (!e->observed) {
@@ -533,8 +532,26 @@ order_table_observe(struct order_table *t, const struct order_observation *obs,
 	}
 	settle(t, e);
 	touch(t, idx, now);
-	pthread_mutex_unlock(&t->lock);
 	return res;
+}
+
+int
+order_table_observe(struct order_table *t, const struct order_observation *obs,
+                    int64_t now)
+{
+	int flags;
+	order_table_observe_batch(t, obs, 1, now, &flags);
+	return flags;
+}
+
+void
+order_table_observe_batch(struct order_table *t, const struct order_observation *obs,
+                          size_t n, int64_t now, int *flags)
+{
+	pthread_mutex_lock(&t->lock);
+	for (size_t i = 0; i < n; i++)
+		flags[i] = observe_locked(t, &obs[i], now);
+	pthread_mutex_unlock(&t->lock);
 }
 
 size_t

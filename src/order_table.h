@@ -93,6 +93,11 @@ void order_table_register_local_batch(struct order_table *t, const struct local_
 int  order_table_observe(struct order_table *t,
                          const struct order_observation *obs,
                          int64_t now_ms);
+/* n observations in order under one lock, flags[i] what obs[i] changed:
+ * exactly what n calls of order_table_observe() do.  The monitor observes
+ * a consumed batch at a time (three observations per order, one lock). */
+void order_table_observe_batch(struct order_table *t, const struct order_observation *obs,
+                               size_t n, int64_t now_ms, int *flags);
 /* A hint, before observing a batch: the orders with these ids (lens[i]
  * bytes each) are about to be observed, so their index slots and entries
  * are fetched into the cache together.  Changes nothing; no lock taken. */

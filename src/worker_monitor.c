@@ -21,6 +21,16 @@
 #include "text_sanitize.h"
 #include "topics.h"
 
+#define MONITOR_BATCH_MAX 256    /* records consumed at a time */
+
+/* The record an observation's strings point into, as read. */
+union observed_record {
+	struct order   order;
+	struct decided decided;
+	struct notice  notice;
+	char           dlq_order_id[ORDER_ID_MAX + 1];
+};
+
 struct monitor {
 	struct engine     *e;
 	rd_kafka_t        *consumer;
@@ -38,6 +48,13 @@ struct monitor {
 	/* The clocks, read once per consumed batch (a fraction of a ms), not
 	 * for every record: wall (the table's times) and monotonic. */
 	int64_t            batch_wall_ms, batch_mono_ms;
+	/* A consumed batch's observations, made into the order table under
+	 * one lock once the batch is read (see observe_batch()); each points
+	 * into its record as read, kept here until then. */
+	size_t                   n_obs;
+	struct order_observation obs[MONITOR_BATCH_MAX];
+	union observed_record    rec[MONITOR_BATCH_MAX];
+	int                      obs_flags[MONITOR_BATCH_MAX];
 };
 
 /* The dashboard shows a few dozen lines of each stream.  Beyond this many
@@ -91,25 +108,16 @@ rules_record(void *arg, const struct rules_record *r)
 		engine_rules_worker_applied(e, r->worker, r->applied_version, r->at_ms);
 }
 
-/* A decision record: counted, its decide latency recorded and, unless it
- * is a replay (a decision of an order id decided already: whichever of the
- * two topics the monitor reads first, the original decision is the one
- * the row keeps), observed as its order's decision; a second one counts
- * as a duplicate. */
-static int
-observe_decision(struct engine *e, int t, const struct order_observation *obs,
-                 const struct decided *d, int64_t ts, int64_t now)
+/* A decision record: counted and its decide latency recorded.  Unless it
+ * is a replay (a decision of an order id decided already: whichever of
+ * the two topics the monitor reads first, the original decision is the
+ * one the row keeps) it is then observed as its order's decision, where a
+ * second one counts as a duplicate (observe_batch()). */
+static void
+count_decision(struct engine *e, int t, const struct decided *d, int64_t ts)
 {
 	atomic_fetch_add(t == TOPIC_VALID ? &e->stats.approved : &e->stats.refused, 1);
 	record_latency(e, HOP_DECIDE, d->created_ms, d->decided_ms ? d->decided_ms : ts);
-	if (d->replay)
-		return 0;
-	int flags = order_table_observe(e->orders, obs, now);
-	if (flags & OBS_DUPLICATE) {
-		atomic_fetch_add(&e->stats.duplicates, 1);
-		log_warn("monitor", "order %s was decided more than once", obs->order_id);
-	}
-	return flags;
 }
 
 static void
@@ -143,10 +151,11 @@ show_event(struct engine *e, struct event *ev, const rd_kafka_message_t *m, cons
 
 /*
  * One record: its payload is read (ordertop's records carry the order id
- * and the times the latencies start from), the order table, counters and
- * latencies follow it, and, when it is shown, it becomes a display event.
+ * and the times the latencies start from), the counters and latencies
+ * follow it, what it tells the order table joins the batch's observations
+ * (observe_batch()), and, when it is shown, it becomes a display event.
  * Headless without --audit nothing is shown; on the dashboard the display
- * budget decides.
+ * budget decides.  The message lives until its batch is observed.
  */
 static void
 handle_message(struct monitor *mon, const rd_kafka_message_t *m)
@@ -161,85 +170,85 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 	bool show = !mon->lean && (e->audit != NULL || display_budget_take(mon, t));
 	struct event ev = { .topic = (uint8_t)t, .partition = m->partition, .offset = m->offset,
 	                    .ts_ms = ts, .status = ORDER_NEW };
-	struct order_observation obs = { .topic = (enum topic_id)t, .partition = m->partition,
-	                                 .offset = m->offset, .ts_ms = ts, .total = -1 };
+	struct order_observation *obs = &mon->obs[mon->n_obs];
+	*obs = (struct order_observation){ .topic = (enum topic_id)t, .partition = m->partition,
+	                                   .offset = m->offset, .ts_ms = ts, .total = -1 };
+	union observed_record *rec = &mon->rec[mon->n_obs];
 	char summary[EV_SUMMARY_MAX * 2], reason[160];
-	int flags = 0;
-	/* obs points into these until it is observed, after the switch. */
-	struct order o;
-	struct decided d;
-	struct notice n;
-	char dlq_id[ORDER_ID_MAX + 1];
 
 	atomic_fetch_add(&e->stats.seen[t], 1);
 	summary[0] = '\0';
 
 	switch (t) {
 	case TOPIC_ORDERS: {
-		if (order_parse(m->payload, m->len, &o, reason, sizeof reason) < 0) {
+		struct order *o = &rec->order;
+		if (order_parse(m->payload, m->len, o, reason, sizeof reason) < 0) {
 			snprintf(summary, sizeof summary, "unreadable (%s): ", reason);
 			break;
 		}
 		if (show)
-			snprintf(ev.order_id, sizeof ev.order_id, "%s", o.order_id);
+			snprintf(ev.order_id, sizeof ev.order_id, "%s", o->order_id);
 		if (show)
 			snprintf(summary, sizeof summary, "%s %s %" PRId64 " x %s = %.2f %s%s%s",
-			         o.order_id, o.user_id, o.quantity, o.item, order_total(&o),
-			         o.currency, o.country[0] ? " ship " : "", o.country);
-		obs.order_id = o.order_id;
-		obs.user_id = o.user_id;
-		obs.item = o.item;
-		obs.total = order_total(&o);
-		obs.created_ms = o.created_at_ms ? o.created_at_ms : ts;
+			         o->order_id, o->user_id, o->quantity, o->item, order_total(o),
+			         o->currency, o->country[0] ? " ship " : "", o->country);
+		obs->order_id = o->order_id;
+		obs->user_id = o->user_id;
+		obs->item = o->item;
+		obs->total = order_total(o);
+		obs->created_ms = o->created_at_ms ? o->created_at_ms : ts;
 		if (show) {
-			obs.json = m->payload;
-			obs.json_len = m->len;
+			obs->json = m->payload;
+			obs->json_len = m->len;
 		}
 		break;
 	}
 	case TOPIC_VALID:
 	case TOPIC_REFUSED: {
-		if (decided_parse(m->payload, m->len, &d) < 0)
+		struct decided *d = &rec->decided;
+		if (decided_parse(m->payload, m->len, d) < 0)
 			break;
 		ev.status = t == TOPIC_VALID ? ORDER_APPROVED : ORDER_REFUSED;
 		if (show)
-			snprintf(ev.order_id, sizeof ev.order_id, "%s", d.order_id);
+			snprintf(ev.order_id, sizeof ev.order_id, "%s", d->order_id);
 		if (show)
-			snprintf(summary, sizeof summary, "%s %s %.2f%s%s", d.order_id,
-			         order_status_name(ev.status), d.total, d.fired[0] ? " " : "",
-			         d.fired);
-		obs.order_id = d.order_id;
-		obs.user_id = d.user_id;
-		obs.item = d.item;
-		obs.total = d.total;
-		obs.rules_version = d.rules_version;
-		obs.fired = d.fired;
-		obs.created_ms = d.created_ms;
-		flags = observe_decision(e, t, &obs, &d, ts, mon->batch_wall_ms);
-		obs.order_id = NULL;          /* observed already */
+			snprintf(summary, sizeof summary, "%s %s %.2f%s%s", d->order_id,
+			         order_status_name(ev.status), d->total, d->fired[0] ? " " : "",
+			         d->fired);
+		count_decision(e, t, d, ts);
+		if (d->replay)
+			break;                    /* not its order's decision */
+		obs->order_id = d->order_id;
+		obs->user_id = d->user_id;
+		obs->item = d->item;
+		obs->total = d->total;
+		obs->rules_version = d->rules_version;
+		obs->fired = d->fired;
+		obs->created_ms = d->created_ms;
 		break;
 	}
 	case TOPIC_NOTIFICATIONS:
 	case TOPIC_NOTIFIED: {
-		if (notice_parse(m->payload, m->len, &n, reason, sizeof reason) < 0)
+		struct notice *n = &rec->notice;
+		if (notice_parse(m->payload, m->len, n, reason, sizeof reason) < 0)
 			break;
 		if (show)
-			snprintf(ev.order_id, sizeof ev.order_id, "%s", n.order_id);
-		obs.order_id = n.order_id;
-		obs.user_id = n.user_id;
-		obs.created_ms = n.created_ms;
+			snprintf(ev.order_id, sizeof ev.order_id, "%s", n->order_id);
+		obs->order_id = n->order_id;
+		obs->user_id = n->user_id;
+		obs->created_ms = n->created_ms;
 		if (t == TOPIC_NOTIFIED) {
 			ev.status = ORDER_NOTIFIED;
 			if (show)
-				snprintf(summary, sizeof summary, "%s %s notified (%s)", n.order_id,
-				         n.user_id, n.decision);
-			count_notified(e, &n, ts);
+				snprintf(summary, sizeof summary, "%s %s notified (%s)", n->order_id,
+				         n->user_id, n->decision);
+			count_notified(e, n, ts);
 		} else {
-			int s = order_status_parse(n.status);
+			int s = order_status_parse(n->status);
 			ev.status = s < 0 ? ORDER_NEW : (uint8_t)s;
 			if (show)
-				snprintf(summary, sizeof summary, "%s %s %s %.2f", n.order_id,
-				         n.user_id, n.status, n.total);
+				snprintf(summary, sizeof summary, "%s %s %s %.2f", n->order_id,
+				         n->user_id, n->status, n->total);
 		}
 		break;
 	}
@@ -249,9 +258,10 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 		ev.status = ORDER_DEAD_LETTERED;
 		snprintf(summary, sizeof summary, "%s: ", why);
 		atomic_fetch_add(&e->stats.dead_lettered, 1);
-		if (kafka_header_str(m, HDR_ORDER_ID, dlq_id, sizeof dlq_id) == 0) {
-			snprintf(ev.order_id, sizeof ev.order_id, "%s", dlq_id);
-			obs.order_id = ev.order_id;
+		if (kafka_header_str(m, HDR_ORDER_ID, rec->dlq_order_id,
+		                     sizeof rec->dlq_order_id) == 0) {
+			snprintf(ev.order_id, sizeof ev.order_id, "%s", rec->dlq_order_id);
+			obs->order_id = rec->dlq_order_id;
 		}
 		break;
 	}
@@ -272,10 +282,8 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 	}
 	}
 
-	if (obs.order_id != NULL)
-		flags = order_table_observe(e->orders, &obs, mon->batch_wall_ms);
-	if (flags & OBS_FINAL)
-		atomic_store(&e->last_final_ms, mon->batch_wall_ms);
+	if (obs->order_id != NULL)
+		mon->n_obs++;
 	if (show)
 		show_event(e, &ev, m, summary);
 	else if (!mon->lean)
@@ -283,6 +291,33 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 	if (e->audit)
 		audit_write(e->audit, m, ev.order_id,
 		            ev.status != ORDER_NEW || t == TOPIC_ORDERS ? order_status_name(ev.status) : NULL);
+}
+
+/* The batch's observations, in the order read, under one lock of the
+ * table (three per order; the generator registers under the same lock),
+ * then what they changed: a second decision of an order counts as a
+ * duplicate, an order reaching its final state marks the time. */
+static void
+observe_batch(struct monitor *mon)
+{
+	struct engine *e = mon->e;
+
+	if (mon->n_obs == 0)
+		return;
+	order_table_observe_batch(e->orders, mon->obs, mon->n_obs, mon->batch_wall_ms,
+	                          mon->obs_flags);
+	for (size_t i = 0; i < mon->n_obs; i++) {
+		const struct order_observation *obs = &mon->obs[i];
+		int flags = mon->obs_flags[i];
+		bool decision = obs->topic == TOPIC_VALID || obs->topic == TOPIC_REFUSED;
+		if (decision && (flags & OBS_DUPLICATE)) {
+			atomic_fetch_add(&e->stats.duplicates, 1);
+			log_warn("monitor", "order %s was decided more than once", obs->order_id);
+		}
+		if (flags & OBS_FINAL)
+			atomic_store(&e->last_final_ms, mon->batch_wall_ms);
+	}
+	mon->n_obs = 0;
 }
 
 /* Assigns every partition of every pipeline topic, at its current end (or
@@ -400,9 +435,9 @@ leading_order_id(const rd_kafka_message_t *m, const char **id, size_t *len)
 static void
 prefetch_orders(struct monitor *mon, rd_kafka_message_t *const *batch, size_t n)
 {
-	const char *ids[256];
-	size_t lens[256], k = 0;
-	for (size_t i = 0; i < n && k < 256; i++)
+	const char *ids[MONITOR_BATCH_MAX];
+	size_t lens[MONITOR_BATCH_MAX], k = 0;
+	for (size_t i = 0; i < n && k < MONITOR_BATCH_MAX; i++)
 		if (leading_order_id(batch[i], &ids[k], &lens[k]))
 			k++;
 	order_table_prefetch(mon->e->orders, ids, lens, k);
@@ -416,7 +451,7 @@ monitor_worker_main(void *arg)
 	int64_t last_flush = mono_ms();
 
 	while (!engine_stopping(e)) {
-		rd_kafka_message_t *batch[256];
+		rd_kafka_message_t *batch[MONITOR_BATCH_MAX];
 		ssize_t n = rd_kafka_consume_batch_queue(mon->queue, 100, batch,
 		                                         sizeof batch / sizeof batch[0]);
 		if (n > 0) {
@@ -432,8 +467,10 @@ monitor_worker_main(void *arg)
 			} else {
 				handle_message(mon, m);
 			}
-			rd_kafka_message_destroy(m);
 		}
+		observe_batch(mon);             /* before the payloads go */
+		for (ssize_t i = 0; i < n; i++)
+			rd_kafka_message_destroy(batch[i]);
 		int64_t now = mono_ms();
 		if (now - mon->last_broker_check >= 2000) {
 			check_brokers(mon);

@@ -2,8 +2,9 @@
  * test_order_table.c — the monitor's order table: the lifecycle, messages
  * arriving out of order across topics, duplicates versus redeliveries,
  * eviction (final orders first), bounded size, the local-order counts
- * --drain relies on (registered one by one or a batch at a time), detail
- * copies, prefetching that changes nothing, and concurrent use.
+ * --drain relies on (registered one by one or a batch at a time), batch
+ * observation equal to one by one, detail copies, prefetching that changes
+ * nothing, and concurrent use.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -482,6 +483,59 @@ test_register_batch(void **state)
 	order_table_free(batch);
 }
 
+/* Observing a batch under one lock is observing its members one by one:
+ * 600 observations of 90 ids over every topic (new orders, decisions,
+ * second decisions, redeliveries, notifications, dead letters, ids the
+ * table ignores) into a table of 64 that evicts, in batches of 1 to 37.
+ * Same flags for each, same table after. */
+static void
+test_observe_batch(void **state)
+{
+	(void)state;
+	enum { N = 600 };
+	struct order_table *one = order_table_new(64), *batch = order_table_new(64);
+	static char ids[N][16];
+	static struct order_observation obs[N];
+	int want[N], got[N];
+	uint64_t x = 0x9E3779B97F4A7C15ULL;
+
+	for (int i = 0; i < N; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		snprintf(ids[i], sizeof ids[i], "b%d", (int)(x % 90));
+		enum topic_id t = (enum topic_id)((x >> 8) % (TOPIC_DLQ + 2));   /* one past DLQ too */
+		/* a tenth are redeliveries: partition and offset as an earlier one */
+		int64_t offset = (x >> 16) % 10 == 0 ? (int64_t)((x >> 24) % 90) : 1000 + i;
+		obs[i] = obs_of(t, (x >> 32) % 50 == 0 ? "" : ids[i], (int32_t)((x >> 40) % 2), offset);
+		obs[i].total = (x >> 44) % 3 ? (double)i : -1;
+		obs[i].user_id = "u";
+		obs[i].fired = t == TOPIC_REFUSED ? "total_limit" : NULL;
+	}
+	order_table_register_local(one, ids[3], "u", "item", 1, 1000);
+	order_table_register_local(batch, ids[3], "u", "item", 1, 1000);
+	for (int i = 0; i < N; i++)
+		want[i] = order_table_observe(one, &obs[i], 5000);
+	for (int i = 0, n; i < N; i += n) {
+		n = 1 + i % 37 < N - i ? 1 + i % 37 : N - i;
+		order_table_observe_batch(batch, obs + i, (size_t)n, 5000, got + i);
+	}
+	for (int i = 0; i < N; i++)
+		if (got[i] != want[i])
+			print_error("observation %d (%s on topic %d): %d, one by one %d\n", i,
+			            obs[i].order_id, obs[i].topic, got[i], want[i]);
+	assert_memory_equal(got, want, sizeof want);
+	assert_true(same_table(one, batch));
+	int dups = 0, finals = 0;
+	for (int i = 0; i < N; i++) {
+		dups += (want[i] & OBS_DUPLICATE) != 0;
+		finals += (want[i] & OBS_FINAL) != 0;
+	}
+	assert_true(dups > 10 && finals > 10);      /* the mix covers both */
+	order_table_free(one);
+	order_table_free(batch);
+}
+
 /* Prefetching is a hint: known, unknown, empty and over-long ids, more
  * than one chunk of them, and the table is as it was. */
 static void
@@ -722,6 +776,7 @@ main(void)
 		cmocka_unit_test(test_local_counts),
 		cmocka_unit_test(test_local_evicted_unfinished),
 		cmocka_unit_test(test_register_batch),
+		cmocka_unit_test(test_observe_batch),
 		cmocka_unit_test(test_prefetch_changes_nothing),
 		cmocka_unit_test(test_detail_json),
 		cmocka_unit_test(test_ignored_and_cut),
