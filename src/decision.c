@@ -552,12 +552,12 @@ decision_message(char *buf, size_t len, const char *order_id,
 	buf[n] = '\0';
 }
 
-char *
-decision_notification_json(const struct order *o, const struct decision *d)
+void
+decision_notification_write(struct json_writer *w, const struct order *o,
+                            const struct decision *d)
 {
 	char order_id[sizeof o->order_id + 1], item[sizeof o->item + 1];
 	char msg[sizeof order_id + sizeof item + 96];
-	struct json_writer w;
 
 	decision_copy(order_id, sizeof order_id, o->order_id,
 	    sizeof o->order_id);
@@ -565,26 +565,65 @@ decision_notification_json(const struct order *o, const struct decision *d)
 	decision_message(msg, sizeof msg, order_id, o->quantity, item,
 	    d->status);
 
-	json_writer_init(&w);
-	json_object_begin(&w);
-	json_key(&w, "order_id");
-	json_string(&w, o->order_id, sizeof o->order_id);
-	json_key(&w, "user_id");
-	json_string(&w, o->user_id, sizeof o->user_id);
-	json_key(&w, "status");
-	json_string(&w, order_status_name(d->status), SIZE_MAX);
-	json_key(&w, "total");
-	decision_write_cents(&w, d->total);
-	json_key(&w, "message");
-	json_string(&w, msg, sizeof msg);
-	json_key(&w, "at");
-	json_int(&w, d->decided_at_ms);
+	json_object_begin(w);
+	json_key(w, "order_id");
+	json_string(w, o->order_id, sizeof o->order_id);
+	json_key(w, "user_id");
+	json_string(w, o->user_id, sizeof o->user_id);
+	json_key(w, "status");
+	json_string(w, order_status_name(d->status), SIZE_MAX);
+	json_key(w, "total");
+	decision_write_cents(w, d->total);
+	json_key(w, "message");
+	json_string(w, msg, sizeof msg);
+	json_key(w, "at");
+	json_int(w, d->decided_at_ms);
 	if (d->created_at_ms > 0) {
-		json_key(&w, "created_at");
-		json_int(&w, d->created_at_ms);
+		json_key(w, "created_at");
+		json_int(w, d->created_at_ms);
 	}
-	json_object_end(&w);
+	json_object_end(w);
+}
+
+char *
+decision_notification_json(const struct order *o, const struct decision *d)
+{
+	struct json_writer w;
+
+	json_writer_init(&w);
+	decision_notification_write(&w, o, d);
 	return json_writer_finish(&w);
+}
+
+void
+decision_notified_write(struct json_writer *w, const struct notice *n,
+                        int64_t notified_at_ms, const char *channel, int attempts)
+{
+
+	json_object_begin(w);
+	json_key(w, "order_id");
+	json_string(w, n->order_id, sizeof n->order_id);
+	json_key(w, "user_id");
+	json_string(w, n->user_id, sizeof n->user_id);
+	json_key(w, "status");
+	json_string(w, order_status_name(ORDER_NOTIFIED), SIZE_MAX);
+	json_key(w, "decision");
+	json_string(w, n->status[0] ? n->status : "UNKNOWN", sizeof n->status);
+	if (n->created_ms > 0) {
+		json_key(w, "created_at");
+		json_int(w, n->created_ms);
+	}
+	if (n->decided_ms > 0) {
+		json_key(w, "decided_at");
+		json_int(w, n->decided_ms);
+	}
+	json_key(w, "notified_at");
+	json_int(w, notified_at_ms);
+	json_key(w, "channel");
+	json_string(w, channel, SIZE_MAX);
+	json_key(w, "attempts");
+	json_int(w, attempts);
+	json_object_end(w);
 }
 
 char *
@@ -594,30 +633,7 @@ decision_notified_json(const struct notice *n, int64_t notified_at_ms,
 	struct json_writer w;
 
 	json_writer_init(&w);
-	json_object_begin(&w);
-	json_key(&w, "order_id");
-	json_string(&w, n->order_id, sizeof n->order_id);
-	json_key(&w, "user_id");
-	json_string(&w, n->user_id, sizeof n->user_id);
-	json_key(&w, "status");
-	json_string(&w, order_status_name(ORDER_NOTIFIED), SIZE_MAX);
-	json_key(&w, "decision");
-	json_string(&w, n->status[0] ? n->status : "UNKNOWN", sizeof n->status);
-	if (n->created_ms > 0) {
-		json_key(&w, "created_at");
-		json_int(&w, n->created_ms);
-	}
-	if (n->decided_ms > 0) {
-		json_key(&w, "decided_at");
-		json_int(&w, n->decided_ms);
-	}
-	json_key(&w, "notified_at");
-	json_int(&w, notified_at_ms);
-	json_key(&w, "channel");
-	json_string(&w, channel, SIZE_MAX);
-	json_key(&w, "attempts");
-	json_int(&w, attempts);
-	json_object_end(&w);
+	decision_notified_write(&w, n, notified_at_ms, channel, attempts);
 	return json_writer_finish(&w);
 }
 

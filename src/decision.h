@@ -48,9 +48,12 @@ char *decision_order_json_parsed(const void *order_json, size_t len,
                                  const struct decision *d);
 
 /* {"order_id","user_id","status","total","message","at","created_at"}
- * ("at": when it was decided; created_at left out when 0); malloc'd. */
+ * ("at": when it was decided; created_at left out when 0); malloc'd.
+ * _write: into w (json_writer.h), for text produced and dropped. */
 char *decision_notification_json(const struct order *o,
                                  const struct decision *d);
+void  decision_notification_write(struct json_writer *w, const struct order *o,
+                                  const struct decision *d);
 
 /* The fields the notifier and monitor need from a notification or a
  * notified record.  Returns 0, or -1 with a reason. */
@@ -71,10 +74,12 @@ int notice_parse(const void *buf, size_t len, struct notice *out,
  * The notifier's record that the customer was told of the notification n:
  * {"order_id","user_id","status":"NOTIFIED","decision":"APPROVED",
  *  "created_at","decided_at","notified_at","channel","attempts"}
- * (the two times as n has them, left out when 0); malloc'd.
+ * (the two times as n has them, left out when 0); malloc'd, or into w.
  */
 char *decision_notified_json(const struct notice *n, int64_t notified_at_ms,
                              const char *channel, int attempts);
+void  decision_notified_write(struct json_writer *w, const struct notice *n,
+                              int64_t notified_at_ms, const char *channel, int attempts);
 
 /* What the monitor keeps of a decision record (orders.valid/refused):
  * order_id (required), user_id, item, total (-1 when absent),

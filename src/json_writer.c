@@ -107,6 +107,24 @@ json_writer_finish(struct json_writer *w)
 	return s;
 }
 
+const char *
+json_writer_text(struct json_writer *w, size_t *len)
+{
+	if (w->failed)
+		return NULL;
+	w->buf[w->len] = '\0';          /* reserve() keeps room for it */
+	*len = w->len;
+	return w->buf;
+}
+
+void
+json_writer_discard(struct json_writer *w)
+{
+	if (w->buf != w->inline_buf)
+		free(w->buf);
+	json_writer_init(w);
+}
+
 void
 json_object_begin(struct json_writer *w)
 {

@@ -32,6 +32,11 @@ void  json_writer_init(struct json_writer *w);
 /* The text, malloc'd and NUL-terminated; NULL when memory ran out.  The
  * writer is spent either way. */
 char *json_writer_finish(struct json_writer *w);
+/* The text without that copy, for text used once and dropped (a record
+ * librdkafka copies as it is produced): NUL-terminated, *len bytes, owned
+ * by the writer until json_writer_discard(); NULL when memory ran out. */
+const char *json_writer_text(struct json_writer *w, size_t *len);
+void json_writer_discard(struct json_writer *w);
 
 void json_object_begin(struct json_writer *w);
 void json_object_end(struct json_writer *w);

@@ -480,42 +480,48 @@ order_parse(const void *buf, size_t len, struct order *out, char *err,
 	return 0;
 }
 
+void
+order_write_json(struct json_writer *w, const struct order *o)
+{
+	json_object_begin(w);
+	json_key(w, "order_id");
+	json_string(w, o->order_id, sizeof o->order_id);
+	json_key(w, "user_id");
+	json_string(w, o->user_id, sizeof o->user_id);
+	json_key(w, "item");
+	json_string(w, o->item, sizeof o->item);
+	json_key(w, "quantity");
+	json_number(w, (double)o->quantity);
+	if (o->has_unit_price) {
+		json_key(w, "unit_price");
+		json_number(w, o->unit_price);
+	}
+	if (o->currency[0] != '\0') {
+		json_key(w, "currency");
+		json_string(w, o->currency, sizeof o->currency);
+	}
+	if (o->country[0] != '\0') {
+		json_key(w, "country");
+		json_string(w, o->country, sizeof o->country);
+	}
+	if (o->card_country[0] != '\0') {
+		json_key(w, "card_country");
+		json_string(w, o->card_country, sizeof o->card_country);
+	}
+	if (o->created_at_ms != 0) {
+		json_key(w, "created_at");
+		json_number(w, (double)o->created_at_ms);
+	}
+	json_object_end(w);
+}
+
 char *
 order_to_json(const struct order *o)
 {
 	struct json_writer w;
 
 	json_writer_init(&w);
-	json_object_begin(&w);
-	json_key(&w, "order_id");
-	json_string(&w, o->order_id, sizeof o->order_id);
-	json_key(&w, "user_id");
-	json_string(&w, o->user_id, sizeof o->user_id);
-	json_key(&w, "item");
-	json_string(&w, o->item, sizeof o->item);
-	json_key(&w, "quantity");
-	json_number(&w, (double)o->quantity);
-	if (o->has_unit_price) {
-		json_key(&w, "unit_price");
-		json_number(&w, o->unit_price);
-	}
-	if (o->currency[0] != '\0') {
-		json_key(&w, "currency");
-		json_string(&w, o->currency, sizeof o->currency);
-	}
-	if (o->country[0] != '\0') {
-		json_key(&w, "country");
-		json_string(&w, o->country, sizeof o->country);
-	}
-	if (o->card_country[0] != '\0') {
-		json_key(&w, "card_country");
-		json_string(&w, o->card_country, sizeof o->card_country);
-	}
-	if (o->created_at_ms != 0) {
-		json_key(&w, "created_at");
-		json_number(&w, (double)o->created_at_ms);
-	}
-	json_object_end(&w);
+	order_write_json(&w, o);
 	return json_writer_finish(&w);
 }
 

@@ -71,8 +71,11 @@ int order_parse(const void *buf, size_t len, struct order *out,
 int order_parse_reference(const void *buf, size_t len, struct order *out,
                           char *err, size_t errlen);
 
-/* The canonical JSON of an order (only the known fields).  malloc'd. */
+/* The canonical JSON of an order (only the known fields).  malloc'd, or
+ * into w (json_writer.h), for text produced and dropped. */
 char *order_to_json(const struct order *o);
+struct json_writer;
+void  order_write_json(struct json_writer *w, const struct order *o);
 
 /* Checks one field as the order form would; field is a JSON key name
  * ("user_id", "quantity", "unit_price", "currency", "country", ...).

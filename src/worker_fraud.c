@@ -13,6 +13,7 @@
 #include "decision.h"
 #include "engine_internal.h"
 #include "int_text.h"
+#include "json_writer.h"
 #include "fraud_rules.h"
 #include "log.h"
 #include "order.h"
@@ -106,10 +107,14 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 	d.created_at_added = o.created_at_ms <= 0 && d.created_at_ms > 0;
 
 	char *decided = decision_order_json_parsed(m->payload, m->len, &d);
-	char *notice = decision_notification_json(&o, &d);
+	struct json_writer notice_w;
+	size_t notice_len;
+	json_writer_init(&notice_w);
+	decision_notification_write(&notice_w, &o, &d);
+	const char *notice = json_writer_text(&notice_w, &notice_len);
 	if (decided == NULL || notice == NULL) {
 		free(decided);
-		free(notice);
+		json_writer_discard(&notice_w);
 		return -1;
 	}
 
@@ -139,9 +144,9 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 	int rc = txn_stage_produce(st, out, o.user_id, keylen, decided, strlen(decided), hdrs);
 	if (rc == 0)
 		rc = txn_stage_produce(st, cfg->topics[TOPIC_NOTIFICATIONS], o.user_id, keylen,
-		                       notice, strlen(notice), hdrs);
+		                       notice, notice_len, hdrs);
 	free(decided);
-	free(notice);
+	json_writer_discard(&notice_w);
 	if (rc == 0)
 		atomic_fetch_add(approved ? &e->stats.fraud_approved : &e->stats.fraud_refused, 1);
 	return rc;

@@ -13,6 +13,7 @@
 #include "decision.h"
 #include "engine_internal.h"
 #include "int_text.h"
+#include "json_writer.h"
 #include "log.h"
 #include "notify_exec.h"
 #include "txn_stage.h"
@@ -41,9 +42,15 @@ publish_notified(struct txn_stage *st, const struct pending *p, const char *chan
 {
 	struct engine *e = txn_stage_engine(st);
 	const struct notice *n = &p->notice;
-	char *json = decision_notified_json(n, now_ms(), channel, attempts);
-	if (json == NULL)
+	struct json_writer w;
+	size_t len;
+	json_writer_init(&w);
+	decision_notified_write(&w, n, now_ms(), channel, attempts);
+	const char *json = json_writer_text(&w, &len);
+	if (json == NULL) {
+		json_writer_discard(&w);
 		return -1;
+	}
 	char created[INT_TEXT_MAX], decided[INT_TEXT_MAX];
 	const char *trace[] = {
 		HDR_ORDER_ID, n->order_id, HDR_CREATED_MS, created, HDR_DECIDED_MS, decided,
@@ -54,9 +61,9 @@ publish_notified(struct txn_stage *st, const struct pending *p, const char *chan
 		int_text(decided, n->decided_ms);
 	}
 	int rc = txn_stage_produce(st, e->cfg->topics[TOPIC_NOTIFIED], n->user_id,
-	                           strlen(n->user_id), json, strlen(json),
+	                           strlen(n->user_id), json, len,
 	                           e->cfg->trace_headers ? trace : NULL);
-	free(json);
+	json_writer_discard(&w);
 	if (rc == 0)
 		atomic_fetch_add(&e->stats.notify_delivered, 1);
 	return rc;

@@ -13,8 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "engine_internal.h"
-#include "int_text.h"
 #include "generator.h"
+#include "int_text.h"
+#include "json_writer.h"
 #include "log.h"
 #include "order.h"
 #include "order_table.h"
@@ -27,11 +28,17 @@
 static int
 produce_order(struct engine *e, const struct order *o, bool generated)
 {
-	char *json = order_to_json(o);
+	struct json_writer w;
 	char created[INT_TEXT_MAX];
+	size_t len;
 
-	if (json == NULL)
+	json_writer_init(&w);
+	order_write_json(&w, o);
+	const char *json = json_writer_text(&w, &len);
+	if (json == NULL) {
+		json_writer_discard(&w);
 		return -1;
+	}
 	/* --trace-headers only: the payload carries created_at */
 	const char *trace[] = {
 		HDR_ORDER_ID, o->order_id, HDR_CREATED_MS, created,
@@ -41,8 +48,8 @@ produce_order(struct engine *e, const struct order *o, bool generated)
 		int_text(created, o->created_at_ms);
 	int rc = engine_produce(e, e->producer, e->cfg->topics[TOPIC_ORDERS],
 	                        RD_KAFKA_PARTITION_UA, o->user_id, strlen(o->user_id),
-	                        json, strlen(json), e->cfg->trace_headers ? trace : NULL, e);
-	free(json);
+	                        json, len, e->cfg->trace_headers ? trace : NULL, e);
+	json_writer_discard(&w);
 	return rc;
 }
 

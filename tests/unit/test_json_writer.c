@@ -165,6 +165,44 @@ test_random_strings(void **state)
 	}
 }
 
+/* json_writer_text() is what json_writer_finish() returns, without the
+ * copy: short (the inline buffer) and long (grown) text alike. */
+static void
+test_text_without_copy(void **state)
+{
+	(void)state;
+	static char long_text[3000];
+	memset(long_text, 'x', sizeof long_text - 1);
+	for (size_t n = 0; n < 2; n++) {
+		struct json_writer a, b;
+		const char *s = n ? long_text : "short \"text\"";
+		json_writer_init(&a);
+		json_writer_init(&b);
+		for (int k = 0; k < 2; k++) {
+			struct json_writer *w = k ? &b : &a;
+			json_array_begin(w);
+			json_string(w, s, SIZE_MAX);
+			json_int(w, 42);
+			json_array_end(w);
+		}
+		char *finished = json_writer_finish(&a);
+		size_t len = 0;
+		const char *text = json_writer_text(&b, &len);
+		assert_non_null(finished);
+		assert_non_null(text);
+		assert_int_equal(len, strlen(finished));
+		assert_string_equal(text, finished);
+		assert_int_equal(strlen(text), len);
+		json_writer_discard(&b);
+		/* spent: the writer starts again empty */
+		json_array_begin(&b);
+		json_array_end(&b);
+		assert_string_equal(json_writer_text(&b, &len), "[]");
+		json_writer_discard(&b);
+		free(finished);
+	}
+}
+
 /* Nesting, and a text long enough to leave the inline buffer. */
 static void
 test_nesting_and_growth(void **state)
@@ -217,6 +255,7 @@ main(void)
 		cmocka_unit_test(test_integers),
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_random_strings),
+		cmocka_unit_test(test_text_without_copy),
 		cmocka_unit_test(test_nesting_and_growth),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
