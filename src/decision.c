@@ -32,6 +32,7 @@
 #include "int_text.h"
 #include "json_plain.h"
 #include "json_writer.h"
+#include "text_join.h"
 
 /* Fields decision_order_json() writes; any already there are replaced
  * (the last, created_at, only when it is added: see struct decision). */
@@ -541,15 +542,7 @@ decision_message(char *buf, size_t len, const char *order_id,
 	char qty[INT_TEXT_MAX];
 	int_text(qty, quantity);
 	const char *piece[] = { "Your order ", order_id, " for ", qty, " x ", item, " ", what };
-	size_t n = 0;
-	for (size_t i = 0; i < sizeof piece / sizeof piece[0] && n + 1 < len; i++) {
-		size_t l = strlen(piece[i]);
-		if (l > len - 1 - n)
-			l = len - 1 - n;            /* cut, as snprintf would */
-		memcpy(buf + n, piece[i], l);
-		n += l;
-	}
-	buf[n] = '\0';
+	text_join(buf, len, piece, sizeof piece / sizeof piece[0]);
 }
 
 void

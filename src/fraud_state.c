@@ -311,7 +311,8 @@ fraud_state_recent_orders(const struct fraud_state *st, const char *user_id,
 	ts = history_const(u);
 	/* Newest first; times may arrive out of order, so look at all. */
 	for (uint32_t k = u->n; k-- > 0 && count < limit;) {
-		int64_t t = ts[(u->start + k) % u->cap];
+		uint32_t i = u->start + k;       /* < 2 * cap: no division needed */
+		int64_t t = ts[i < u->cap ? i : i - u->cap];
 
 		if (t <= now_ms && now_ms - t < window_ms)
 			count++;
