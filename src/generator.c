@@ -22,6 +22,8 @@
  * RNG: splitmix64 seeds xorshift64*; deterministic for a seed.
  */
 #include "generator.h"
+#include "int_text.h"
+#include "text_join.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -312,16 +314,19 @@ generator_order_id(struct generator *g, char *buf, size_t len)
 {
 	if (buf == NULL || len == 0)
 		return;
-	snprintf(buf, len, "%s-%llu", g->prefix,
-	    (unsigned long long)++g->seq);
+	char seq[INT_TEXT_MAX];
+	uint_text(seq, ++g->seq);
+	const char *piece[] = { g->prefix, "-", seq };
+	text_join(buf, len, piece, sizeof piece / sizeof piece[0]);
 }
 
 static void
 generator_fill(struct order *o, const struct generator_user *usr, int item,
                int64_t quantity, int country, int card)
 {
-	snprintf(o->user_id, sizeof o->user_id, "%s", usr->id);
-	snprintf(o->item, sizeof o->item, "%s", generator_items[item].name);
+	const char *user_id = usr->id, *name = generator_items[item].name;
+	text_join(o->user_id, sizeof o->user_id, &user_id, 1);
+	text_join(o->item, sizeof o->item, &name, 1);
 	o->quantity = quantity;
 	o->unit_price = generator_items[item].price;
 	o->has_unit_price = true;
