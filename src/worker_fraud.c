@@ -12,9 +12,9 @@
 #include <string.h>
 #include "decision.h"
 #include "engine_internal.h"
+#include "fraud_rules.h"
 #include "int_text.h"
 #include "json_writer.h"
-#include "fraud_rules.h"
 #include "log.h"
 #include "order.h"
 #include "rules_topic.h"
