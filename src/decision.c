@@ -351,14 +351,9 @@ decision_copy_compact(char *out, const char *p, size_t from, size_t to)
 static bool
 decision_is_field_bytes(const struct decision *d, const char *key, size_t len)
 {
-	for (size_t i = 0; i < DECISION_FIELDS(d); i++) {
-		const char *field = decision_fields[i];
-		size_t k = 0;
-		while (k < len && field[k] == key[k])      /* stops at field's NUL */
-			k++;
-		if (k == len && field[k] == '\0')
+	for (size_t i = 0; i < DECISION_FIELDS(d); i++)
+		if (flat_name_is(key, len, decision_fields[i]))
 			return true;
-	}
 	return false;
 }
 
@@ -592,7 +587,6 @@ void
 decision_notified_write(struct json_writer *w, const struct notice *n,
                         int64_t notified_at_ms, const char *channel, int attempts)
 {
-
 	json_object_begin(w);
 	json_key(w, "order_id");
 	json_string(w, n->order_id, sizeof n->order_id);

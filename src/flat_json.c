@@ -37,7 +37,10 @@ skip_space(const char *p, size_t n, size_t i)
 }
 
 /* At p[*i] == '"': the bytes up to the closing quote; false for an escape,
- * a control character or no closing quote. */
+ * a control character or no closing quote.  Byte by byte, not with
+ * json_plain_run(): the keys and values of ordertop's records are short,
+ * and eight bytes at a time measured slower here (decided_parse 272 ->
+ * 315 ns). */
 static bool
 read_string(const char *p, size_t n, size_t *i, const char **text, size_t *len)
 {
@@ -322,7 +325,7 @@ key_equals(const struct flat_member *m, const char *key, size_t len)
 bool
 flat_key_is(const struct flat_member *m, const char *key)
 {
-	return key_equals(m, key, strlen(key));
+	return flat_name_is(m->key, m->key_len, key);
 }
 
 /* Lengths first: most of an object's keys differ from the one sought in

@@ -53,6 +53,17 @@ int  flat_json_members(const char *buf, size_t len, struct flat_member *m, int m
 /* The same for the elements of an array (their keys are empty). */
 int  flat_json_elements(const char *buf, size_t len, struct flat_member *m, int max);
 bool flat_key_is(const struct flat_member *m, const char *key);
+/* Whether the len bytes of a key (no NUL among them) are the name: byte by
+ * byte, so that most names differ at the first byte; for the readers that
+ * look each member's key up in a short list of names. */
+static inline bool
+flat_name_is(const char *bytes, size_t len, const char *name)
+{
+	size_t i = 0;
+	while (i < len && name[i] == bytes[i])     /* stops at name's NUL */
+		i++;
+	return i == len && name[i] == '\0';
+}
 /* The first of the n members named key, or NULL: what
  * cJSON_GetObjectItemCaseSensitive() finds in the same object. */
 const struct flat_member *flat_find(const struct flat_member *m, int n, const char *key);

@@ -249,21 +249,15 @@ static const char *const order_keys[ORDER_K__COUNT] = {
 	[ORDER_K_CREATED_AT] = "created_at",
 };
 
-/* Which known key name (len bytes) is, or -1.  Byte by byte, a mismatch
- * at the first byte for most: this runs for every member of every order
- * read, and a call to strncmp() for each showed in the fraud stage's
- * profile. */
+/* Which known key name (len bytes) is, or -1.  This runs for every
+ * member of every order read (a call to strncmp() for each showed in the
+ * fraud stage's profile). */
 static int
 order_key_index(const char *name, size_t len)
 {
-	for (int k = 0; k < ORDER_K__COUNT; k++) {
-		const char *key = order_keys[k];
-		size_t i = 0;
-		while (i < len && key[i] == name[i])
-			i++;
-		if (i == len && key[i] == '\0')
+	for (int k = 0; k < ORDER_K__COUNT; k++)
+		if (flat_name_is(name, len, order_keys[k]))
 			return k;
-	}
 	return -1;
 }
 
