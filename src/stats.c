@@ -8,7 +8,8 @@
  * lock.  A percentile is found by scanning the buckets and reported as the
  * bucket's geometric middle 1.03^(b+0.5), capped at the exact maximum:
  * for any latency >= 1 us it is within 1.5% (sqrt(1.03) - 1) of the true
- * value at that rank; bucket 0 is reported as 1 us.
+ * value at that rank; bucket 0 is reported as 1 us.  A hist_batch gathers
+ * one thread's latencies and adds them a bucket at a time.
  *
  * Rates and their history are written by stats_sample() and read by
  * stats_snapshot(), possibly on different threads, under sample_lock.
@@ -43,20 +44,67 @@ hist_bucket_value_us(size_t b)
 	return exp(((double)b + 0.5) * HIST_LN_BASE);
 }
 
-void
-hist_record_us(struct latency_hist *h, uint64_t us)
+static void
+hist_add_max(struct latency_hist *h, uint64_t us)
 {
-	uint64_t max;
+	uint64_t max = atomic_load_explicit(&h->max_us, memory_order_relaxed);
 
-	atomic_fetch_add_explicit(&h->buckets[hist_bucket(us)], 1,
-	                          memory_order_relaxed);
-	atomic_fetch_add_explicit(&h->count, 1, memory_order_relaxed);
-	max = atomic_load_explicit(&h->max_us, memory_order_relaxed);
 	while (us > max &&
 	       !atomic_compare_exchange_weak_explicit(&h->max_us, &max, us,
 	                                              memory_order_relaxed,
 	                                              memory_order_relaxed))
 		;
+}
+
+void
+hist_record_us(struct latency_hist *h, uint64_t us)
+{
+	atomic_fetch_add_explicit(&h->buckets[hist_bucket(us)], 1,
+	                          memory_order_relaxed);
+	atomic_fetch_add_explicit(&h->count, 1, memory_order_relaxed);
+	hist_add_max(h, us);
+}
+
+void
+hist_batch_init(struct hist_batch *b, struct latency_hist *h)
+{
+	memset(b, 0, sizeof *b);
+	b->h = h;
+}
+
+static void
+hist_batch_add_slot(struct hist_batch *b, size_t slot)
+{
+	atomic_fetch_add_explicit(&b->h->buckets[b->bucket[slot]], b->n[slot],
+	                          memory_order_relaxed);
+	b->n[slot] = 0;
+}
+
+void
+hist_batch_record_us(struct hist_batch *b, uint64_t us)
+{
+	size_t k = hist_bucket(us), slot = k % HIST_BATCH_SLOTS;
+
+	if (b->n[slot] != 0 && b->bucket[slot] != k)
+		hist_batch_add_slot(b, slot);
+	b->bucket[slot] = (uint16_t)k;
+	b->n[slot]++;
+	b->count++;
+	if (us > b->max_us)
+		b->max_us = us;
+}
+
+void
+hist_batch_flush(struct hist_batch *b)
+{
+	if (b->count == 0)
+		return;
+	for (size_t slot = 0; slot < HIST_BATCH_SLOTS; slot++)
+		if (b->n[slot] != 0)
+			hist_batch_add_slot(b, slot);
+	atomic_fetch_add_explicit(&b->h->count, b->count, memory_order_relaxed);
+	hist_add_max(b->h, b->max_us);
+	b->count = b->max_us = 0;
 }
 
 double

@@ -24,6 +24,27 @@ struct latency_hist {
 };
 
 void   hist_record_us(struct latency_hist *h, uint64_t us);
+
+/*
+ * Latencies one thread records in a run (the monitor: a consumed batch),
+ * added to the shared histogram at hist_batch_flush(): one atomic add per
+ * bucket they fell in, not two per latency.  Latencies cluster in a few
+ * buckets; HIST_BATCH_SLOTS of them are held at a time, and a latency in
+ * a bucket that takes a held one's slot adds the held one first.  Readers
+ * see a latency only once it is flushed.
+ */
+#define HIST_BATCH_SLOTS 32
+
+struct hist_batch {
+	struct latency_hist *h;
+	uint64_t count, max_us;
+	uint16_t bucket[HIST_BATCH_SLOTS];
+	uint32_t n[HIST_BATCH_SLOTS];
+};
+
+void hist_batch_init(struct hist_batch *b, struct latency_hist *h);
+void hist_batch_record_us(struct hist_batch *b, uint64_t us);
+void hist_batch_flush(struct hist_batch *b);
 /* p in [0,100]; milliseconds; 0 when empty. */
 double hist_percentile_ms(const struct latency_hist *h, double p);
 double hist_max_ms(const struct latency_hist *h);
