@@ -48,6 +48,14 @@ struct monitor {
 	/* The clocks, read once per consumed batch (a fraction of a ms), not
 	 * for every record: wall (the table's times) and monotonic. */
 	int64_t            batch_wall_ms, batch_mono_ms;
+	/* What a consumed batch adds to the counters and latencies of stats.h,
+	 * added there once the batch is read (flush_counts()): an atomic add
+	 * per counter and batch, not several per record. */
+	struct {
+		uint64_t seen[TOPIC__COUNT];
+		uint64_t approved, refused, notified, dead_lettered;
+	}                  counts;
+	struct hist_batch  hop[HOP__COUNT];
 	/* A consumed batch's observations, made into the order table under
 	 * one lock once the batch is read (see observe_batch()); each points
 	 * into its record as read, kept here until then. */
@@ -92,10 +100,36 @@ topic_of(struct monitor *mon, rd_kafka_topic_t *rkt)
 }
 
 static void
-record_latency(struct engine *e, enum hop h, int64_t from_ms, int64_t to_ms)
+record_latency(struct monitor *mon, enum hop h, int64_t from_ms, int64_t to_ms)
 {
 	if (from_ms > 0 && to_ms >= from_ms)
-		hist_record_us(&e->stats.hop[h], (uint64_t)(to_ms - from_ms) * 1000);
+		hist_batch_record_us(&mon->hop[h], (uint64_t)(to_ms - from_ms) * 1000);
+}
+
+static void
+count_add(_Atomic uint64_t *counter, uint64_t *pending)
+{
+	if (*pending != 0)
+		atomic_fetch_add(counter, *pending);
+	*pending = 0;
+}
+
+/* The batch's counts and latencies into stats.h, before its observations
+ * settle orders (what --drain waits for), so that a drained run's counts
+ * are complete. */
+static void
+flush_counts(struct monitor *mon)
+{
+	struct stats *s = &mon->e->stats;
+
+	for (int t = 0; t < TOPIC__COUNT; t++)
+		count_add(&s->seen[t], &mon->counts.seen[t]);
+	count_add(&s->approved, &mon->counts.approved);
+	count_add(&s->refused, &mon->counts.refused);
+	count_add(&s->notified, &mon->counts.notified);
+	count_add(&s->dead_lettered, &mon->counts.dead_lettered);
+	for (int h = 0; h < HOP__COUNT; h++)
+		hist_batch_flush(&mon->hop[h]);
 }
 
 static void
@@ -114,18 +148,21 @@ rules_record(void *arg, const struct rules_record *r)
  * one the row keeps) it is then observed as its order's decision, where a
  * second one counts as a duplicate (observe_batch()). */
 static void
-count_decision(struct engine *e, int t, const struct decided *d, int64_t ts)
+count_decision(struct monitor *mon, int t, const struct decided *d, int64_t ts)
 {
-	atomic_fetch_add(t == TOPIC_VALID ? &e->stats.approved : &e->stats.refused, 1);
-	record_latency(e, HOP_DECIDE, d->created_ms, d->decided_ms ? d->decided_ms : ts);
+	if (t == TOPIC_VALID)
+		mon->counts.approved++;
+	else
+		mon->counts.refused++;
+	record_latency(mon, HOP_DECIDE, d->created_ms, d->decided_ms ? d->decided_ms : ts);
 }
 
 static void
-count_notified(struct engine *e, const struct notice *n, int64_t ts)
+count_notified(struct monitor *mon, const struct notice *n, int64_t ts)
 {
-	atomic_fetch_add(&e->stats.notified, 1);
-	record_latency(e, HOP_NOTIFY, n->decided_ms, ts);
-	record_latency(e, HOP_END_TO_END, n->created_ms, ts);
+	mon->counts.notified++;
+	record_latency(mon, HOP_NOTIFY, n->decided_ms, ts);
+	record_latency(mon, HOP_END_TO_END, n->created_ms, ts);
 }
 
 /* Turns the record into the event shown in its pane: the summary line is
@@ -176,7 +213,7 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 	union observed_record *rec = &mon->rec[mon->n_obs];
 	char summary[EV_SUMMARY_MAX * 2], reason[160];
 
-	atomic_fetch_add(&e->stats.seen[t], 1);
+	mon->counts.seen[t]++;
 	summary[0] = '\0';
 
 	switch (t) {
@@ -215,7 +252,7 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 			snprintf(summary, sizeof summary, "%s %s %.2f%s%s", d->order_id,
 			         order_status_name(ev.status), d->total, d->fired[0] ? " " : "",
 			         d->fired);
-		count_decision(e, t, d, ts);
+		count_decision(mon, t, d, ts);
 		if (d->replay)
 			break;                    /* not its order's decision */
 		obs->order_id = d->order_id;
@@ -242,7 +279,7 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 			if (show)
 				snprintf(summary, sizeof summary, "%s %s notified (%s)", n->order_id,
 				         n->user_id, n->decision);
-			count_notified(e, n, ts);
+			count_notified(mon, n, ts);
 		} else {
 			int s = order_status_parse(n->status);
 			ev.status = s < 0 ? ORDER_NEW : (uint8_t)s;
@@ -257,7 +294,7 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 		kafka_header_str(m, HDR_DLQ_REASON, why, sizeof why);
 		ev.status = ORDER_DEAD_LETTERED;
 		snprintf(summary, sizeof summary, "%s: ", why);
-		atomic_fetch_add(&e->stats.dead_lettered, 1);
+		mon->counts.dead_lettered++;
 		if (kafka_header_str(m, HDR_ORDER_ID, rec->dlq_order_id,
 		                     sizeof rec->dlq_order_id) == 0) {
 			snprintf(ev.order_id, sizeof ev.order_id, "%s", rec->dlq_order_id);
@@ -405,6 +442,8 @@ monitor_prepare(struct engine *e, char *err, size_t errlen)
 		return -1;
 	}
 	mon->queue = rd_kafka_queue_get_consumer(mon->consumer);
+	for (int h = 0; h < HOP__COUNT; h++)
+		hist_batch_init(&mon->hop[h], &e->stats.hop[h]);
 	e->monitor = mon;
 	return 0;
 }
@@ -468,6 +507,7 @@ monitor_worker_main(void *arg)
 				handle_message(mon, m);
 			}
 		}
+		flush_counts(mon);
 		observe_batch(mon);             /* before the payloads go */
 		for (ssize_t i = 0; i < n; i++)
 			rd_kafka_message_destroy(batch[i]);
