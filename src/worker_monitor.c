@@ -37,8 +37,9 @@ struct monitor {
 	rd_kafka_queue_t  *queue;           /* the consumer's, read in batches */
 	int64_t            last_broker_check;
 	/* Headless without --audit nobody reads display events or an order's
-	 * details: nothing is shown, and notifications (which only the panes
-	 * and the audit trail use) are not read at all. */
+	 * details: nothing is shown, notifications (which only the panes and
+	 * the audit trail use) are not read at all, and records of the orders
+	 * topic are only counted (see handle_message()). */
 	bool               lean;
 	rd_kafka_topic_t  *topic_handle[TOPIC__COUNT];   /* learnt as records come */
 	/* The display budget: records per topic turned into display lines
@@ -218,6 +219,13 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 
 	switch (t) {
 	case TOPIC_ORDERS: {
+		/* Lean, an order on its topic tells nothing that is reported:
+		 * what headless reports of orders (counts, latencies, in flight,
+		 * --drain) comes from the decision and notified records and from
+		 * this process's own registrations; the order's details and where
+		 * it sat on the topic are for the dashboard's detail view. */
+		if (mon->lean)
+			break;
 		struct order *o = &rec->order;
 		if (order_parse(m->payload, m->len, o, reason, sizeof reason) < 0) {
 			snprintf(summary, sizeof summary, "unreadable (%s): ", reason);
@@ -476,9 +484,12 @@ prefetch_orders(struct monitor *mon, rd_kafka_message_t *const *batch, size_t n)
 {
 	const char *ids[MONITOR_BATCH_MAX];
 	size_t lens[MONITOR_BATCH_MAX], k = 0;
-	for (size_t i = 0; i < n && k < MONITOR_BATCH_MAX; i++)
+	for (size_t i = 0; i < n && k < MONITOR_BATCH_MAX; i++) {
+		if (mon->lean && !batch[i]->err && topic_of(mon, batch[i]->rkt) == TOPIC_ORDERS)
+			continue;               /* only counted: see handle_message() */
 		if (leading_order_id(batch[i], &ids[k], &lens[k]))
 			k++;
+	}
 	order_table_prefetch(mon->e->orders, ids, lens, k);
 }
 

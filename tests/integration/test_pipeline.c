@@ -163,6 +163,17 @@ test_all_orders_decided_and_notified_once(void **state)
 	struct stats *st = engine_stats(f->e);
 	for (int h = 0; h < HOP__COUNT; h++)
 		assert_int_equal(atomic_load(&st->hop[h].count), 5000);
+	/* Headless, the orders topic is counted, not read into the table:
+	 * an order's row shows where its decision and notice were seen. */
+	assert_int_equal(s.seen[TOPIC_ORDERS], 5000);
+	struct order_row row;
+	struct order_detail d;
+	assert_int_equal(order_table_recent(engine_orders(f->e), &row, 1), 1);
+	assert_int_equal(order_table_detail(engine_orders(f->e), row.order_id, &d), 0);
+	assert_false(d.stage[TOPIC_ORDERS].seen);
+	assert_true(d.stage[TOPIC_VALID].seen || d.stage[TOPIC_REFUSED].seen);
+	assert_true(d.stage[TOPIC_NOTIFIED].seen);
+	free(d.json);
 	finish(f);
 }
 
@@ -186,6 +197,10 @@ test_dashboard_engine_at_full_speed(void **state)
 		assert_true(rows[i].user_id[0] != '\0');
 		assert_true(rows[i].item[0] != '\0');
 		assert_true(rows[i].total > 0);
+		struct order_detail d;
+		assert_int_equal(order_table_detail(engine_orders(f->e), rows[i].order_id, &d), 0);
+		assert_true(d.stage[TOPIC_ORDERS].seen);      /* the detail view's timeline */
+		free(d.json);
 	}
 	finish(f);
 }
