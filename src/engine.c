@@ -35,8 +35,11 @@ delivery_report(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 		return;
 	}
 	atomic_fetch_add(&e->stats.produced, 1);
-	int64_t zero = 0;
-	atomic_compare_exchange_strong(&e->first_produced_ms, &zero, now_ms());
+	/* Set once: looked at before a (locked) compare-and-swap is tried. */
+	if (atomic_load_explicit(&e->first_produced_ms, memory_order_relaxed) == 0) {
+		int64_t zero = 0;
+		atomic_compare_exchange_strong(&e->first_produced_ms, &zero, now_ms());
+	}
 }
 
 struct engine *

@@ -65,7 +65,8 @@ struct order_table {
 	size_t           mask;             /* number of slots - 1 */
 	struct ot_list   list[2];
 	size_t           n_final;
-	/* Written under the lock; read without it by order_table_local_in_flight(). */
+	/* Written under the lock (count_locked()); read without it by
+	 * order_table_local_in_flight(). */
 	_Atomic uint64_t local_registered, local_final;
 	uint64_t         local_settled;
 	uint64_t         local_evicted_unfinished;
@@ -103,6 +104,16 @@ wall_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* One more on a counter that only changes under the table's lock: a plain
+ * load and a release store, not a locked add (which would wait for every
+ * earlier store, such as those filling a cold entry, to reach the cache). */
+static void
+count_locked(_Atomic uint64_t *c)
+{
+	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1,
+	                      memory_order_release);
 }
 
 static bool
@@ -310,7 +321,7 @@ advance(struct order_table *t, uint32_t idx, int status)
 		t->n_final++;
 		list_push_front(t, L_FINAL, idx);
 		if (e->row.local)
-			atomic_fetch_add(&t->local_final, 1);
+			count_locked(&t->local_final);
 		res |= OBS_FINAL;
 	}
 	return res;
@@ -453,9 +464,9 @@ order_table_register_local_batch(struct order_table *t, const struct local_order
 		struct ot_entry *e = &t->e[idx];
 		if (!e->row.local) {
 			e->row.local = true;
-			atomic_fetch_add(&t->local_registered, 1);
+			count_locked(&t->local_registered);
 			if (e->final)
-				atomic_fetch_add(&t->local_final, 1);
+				count_locked(&t->local_final);
 			settle(t, e);
 		}
 		fill_details(e, o[i].user_id, o[i].item, o[i].total, o[i].created_ms);
@@ -615,9 +626,11 @@ order_table_counts(struct order_table *t, struct order_table_counts *out)
 uint64_t
 order_table_local_in_flight(struct order_table *t)
 {
-	/* final first: registered only grows, so the difference never wraps */
-	uint64_t final = atomic_load(&t->local_final);
-	return atomic_load(&t->local_registered) - final;
+	/* final first: registered only grows, and an order is counted
+	 * registered before final (both under the lock, stores that release),
+	 * so the difference never wraps */
+	uint64_t final = atomic_load_explicit(&t->local_final, memory_order_acquire);
+	return atomic_load_explicit(&t->local_registered, memory_order_acquire) - final;
 }
 
 /* Oldest first. */
