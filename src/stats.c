@@ -83,11 +83,14 @@ hist_batch_add_slot(struct hist_batch *b, size_t slot)
 void
 hist_batch_record_us(struct hist_batch *b, uint64_t us)
 {
-	size_t k = hist_bucket(us), slot = k % HIST_BATCH_SLOTS;
+	size_t k = us == b->last_us ? b->last_bucket : hist_bucket(us);   /* 0 -> 0 from init */
+	size_t slot = k % HIST_BATCH_SLOTS;
 
 	if (b->n[slot] != 0 && b->bucket[slot] != k)
 		hist_batch_add_slot(b, slot);
 	b->bucket[slot] = (uint16_t)k;
+	b->last_us = us;
+	b->last_bucket = (uint16_t)k;
 	b->n[slot]++;
 	b->count++;
 	if (us > b->max_us)

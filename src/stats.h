@@ -38,6 +38,8 @@ void   hist_record_us(struct latency_hist *h, uint64_t us);
 struct hist_batch {
 	struct latency_hist *h;
 	uint64_t count, max_us;
+	uint64_t last_us;            /* the latest latency and its bucket: */
+	uint16_t last_bucket;        /* the same value is common, log() is not free */
 	uint16_t bucket[HIST_BATCH_SLOTS];
 	uint32_t n[HIST_BATCH_SLOTS];
 };
