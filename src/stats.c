@@ -83,7 +83,8 @@ hist_batch_add_slot(struct hist_batch *b, size_t slot)
 void
 hist_batch_record_us(struct hist_batch *b, uint64_t us)
 {
-	size_t k = us == b->last_us ? b->last_bucket : hist_bucket(us);   /* 0 -> 0 from init */
+	/* last_us 0 after init is right too: 0 us is bucket 0 */
+	size_t k = us == b->last_us ? b->last_bucket : hist_bucket(us);
 	size_t slot = k % HIST_BATCH_SLOTS;
 
 	if (b->n[slot] != 0 && b->bucket[slot] != k)

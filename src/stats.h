@@ -47,6 +47,7 @@ struct hist_batch {
 void hist_batch_init(struct hist_batch *b, struct latency_hist *h);
 void hist_batch_record_us(struct hist_batch *b, uint64_t us);
 void hist_batch_flush(struct hist_batch *b);
+
 /* p in [0,100]; milliseconds; 0 when empty. */
 double hist_percentile_ms(const struct latency_hist *h, double p);
 double hist_max_ms(const struct latency_hist *h);
