@@ -143,30 +143,30 @@ decision_fields_json(const struct decision *d)
 
 	json_writer_init(&w);
 	json_object_begin(&w);
-	json_key(&w, "status");
+	json_key_literal(&w, "status");
 	json_string(&w, order_status_name(d->status), SIZE_MAX);
-	json_key(&w, "total");
+	json_key_literal(&w, "total");
 	decision_write_cents(&w, d->total);
-	json_key(&w, "rules_fired");
+	json_key_literal(&w, "rules_fired");
 	json_array_begin(&w);
 	for (int i = 0; i < n; i++) {
 		json_object_begin(&w);
-		json_key(&w, "id");
+		json_key_literal(&w, "id");
 		json_string(&w, d->fired[i].id, sizeof d->fired[i].id);
-		json_key(&w, "reason");
+		json_key_literal(&w, "reason");
 		json_string(&w, d->fired[i].reason, sizeof d->fired[i].reason);
 		json_object_end(&w);
 	}
 	json_array_end(&w);
-	json_key(&w, "rules_version");
+	json_key_literal(&w, "rules_version");
 	json_uint(&w, d->rules_version);
 	if (d->created_at_added) {
-		json_key(&w, "created_at");
+		json_key_literal(&w, "created_at");
 		json_int(&w, d->created_at_ms);
 	}
-	json_key(&w, "decided_at");
+	json_key_literal(&w, "decided_at");
 	json_int(&w, d->decided_at_ms);
-	json_key(&w, "decided_by");
+	json_key_literal(&w, "decided_by");
 	json_string(&w, d->decided_by, sizeof d->decided_by);
 	json_object_end(&w);
 	return json_writer_finish(&w);
@@ -554,20 +554,20 @@ decision_notification_write(struct json_writer *w, const struct order *o,
 	    d->status);
 
 	json_object_begin(w);
-	json_key(w, "order_id");
+	json_key_literal(w, "order_id");
 	json_string(w, o->order_id, sizeof o->order_id);
-	json_key(w, "user_id");
+	json_key_literal(w, "user_id");
 	json_string(w, o->user_id, sizeof o->user_id);
-	json_key(w, "status");
+	json_key_literal(w, "status");
 	json_string(w, order_status_name(d->status), SIZE_MAX);
-	json_key(w, "total");
+	json_key_literal(w, "total");
 	decision_write_cents(w, d->total);
-	json_key(w, "message");
+	json_key_literal(w, "message");
 	json_string(w, msg, sizeof msg);
-	json_key(w, "at");
+	json_key_literal(w, "at");
 	json_int(w, d->decided_at_ms);
 	if (d->created_at_ms > 0) {
-		json_key(w, "created_at");
+		json_key_literal(w, "created_at");
 		json_int(w, d->created_at_ms);
 	}
 	json_object_end(w);
@@ -588,27 +588,27 @@ decision_notified_write(struct json_writer *w, const struct notice *n,
                         int64_t notified_at_ms, const char *channel, int attempts)
 {
 	json_object_begin(w);
-	json_key(w, "order_id");
+	json_key_literal(w, "order_id");
 	json_string(w, n->order_id, sizeof n->order_id);
-	json_key(w, "user_id");
+	json_key_literal(w, "user_id");
 	json_string(w, n->user_id, sizeof n->user_id);
-	json_key(w, "status");
+	json_key_literal(w, "status");
 	json_string(w, order_status_name(ORDER_NOTIFIED), SIZE_MAX);
-	json_key(w, "decision");
+	json_key_literal(w, "decision");
 	json_string(w, n->status[0] ? n->status : "UNKNOWN", sizeof n->status);
 	if (n->created_ms > 0) {
-		json_key(w, "created_at");
+		json_key_literal(w, "created_at");
 		json_int(w, n->created_ms);
 	}
 	if (n->decided_ms > 0) {
-		json_key(w, "decided_at");
+		json_key_literal(w, "decided_at");
 		json_int(w, n->decided_ms);
 	}
-	json_key(w, "notified_at");
+	json_key_literal(w, "notified_at");
 	json_int(w, notified_at_ms);
-	json_key(w, "channel");
+	json_key_literal(w, "channel");
 	json_string(w, channel, SIZE_MAX);
-	json_key(w, "attempts");
+	json_key_literal(w, "attempts");
 	json_int(w, attempts);
 	json_object_end(w);
 }

@@ -203,6 +203,18 @@ json_key(struct json_writer *w, const char *name)
 }
 
 void
+json_key_quoted(struct json_writer *w, const char *quoted, size_t len)
+{
+	if (reserve(w, len + 1)) {
+		if (w->need_comma)
+			w->buf[w->len++] = ',';
+		memcpy(w->buf + w->len, quoted, len);
+		w->len += len;
+	}
+	w->after_key = true;
+}
+
+void
 json_string(struct json_writer *w, const char *s, size_t max)
 {
 	value_begin(w);

@@ -43,6 +43,12 @@ void json_object_end(struct json_writer *w);
 void json_array_begin(struct json_writer *w);
 void json_array_end(struct json_writer *w);
 void json_key(struct json_writer *w, const char *name);
+/* A key written as a string literal that needs no escaping (letters,
+ * digits, '_'): copied in one go with its quotes and colon, neither
+ * measured nor scanned.  Every key ordertop's records have. */
+#define json_key_literal(w, name) \
+	json_key_quoted((w), "\"" name "\":", sizeof "\"" name "\":" - 1)
+void json_key_quoted(struct json_writer *w, const char *quoted, size_t len);
 
 /* At most max bytes of s (a fixed-size field need not be NUL-terminated);
  * NULL writes "". */

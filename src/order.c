@@ -478,32 +478,32 @@ void
 order_write_json(struct json_writer *w, const struct order *o)
 {
 	json_object_begin(w);
-	json_key(w, "order_id");
+	json_key_literal(w, "order_id");
 	json_string(w, o->order_id, sizeof o->order_id);
-	json_key(w, "user_id");
+	json_key_literal(w, "user_id");
 	json_string(w, o->user_id, sizeof o->user_id);
-	json_key(w, "item");
+	json_key_literal(w, "item");
 	json_string(w, o->item, sizeof o->item);
-	json_key(w, "quantity");
+	json_key_literal(w, "quantity");
 	json_number(w, (double)o->quantity);
 	if (o->has_unit_price) {
-		json_key(w, "unit_price");
+		json_key_literal(w, "unit_price");
 		json_number(w, o->unit_price);
 	}
 	if (o->currency[0] != '\0') {
-		json_key(w, "currency");
+		json_key_literal(w, "currency");
 		json_string(w, o->currency, sizeof o->currency);
 	}
 	if (o->country[0] != '\0') {
-		json_key(w, "country");
+		json_key_literal(w, "country");
 		json_string(w, o->country, sizeof o->country);
 	}
 	if (o->card_country[0] != '\0') {
-		json_key(w, "card_country");
+		json_key_literal(w, "card_country");
 		json_string(w, o->card_country, sizeof o->card_country);
 	}
 	if (o->created_at_ms != 0) {
-		json_key(w, "created_at");
+		json_key_literal(w, "created_at");
 		json_number(w, (double)o->created_at_ms);
 	}
 	json_object_end(w);

@@ -133,6 +133,55 @@ test_strings(void **state)
 	assert_same(obj, json_writer_finish(&w));
 }
 
+/* json_key_literal() writes what json_key() writes: as the first member,
+ * after another, in a nested object and array, and past the inline buffer
+ * (the copy grows the buffer as any other write does). */
+static void
+test_literal_keys(void **state)
+{
+	(void)state;
+	for (int round = 0; round < 2; round++) {
+		struct json_writer a, b;
+		json_writer_init(&a);
+		json_writer_init(&b);
+		for (int i = 0; i < (round == 0 ? 1 : 60); i++) {
+			json_object_begin(&a);
+			json_key(&a, "order_id");
+			json_string(&a, "x1", SIZE_MAX);
+			json_key(&a, "rules_fired");
+			json_array_begin(&a);
+			json_object_begin(&a);
+			json_key(&a, "id");
+			json_int(&a, i);
+			json_object_end(&a);
+			json_array_end(&a);
+			json_key(&a, "created_at");
+			json_int(&a, 1700000000000LL);
+			json_object_end(&a);
+
+			json_object_begin(&b);
+			json_key_literal(&b, "order_id");
+			json_string(&b, "x1", SIZE_MAX);
+			json_key_literal(&b, "rules_fired");
+			json_array_begin(&b);
+			json_object_begin(&b);
+			json_key_literal(&b, "id");
+			json_int(&b, i);
+			json_object_end(&b);
+			json_array_end(&b);
+			json_key_literal(&b, "created_at");
+			json_int(&b, 1700000000000LL);
+			json_object_end(&b);
+		}
+		char *sa = json_writer_finish(&a), *sb = json_writer_finish(&b);
+		assert_non_null(sa);
+		assert_string_equal(sa, sb);
+		assert_true(round == 0 || strlen(sb) > sizeof a.inline_buf);
+		free(sa);
+		free(sb);
+	}
+}
+
 /* Texts of 0 to 40 bytes with escapes anywhere (the writer copies the
  * bytes between them eight at a time), as cJSON prints them. */
 static void
@@ -255,6 +304,7 @@ main(void)
 		cmocka_unit_test(test_integers),
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_random_strings),
+		cmocka_unit_test(test_literal_keys),
 		cmocka_unit_test(test_text_without_copy),
 		cmocka_unit_test(test_nesting_and_growth),
 	};
