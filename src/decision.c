@@ -134,40 +134,48 @@ decision_write_cents(struct json_writer *w, double v)
 		json_number(w, decision_cents(v));
 }
 
+/* The decision fields, as members of the open object w. */
+static void
+decision_fields_write(struct json_writer *w, const struct decision *d)
+{
+	int n = d->n_fired < 0 ? 0 : d->n_fired > DECISION_MAX_FIRED ? DECISION_MAX_FIRED : d->n_fired;
+
+	json_key_literal(w, "status");
+	json_string(w, order_status_name(d->status), SIZE_MAX);
+	json_key_literal(w, "total");
+	decision_write_cents(w, d->total);
+	json_key_literal(w, "rules_fired");
+	json_array_begin(w);
+	for (int i = 0; i < n; i++) {
+		json_object_begin(w);
+		json_key_literal(w, "id");
+		json_string(w, d->fired[i].id, sizeof d->fired[i].id);
+		json_key_literal(w, "reason");
+		json_string(w, d->fired[i].reason, sizeof d->fired[i].reason);
+		json_object_end(w);
+	}
+	json_array_end(w);
+	json_key_literal(w, "rules_version");
+	json_uint(w, d->rules_version);
+	if (d->created_at_added) {
+		json_key_literal(w, "created_at");
+		json_int(w, d->created_at_ms);
+	}
+	json_key_literal(w, "decided_at");
+	json_int(w, d->decided_at_ms);
+	json_key_literal(w, "decided_by");
+	json_string(w, d->decided_by, sizeof d->decided_by);
+}
+
 /* The decision fields, as the JSON object the decided order ends with. */
 static char *
 decision_fields_json(const struct decision *d)
 {
 	struct json_writer w;
-	int n = d->n_fired < 0 ? 0 : d->n_fired > DECISION_MAX_FIRED ? DECISION_MAX_FIRED : d->n_fired;
 
 	json_writer_init(&w);
 	json_object_begin(&w);
-	json_key_literal(&w, "status");
-	json_string(&w, order_status_name(d->status), SIZE_MAX);
-	json_key_literal(&w, "total");
-	decision_write_cents(&w, d->total);
-	json_key_literal(&w, "rules_fired");
-	json_array_begin(&w);
-	for (int i = 0; i < n; i++) {
-		json_object_begin(&w);
-		json_key_literal(&w, "id");
-		json_string(&w, d->fired[i].id, sizeof d->fired[i].id);
-		json_key_literal(&w, "reason");
-		json_string(&w, d->fired[i].reason, sizeof d->fired[i].reason);
-		json_object_end(&w);
-	}
-	json_array_end(&w);
-	json_key_literal(&w, "rules_version");
-	json_uint(&w, d->rules_version);
-	if (d->created_at_added) {
-		json_key_literal(&w, "created_at");
-		json_int(&w, d->created_at_ms);
-	}
-	json_key_literal(&w, "decided_at");
-	json_int(&w, d->decided_at_ms);
-	json_key_literal(&w, "decided_by");
-	json_string(&w, d->decided_by, sizeof d->decided_by);
+	decision_fields_write(&w, d);
 	json_object_end(&w);
 	return json_writer_finish(&w);
 }
@@ -509,11 +517,55 @@ decision_order_json(const void *order_json, size_t len,
 	return decision_order_json_from(order_json, len, d, false);
 }
 
-char *
-decision_order_json_parsed(const void *order_json, size_t len,
-                           const struct decision *d)
+/* Where member m's value ends in the text it was read from, or NULL when
+ * the member is not written as "key":value with nothing between (or is
+ * nested: blanks may hide inside). */
+static const char *
+decision_compact_member_end(const struct flat_member *m)
 {
-	return decision_order_json_from(order_json, len, d, true);
+	const char *colon = m->key + m->key_len + 1;    /* past the closing quote */
+
+	if (m->type == FLAT_NESTED || *colon != ':')
+		return NULL;
+	if (m->type == FLAT_STRING)
+		return m->text == colon + 2 ? m->text + m->len + 1 : NULL;
+	return m->text == colon + 1 ? m->text + m->len : NULL;
+}
+
+/*
+ * An order as ordertop writes it (compact, flat, none of the decision
+ * fields) is its own bytes up to the closing brace, then the decision
+ * fields: what decision_splice() makes of it, found from the members
+ * order_parse_members() read instead of scanning the text again.
+ */
+int
+decision_order_write(struct json_writer *w, const void *order_json, size_t len,
+                     const struct flat_member *m, int n, const struct decision *d)
+{
+	const char *p = order_json, *at = p + 1;       /* where a member's quote must be */
+	bool compact = n > 0 && len >= 2 && p[0] == '{';
+
+	for (int i = 0; compact && i < n; i++) {
+		const char *end = decision_compact_member_end(&m[i]);
+		compact = end != NULL && m[i].key == at + 1 && end < p + len &&
+		          *end == (i + 1 < n ? ',' : '}') &&
+		          !decision_is_field_bytes(d, m[i].key, m[i].key_len);
+		if (compact)
+			at = end + 1;
+	}
+	if (compact && at == p + len) {
+		json_object_begin(w);
+		json_members_raw(w, p + 1, len - 2);
+		decision_fields_write(w, d);
+		json_object_end(w);
+		return 0;
+	}
+	char *s = decision_order_json_from(order_json, len, d, true);
+	if (s == NULL)
+		return -1;
+	json_raw(w, s);
+	free(s);
+	return 0;
 }
 
 /* "Your order 123 for 2 x laptop was approved." */

@@ -43,9 +43,14 @@ struct decision {
  */
 char *decision_order_json(const void *order_json, size_t len,
                           const struct decision *d);
-/* The same for bytes order_parse() has just accepted: not parsed again. */
-char *decision_order_json_parsed(const void *order_json, size_t len,
-                                 const struct decision *d);
+/* The same into w (json_writer.h), for bytes order_parse_members() has
+ * just accepted, with the members it read (m, n): not parsed again, and an
+ * order written as ordertop writes them not scanned again either.  0, or
+ * -1 (out of memory, or text cJSON cannot print). */
+struct json_writer;
+struct flat_member;
+int decision_order_write(struct json_writer *w, const void *order_json, size_t len,
+                         const struct flat_member *m, int n, const struct decision *d);
 
 /* {"order_id","user_id","status","total","message","at","created_at"}
  * ("at": when it was decided; created_at left out when 0); malloc'd.

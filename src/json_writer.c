@@ -304,3 +304,14 @@ json_raw(struct json_writer *w, const char *text)
 	put(w, text, strlen(text));
 	value_end(w);
 }
+
+void
+json_members_raw(struct json_writer *w, const char *text, size_t len)
+{
+	if (len == 0)
+		return;
+	if (w->need_comma)
+		put_char(w, ',');
+	put(w, text, len);
+	w->need_comma = true;
+}

@@ -60,5 +60,8 @@ void json_uint(struct json_writer *w, unsigned long long v);
 void json_number(struct json_writer *w, double v);
 /* Text that is JSON already (a number formatted elsewhere). */
 void json_raw(struct json_writer *w, const char *text);
+/* Members that are JSON already ("a":1,"b":"x", len bytes), into the open
+ * object: a comma before them when members precede. */
+void json_members_raw(struct json_writer *w, const char *text, size_t len);
 
 #endif

@@ -31,8 +31,6 @@
 
 #define ORDER_QTY_MAX   1000000000.0
 #define ORDER_PRICE_MAX 1000000000.0
-/* Orders with more members than this are read by cJSON. */
-#define ORDER_FLAT_MEMBERS_MAX 32
 
 static const char *const order_status_names[ORDER_STATUS__COUNT] = {
 	[ORDER_NEW]           = "NEW",
@@ -453,25 +451,34 @@ order_parse_reference(const void *buf, size_t len, struct order *out, char *err,
 }
 
 int
-order_parse(const void *buf, size_t len, struct order *out, char *err,
-            size_t errlen)
+order_parse_members(const void *buf, size_t len, struct order *out,
+                    struct flat_member *m, int *n, char *err, size_t errlen)
 {
-	struct flat_member m[ORDER_FLAT_MEMBERS_MAX];
 	struct json_field v[ORDER_K__COUNT];
 	struct order o;
-	int n;
 
+	*n = -1;
 	if (order_check_bytes(buf, len, err, errlen) < 0)
 		return -1;
-	n = flat_json_members(buf, len, m, ORDER_FLAT_MEMBERS_MAX);
-	if (n < 0)
+	*n = flat_json_members(buf, len, m, ORDER_FLAT_MEMBERS_MAX);
+	if (*n < 0)
 		return order_parse_cjson(buf, len, out, err, errlen);
 	memset(&o, 0, sizeof o);
-	if (order_collect_flat(m, n, v, err, errlen) < 0 ||
+	if (order_collect_flat(m, *n, v, err, errlen) < 0 ||
 	    order_from_values(v, &o, err, errlen) < 0)
 		return -1;
 	*out = o;
 	return 0;
+}
+
+int
+order_parse(const void *buf, size_t len, struct order *out, char *err,
+            size_t errlen)
+{
+	struct flat_member m[ORDER_FLAT_MEMBERS_MAX];
+	int n;
+
+	return order_parse_members(buf, len, out, m, &n, err, errlen);
 }
 
 void

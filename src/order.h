@@ -65,6 +65,13 @@ double order_total(const struct order *o);
  */
 int order_parse(const void *buf, size_t len, struct order *out,
                 char *err, size_t errlen);
+/* The same, handing back the members flat_json_members() read (pointers
+ * into buf; *n is -1 when the order was read with cJSON instead), for
+ * decision_order_write(). */
+#define ORDER_FLAT_MEMBERS_MAX 32      /* orders with more are read by cJSON */
+struct flat_member;
+int order_parse_members(const void *buf, size_t len, struct order *out,
+                        struct flat_member *m, int *n, char *err, size_t errlen);
 /* The same through cJSON alone.  order_parse() reads the flat objects
  * ordertop writes without cJSON and must agree with this on every input;
  * the tests compare the two. */

@@ -12,6 +12,7 @@
 #include <string.h>
 #include "decision.h"
 #include "engine_internal.h"
+#include "flat_json.h"
 #include "fraud_rules.h"
 #include "int_text.h"
 #include "json_writer.h"
@@ -84,11 +85,14 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 	struct engine *e = fw->e;
 	const struct config *cfg = e->cfg;
 	struct order o;
+	struct flat_member members[ORDER_FLAT_MEMBERS_MAX];
+	int n_members;
 	struct decision d;
 	char reason[160];
 
 	atomic_fetch_add(&e->stats.fraud_in, 1);
-	if (order_parse(m->payload, m->len, &o, reason, sizeof reason) < 0) {
+	if (order_parse_members(m->payload, m->len, &o, members, &n_members, reason,
+	                        sizeof reason) < 0) {
 		atomic_fetch_add(&e->stats.fraud_dlq, 1);
 		return txn_stage_dead_letter(st, m, reason);
 	}
@@ -106,14 +110,17 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 	d.created_at_ms = event_ms > 0 ? event_ms : 0;
 	d.created_at_added = o.created_at_ms <= 0 && d.created_at_ms > 0;
 
-	char *decided = decision_order_json_parsed(m->payload, m->len, &d);
-	struct json_writer notice_w;
-	size_t notice_len;
+	struct json_writer decided_w, notice_w;
+	size_t decided_len = 0, notice_len;
+	json_writer_init(&decided_w);
 	json_writer_init(&notice_w);
+	const char *decided = NULL;
+	if (decision_order_write(&decided_w, m->payload, m->len, members, n_members, &d) == 0)
+		decided = json_writer_text(&decided_w, &decided_len);
 	decision_notification_write(&notice_w, &o, &d);
 	const char *notice = json_writer_text(&notice_w, &notice_len);
 	if (decided == NULL || notice == NULL) {
-		free(decided);
+		json_writer_discard(&decided_w);
 		json_writer_discard(&notice_w);
 		return -1;
 	}
@@ -141,11 +148,11 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 	bool approved = d.status == ORDER_APPROVED;
 	const char *out = cfg->topics[approved ? TOPIC_VALID : TOPIC_REFUSED];
 	size_t keylen = strlen(o.user_id);
-	int rc = txn_stage_produce(st, out, o.user_id, keylen, decided, strlen(decided), hdrs);
+	int rc = txn_stage_produce(st, out, o.user_id, keylen, decided, decided_len, hdrs);
 	if (rc == 0)
 		rc = txn_stage_produce(st, cfg->topics[TOPIC_NOTIFICATIONS], o.user_id, keylen,
 		                       notice, notice_len, hdrs);
-	free(decided);
+	json_writer_discard(&decided_w);
 	json_writer_discard(&notice_w);
 	if (rc == 0)
 		atomic_fetch_add(approved ? &e->stats.fraud_approved : &e->stats.fraud_refused, 1);

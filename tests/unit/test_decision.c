@@ -19,6 +19,9 @@
 #include <cjson/cJSON.h>
 
 #include "decision.h"
+#include "flat_json.h"
+#include "generator.h"
+#include "json_writer.h"
 #include "order.h"
 
 #define RAW_ORDER "{\"order_id\":\"123\",\"user_id\":\"user0007\"," \
@@ -49,6 +52,23 @@ order_json_of(const char *raw, const struct decision *d)
 	out = decision_order_json(b, n, d);
 	free(b);
 	return out;
+}
+
+/* decision_order_write() of the bytes, with the members the flat reader
+ * finds in them (none when it cannot read them); malloc'd, or NULL. */
+static char *
+order_write_of(const char *b, size_t n, const struct decision *d)
+{
+	struct flat_member m[ORDER_FLAT_MEMBERS_MAX];
+	struct json_writer w;
+	int nm = flat_json_members(b, n, m, ORDER_FLAT_MEMBERS_MAX);
+
+	json_writer_init(&w);
+	if (decision_order_write(&w, b, n, m, nm, d) < 0) {
+		json_writer_discard(&w);
+		return NULL;
+	}
+	return json_writer_finish(&w);
 }
 
 static void
@@ -345,7 +365,7 @@ test_order_json_parsed_same(void **state)
 		size_t n;
 		char *b = exact_copy(inputs[i], &n);
 		char *checked = decision_order_json(b, n, &d);
-		char *parsed = decision_order_json_parsed(b, n, &d);
+		char *parsed = order_write_of(b, n, &d);
 
 		assert_non_null(checked);
 		assert_non_null(parsed);
@@ -440,6 +460,10 @@ test_order_json_mutations(void **state)
 		if (js == NULL)
 			print_error("refused: %s\n", buf);
 		assert_non_null(js);
+		char *written = order_write_of(buf, n, &d);
+		assert_non_null(written);
+		assert_string_equal(written, js);
+		free(written);
 		out = cJSON_Parse(js);
 		if (!cJSON_IsObject(out))
 			print_error("in: %s\nout: %s\n", buf, js);
@@ -463,6 +487,69 @@ test_order_json_mutations(void **state)
 		free(js);
 	}
 	assert_true(accepted > 1000);
+}
+
+/* The generator's orders, as ordertop writes and reads them, then the same
+ * orders with a blank, an escape, a nested member, a decision field or a
+ * member too many: decision_order_write() gives decision_order_json()'s
+ * text every time, copying the order when it can. */
+static void
+test_order_write_generated(void **state)
+{
+	struct generator *g = generator_new(11, 0.3, "test");
+	static const char *const tails[] = {
+		"", ", \"x\":1", ",\"n\":{\"a\": 1}", ",\"total\":5", ",\"decided_by\":\"x\"",
+		",\"note\":\"a\\\"b\"", ",\"rules_version\":3", ",\"k\" :2", ",\"l\":[]",
+	};
+	int copied = 0;
+
+	(void)state;
+	assert_non_null(g);
+	for (int i = 0; i < 4000; i++) {
+		struct order o, back;
+		struct decision d;
+		struct flat_member m[ORDER_FLAT_MEMBERS_MAX];
+		struct json_writer w;
+		char err[160], buf[1024];
+		int nm;
+
+		generator_next(g, &o, 1700000000000LL + i);
+		if (i % 7 == 0)
+			o.created_at_ms = 0;         /* the decision adds created_at */
+		char *js = order_to_json(&o);
+		size_t n = strlen(js) - 1;       /* without its '}' */
+		const char *tail = tails[i % (sizeof tails / sizeof tails[0])];
+		assert_true(n + strlen(tail) + 2 < sizeof buf);
+		memcpy(buf, js, n);
+		strcpy(buf + n, tail);
+		strcat(buf, "}");
+		free(js);
+		n = strlen(buf);
+
+		sample_decision(&d, i % 2 ? ORDER_REFUSED : ORDER_APPROVED);
+		d.created_at_added = o.created_at_ms == 0;
+		d.created_at_ms = 1700000000000LL;
+		if (order_parse_members(buf, n, &back, m, &nm, err, sizeof err) < 0)
+			fail_msg("%s: %s", err, buf);
+		json_writer_init(&w);
+		assert_int_equal(decision_order_write(&w, buf, n, m, nm, &d), 0);
+		size_t len;
+		const char *written = json_writer_text(&w, &len);
+		char *want = decision_order_json(buf, n, &d);
+		assert_non_null(written);
+		assert_non_null(want);
+		assert_string_equal(written, want);
+		assert_int_equal(len, strlen(want));
+		/* a compact order without decision fields is copied whole */
+		if (tail[0] == '\0' && !d.created_at_added) {
+			assert_memory_equal(written, buf, n - 1);
+			copied++;
+		}
+		free(want);
+		json_writer_discard(&w);
+	}
+	assert_true(copied > 100);
+	generator_free(g);
 }
 
 static void
@@ -763,6 +850,7 @@ main(void)
 		cmocka_unit_test(test_order_json_lenient_input),
 		cmocka_unit_test(test_order_json_parsed_same),
 		cmocka_unit_test(test_order_json_mutations),
+		cmocka_unit_test(test_order_write_generated),
 		cmocka_unit_test(test_order_json_limits),
 		cmocka_unit_test(test_order_json_bad_input),
 		cmocka_unit_test(test_total_spelling),
