@@ -498,9 +498,11 @@ test_hostile_utf8(void **state)
 	expect_refused("{" BASE ",\"quantity\":1}\xff", "invalid UTF-8");
 	/* a bad byte at every offset of the blocks the check skips at once */
 	for (int k = 0; k < 40; k++) {
-		snprintf(buf, sizeof buf, "{" BASE ",\"quantity\":1,\"pad\":\"%*s\xff\"}", k, "");
+		snprintf(buf, sizeof buf, "{" BASE ",\"quantity\":1,\"pad\":\"%*s\xff%*s\"}",
+		         k, "", 40 - k, "");
 		expect_refused(buf, "invalid UTF-8");
-		snprintf(buf, sizeof buf, "{" BASE ",\"quantity\":1,\"pad\":\"%*s\xc3\xa9\"}", k, "");
+		snprintf(buf, sizeof buf, "{" BASE ",\"quantity\":1,\"pad\":\"%*s\xc3\xa9%*s\"}",
+		         k, "", 40 - k, "");
 		struct order ok;
 		char why[160];
 		assert_int_equal(order_parse(buf, strlen(buf), &ok, why, sizeof why), 0);
