@@ -107,10 +107,15 @@ struct order_table *engine_orders(struct engine *e) { return e->orders; }
 const struct config *engine_config(const struct engine *e) { return e->cfg; }
 
 int
-engine_produce(struct engine *e, rd_kafka_t *rk, const char *topic, int32_t partition,
+engine_produce(struct engine *e, rd_kafka_t *rk, rd_kafka_topic_t *topic, int32_t partition,
                const void *key, size_t keylen, const void *val, size_t vallen,
                const char *const *hdrs, void *msg_opaque)
 {
+	if (topic == NULL) {
+		log_error("producer", "cannot produce: no topic handle (%s)",
+		          rd_kafka_err2str(rd_kafka_last_error()));
+		return -1;
+	}
 	for (;;) {
 		rd_kafka_headers_t *h = NULL;
 		if (hdrs && hdrs[0]) {        /* no list at all costs less than an empty one */
@@ -119,7 +124,7 @@ engine_produce(struct engine *e, rd_kafka_t *rk, const char *topic, int32_t part
 				rd_kafka_header_add(h, hdrs[i], -1, hdrs[i + 1], -1);
 		}
 		rd_kafka_resp_err_t err = rd_kafka_producev(rk,
-			RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
+			RD_KAFKA_V_RKT(topic), RD_KAFKA_V_PARTITION(partition),
 			RD_KAFKA_V_KEY(key, keylen), RD_KAFKA_V_VALUE((void *)val, vallen),
 			RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(h),
 			RD_KAFKA_V_OPAQUE(msg_opaque), RD_KAFKA_V_END);
@@ -128,7 +133,8 @@ engine_produce(struct engine *e, rd_kafka_t *rk, const char *topic, int32_t part
 		if (h)
 			rd_kafka_headers_destroy(h);
 		if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-			log_error("producer", "cannot produce to '%s': %s", topic, rd_kafka_err2str(err));
+			log_error("producer", "cannot produce to '%s': %s", rd_kafka_topic_name(topic),
+			          rd_kafka_err2str(err));
 			return -1;
 		}
 		if (engine_stopping(e))
@@ -187,7 +193,7 @@ publish_ruleset(struct engine *e, const struct ruleset *rs, char *err, size_t er
 		return -1;
 	}
 	const char *hdrs[] = { HDR_STAGE, "rules", NULL };
-	int rc = engine_produce(e, e->producer, e->cfg->topics[TOPIC_RULES], 0,
+	int rc = engine_produce(e, e->producer, e->producer_topic[TOPIC_RULES], 0,
 	                        RULES_KEY, strlen(RULES_KEY), json, strlen(json), hdrs, NULL);
 	free(json);
 	if (rc < 0) {
@@ -411,6 +417,16 @@ engine_start(struct engine *e, char *err, size_t errlen)
 		if (topics_provision(e->producer, cfg, err, errlen) < 0)
 			return -1;
 	}
+	static const enum topic_id produced[] = { TOPIC_ORDERS, TOPIC_RULES };
+	for (size_t i = 0; i < sizeof produced / sizeof produced[0]; i++) {
+		enum topic_id t = produced[i];
+		e->producer_topic[t] = rd_kafka_topic_new(e->producer, cfg->topics[t], NULL);
+		if (e->producer_topic[t] == NULL) {
+			snprintf(err, errlen, "topic '%s': %s", cfg->topics[t],
+			         rd_kafka_err2str(rd_kafka_last_error()));
+			return -1;
+		}
+	}
 	if (cfg->bootstrap_file &&
 	    write_bootstrap_file(cfg->bootstrap_file, e->bootstraps, err, errlen) < 0)
 		return -1;
@@ -452,6 +468,11 @@ engine_stop(struct engine *e)
 		e->running[WORKER_MONITOR] = true;
 		monitor_worker_main(e);
 		e->running[WORKER_MONITOR] = false;
+	}
+	for (int t = 0; t < TOPIC__COUNT; t++) {
+		if (e->producer_topic[t])
+			rd_kafka_topic_destroy(e->producer_topic[t]);
+		e->producer_topic[t] = NULL;
 	}
 	kafka_client_destroy(e->producer, 10000);
 	e->producer = NULL;

@@ -35,6 +35,9 @@ struct engine {
 	/* The shared producer: generator, form intake, rule changes.
 	 * Idempotent; thread-safe to produce on from any thread. */
 	rd_kafka_t             *producer;
+	/* The producer's handles of the topics it writes (orders, fraud.rules),
+	 * made once the topics exist; the others are NULL. */
+	rd_kafka_topic_t       *producer_topic[TOPIC__COUNT];
 
 	struct monitor         *monitor;          /* prepared before the workers start */
 	pthread_t               threads[WORKER__COUNT];
@@ -96,10 +99,12 @@ int monitor_prepare(struct engine *e, char *err, size_t errlen);
  * the monitor runs here).  generated: from the generator, not the form. */
 int engine_publish_order(struct engine *e, const struct order *o, bool generated);
 
-/* Produces a message with trace headers on rk (non-transactional or inside
- * an open transaction), waiting out a full local queue.  Headers: the
- * NULL-terminated name/value string pairs in hdrs.  0 or -1 (stop/error). */
-int engine_produce(struct engine *e, rd_kafka_t *rk, const char *topic,
+/* Produces a message with trace headers to topic, a handle of rk's
+ * (non-transactional or inside an open transaction), waiting out a full
+ * local queue.  Headers: the NULL-terminated name/value string pairs in
+ * hdrs.  0 or -1 (stop/error).  Handles, not names: producing by name
+ * makes librdkafka look the topic up under its client lock every time. */
+int engine_produce(struct engine *e, rd_kafka_t *rk, rd_kafka_topic_t *topic,
                    int32_t partition, const void *key, size_t keylen,
                    const void *val, size_t vallen, const char *const *hdrs,
                    void *msg_opaque);

@@ -15,6 +15,7 @@
 #include "txn_stage.h"
 
 #define TXN_IDLE_COMMIT_MS 10
+#define TXN_STAGE_TOPICS_MAX 8      /* outputs, dead letters, rules */
 
 /* Per input partition: where this transaction started and got to. */
 struct part_progress {
@@ -35,6 +36,10 @@ struct txn_stage {
 	int32_t                        n_parts;
 	bool                           failed;
 	bool                           announced;   /* first assignment counted */
+	/* The producer's handles of the topics the stage writes, made on first
+	 * use (see engine_produce()). */
+	rd_kafka_topic_t              *topic[TXN_STAGE_TOPICS_MAX];
+	int                            n_topics;
 };
 
 /* The rebalance callback runs inside consumer_poll() on the stage's own
@@ -255,13 +260,29 @@ rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 	rd_kafka_assign(rk, NULL);
 }
 
+/* The producer's handle of the topic named name; NULL when librdkafka
+ * cannot make one, or the stage writes more topics than it keeps. */
+static rd_kafka_topic_t *
+stage_topic(struct txn_stage *st, const char *name)
+{
+	for (int i = 0; i < st->n_topics; i++)
+		if (strcmp(rd_kafka_topic_name(st->topic[i]), name) == 0)
+			return st->topic[i];
+	if (st->n_topics == TXN_STAGE_TOPICS_MAX)
+		return NULL;
+	rd_kafka_topic_t *rkt = rd_kafka_topic_new(st->producer, name, NULL);
+	if (rkt != NULL)
+		st->topic[st->n_topics++] = rkt;
+	return rkt;
+}
+
 int
 txn_stage_produce(struct txn_stage *st, const char *topic, const void *key, size_t keylen,
                   const void *val, size_t vallen, const char *const *hdrs)
 {
 	if (begin_txn(st) < 0)
 		return -1;
-	return engine_produce(st->e, st->producer, topic, RD_KAFKA_PARTITION_UA,
+	return engine_produce(st->e, st->producer, stage_topic(st, topic), RD_KAFKA_PARTITION_UA,
 	                      key, keylen, val, vallen, hdrs, NULL);
 }
 
@@ -415,6 +436,8 @@ txn_stage_run(struct engine *e, const struct txn_stage_ops *ops,
 	if (st.in_txn && !st.failed)
 		commit_txn(&st);
 out:
+	for (int i = 0; i < st.n_topics; i++)
+		rd_kafka_topic_destroy(st.topic[i]);
 	kafka_client_destroy(st.consumer, 0);
 	kafka_client_destroy(st.producer, 10000);
 	free(st.parts);

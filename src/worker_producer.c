@@ -46,7 +46,7 @@ produce_order(struct engine *e, const struct order *o, bool generated)
 	};
 	if (e->cfg->trace_headers)
 		int_text(created, o->created_at_ms);
-	int rc = engine_produce(e, e->producer, e->cfg->topics[TOPIC_ORDERS],
+	int rc = engine_produce(e, e->producer, e->producer_topic[TOPIC_ORDERS],
 	                        RD_KAFKA_PARTITION_UA, o->user_id, strlen(o->user_id),
 	                        json, len, e->cfg->trace_headers ? trace : NULL, e);
 	json_writer_discard(&w);
