@@ -811,6 +811,13 @@ done:
 /* ---- evaluation ---- */
 
 void
+fraud_evaluate_prefetch(const struct fraud_state *st, const void *user_id, size_t len)
+{
+	if (st != NULL && user_id != NULL)
+		fraud_state_prefetch_user(st, user_id, len);
+}
+
+void
 fraud_evaluate(const struct ruleset *rs, struct fraud_state *st,
                const struct order *o, int64_t now_ms, struct decision *d)
 {

@@ -408,9 +408,18 @@ fraud_state_prefetch(const struct fraud_state *st, const char *user_id,
 {
 	size_t ulen = key_len(user_id), ilen = key_len(order_id);
 
-	if (ulen > 0)
-		__builtin_prefetch(&st->user_index.cells[
-		    hash_key(user_id, ulen) & st->user_index.mask]);
+	if (ulen > 0) {
+		uint32_t h = hash_key(user_id, ulen);
+		const struct cell *c = &st->user_index.cells[h & st->user_index.mask];
+		/* The cell is in the cache when fraud_state_prefetch_user()
+		 * came first: then the slot it names (usually this user's, first
+		 * in its probe), its key and its inline times. */
+		if (c->slot1 != 0 && c->hash == h) {
+			const char *u = (const char *)&st->users[c->slot1 - 1];
+			__builtin_prefetch(u);
+			__builtin_prefetch(u + sizeof st->users[0] - 1);
+		}
+	}
 	if (ilen > 0) {
 		__builtin_prefetch(&st->id_index.cells[
 		    hash_key(order_id, ilen) & st->id_index.mask]);
@@ -418,6 +427,14 @@ fraud_state_prefetch(const struct fraud_state *st, const char *user_id,
 			__builtin_prefetch(&st->id_index.cells[
 			    st->ids[st->next_id].hash & st->id_index.mask]);
 	}
+}
+
+void
+fraud_state_prefetch_user(const struct fraud_state *st, const char *user_id, size_t len)
+{
+	if (len > 0 && len <= ORDER_ID_MAX)
+		__builtin_prefetch(&st->user_index.cells[hash_key(user_id, len) &
+		                                         st->user_index.mask]);
 }
 
 size_t

@@ -53,6 +53,12 @@ void fraud_state_record(struct fraud_state *st, const char *user_id,
 void fraud_state_prefetch(const struct fraud_state *st, const char *user_id,
                           const char *order_id);
 
+/* The same for the user alone, as early as the user is known (the
+ * record's key): its index cell, so that fraud_state_prefetch() can then
+ * start loading the user's slot too. */
+void fraud_state_prefetch_user(const struct fraud_state *st, const char *user_id,
+                               size_t len);
+
 /* Users and order ids currently remembered. */
 size_t fraud_state_user_count(const struct fraud_state *st);
 size_t fraud_state_order_count(const struct fraud_state *st);

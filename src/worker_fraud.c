@@ -91,14 +91,15 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 	char reason[160];
 
 	atomic_fetch_add(&e->stats.fraud_in, 1);
+	struct fraud_state *fs = state_for(fw, m->partition);
+	if (fs == NULL)
+		return -1;
+	fraud_evaluate_prefetch(fs, m->key, m->key_len);  /* while the order is read */
 	if (order_parse_members(m->payload, m->len, &o, members, &n_members, reason,
 	                        sizeof reason) < 0) {
 		atomic_fetch_add(&e->stats.fraud_dlq, 1);
 		return txn_stage_dead_letter(st, m, reason);
 	}
-	struct fraud_state *fs = state_for(fw, m->partition);
-	if (fs == NULL)
-		return -1;
 
 	rd_kafka_timestamp_type_t tstype;
 	int64_t msg_ts = rd_kafka_message_timestamp(m, &tstype);

@@ -557,6 +557,46 @@ test_state_matches_model(void **state)
 	fraud_state_free(st);
 }
 
+/* The prefetch hints change nothing: the same orders evaluated with and
+ * without them, whatever key the hint is given (the user's, another's, an
+ * over-long one, none), decide the same and leave the same state. */
+static void
+test_prefetch_changes_nothing(void **state)
+{
+	struct ruleset rs;
+	struct fraud_state *with = fraud_state_new(8, 16), *without = fraud_state_new(8, 16);
+	char longkey[ORDER_ID_MAX * 2];
+
+	(void)state;
+	ruleset_defaults(&rs);
+	memset(longkey, 'u', sizeof longkey);
+	for (int i = 0; i < 3000; i++) {
+		char user[16], id[16];
+		snprintf(user, sizeof user, "user%d", i % 13);
+		snprintf(id, sizeof id, "id%d", i % 40);
+		struct order o = mk_order(id, user, 1 + i % 3, 10.0 * (i % 50), "US", i % 9 ? "US" : "FR");
+		struct decision a, b;
+		switch (i % 4) {
+		case 0: fraud_evaluate_prefetch(with, user, strlen(user)); break;
+		case 1: fraud_evaluate_prefetch(with, "user999", 7); break;
+		case 2: fraud_evaluate_prefetch(with, longkey, sizeof longkey); break;
+		default: fraud_evaluate_prefetch(with, NULL, 0); break;
+		}
+		fraud_evaluate(&rs, with, &o, 1700000000000LL + i * 7, &a);
+		fraud_evaluate(&rs, without, &o, 1700000000000LL + i * 7, &b);
+		assert_int_equal(a.status, b.status);
+		assert_int_equal(a.n_fired, b.n_fired);
+		for (int f = 0; f < a.n_fired; f++) {
+			assert_string_equal(a.fired[f].id, b.fired[f].id);
+			assert_string_equal(a.fired[f].reason, b.fired[f].reason);
+		}
+		assert_int_equal(fraud_state_user_count(with), fraud_state_user_count(without));
+		assert_int_equal(fraud_state_order_count(with), fraud_state_order_count(without));
+	}
+	fraud_state_free(with);
+	fraud_state_free(without);
+}
+
 static void
 test_state_per_partition(void **state)
 {
@@ -1042,6 +1082,7 @@ main(void)
 		cmocka_unit_test(test_replay),
 		cmocka_unit_test(test_replay_bound),
 		cmocka_unit_test(test_state_matches_model),
+		cmocka_unit_test(test_prefetch_changes_nothing),
 		cmocka_unit_test(test_state_per_partition),
 		cmocka_unit_test(test_decision_fields),
 		cmocka_unit_test(test_set_param),
