@@ -69,6 +69,7 @@ publish_notified(struct txn_stage *st, const struct pending *p, const char *chan
 	return rc;
 }
 
+/* What publishing the notified record needs besides the notice. */
 static void
 fill_pending(struct pending *p, const rd_kafka_message_t *m, bool trace_headers)
 {
@@ -78,6 +79,12 @@ fill_pending(struct pending *p, const rd_kafka_message_t *m, bool trace_headers)
 	}
 	if (trace_headers)
 		kafka_source_text(p->source, sizeof p->source, m);
+}
+
+/* Where the notification came from, for a dead letter after PROG failed. */
+static void
+fill_pending_source(struct pending *p, const rd_kafka_message_t *m)
+{
 	const char *topic = rd_kafka_topic_name(m->rkt);
 	size_t tl = strnlen(topic, sizeof p->src_topic - 1);
 	memcpy(p->src_topic, topic, tl);
@@ -90,7 +97,7 @@ static int
 notifier_process(struct txn_stage *st, const rd_kafka_message_t *m)
 {
 	struct notifier *nt = txn_stage_arg(st);
-	struct pending p = { 0 };
+	struct pending p;            /* filled as far as its use needs: ~800 bytes */
 	char reason[160];
 
 	if (notice_parse(m->payload, m->len, &p.notice, reason, sizeof reason) < 0)
@@ -100,6 +107,7 @@ notifier_process(struct txn_stage *st, const rd_kafka_message_t *m)
 	          p.notice.status);
 	if (nt->exec == NULL)
 		return publish_notified(st, &p, "log", 1);
+	fill_pending_source(&p, m);
 
 	if (nt->n == nt->cap) {
 		size_t cap = nt->cap ? nt->cap * 2 : 64;
