@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_cli.sh — the ordertop binary from the outside, on its embedded
 # broker: flags and config errors, headless --drain with an exact summary,
-# interop with another Kafka client (kcat) through --bootstrap-file, the
+# --notify-exec (delivered, and dead-lettered when PROG fails), interop
+# with another Kafka client (kcat) through --bootstrap-file, the
 # dead-letter topic's headers, the audit trail, `ordertop rules`, and a
 # clean stop on SIGTERM.  Prints TAP-style "ok" / "not ok" lines.
 set -uo pipefail
@@ -128,6 +129,39 @@ check "records carry created_at and decided_at in their payloads, no headers by 
 	--audit "$tmp/audit-trace.jsonl" -q 2>"$tmp/trace.log"
 check "--trace-headers adds order id, times, source and stage headers to every record" \
 	test "$(records_ok "$tmp/audit-trace.jsonl" 1)" = 1
+
+# --- --notify-exec: PROG tells the customer, or its failures dead-letter ---
+mkdir "$tmp/told"             # one file per run of PROG: they run side by side
+printf '#!/bin/sh\ncat > "%s/told/$$.json"\n' "$tmp" > "$tmp/tell.sh"
+printf '#!/bin/sh\ncat >/dev/null\nexit 3\n' > "$tmp/refuse.sh"
+chmod +x "$tmp/tell.sh" "$tmp/refuse.sh"
+"$ORDERTOP" --headless --count 200 --rate 400 --drain --drain-timeout 120 \
+	--notify-exec "$tmp/tell.sh" --summary "$tmp/exec.json" -q 2>"$tmp/exec.log"
+check "--notify-exec: every order notified through PROG" \
+	test "$(json "$tmp/exec.json" "d['notified'], d['dead_lettered'], d['notify_failed']")" = "200 0 0"
+check "--notify-exec: PROG got each notification's JSON on stdin" \
+	test "$(cat "$tmp"/told/*.json | grep -o '"order_id"' | wc -l)" = 200
+"$ORDERTOP" --headless --count 40 --rate 200 --drain --drain-timeout 120 \
+	--notify-exec "$tmp/refuse.sh" --notify-retries 0 --audit "$tmp/exec-audit.jsonl" \
+	--summary "$tmp/refused.json" -q 2>"$tmp/refused.log"
+check "--notify-exec: what PROG cannot deliver is dead-lettered, nothing lost" \
+	test "$(json "$tmp/refused.json" "d['notified'], d['dead_lettered'], d['notify_failed'], d['lost']")" = "0 40 40 0"
+check "--notify-exec: the dead letter names PROG's failure and where the notification was" \
+	test "$(python3 -c "
+import json, sys
+n = 0
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r['topic'] != 'orders.dlq':
+        continue
+    h = r['headers']
+    if (h.get('ordertop.stage') != 'notifier' or 'exit 3' not in h.get('ordertop.dlq.reason', '')
+            or h.get('ordertop.dlq.topic') != 'notifications'
+            or not h.get('ordertop.dlq.offset', '').isdigit()):
+        sys.exit('bad dead letter: %s' % h)
+    n += 1
+print(n)
+" "$tmp/exec-audit.jsonl")" = 40
 
 # --- interop with kcat through --bootstrap-file ---------------------------
 "$ORDERTOP" --headless --rate 20 --bootstrap-file "$tmp/bootstrap" \
