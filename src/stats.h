@@ -53,6 +53,16 @@ double hist_percentile_ms(const struct latency_hist *h, double p);
 double hist_max_ms(const struct latency_hist *h);
 void   hist_reset(struct latency_hist *h);
 
+/* Adds what one thread counted (*pending) to a shared counter and zeroes
+ * it: one atomic add for many events. */
+static inline void
+stats_add_pending(_Atomic uint64_t *counter, uint64_t *pending)
+{
+	if (*pending != 0)
+		atomic_fetch_add(counter, *pending);
+	*pending = 0;
+}
+
 /* The hops an order makes, for per-hop latency. */
 enum hop {
 	HOP_DECIDE = 0,   /* orders -> orders.valid/refused (decision time) */

@@ -107,14 +107,6 @@ record_latency(struct monitor *mon, enum hop h, int64_t from_ms, int64_t to_ms)
 		hist_batch_record_us(&mon->hop[h], (uint64_t)(to_ms - from_ms) * 1000);
 }
 
-static void
-count_add(_Atomic uint64_t *counter, uint64_t *pending)
-{
-	if (*pending != 0)
-		atomic_fetch_add(counter, *pending);
-	*pending = 0;
-}
-
 /* The batch's counts and latencies into stats.h, before its observations
  * settle orders (what --drain waits for), so that a drained run's counts
  * are complete. */
@@ -124,11 +116,11 @@ flush_counts(struct monitor *mon)
 	struct stats *s = &mon->e->stats;
 
 	for (int t = 0; t < TOPIC__COUNT; t++)
-		count_add(&s->seen[t], &mon->counts.seen[t]);
-	count_add(&s->approved, &mon->counts.approved);
-	count_add(&s->refused, &mon->counts.refused);
-	count_add(&s->notified, &mon->counts.notified);
-	count_add(&s->dead_lettered, &mon->counts.dead_lettered);
+		stats_add_pending(&s->seen[t], &mon->counts.seen[t]);
+	stats_add_pending(&s->approved, &mon->counts.approved);
+	stats_add_pending(&s->refused, &mon->counts.refused);
+	stats_add_pending(&s->notified, &mon->counts.notified);
+	stats_add_pending(&s->dead_lettered, &mon->counts.dead_lettered);
 	for (int h = 0; h < HOP__COUNT; h++)
 		hist_batch_flush(&mon->hop[h]);
 }

@@ -173,8 +173,9 @@ producer_worker_main(void *arg)
 				break;
 			sent++;
 			generated++;
-			atomic_fetch_add(&e->stats.generated, 1);
 		}
+		if (sent > 0)
+			atomic_fetch_add(&e->stats.generated, (uint64_t)sent);
 		if (track && sent > 0)
 			register_local(e, o, (size_t)sent);
 		if (count_reached) {
