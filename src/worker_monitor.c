@@ -38,8 +38,10 @@ struct monitor {
 	int64_t            last_broker_check;
 	/* Headless without --audit nobody reads display events or an order's
 	 * details: nothing is shown, notifications (which only the panes and
-	 * the audit trail use) are not read at all, and records of the orders
-	 * topic are only counted (see handle_message()). */
+	 * the audit trail use) are not read at all, records of the orders
+	 * topic are only counted (see handle_message()), and the table is told
+	 * an order's id, time and state but not its user, item, total or
+	 * rules. */
 	bool               lean;
 	rd_kafka_topic_t  *topic_handle[TOPIC__COUNT];   /* learnt as records come */
 	/* The display budget: records per topic turned into display lines
@@ -256,12 +258,14 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 		if (d->replay)
 			break;                    /* not its order's decision */
 		obs->order_id = d->order_id;
+		obs->created_ms = d->created_ms;
+		if (mon->lean)
+			break;                    /* the rest is for the dashboard's rows */
 		obs->user_id = d->user_id;
 		obs->item = d->item;
 		obs->total = d->total;
 		obs->rules_version = d->rules_version;
 		obs->fired = d->fired;
-		obs->created_ms = d->created_ms;
 		break;
 	}
 	case TOPIC_NOTIFICATIONS:
@@ -272,7 +276,7 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 		if (show)
 			snprintf(ev.order_id, sizeof ev.order_id, "%s", n->order_id);
 		obs->order_id = n->order_id;
-		obs->user_id = n->user_id;
+		obs->user_id = mon->lean ? NULL : n->user_id;
 		obs->created_ms = n->created_ms;
 		if (t == TOPIC_NOTIFIED) {
 			ev.status = ORDER_NOTIFIED;

@@ -194,6 +194,16 @@ test_all_orders_decided_and_notified_once(void **state)
 	assert_true(d.stage[TOPIC_VALID].seen || d.stage[TOPIC_REFUSED].seen);
 	assert_true(d.stage[TOPIC_NOTIFIED].seen);
 	free(d.json);
+	/* nor the rules that refused an order: nothing headless shows them */
+	static struct order_row recent[256];
+	size_t nr = order_table_recent(engine_orders(f->e), recent, 256), refused = 0;
+	for (size_t i = 0; i < nr; i++) {
+		if (recent[i].decision != ORDER_REFUSED)
+			continue;
+		refused++;
+		assert_true(recent[i].fired[0] == '\0');
+	}
+	assert_true(refused > 0);
 	finish(f);
 }
 
@@ -217,6 +227,7 @@ test_dashboard_engine_at_full_speed(void **state)
 		assert_true(rows[i].user_id[0] != '\0');
 		assert_true(rows[i].item[0] != '\0');
 		assert_true(rows[i].total > 0);
+		assert_true(rows[i].decision != ORDER_REFUSED || rows[i].fired[0] != '\0');
 		struct order_detail d;
 		assert_int_equal(order_table_detail(engine_orders(f->e), rows[i].order_id, &d), 0);
 		assert_true(d.stage[TOPIC_ORDERS].seen);      /* the detail view's timeline */
