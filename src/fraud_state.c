@@ -416,8 +416,9 @@ fraud_state_prefetch(const struct fraud_state *st, const char *user_id,
 		 * in its probe), its key and its inline times. */
 		if (c->slot1 != 0 && c->hash == h) {
 			const char *u = (const char *)&st->users[c->slot1 - 1];
-			__builtin_prefetch(u);
-			__builtin_prefetch(u + sizeof st->users[0] - 1);
+			for (size_t off = 0; off < sizeof st->users[0]; off += 64)
+				__builtin_prefetch(u + off);
+			__builtin_prefetch(u + sizeof st->users[0] - 1);   /* a slot spans lines unaligned */
 		}
 	}
 	if (ilen > 0) {
