@@ -80,7 +80,7 @@ notified_at_least(struct engine *e, const void *arg)
 	return s.notified >= *(const uint64_t *)arg;
 }
 
-/* The stages add their own counts every 64 orders or 10 ms. */
+/* The fraud stage adds its counts to stats every 64 orders or 10 ms. */
 static bool
 fraud_counted(struct engine *e, const void *arg)
 {
