@@ -80,6 +80,14 @@ notified_at_least(struct engine *e, const void *arg)
 	return s.notified >= *(const uint64_t *)arg;
 }
 
+static bool
+commits_at_least(struct engine *e, const void *arg)
+{
+	struct stats_snapshot s;
+	stats_snapshot(engine_stats(e), &s);
+	return s.txn_commits >= *(const uint64_t *)arg;
+}
+
 /* The fraud stage adds its counts to stats every 64 orders or 10 ms. */
 static bool
 fraud_counted(struct engine *e, const void *arg)
@@ -109,9 +117,11 @@ struct fixture {
 };
 
 /* headless: the engine as --headless runs it (its monitor keeps no order
- * details); false: as the dashboard runs it. */
+ * details); false: as the dashboard runs it.  tune (or NULL) changes the
+ * configuration last. */
 static struct fixture *
-start(int64_t count, double rate, bool generate, bool headless)
+start_tuned(int64_t count, double rate, bool generate, bool headless,
+            void (*tune)(struct config *c))
 {
 	struct fixture *f = calloc(1, sizeof *f);
 	char err[512];
@@ -121,11 +131,19 @@ start(int64_t count, double rate, bool generate, bool headless)
 	f->cfg.rate = rate;
 	f->cfg.generator_on = generate;
 	f->cfg.seed = 42;
+	if (tune != NULL)
+		tune(&f->cfg);
 	f->e = engine_new(&f->cfg);
 	assert_non_null(f->e);
 	if (engine_start(f->e, err, sizeof err) < 0)
 		fail_msg("engine_start: %s", err);
 	return f;
+}
+
+static struct fixture *
+start(int64_t count, double rate, bool generate, bool headless)
+{
+	return start_tuned(count, rate, generate, headless, NULL);
 }
 
 static void
@@ -373,6 +391,48 @@ test_rule_toggle_changes_later_decisions(void **state)
 }
 
 static void
+ten_minute_transactions(struct config *c)
+{
+	c->txn_max_ms = 600000;
+}
+
+/* A transaction that is not full commits when its input runs dry, not
+ * after --txn-max-ms: with a ten-minute limit, orders sent one at a time
+ * are each decided and notified, each in transactions of its own (one of
+ * the fraud stage, one of the notifier) committed before the next order
+ * is sent. */
+static void
+test_lone_orders_commit_when_input_runs_dry(void **state)
+{
+	(void)state;
+	struct fixture *f = start_tuned(0, 0, false, true, ten_minute_transactions);
+	char err[256];
+	uint64_t v0 = 0;
+	assert_true(wait_for(f->e, workers_applied, &v0, 60));
+
+	for (int i = 0; i < 3; i++) {
+		struct order o = { .quantity = 1, .unit_price = 25, .has_unit_price = true };
+		snprintf(o.order_id, sizeof o.order_id, "lone-%d", i);
+		snprintf(o.user_id, sizeof o.user_id, "lone-user-%d", i);
+		strcpy(o.item, "book");
+		strcpy(o.currency, "USD");
+		strcpy(o.country, "US");
+		strcpy(o.card_country, "US");
+		assert_int_equal(engine_submit_order(f->e, &o, err, sizeof err), 0);
+		uint64_t notified = (uint64_t)i + 1, commits = 2 * notified;
+		assert_true(wait_for(f->e, notified_at_least, &notified, 30));
+		/* (The mock cluster shows records before their transaction
+		 * commits, so the order can be notified first.) */
+		assert_true(wait_for(f->e, commits_at_least, &commits, 30));
+	}
+	struct stats_snapshot s;
+	stats_snapshot(engine_stats(f->e), &s);
+	assert_int_equal(s.notified, 3);
+	assert_int_equal(s.txn_aborts, 0);
+	finish(f);
+}
+
+static void
 test_broker_down_and_up_loses_nothing(void **state)
 {
 	(void)state;
@@ -402,6 +462,7 @@ main(void)
 		cmocka_unit_test(test_dashboard_engine_at_full_speed),
 		cmocka_unit_test(test_malformed_input_goes_to_dead_letters),
 		cmocka_unit_test(test_rule_toggle_changes_later_decisions),
+		cmocka_unit_test(test_lone_orders_commit_when_input_runs_dry),
 		cmocka_unit_test(test_broker_down_and_up_loses_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
