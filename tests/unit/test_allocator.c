@@ -1,8 +1,9 @@
 /*
- * test_allocator.c — allocator_tune() really turns glibc's fastbins off:
- * small blocks freed past the per-thread cache stay out of fastbins after
- * it (and land in them without it, in a child process that does not tune),
- * and a malloc.mxfast in GLIBC_TUNABLES is left to the user.
+ * test_allocator.c — allocator_tune() really changes glibc's malloc, each
+ * checked against a child process that does not tune: small blocks freed
+ * past the per-thread cache stay out of fastbins; a 1 MiB block comes from
+ * the heap, not from mmap(); memory freed at the top of the heap stays
+ * there.  A setting in GLIBC_TUNABLES is left to the user.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +12,9 @@
 #include <cmocka.h>
 
 #include <malloc.h>
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,43 +57,106 @@ in_child(int (*body)(void))
 	return WEXITSTATUS(status);
 }
 
-static int
-untuned_uses_fastbins(void)
+/* Frees 40 blocks of 100 KiB (past the per-thread cache and the fastbins,
+ * under glibc's default mmap threshold) from the top of the heap, newest
+ * first, and says how many bytes the heap keeps free at its top. */
+static size_t
+heap_top_kept_after_free(void)
 {
-	return fastbin_blocks_after_churn() > 0 ? 0 : 1;
+	enum { N = 40 };
+	void *p[N];
+	for (int i = 0; i < N; i++) {
+		p[i] = malloc(100 << 10);
+		assert_non_null(p[i]);
+		*(volatile char *)p[i] = 1;      /* used: not optimized away */
+	}
+	for (int i = N; i-- > 0;)
+		free(p[i]);
+	return mallinfo2().keepcost;
 }
 
+/* Whether a block of 1 MiB is a mapping of its own. */
+static bool
+mib_block_is_mapped(void)
+{
+	size_t before = mallinfo2().hblks;
+	void *p = malloc(1 << 20);
+	assert_non_null(p);
+	*(volatile char *)p = 1;
+	bool mapped = mallinfo2().hblks > before;
+	free(p);
+	return mapped;
+}
+
+static int
+untuned_defaults(void)
+{
+	if (fastbin_blocks_after_churn() == 0)
+		return 1;
+	/* (before the mapped block: freeing one raises glibc's thresholds) */
+	if (heap_top_kept_after_free() >= (1u << 20))
+		return 2;
+	if (!mib_block_is_mapped())
+		return 3;
+	return 0;
+}
+
+/* In a process started with GLIBC_TUNABLES naming the trim threshold
+ * (glibc reads it only at start-up): that one is left as the user set it,
+ * the others are tuned. */
 static int
 user_tunable_is_kept(void)
 {
-	setenv("GLIBC_TUNABLES", "glibc.malloc.mxfast=64", 1);
-	return allocator_tune() == ALLOCATOR_LEFT_TO_USER ? 0 : 1;
+	if (allocator_tune() != ALLOCATOR_LEFT_TO_USER)
+		return 1;
+	if (heap_top_kept_after_free() >= (1u << 20))     /* theirs: 64 KiB */
+		return 2;
+	if (mib_block_is_mapped())                        /* ours */
+		return 3;
+	return fastbin_blocks_after_churn() == 0 ? 0 : 4;
 }
 
 static void
-test_fastbins_off(void **state)
+test_tuned_against_untuned(void **state)
 {
 	(void)state;
 	if (SANITIZER_MALLOC)
 		skip();
 	unsetenv("GLIBC_TUNABLES");
-	assert_int_equal(in_child(untuned_uses_fastbins), 0);
+	assert_int_equal(in_child(untuned_defaults), 0);
 	assert_int_equal(allocator_tune(), ALLOCATOR_TUNED);
 	assert_int_equal(fastbin_blocks_after_churn(), 0);
+	assert_false(mib_block_is_mapped());
+	assert_true(heap_top_kept_after_free() >= (size_t)(40 * (100 << 10)));
 }
 
 static void
 test_user_setting_kept(void **state)
 {
 	(void)state;
-	assert_int_equal(in_child(user_tunable_is_kept), 0);
+	if (SANITIZER_MALLOC)
+		skip();
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char *argv[] = { "test_allocator", "--user-tunables", NULL };
+		char *envp[] = { "GLIBC_TUNABLES=glibc.malloc.trim_threshold=65536", NULL };
+		execve("/proc/self/exe", argv, envp);
+		_exit(127);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "--user-tunables") == 0)
+		return user_tunable_is_kept();
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fastbins_off),
+		cmocka_unit_test(test_tuned_against_untuned),
 		cmocka_unit_test(test_user_setting_kept),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
