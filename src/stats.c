@@ -282,6 +282,16 @@ mono_ms(void)
 	return clock_ns(CLOCK_MONOTONIC) / 1000000;
 }
 
+int64_t
+mono_ms_coarse(void)
+{
+#if defined(CLOCK_MONOTONIC_COARSE)
+	return clock_ns(CLOCK_MONOTONIC_COARSE) / 1000000;
+#else
+	return mono_ms();
+#endif
+}
+
 uint64_t
 mono_us(void)
 {

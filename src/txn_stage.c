@@ -115,7 +115,7 @@ begin_txn(struct txn_stage *st)
 		return -1;
 	}
 	st->in_txn = true;
-	st->txn_started_ms = mono_ms();
+	st->txn_started_ms = mono_ms_coarse();
 	st->txn_inputs = 0;
 	return 0;
 }
@@ -421,17 +421,17 @@ txn_stage_run(struct engine *e, const struct txn_stage_ops *ops,
 	int since_tick = 0;
 	int64_t last_tick = 0;
 	while (!engine_stopping(e) && !st.failed) {
-		/* One clock read per input: the time limits below are 10 ms
-		 * and more, and a turn that waited for its input is at most
-		 * TXN_IDLE_COMMIT_MS late in seeing the transaction's age (the
-		 * next turn sees it). */
-		int64_t now = mono_ms();
+		/* One read of the coarse clock per input: the time limits
+		 * below are 10 ms and more, and a turn that waited for its input
+		 * is at most TXN_IDLE_COMMIT_MS late in seeing the transaction's
+		 * age (the next turn sees it). */
+		int64_t now = mono_ms_coarse();
 		if (++since_tick >= 64 || now - last_tick >= 10) {
 			rd_kafka_poll(st.producer, 0);
 			if (ops->tick)
 				ops->tick(&st);
 			since_tick = 0;
-			last_tick = now = mono_ms();
+			last_tick = now = mono_ms_coarse();
 		}
 		/* In a transaction, 10 ms without input (the input ran dry)
 		 * commits it: under load transactions grow to --txn-max-msgs or
