@@ -411,10 +411,28 @@ test_clocks(void **state)
 	assert_true(mono_ms() >= m);
 }
 
+/* The coarse clock never goes back and stays within a few timer ticks
+ * behind the precise one, across 20 ms of reads. */
+static void
+test_mono_ms_coarse_follows_mono_ms(void **state)
+{
+	(void)state;
+	int64_t last = mono_ms_coarse(), start = mono_ms();
+	while (mono_ms() - start < 20) {
+		int64_t c = mono_ms_coarse(), m = mono_ms();
+		assert_true(c >= last);
+		assert_true(c <= m);
+		assert_true(m - c < 50);
+		last = c;
+	}
+	assert_true(last > start - 50);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mono_ms_coarse_follows_mono_ms),
 		cmocka_unit_test(test_hist_empty),
 		cmocka_unit_test(test_hist_uniform_percentiles),
 		cmocka_unit_test(test_hist_every_value_within_bound),
