@@ -442,9 +442,9 @@ txn_stage_run(struct engine *e, const struct txn_stage_ops *ops,
 			int64_t left = st.txn_started_ms + cfg->txn_max_ms - now;
 			timeout = left < 0 ? 0 : left > TXN_IDLE_COMMIT_MS ? TXN_IDLE_COMMIT_MS : (int)left;
 		}
-		/* A poll that need not wait reads no clock in librdkafka (one
-		 * with a timeout reads it three times more): under load the
-		 * input is there and the first poll takes it. */
+		/* A poll that need not wait reads the clock once in librdkafka
+		 * (one with a timeout, four times): under load the input is
+		 * there and the first poll takes it. */
 		rd_kafka_message_t *m = rd_kafka_consumer_poll(st.consumer, 0);
 		if (m == NULL && timeout > 0 && !st.failed)
 			m = rd_kafka_consumer_poll(st.consumer, timeout);
