@@ -14,15 +14,19 @@ PKGS     := rdkafka ncursesw libcjson
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter -Wno-format-truncation
-CPPFLAGS += -std=c11 -D_GNU_SOURCE -Isrc -Iui -DORDERTOP_DATADIR='"$(DATADIR)"' \
+# Sources live in layer folders (README: Code map); headers are included by
+# name, so every folder that holds one is on the include path.
+SRC_DIRS := $(sort $(patsubst %/,%,$(dir $(wildcard src/*.c src/*/*.c src/*.h src/*/*.h ui/*.c ui/*/*.c ui/*.h ui/*/*.h))))
+CPPFLAGS += -std=c11 -D_GNU_SOURCE $(addprefix -I,$(SRC_DIRS)) -DORDERTOP_DATADIR='"$(DATADIR)"' \
             $(shell pkg-config --cflags $(PKGS)) -MMD -MP
 LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lformw -lpthread -lm
 
-SRC_LIB  := $(filter-out src/main.c,$(wildcard src/*.c))
-SRC_UI   := $(wildcard ui/*.c)
+MAIN_SRC := $(wildcard src/main.c src/*/main.c)
+SRC_LIB  := $(filter-out $(MAIN_SRC),$(wildcard src/*.c src/*/*.c))
+SRC_UI   := $(wildcard ui/*.c ui/*/*.c)
 OBJ_LIB  := $(SRC_LIB:%.c=$(BUILD)/%.o)
 OBJ_UI   := $(SRC_UI:%.c=$(BUILD)/%.o)
-OBJ_MAIN := $(BUILD)/src/main.o
+OBJ_MAIN := $(MAIN_SRC:%.c=$(BUILD)/%.o)
 LIB      := $(BUILD)/libordertop.a
 # Linked into every program; empty unless built with -fsanitize=thread.
 TSAN_SUPPORT := $(BUILD)/tests/support/tsan_c11threads.o
