@@ -75,7 +75,7 @@ def main():
                 ctl.command(f"send-keys -t {target} '{key}'")
                 ms = wait_for(ctl, regex, present, t0)
                 print(f"{what} {'timeout' if ms is None else f'{ms:.1f}'}", flush=True)
-                time.sleep(0.05)
+                time.sleep(0.1 + 0.1 * (time.monotonic_ns() % 3))
     finally:
         ctl.close()
 

@@ -216,26 +216,6 @@ run_standalone() {   # run_standalone NAME SECTION ORDERS
 
 screen() { tmux -L "$SOCK" capture-pane -p -t bench 2>/dev/null; }
 
-now_ms() { date +%s%3N; }
-
-# One key press: send KEY, poll the screen until REGEX appears (or, with
-# gone, disappears); prints the milliseconds, or "timeout".
-key_latency() {   # key_latency KEY REGEX [gone]
-	local t0 t1 end
-	t0=$(now_ms)
-	tmux -L "$SOCK" send-keys -t bench "$1"
-	end=$((t0 + 5000))
-	while :; do
-		t1=$(now_ms)
-		if [ "${3:-}" = gone ]; then
-			screen | grep -Eq -- "$2" || break
-		else
-			screen | grep -Eq -- "$2" && break
-		fi
-		[ "$t1" -gt "$end" ] && { echo timeout; return; }
-	done
-	echo $((t1 - t0))
-}
 
 # run_dashboard NAME SECTION KIND ORDERS RATE: the dashboard in a 200x50
 # tmux pane, under procmon and the frame-time shim.  kwatch says when the
@@ -271,14 +251,8 @@ run_dashboard() {
 			if [ "${count:-0}" -ge $((orders / 10)) ]; then
 				keys_done=1
 				say "$name: $keys key presses ('?' opens help, '?' closes it)"
-				local i ms
-				for ((i = 0; i < keys; i++)); do
-					ms=$(key_latency '?' 'ordertop keys')
-					echo "open $ms" >>"$RAW/$name.keys"
-					ms=$(key_latency '?' 'ordertop keys' gone)
-					echo "close $ms" >>"$RAW/$name.keys"
-					sleep "0.$((RANDOM % 3 + 1))"
-				done
+				python3 tests/bench/keylat.py "$SOCK" bench "$keys" '?' 'ordertop keys' \
+					>>"$RAW/$name.keys" 2>>"$RAW/$name.stderr"
 				read -r count _ <"$RAW/$name.progress"
 				meta "$name" "keys_until_count=$count"
 			fi
