@@ -2,11 +2,17 @@
  * config.c — turning the command line, the environment and librdkafka
  * property files into a struct config.
  *
+ * Each option is one entry of config_options[] (as tmux's options-table.c):
+ * the getopt tables, config_init's defaults, the range checks and their
+ * messages, and --help are all made from it; options with a syntax of
+ * their own (--topic, --roles, --rate, -F, -X...) name a parser there.
+ *
  * Like kcat, -F FILE and -X key=value feed one ordered property list that
  * is handed to librdkafka as it is; both apply in command-line order, so a
- * later one wins (config_get_property returns the last occurrence).
- * Parsing never prints: errors come back in err, naming the flag and the
- * value, or the file and line.  Secret values never appear in a message.
+ * later one wins (config_get_property returns the last occurrence), and
+ * librdkafka checks each while parsing.  Parsing prints only --help and
+ * --version: errors come back in err, naming the flag and the value, or
+ * the file and line.  Secret values never appear in a message.
  */
 #include "config.h"
 #include "log.h"
@@ -1221,6 +1227,10 @@ config_parse_args(struct config *c, int argc, char **argv,
 {
 	char short_opts[2 * CONFIG_OPTIONS_MAX + 3];
 	struct option long_opts[CONFIG_OPTIONS_MAX + 1];
+	const struct config_option *brokers = config_option_by_name("brokers");
+	const struct config_option *theme = config_option_by_name("theme");
+	const struct config_option *embedded =
+		config_option_by_name("embedded-brokers");
 	bool brokers_given = false, theme_given = false;
 	bool embedded_given = false;
 	int opt;
@@ -1258,15 +1268,9 @@ config_parse_args(struct config *c, int argc, char **argv,
 		int rc = config_apply(c, o, optarg, err, errlen);
 		if (rc != 0)
 			return rc;
-		if (o->offset == offsetof(struct config, brokers) &&
-		    o->type == CONFIG_STRING)
-			brokers_given = true;
-		if (o->offset == offsetof(struct config, theme) &&
-		    o->type == CONFIG_NAME)
-			theme_given = true;
-		if (o->offset == offsetof(struct config, embedded_brokers) &&
-		    o->type == CONFIG_INT)
-			embedded_given = true;
+		brokers_given |= o == brokers;
+		theme_given |= o == theme;
+		embedded_given |= o == embedded;
 	}
 	if (optind < argc) {
 		config_err(err, errlen, "unexpected argument '%s' (ordertop "
