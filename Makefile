@@ -3,11 +3,12 @@
 #   make test       unit + integration (embedded broker) + dashboard (tmux) + real Kafka tests
 #   make asan|tsan  the same build and tests under AddressSanitizer / ThreadSanitizer
 #   make bench      benchmarks (tests/bench)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (the program, themes, man page)
 
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 DATADIR  ?= $(PREFIX)/share/ordertop
+MANDIR   ?= $(PREFIX)/share/man
 BUILD    ?= build
 
 PKGS     := rdkafka ncursesw libcjson
@@ -97,9 +98,13 @@ install: $(BUILD)/ordertop
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/themes
 	install -m 755 $(BUILD)/ordertop $(DESTDIR)$(BINDIR)/ordertop
 	install -m 644 themes/*.theme $(DESTDIR)$(DATADIR)/themes/
+	install -d $(DESTDIR)$(MANDIR)/man1
+	sed 's|/usr/local/share/ordertop|$(DATADIR)|g' docs/ordertop.1 >$(DESTDIR)$(MANDIR)/man1/ordertop.1
+	chmod 644 $(DESTDIR)$(MANDIR)/man1/ordertop.1
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/ordertop
+	rm -f $(DESTDIR)$(MANDIR)/man1/ordertop.1
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

@@ -2,11 +2,17 @@
  * config.c — turning the command line, the environment and librdkafka
  * property files into a struct config.
  *
+ * Each option is one entry of config_options[] (as tmux's options-table.c):
+ * the getopt tables, config_init's defaults, the range checks and their
+ * messages, and --help are all made from it; options with a syntax of
+ * their own (--topic, --roles, --rate, -F, -X...) name a parser there.
+ *
  * Like kcat, -F FILE and -X key=value feed one ordered property list that
  * is handed to librdkafka as it is; both apply in command-line order, so a
- * later one wins (config_get_property returns the last occurrence).
- * Parsing never prints: errors come back in err, naming the flag and the
- * value, or the file and line.  Secret values never appear in a message.
+ * later one wins (config_get_property returns the last occurrence), and
+ * librdkafka checks each while parsing.  Parsing prints only --help and
+ * --version: errors come back in err, naming the flag and the value, or
+ * the file and line.  Secret values never appear in a message.
  */
 #include "config.h"
 #include "log.h"
@@ -14,9 +20,11 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <librdkafka/rdkafka.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -377,28 +385,222 @@ config_parse_double(const char *s, double *out)
 	return true;
 }
 
+#define CONFIG_FIELD(c, o, type) ((type *)(void *)((char *)(c) + (o)->offset))
+
+/* "-b/--brokers", "--partitions" or "-X": how messages name an option. */
+static void
+config_opt_name(const struct config_option *o, char *buf, size_t len)
+{
+	if (o->short_flag != 0 && o->name != NULL)
+		snprintf(buf, len, "-%c/--%s", o->short_flag, o->name);
+	else if (o->short_flag != 0)
+		snprintf(buf, len, "-%c", o->short_flag);
+	else
+		snprintf(buf, len, "--%s", o->name);
+}
+
+/* The accepted range for a message: "between 1 and 16", ">= 1", "> 0". */
+static void
+config_range_text(const struct config_option *o, char *buf, size_t len)
+{
+	if (!isinf(o->maximum))
+		snprintf(buf, len, "between %g and %g", o->minimum, o->maximum);
+	else
+		snprintf(buf, len, "%s %g", o->above_minimum ? ">" : ">=",
+		         o->minimum);
+}
+
 static int
-config_int_range(const char *flag, const char *arg, long long lo,
-                 long long hi, int *out, char *err, size_t errlen)
+config_parse_integer(struct config *c, const struct config_option *o,
+                     const char *arg, char *err, size_t errlen)
+{
+	long long lo = (long long)o->minimum, hi = (long long)o->maximum, v;
+	char name[64], range[64];
+
+	if (isinf(o->maximum))
+		hi = o->type == CONFIG_INT ? INT_MAX : LLONG_MAX;
+	if (!config_parse_ll(arg, &v) || v < lo || v > hi) {
+		config_opt_name(o, name, sizeof name);
+		config_range_text(o, range, sizeof range);
+		config_err(err, errlen, "%s: expected an integer %s, got '%s'",
+		           name, range, arg);
+		return -1;
+	}
+	if (o->type == CONFIG_INT)
+		*CONFIG_FIELD(c, o, int) = (int)v;
+	else
+		*CONFIG_FIELD(c, o, int64_t) = v;
+	return 0;
+}
+
+static int
+config_parse_uint64(struct config *c, const struct config_option *o,
+                    const char *arg, char *err, size_t errlen)
+{
+	char name[64], *end;
+	unsigned long long v = 0;
+
+	errno = 0;
+	if (isdigit((unsigned char)arg[0]))
+		v = strtoull(arg, &end, 10);
+	if (!isdigit((unsigned char)arg[0]) || errno != 0 || *end != '\0') {
+		config_opt_name(o, name, sizeof name);
+		config_err(err, errlen, "%s: expected a non-negative integer, "
+		           "got '%s'", name, arg);
+		return -1;
+	}
+	*CONFIG_FIELD(c, o, uint64_t) = v;
+	return 0;
+}
+
+static bool
+config_double_in_range(const struct config_option *o, double d)
+{
+	if (d < o->minimum || (o->above_minimum && d == o->minimum))
+		return false;
+	return isinf(o->maximum) || d <= o->maximum;
+}
+
+static int
+config_parse_real(struct config *c, const struct config_option *o,
+                  const char *arg, char *err, size_t errlen)
+{
+	char name[64], range[64], zero[64] = "";
+	double d;
+
+	if (!config_parse_double(arg, &d) || !config_double_in_range(o, d)) {
+		config_opt_name(o, name, sizeof name);
+		config_range_text(o, range, sizeof range);
+		if (o->zero != NULL)
+			snprintf(zero, sizeof zero, " (0 = %s)", o->zero);
+		config_err(err, errlen, "%s: expected %s %s%s, got '%s'", name,
+		           o->unit, range, zero, arg);
+		return -1;
+	}
+	*CONFIG_FIELD(c, o, double) = d;
+	return 0;
+}
+
+static int
+config_parse_path(struct config *c, const struct config_option *o,
+                  const char *arg, char *err, size_t errlen)
+{
+	char name[64];
+
+	if (*arg == '\0') {
+		config_opt_name(o, name, sizeof name);
+		config_err(err, errlen, "%s: expected a file name, got ''", name);
+		return -1;
+	}
+	config_set_str(CONFIG_FIELD(c, o, char *), arg);
+	return 0;
+}
+
+/* A name that ends up in group or transactional ids and on screen. */
+static int
+config_parse_name(struct config *c, const struct config_option *o,
+                  const char *arg, char *err, size_t errlen)
+{
+	char name[64];
+
+	if (*arg == '\0' || config_has_control(arg)) {
+		config_opt_name(o, name, sizeof name);
+		config_err(err, errlen, "%s: expected a non-empty name without "
+		           "control characters, got '%s'", name, arg);
+		return -1;
+	}
+	config_set_str(CONFIG_FIELD(c, o, char *), arg);
+	return 0;
+}
+
+/* ---- options with their own syntax ---- */
+
+static int
+config_parse_brokers(struct config *c, const struct config_option *o,
+                     const char *arg, char *err, size_t errlen)
+{
+	if (*arg == '\0') {
+		config_err(err, errlen, "-b/--brokers: expected "
+		           "host:port[,host:port...], got ''");
+		return -1;
+	}
+	config_set_str(CONFIG_FIELD(c, o, char *), arg);
+	return 0;
+}
+
+/* -1 (the broker's default) or minimum..maximum. */
+static int
+config_parse_replication(struct config *c, const struct config_option *o,
+                         const char *arg, char *err, size_t errlen)
 {
 	long long v;
 
-	if (!config_parse_ll(arg, &v) || v < lo || v > hi) {
-		if (hi == INT_MAX)
-			config_err(err, errlen, "%s: expected an integer >= %lld, "
-			           "got '%s'", flag, lo, arg);
-		else
-			config_err(err, errlen, "%s: expected an integer between "
-			           "%lld and %lld, got '%s'", flag, lo, hi, arg);
+	if (!config_parse_ll(arg, &v) ||
+	    !(v == -1 || (v >= o->minimum && v <= o->maximum))) {
+		config_err(err, errlen, "--%s: expected -1 or an integer between "
+		           "%g and %g, got '%s'", o->name, o->minimum, o->maximum,
+		           arg);
 		return -1;
 	}
-	*out = (int)v;
+	*CONFIG_FIELD(c, o, int) = (int)v;
+	return 0;
+}
+
+static int
+config_parse_file_option(struct config *c, const struct config_option *o,
+                         const char *arg, char *err, size_t errlen)
+{
+	return config_load_props(c, arg, "-F/--config: ", err, errlen);
+}
+
+static int
+config_parse_x(struct config *c, const struct config_option *o,
+               const char *arg, char *err, size_t errlen)
+{
+	return config_set_property(c, arg, "-X", err, errlen);
+}
+
+/* --topic ROLE=NAME */
+static int
+config_parse_topic(struct config *c, const struct config_option *o,
+                   const char *arg, char *err, size_t errlen)
+{
+	const char *eq = strchr(arg, '=');
+
+	if (eq == NULL || eq == arg) {
+		config_err(err, errlen, "--topic: expected ROLE=NAME, got '%s'",
+		           arg);
+		return -1;
+	}
+
+	size_t rlen = (size_t)(eq - arg);
+	const char *name = eq + 1;
+	int role = -1;
+
+	for (int t = 0; t < TOPIC__COUNT; t++)
+		if (strlen(topic_role_names[t]) == rlen &&
+		    strncmp(arg, topic_role_names[t], rlen) == 0)
+			role = t;
+	if (role < 0) {
+		config_err(err, errlen, "--topic: unknown role '%.*s' in '%s' "
+		           "(roles: orders, valid, refused, notifications, "
+		           "notified, dlq, rules)", (int)rlen, arg, arg);
+		return -1;
+	}
+	if (!config_topic_name_ok(name)) {
+		config_err(err, errlen, "--topic: invalid topic name in '%s' "
+		           "(use 1 to %d of a-z A-Z 0-9 . _ -, not '.' or '..')",
+		           arg, CONFIG_TOPIC_MAX);
+		return -1;
+	}
+	memcpy(c->topics[role], name, strlen(name) + 1);
 	return 0;
 }
 
 /* --roles: "all", "none" or a comma list of role names. */
 static int
-config_parse_roles(const char *arg, unsigned *out, char *err, size_t errlen)
+config_parse_roles(struct config *c, const struct config_option *o,
+                   const char *arg, char *err, size_t errlen)
 {
 	static const char hint[] = "use producer, fraud, notifier, monitor, "
 	                           "all or none";
@@ -438,70 +640,328 @@ config_parse_roles(const char *arg, unsigned *out, char *err, size_t errlen)
 	}
 	free(copy);
 	if (rc == 0)
-		*out = roles;
+		*CONFIG_FIELD(c, o, unsigned) = roles;
 	return rc;
 }
 
-/* --topic ROLE=NAME */
+/* --rate N|max: max is 0, as fast as the pipeline goes. */
 static int
-config_parse_topic(struct config *c, const char *arg, char *err, size_t errlen)
+config_parse_rate(struct config *c, const struct config_option *o,
+                  const char *arg, char *err, size_t errlen)
 {
-	const char *eq = strchr(arg, '=');
+	double d;
 
-	if (eq == NULL || eq == arg) {
-		config_err(err, errlen, "--topic: expected ROLE=NAME, got '%s'",
-		           arg);
+	if (strcmp(arg, "max") == 0) {
+		*CONFIG_FIELD(c, o, double) = 0;
+		return 0;
+	}
+	if (!config_parse_double(arg, &d) || !config_double_in_range(o, d)) {
+		config_err(err, errlen, "--rate: expected %s > %g, or 'max', "
+		           "got '%s'", o->unit, o->minimum, arg);
 		return -1;
 	}
-
-	size_t rlen = (size_t)(eq - arg);
-	const char *name = eq + 1;
-	int role = -1;
-
-	for (int t = 0; t < TOPIC__COUNT; t++)
-		if (strlen(topic_role_names[t]) == rlen &&
-		    strncmp(arg, topic_role_names[t], rlen) == 0)
-			role = t;
-	if (role < 0) {
-		config_err(err, errlen, "--topic: unknown role '%.*s' in '%s' "
-		           "(roles: orders, valid, refused, notifications, "
-		           "notified, dlq, rules)", (int)rlen, arg, arg);
-		return -1;
-	}
-	if (!config_topic_name_ok(name)) {
-		config_err(err, errlen, "--topic: invalid topic name in '%s' "
-		           "(use 1 to %d of a-z A-Z 0-9 . _ -, not '.' or '..')",
-		           arg, CONFIG_TOPIC_MAX);
-		return -1;
-	}
-	memcpy(c->topics[role], name, strlen(name) + 1);
-	return 0;
-}
-
-/* A name that ends up in group or transactional ids and on screen. */
-static int
-config_parse_name(const char *flag, const char *arg, char **field,
-                  char *err, size_t errlen)
-{
-	if (*arg == '\0' || config_has_control(arg)) {
-		config_err(err, errlen, "%s: expected a non-empty name without "
-		           "control characters, got '%s'", flag, arg);
-		return -1;
-	}
-	config_set_str(field, arg);
+	*CONFIG_FIELD(c, o, double) = d;
 	return 0;
 }
 
 static int
-config_parse_path(const char *flag, const char *arg, char **field,
-                  char *err, size_t errlen)
+config_parse_notify_exec(struct config *c, const struct config_option *o,
+                         const char *arg, char *err, size_t errlen)
 {
-	if (*arg == '\0') {
-		config_err(err, errlen, "%s: expected a file name, got ''", flag);
+	if (strspn(arg, " \t") == strlen(arg)) {
+		config_err(err, errlen, "--notify-exec: expected a program, "
+		           "got '%s'", arg);
 		return -1;
 	}
-	config_set_str(field, arg);
+	config_set_str(CONFIG_FIELD(c, o, char *), arg);
 	return 0;
+}
+
+static int
+config_parse_verbose(struct config *c, const struct config_option *o,
+                     const char *arg, char *err, size_t errlen)
+{
+	if (c->log_level < LOG_DEBUG)
+		c->log_level++;
+	return 0;
+}
+
+static int
+config_parse_quiet(struct config *c, const struct config_option *o,
+                   const char *arg, char *err, size_t errlen)
+{
+	if (c->log_level > LOG_ERROR)
+		c->log_level--;
+	return 0;
+}
+
+static int
+config_parse_help(struct config *c, const struct config_option *o,
+                  const char *arg, char *err, size_t errlen)
+{
+	config_usage(stdout);
+	return 1;
+}
+
+static int
+config_parse_version(struct config *c, const struct config_option *o,
+                     const char *arg, char *err, size_t errlen)
+{
+	printf("ordertop %s\n", ORDERTOP_VERSION);
+	return 1;
+}
+
+/* ---- the options ---- */
+
+#define OFF(field) offsetof(struct config, field)
+#define UNBOUNDED  INFINITY
+
+const struct config_option config_options[] = {
+	{ .section = "Broker",
+	  .name = "brokers", .short_flag = 'b', .arg = "LIST",
+	  .type = CONFIG_STRING, .offset = OFF(brokers),
+	  .parse = config_parse_brokers,
+	  .def_text = "default: bootstrap.servers from -F/-X, then "
+	              "$KAFKA_BOOTSTRAP_SERVERS, else embedded",
+	  .help = "bootstrap servers, host:port[,host:port...]" },
+	{ .name = "embedded-brokers", .arg = "N",
+	  .type = CONFIG_INT, .offset = OFF(embedded_brokers),
+	  .def = 3, .minimum = 1, .maximum = 16,
+	  .help = "brokers in the embedded cluster" },
+	{ .name = "partitions", .arg = "N",
+	  .type = CONFIG_INT, .offset = OFF(partitions),
+	  .def = 3, .minimum = 1, .maximum = 1000,
+	  .help = "partitions of the topics it creates" },
+	{ .name = "replication-factor", .arg = "N",
+	  .type = CONFIG_INT, .offset = OFF(replication_factor),
+	  .def = -1, .minimum = 1, .maximum = 32,
+	  .parse = config_parse_replication,
+	  .help = "replicas of the topics it creates, 1-32, or -1 for the "
+	          "broker's default" },
+	{ .name = "bootstrap-file", .arg = "FILE",
+	  .type = CONFIG_PATH, .offset = OFF(bootstrap_file),
+	  .help = "write the embedded cluster's bootstrap servers to FILE, "
+	          "for other ordertop processes (-b)" },
+	{ .name = "config", .short_flag = 'F', .arg = "FILE",
+	  .type = CONFIG_ACTION, .parse = config_parse_file_option,
+	  .help = "read librdkafka properties from FILE (key=value lines, "
+	          "# comments); may be repeated" },
+	{ .short_flag = 'X', .arg = "KEY=VALUE",
+	  .type = CONFIG_ACTION, .parse = config_parse_x,
+	  .help = "set a librdkafka property (e.g. "
+	          "security.protocol=SASL_SSL); -F and -X apply in "
+	          "command-line order, the last one wins" },
+	{ .name = "topic", .arg = "ROLE=NAME",
+	  .type = CONFIG_ACTION, .parse = config_parse_topic,
+	  .def_text = "defaults: orders, orders.valid, orders.refused, "
+	              "notifications, orders.notified, orders.dlq, fraud.rules",
+	  .help = "rename a topic; ROLE is orders, valid, refused, "
+	          "notifications, notified, dlq or rules" },
+	{ .name = "group-prefix", .arg = "NAME",
+	  .type = CONFIG_NAME, .offset = OFF(group_prefix),
+	  .def_str = "ordertop",
+	  .help = "consumer group name prefix" },
+	{ .name = "instance", .arg = "NAME",
+	  .type = CONFIG_NAME, .offset = OFF(instance),
+	  .def_text = "default: the host name",
+	  .help = "this process's name, used in transactional ids" },
+
+	{ .section = "Pipeline",
+	  .name = "roles", .arg = "LIST",
+	  .type = CONFIG_UNSIGNED, .offset = OFF(roles),
+	  .def = ROLE_ALL, .def_text = "all", .parse = config_parse_roles,
+	  .help = "roles this process runs: comma-separated producer, fraud, "
+	          "notifier, monitor; or all, none" },
+	{ .name = "rate", .arg = "N|max",
+	  .type = CONFIG_DOUBLE, .offset = OFF(rate),
+	  .def = 50, .minimum = 0, .above_minimum = true,
+	  .maximum = UNBOUNDED, .unit = "orders per second",
+	  .parse = config_parse_rate,
+	  .help = "orders generated per second, or max" },
+	{ .name = "no-generate",
+	  .type = CONFIG_CLEAR, .offset = OFF(generator_on),
+	  .help = "start with the order generator off" },
+	{ .name = "count", .arg = "N",
+	  .type = CONFIG_INT64, .offset = OFF(count),
+	  .def = 0, .minimum = 0, .maximum = UNBOUNDED, .zero = "no limit",
+	  .help = "stop generating after N orders" },
+	{ .name = "suspicious", .arg = "FRACTION",
+	  .type = CONFIG_DOUBLE, .offset = OFF(suspicious_share),
+	  .def = 0.1, .minimum = 0, .maximum = 1, .unit = "a fraction",
+	  .help = "share of suspicious generated orders" },
+	{ .name = "seed", .arg = "N",
+	  .type = CONFIG_UINT64, .offset = OFF(seed),
+	  .def = 0, .minimum = 0, .maximum = UNBOUNDED,
+	  .zero = "from the clock",
+	  .help = "generator seed" },
+	{ .name = "max-in-flight", .arg = "N",
+	  .type = CONFIG_INT, .offset = OFF(max_in_flight),
+	  .def = 10000, .minimum = 1, .maximum = UNBOUNDED,
+	  .help = "hold the generator back while N orders are unfinished" },
+	{ .name = "rules", .arg = "FILE",
+	  .type = CONFIG_PATH, .offset = OFF(rules_file),
+	  .help = "initial fraud rules (JSON)" },
+	{ .name = "notify-exec", .arg = "PROG",
+	  .type = CONFIG_STRING, .offset = OFF(notify_exec),
+	  .parse = config_parse_notify_exec,
+	  .help = "deliver each notification by running PROG with the JSON "
+	          "on its stdin (no shell)" },
+	{ .name = "notify-concurrency", .arg = "N",
+	  .type = CONFIG_INT, .offset = OFF(notify_concurrency),
+	  .def = 4, .minimum = 1, .maximum = 64,
+	  .help = "PROG runs at a time" },
+	{ .name = "notify-timeout", .arg = "MS",
+	  .type = CONFIG_INT, .offset = OFF(notify_timeout_ms),
+	  .def = 5000, .minimum = 1, .maximum = UNBOUNDED,
+	  .help = "kill PROG after MS milliseconds" },
+	{ .name = "notify-retries", .arg = "N",
+	  .type = CONFIG_INT, .offset = OFF(notify_retries),
+	  .def = 3, .minimum = 0, .maximum = 10,
+	  .help = "retries of a failed delivery" },
+	{ .name = "audit", .arg = "FILE",
+	  .type = CONFIG_PATH, .offset = OFF(audit_file),
+	  .help = "write an audit trail to FILE" },
+	{ .name = "table-size", .arg = "N",
+	  .type = CONFIG_INT, .offset = OFF(table_size),
+	  .def = 100000, .minimum = 100, .maximum = UNBOUNDED,
+	  .help = "orders the monitor keeps" },
+	{ .name = "from-beginning",
+	  .type = CONFIG_SET, .offset = OFF(from_beginning),
+	  .help = "monitor reads topics from the start, not the end" },
+	/* A transaction costs several round trips whatever its size
+	 * (AddPartitionsToTxn, AddOffsetsToTxn, TxnOffsetCommit, EndTxn):
+	 * 100 ms is Kafka Streams' commit interval under exactly-once. */
+	{ .name = "txn-max-msgs", .arg = "N",
+	  .type = CONFIG_INT, .offset = OFF(txn_max_msgs),
+	  .def = 5000, .minimum = 1, .maximum = UNBOUNDED,
+	  .help = "commit a transaction after N inputs" },
+	{ .name = "txn-max-ms", .arg = "N",
+	  .type = CONFIG_INT, .offset = OFF(txn_max_ms),
+	  .def = 100, .minimum = 1, .maximum = UNBOUNDED,
+	  .help = "... or after N milliseconds" },
+	{ .name = "trace-headers",
+	  .type = CONFIG_SET, .offset = OFF(trace_headers),
+	  .help = "write ordertop.* headers on every record: order id, "
+	          "created and decided times, source (input "
+	          "topic/partition/offset), stage (costs throughput; see "
+	          "README)" },
+
+	{ .section = "Run mode",
+	  .name = "headless",
+	  .type = CONFIG_SET, .offset = OFF(headless),
+	  .help = "no dashboard; log to stderr" },
+	{ .name = "duration", .arg = "SEC",
+	  .type = CONFIG_DOUBLE, .offset = OFF(duration),
+	  .def = 0, .minimum = 0, .maximum = UNBOUNDED, .unit = "seconds",
+	  .zero = "until stopped",
+	  .help = "stop after SEC seconds" },
+	{ .name = "drain",
+	  .type = CONFIG_SET, .offset = OFF(drain),
+	  .help = "when stopping, wait until every order this process "
+	          "generated is final" },
+	{ .name = "drain-timeout", .arg = "SEC",
+	  .type = CONFIG_DOUBLE, .offset = OFF(drain_timeout),
+	  .def = 120, .minimum = 0, .above_minimum = true,
+	  .maximum = UNBOUNDED, .unit = "seconds",
+	  .help = "give up draining after SEC seconds" },
+	{ .name = "summary", .arg = "FILE|-",
+	  .type = CONFIG_PATH, .offset = OFF(summary_file),
+	  .help = "write a summary at exit to FILE, - for stdout" },
+	{ .name = "log-file", .arg = "FILE",
+	  .type = CONFIG_PATH, .offset = OFF(log_file),
+	  .help = "also append the log to FILE" },
+	{ .name = "verbose", .short_flag = 'v',
+	  .type = CONFIG_INT, .offset = OFF(log_level), .def = LOG_INFO,
+	  .parse = config_parse_verbose,
+	  .help = "log debug detail too" },
+	{ .name = "quiet", .short_flag = 'q',
+	  .type = CONFIG_INT, .offset = OFF(log_level), .def = LOG_INFO,
+	  .parse = config_parse_quiet,
+	  .help = "log only warnings and errors (-qq: errors only)" },
+
+	{ .section = "Dashboard",
+	  .name = "theme", .arg = "NAME",
+	  .type = CONFIG_NAME, .offset = OFF(theme),
+	  .def_text = "default: $ORDERTOP_THEME",
+	  .help = "colour theme" },
+	{ .name = "theme-dir", .arg = "DIR",
+	  .type = CONFIG_PATH, .offset = OFF(theme_dir),
+	  .help = "look for themes in DIR first" },
+	{ .name = "no-mouse",
+	  .type = CONFIG_CLEAR, .offset = OFF(mouse),
+	  .help = "don't capture the mouse" },
+	{ .name = "fps", .arg = "N",
+	  .type = CONFIG_INT, .offset = OFF(fps),
+	  .def = 20, .minimum = 1, .maximum = 120,
+	  .help = "redraws per second at most" },
+	{ .name = "help", .short_flag = 'h',
+	  .type = CONFIG_ACTION, .parse = config_parse_help,
+	  .help = "show this help and exit" },
+	{ .name = "version", .short_flag = 'V',
+	  .type = CONFIG_ACTION, .parse = config_parse_version,
+	  .help = "show the version and exit" },
+};
+
+#undef OFF
+
+const size_t config_options_count =
+	sizeof config_options / sizeof *config_options;
+
+/* getopt_long's val for a long-only option is this plus its index. */
+#define CONFIG_LONG_VAL   256
+#define CONFIG_OPTIONS_MAX 64
+
+_Static_assert(sizeof config_options / sizeof *config_options <
+               CONFIG_OPTIONS_MAX, "raise CONFIG_OPTIONS_MAX");
+
+static const struct config_option *
+config_option_by_val(int val)
+{
+	if (val >= CONFIG_LONG_VAL &&
+	    (size_t)(val - CONFIG_LONG_VAL) < config_options_count)
+		return &config_options[val - CONFIG_LONG_VAL];
+	for (size_t i = 0; i < config_options_count; i++)
+		if (config_options[i].short_flag != 0 &&
+		    config_options[i].short_flag == val)
+			return &config_options[i];
+	return NULL;
+}
+
+static const struct config_option *
+config_option_by_name(const char *name)
+{
+	for (size_t i = 0; i < config_options_count; i++)
+		if (config_options[i].name != NULL &&
+		    strcmp(config_options[i].name, name) == 0)
+			return &config_options[i];
+	return NULL;
+}
+
+/* getopt_long's tables from config_options[]. */
+static void
+config_getopt_tables(char *shorts, struct option *longs)
+{
+	size_t ns = 0, nl = 0;
+
+	shorts[ns++] = '+';     /* stop at the first non-option */
+	shorts[ns++] = ':';     /* report a missing argument as ':' */
+	for (size_t i = 0; i < config_options_count; i++) {
+		const struct config_option *o = &config_options[i];
+		int val = o->short_flag != 0 ? o->short_flag :
+		          CONFIG_LONG_VAL + (int)i;
+
+		if (o->short_flag != 0) {
+			shorts[ns++] = o->short_flag;
+			if (o->arg != NULL)
+				shorts[ns++] = ':';
+		}
+		if (o->name != NULL)
+			longs[nl++] = (struct option){
+				o->name, o->arg != NULL ? required_argument :
+				no_argument, NULL, val };
+	}
+	shorts[ns] = '\0';
+	longs[nl] = (struct option){ NULL, 0, NULL, 0 };
 }
 
 /* ---- defaults ---- */
@@ -512,168 +972,99 @@ config_init(struct config *c)
 	char host[256];
 
 	memset(c, 0, sizeof *c);
-	c->brokers = NULL;
-	c->embedded_brokers = 3;
-	c->partitions = 3;
-	c->replication_factor = -1;
+	for (size_t i = 0; i < config_options_count; i++) {
+		const struct config_option *o = &config_options[i];
+
+		switch (o->type) {
+		case CONFIG_INT:
+			*CONFIG_FIELD(c, o, int) = (int)o->def;
+			break;
+		case CONFIG_INT64:
+			*CONFIG_FIELD(c, o, int64_t) = (int64_t)o->def;
+			break;
+		case CONFIG_UINT64:
+			*CONFIG_FIELD(c, o, uint64_t) = (uint64_t)o->def;
+			break;
+		case CONFIG_UNSIGNED:
+			*CONFIG_FIELD(c, o, unsigned) = (unsigned)o->def;
+			break;
+		case CONFIG_DOUBLE:
+			*CONFIG_FIELD(c, o, double) = o->def;
+			break;
+		case CONFIG_STRING:
+		case CONFIG_PATH:
+		case CONFIG_NAME:
+			if (o->def_str != NULL)
+				config_set_str(CONFIG_FIELD(c, o, char *),
+				               o->def_str);
+			break;
+		case CONFIG_SET:
+			*CONFIG_FIELD(c, o, bool) = false;
+			break;
+		case CONFIG_CLEAR:
+			*CONFIG_FIELD(c, o, bool) = true;
+			break;
+		case CONFIG_ACTION:
+			break;
+		}
+	}
+	/* What the table cannot hold: per-role topic names, the host name. */
 	for (int t = 0; t < TOPIC__COUNT; t++)
 		snprintf(c->topics[t], sizeof c->topics[t], "%s",
 		         topic_default_names[t]);
-	c->group_prefix = config_strdup("ordertop");
 	if (gethostname(host, sizeof host) != 0 || host[0] == '\0')
 		snprintf(host, sizeof host, "ordertop");
 	host[sizeof host - 1] = '\0';
 	c->instance = config_strdup(host);
-
-	c->roles = ROLE_ALL;
-	c->rate = 50;
-	c->generator_on = true;
-	c->count = 0;
-	c->suspicious_share = 0.1;
-	c->seed = 0;
-	c->max_in_flight = 10000;
-	c->notify_concurrency = 4;
-	c->notify_timeout_ms = 5000;
-	c->notify_retries = 3;
-	c->table_size = 100000;
-	/* A transaction costs several round trips whatever its size
-	 * (AddPartitionsToTxn, AddOffsetsToTxn, TxnOffsetCommit, EndTxn):
-	 * 100 ms is Kafka Streams' commit interval under exactly-once; against
-	 * 20 ms / 1000 inputs it moves about a third more orders per second. */
-	c->txn_max_msgs = 5000;
-	c->txn_max_ms = 100;
-
-	c->headless = false;
-	c->duration = 0;
-	c->drain = false;
-	c->trace_headers = false;
-	c->drain_timeout = 120;
-	c->log_level = LOG_INFO;
-
-	c->mouse = true;
-	c->fps = 20;
 }
 
 void
 config_free(struct config *c)
 {
-	free(c->brokers);
-	free(c->bootstrap_file);
+	for (size_t i = 0; i < config_options_count; i++) {
+		const struct config_option *o = &config_options[i];
+		if (o->type == CONFIG_STRING || o->type == CONFIG_PATH ||
+		    o->type == CONFIG_NAME)
+			free(*CONFIG_FIELD(c, o, char *));
+	}
 	kv_list_free(&c->props);
-	free(c->group_prefix);
-	free(c->instance);
-	free(c->rules_file);
-	free(c->notify_exec);
-	free(c->audit_file);
-	free(c->summary_file);
-	free(c->log_file);
-	free(c->theme);
-	free(c->theme_dir);
 	memset(c, 0, sizeof *c);
 }
 
 /* ---- command line ---- */
 
-enum {
-	OPT_EMBEDDED_BROKERS = 256,
-	OPT_PARTITIONS,
-	OPT_REPLICATION_FACTOR,
-	OPT_BOOTSTRAP_FILE,
-	OPT_TOPIC,
-	OPT_GROUP_PREFIX,
-	OPT_INSTANCE,
-	OPT_ROLES,
-	OPT_RATE,
-	OPT_NO_GENERATE,
-	OPT_COUNT,
-	OPT_SUSPICIOUS,
-	OPT_SEED,
-	OPT_MAX_IN_FLIGHT,
-	OPT_RULES,
-	OPT_NOTIFY_EXEC,
-	OPT_NOTIFY_CONCURRENCY,
-	OPT_NOTIFY_TIMEOUT,
-	OPT_NOTIFY_RETRIES,
-	OPT_AUDIT,
-	OPT_TABLE_SIZE,
-	OPT_FROM_BEGINNING,
-	OPT_TXN_MAX_MSGS,
-	OPT_TXN_MAX_MS,
-	OPT_TRACE_HEADERS,
-	OPT_HEADLESS,
-	OPT_DURATION,
-	OPT_DRAIN,
-	OPT_DRAIN_TIMEOUT,
-	OPT_SUMMARY,
-	OPT_LOG_FILE,
-	OPT_THEME,
-	OPT_THEME_DIR,
-	OPT_NO_MOUSE,
-	OPT_FPS,
-};
-
-static const char short_opts[] = "+:b:F:X:vqhV";
-
-static const struct option long_opts[] = {
-	{ "brokers",            required_argument, NULL, 'b' },
-	{ "embedded-brokers",   required_argument, NULL, OPT_EMBEDDED_BROKERS },
-	{ "partitions",         required_argument, NULL, OPT_PARTITIONS },
-	{ "replication-factor", required_argument, NULL, OPT_REPLICATION_FACTOR },
-	{ "bootstrap-file",     required_argument, NULL, OPT_BOOTSTRAP_FILE },
-	{ "config",             required_argument, NULL, 'F' },
-	{ "topic",              required_argument, NULL, OPT_TOPIC },
-	{ "group-prefix",       required_argument, NULL, OPT_GROUP_PREFIX },
-	{ "instance",           required_argument, NULL, OPT_INSTANCE },
-	{ "roles",              required_argument, NULL, OPT_ROLES },
-	{ "rate",               required_argument, NULL, OPT_RATE },
-	{ "no-generate",        no_argument,       NULL, OPT_NO_GENERATE },
-	{ "count",              required_argument, NULL, OPT_COUNT },
-	{ "suspicious",         required_argument, NULL, OPT_SUSPICIOUS },
-	{ "seed",               required_argument, NULL, OPT_SEED },
-	{ "max-in-flight",      required_argument, NULL, OPT_MAX_IN_FLIGHT },
-	{ "rules",              required_argument, NULL, OPT_RULES },
-	{ "notify-exec",        required_argument, NULL, OPT_NOTIFY_EXEC },
-	{ "notify-concurrency", required_argument, NULL, OPT_NOTIFY_CONCURRENCY },
-	{ "notify-timeout",     required_argument, NULL, OPT_NOTIFY_TIMEOUT },
-	{ "notify-retries",     required_argument, NULL, OPT_NOTIFY_RETRIES },
-	{ "audit",              required_argument, NULL, OPT_AUDIT },
-	{ "table-size",         required_argument, NULL, OPT_TABLE_SIZE },
-	{ "from-beginning",     no_argument,       NULL, OPT_FROM_BEGINNING },
-	{ "txn-max-msgs",       required_argument, NULL, OPT_TXN_MAX_MSGS },
-	{ "txn-max-ms",         required_argument, NULL, OPT_TXN_MAX_MS },
-	{ "trace-headers",      no_argument,       NULL, OPT_TRACE_HEADERS },
-	{ "headless",           no_argument,       NULL, OPT_HEADLESS },
-	{ "duration",           required_argument, NULL, OPT_DURATION },
-	{ "drain",              no_argument,       NULL, OPT_DRAIN },
-	{ "drain-timeout",      required_argument, NULL, OPT_DRAIN_TIMEOUT },
-	{ "summary",            required_argument, NULL, OPT_SUMMARY },
-	{ "log-file",           required_argument, NULL, OPT_LOG_FILE },
-	{ "verbose",            no_argument,       NULL, 'v' },
-	{ "quiet",              no_argument,       NULL, 'q' },
-	{ "theme",              required_argument, NULL, OPT_THEME },
-	{ "theme-dir",          required_argument, NULL, OPT_THEME_DIR },
-	{ "no-mouse",           no_argument,       NULL, OPT_NO_MOUSE },
-	{ "fps",                required_argument, NULL, OPT_FPS },
-	{ "help",               no_argument,       NULL, 'h' },
-	{ "version",            no_argument,       NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
-};
-
-/* "--partitions", or "-b/--brokers" for options with a short form. */
-static void
-config_opt_name(int val, char *buf, size_t len)
+/* One option; 0, 1 (help/version printed) or -1. */
+static int
+config_apply(struct config *c, const struct config_option *o, const char *arg,
+             char *err, size_t errlen)
 {
-	const char *lname = NULL;
-
-	for (const struct option *o = long_opts; o->name != NULL; o++)
-		if (o->val == val)
-			lname = o->name;
-	if (val < 256 && lname != NULL)
-		snprintf(buf, len, "-%c/--%s", val, lname);
-	else if (val < 256)
-		snprintf(buf, len, "-%c", val);
-	else
-		snprintf(buf, len, "--%s", lname != NULL ? lname : "?");
+	if (o->parse != NULL)
+		return o->parse(c, o, arg, err, errlen);
+	switch (o->type) {
+	case CONFIG_INT:
+	case CONFIG_INT64:
+		return config_parse_integer(c, o, arg, err, errlen);
+	case CONFIG_UINT64:
+		return config_parse_uint64(c, o, arg, err, errlen);
+	case CONFIG_DOUBLE:
+		return config_parse_real(c, o, arg, err, errlen);
+	case CONFIG_PATH:
+		return config_parse_path(c, o, arg, err, errlen);
+	case CONFIG_NAME:
+		return config_parse_name(c, o, arg, err, errlen);
+	case CONFIG_STRING:
+		config_set_str(CONFIG_FIELD(c, o, char *), arg);
+		return 0;
+	case CONFIG_SET:
+	case CONFIG_CLEAR:
+		*CONFIG_FIELD(c, o, bool) = o->type == CONFIG_SET;
+		return 0;
+	case CONFIG_UNSIGNED:
+	case CONFIG_ACTION:
+		break;
+	}
+	config_err(err, errlen, "--%s: no parser", o->name);
+	return -1;
 }
 
 /* The message for getopt's '?': unknown, ambiguous or given a value. */
@@ -683,12 +1074,9 @@ config_bad_option(int optchar, const char *arg, char *err, size_t errlen)
 	char name[64];
 
 	if (optchar != 0) {
-		bool known = false;
-		for (const struct option *o = long_opts; o->name != NULL; o++)
-			if (o->val == optchar)
-				known = true;
-		if (known && arg != NULL && arg[0] == '-' && arg[1] == '-') {
-			config_opt_name(optchar, name, sizeof name);
+		const struct config_option *o = config_option_by_val(optchar);
+		if (o != NULL && arg != NULL && arg[0] == '-' && arg[1] == '-') {
+			config_opt_name(o, name, sizeof name);
 			config_err(err, errlen, "%s takes no value, got '%s' "
 			           "(see --help)", name, arg);
 		} else {
@@ -706,12 +1094,13 @@ config_bad_option(int optchar, const char *arg, char *err, size_t errlen)
 	size_t used = 0;
 	int matches = 0;
 
-	for (const struct option *o = long_opts; o->name != NULL; o++) {
-		if (n == 0 || strncmp(o->name, body, n) != 0)
+	for (size_t i = 0; i < config_options_count; i++) {
+		const char *lname = config_options[i].name;
+		if (lname == NULL || n == 0 || strncmp(lname, body, n) != 0)
 			continue;
 		if (++matches <= 4 && used < sizeof list) {
 			int w = snprintf(list + used, sizeof list - used, "%s--%s",
-			                 matches > 1 ? ", " : "", o->name);
+			                 matches > 1 ? ", " : "", lname);
 			used += w > 0 ? (size_t)w : 0;
 		}
 	}
@@ -741,272 +1130,252 @@ config_check_topics(const struct config *c, char *err, size_t errlen)
 }
 
 /* The last bootstrap.servers / metadata.broker.list from -F/-X, or NULL. */
-static const char *
+static const struct kv *
 config_props_brokers(const struct config *c)
 {
 	for (size_t i = c->props.n; i > 0; i--) {
 		const struct kv *p = &c->props.items[i - 1];
 		if (strcmp(p->key, "bootstrap.servers") == 0 ||
 		    strcmp(p->key, "metadata.broker.list") == 0)
-			return *p->value != '\0' ? p->value : NULL;
+			return *p->value != '\0' ? p : NULL;
 	}
 	return NULL;
 }
 
-/* One option; 0, 1 (help/version printed) or -1. */
+/*
+ * Hands every -F/-X property to librdkafka's own checker, so an unknown
+ * key or a bad value is refused before anything starts.  Secret values
+ * stay out of the message.
+ */
 static int
-config_apply_opt(struct config *c, int opt, const char *arg,
-                 char *err, size_t errlen)
+config_check_properties(const struct config *c, char *err, size_t errlen)
 {
-	long long ll;
-	double d;
+	rd_kafka_conf_t *conf;
+	char why[512];
+	int rc = 0;
 
-	switch (opt) {
-	case 'b':
-		if (*arg == '\0') {
-			config_err(err, errlen, "-b/--brokers: expected "
-			           "host:port[,host:port...], got ''");
-			return -1;
-		}
-		config_set_str(&c->brokers, arg);
+	if (c->props.n == 0)
 		return 0;
-	case OPT_EMBEDDED_BROKERS:
-		return config_int_range("--embedded-brokers", arg, 1, 16,
-		                        &c->embedded_brokers, err, errlen);
-	case OPT_PARTITIONS:
-		return config_int_range("--partitions", arg, 1, 1000,
-		                        &c->partitions, err, errlen);
-	case OPT_REPLICATION_FACTOR:
-		if (!config_parse_ll(arg, &ll) ||
-		    !(ll == -1 || (ll >= 1 && ll <= 32))) {
-			config_err(err, errlen, "--replication-factor: expected "
-			           "-1 or an integer between 1 and 32, got '%s'",
-			           arg);
-			return -1;
-		}
-		c->replication_factor = (int)ll;
-		return 0;
-	case OPT_BOOTSTRAP_FILE:
-		return config_parse_path("--bootstrap-file", arg,
-		                         &c->bootstrap_file, err, errlen);
-	case 'F':
-		return config_load_props(c, arg, "-F/--config: ", err, errlen);
-	case 'X':
-		return config_set_property(c, arg, "-X", err, errlen);
-	case OPT_TOPIC:
-		return config_parse_topic(c, arg, err, errlen);
-	case OPT_GROUP_PREFIX:
-		return config_parse_name("--group-prefix", arg, &c->group_prefix,
-		                         err, errlen);
-	case OPT_INSTANCE:
-		return config_parse_name("--instance", arg, &c->instance,
-		                         err, errlen);
+	conf = rd_kafka_conf_new();
+	for (size_t i = 0; i < c->props.n && rc == 0; i++) {
+		const struct kv *p = &c->props.items[i];
+		const struct config_option *own = NULL;
 
-	case OPT_ROLES:
-		return config_parse_roles(arg, &c->roles, err, errlen);
-	case OPT_RATE:
-		if (strcmp(arg, "max") == 0) {
-			c->rate = 0;
-			return 0;
-		}
-		if (!config_parse_double(arg, &d) || d <= 0) {
-			config_err(err, errlen, "--rate: expected orders per "
-			           "second > 0, or 'max', got '%s'", arg);
-			return -1;
-		}
-		c->rate = d;
-		return 0;
-	case OPT_NO_GENERATE:
-		c->generator_on = false;
-		return 0;
-	case OPT_COUNT:
-		if (!config_parse_ll(arg, &ll) || ll < 0) {
-			config_err(err, errlen, "--count: expected an integer "
-			           ">= 0, got '%s'", arg);
-			return -1;
-		}
-		c->count = ll;
-		return 0;
-	case OPT_SUSPICIOUS:
-		if (!config_parse_double(arg, &d) || d < 0 || d > 1) {
-			config_err(err, errlen, "--suspicious: expected a fraction "
-			           "between 0 and 1, got '%s'", arg);
-			return -1;
-		}
-		c->suspicious_share = d;
-		return 0;
-	case OPT_SEED: {
-		char *end;
-		unsigned long long v;
-		errno = 0;
-		v = isdigit((unsigned char)arg[0]) ? strtoull(arg, &end, 10) : 0;
-		if (!isdigit((unsigned char)arg[0]) || errno != 0 ||
-		    *end != '\0') {
-			config_err(err, errlen, "--seed: expected a non-negative "
-			           "integer, got '%s'", arg);
-			return -1;
-		}
-		c->seed = v;
-		return 0;
+		if (rd_kafka_conf_set(conf, p->key, p->value, why,
+		                      sizeof why) == RD_KAFKA_CONF_OK)
+			continue;
+		rc = -1;
+		why[strcspn(why, "\n")] = '\0';
+		if (strncmp(p->key, "ordertop.", 9) == 0)
+			own = config_option_by_name(p->key + 9);
+		if (own != NULL)
+			config_err(err, errlen, "%s: %s is not a librdkafka "
+			           "property; ordertop's own options are flags "
+			           "(--%s)", p->origin, p->key, own->name);
+		else if (config_is_secret_key(p->key) && *p->value != '\0' &&
+		         strstr(why, p->value) != NULL)
+			config_err(err, errlen, "%s: invalid value for \"%s\"",
+			           p->origin, p->key);
+		else
+			config_err(err, errlen, "%s: %s", p->origin, why);
 	}
-	case OPT_MAX_IN_FLIGHT:
-		return config_int_range("--max-in-flight", arg, 1, INT_MAX,
-		                        &c->max_in_flight, err, errlen);
-	case OPT_RULES:
-		return config_parse_path("--rules", arg, &c->rules_file,
-		                         err, errlen);
-	case OPT_NOTIFY_EXEC:
-		if (strspn(arg, " \t") == strlen(arg)) {
-			config_err(err, errlen, "--notify-exec: expected a "
-			           "program, got '%s'", arg);
-			return -1;
-		}
-		config_set_str(&c->notify_exec, arg);
-		return 0;
-	case OPT_NOTIFY_CONCURRENCY:
-		return config_int_range("--notify-concurrency", arg, 1, 64,
-		                        &c->notify_concurrency, err, errlen);
-	case OPT_NOTIFY_TIMEOUT:
-		return config_int_range("--notify-timeout", arg, 1, INT_MAX,
-		                        &c->notify_timeout_ms, err, errlen);
-	case OPT_NOTIFY_RETRIES:
-		return config_int_range("--notify-retries", arg, 0, 10,
-		                        &c->notify_retries, err, errlen);
-	case OPT_AUDIT:
-		return config_parse_path("--audit", arg, &c->audit_file,
-		                         err, errlen);
-	case OPT_TABLE_SIZE:
-		return config_int_range("--table-size", arg, 100, INT_MAX,
-		                        &c->table_size, err, errlen);
-	case OPT_FROM_BEGINNING:
-		c->from_beginning = true;
-		return 0;
-	case OPT_TXN_MAX_MSGS:
-		return config_int_range("--txn-max-msgs", arg, 1, INT_MAX,
-		                        &c->txn_max_msgs, err, errlen);
-	case OPT_TXN_MAX_MS:
-		return config_int_range("--txn-max-ms", arg, 1, INT_MAX,
-		                        &c->txn_max_ms, err, errlen);
-	case OPT_TRACE_HEADERS:
-		c->trace_headers = true;
-		return 0;
+	rd_kafka_conf_destroy(conf);
+	return rc;
+}
 
-	case OPT_HEADLESS:
-		c->headless = true;
-		return 0;
-	case OPT_DURATION:
-		if (!config_parse_double(arg, &d) || d < 0) {
-			config_err(err, errlen, "--duration: expected seconds "
-			           ">= 0 (0 = until stopped), got '%s'", arg);
-			return -1;
-		}
-		c->duration = d;
-		return 0;
-	case OPT_DRAIN:
-		c->drain = true;
-		return 0;
-	case OPT_DRAIN_TIMEOUT:
-		if (!config_parse_double(arg, &d) || d <= 0) {
-			config_err(err, errlen, "--drain-timeout: expected seconds "
-			           "> 0, got '%s'", arg);
-			return -1;
-		}
-		c->drain_timeout = d;
-		return 0;
-	case OPT_SUMMARY:
-		return config_parse_path("--summary", arg, &c->summary_file,
-		                         err, errlen);
-	case OPT_LOG_FILE:
-		return config_parse_path("--log-file", arg, &c->log_file,
-		                         err, errlen);
-	case 'v':
-		if (c->log_level < LOG_DEBUG)
-			c->log_level++;
-		return 0;
-	case 'q':
-		if (c->log_level > LOG_ERROR)
-			c->log_level--;
-		return 0;
+/* Where the brokers came from, for messages. */
+static void
+config_brokers_source(const struct config *c, bool flag, char *buf,
+                      size_t len)
+{
+	const struct kv *p = config_props_brokers(c);
 
-	case OPT_THEME:
-		return config_parse_name("--theme", arg, &c->theme, err, errlen);
-	case OPT_THEME_DIR:
-		return config_parse_path("--theme-dir", arg, &c->theme_dir,
-		                         err, errlen);
-	case OPT_NO_MOUSE:
-		c->mouse = false;
+	if (flag)
+		snprintf(buf, len, "-b/--brokers");
+	else if (p != NULL)
+		snprintf(buf, len, "%s from %s", p->key, p->origin);
+	else
+		snprintf(buf, len, "$KAFKA_BOOTSTRAP_SERVERS");
+}
+
+/* Options that only make sense for the embedded cluster, with brokers. */
+static int
+config_check_embedded(const struct config *c, bool brokers_flag,
+                      bool embedded_given, char *err, size_t errlen)
+{
+	char source[PATH_MAX + 64];
+	const char *what;
+
+	if (c->brokers == NULL)
 		return 0;
-	case OPT_FPS:
-		return config_int_range("--fps", arg, 1, 120, &c->fps,
-		                        err, errlen);
-	case 'h':
-		config_usage(stdout);
-		return 1;
-	case 'V':
-		printf("ordertop %s\n", ORDERTOP_VERSION);
-		return 1;
-	default:
-		config_err(err, errlen, "unhandled option %d", opt);
-		return -1;
-	}
+	if (embedded_given)
+		what = "--embedded-brokers";
+	else if (c->bootstrap_file != NULL)
+		what = "--bootstrap-file";
+	else
+		return 0;
+	config_brokers_source(c, brokers_flag, source, sizeof source);
+	config_err(err, errlen, "%s applies only to the embedded cluster, "
+	           "which is not started when %s names the brokers",
+	           what, source);
+	return -1;
 }
 
 int
 config_parse_args(struct config *c, int argc, char **argv,
                   char *err, size_t errlen)
 {
+	char short_opts[2 * CONFIG_OPTIONS_MAX + 3];
+	struct option long_opts[CONFIG_OPTIONS_MAX + 1];
+	const struct config_option *brokers = config_option_by_name("brokers");
+	const struct config_option *theme = config_option_by_name("theme");
+	const struct config_option *embedded =
+		config_option_by_name("embedded-brokers");
 	bool brokers_given = false, theme_given = false;
+	bool embedded_given = false;
 	int opt;
 
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
+	config_getopt_tables(short_opts, long_opts);
 	optind = 0;          /* glibc: a full reset, so this can run again */
 	opterr = 0;
 
 	while ((opt = getopt_long(argc, argv, short_opts, long_opts,
 	                          NULL)) != -1) {
+		const struct config_option *o;
+		char name[64];
+
 		if (opt == '?') {
 			config_bad_option(optopt, argv[optind - 1], err, errlen);
 			return -1;
 		}
 		if (opt == ':') {
-			char name[64];
-			config_opt_name(optopt, name, sizeof name);
+			o = config_option_by_val(optopt);
+			if (o != NULL)
+				config_opt_name(o, name, sizeof name);
+			else
+				snprintf(name, sizeof name, "-%c", optopt);
 			config_err(err, errlen, "%s: missing argument (see --help)",
 			           name);
 			return -1;
 		}
-		int rc = config_apply_opt(c, opt, optarg, err, errlen);
+		o = config_option_by_val(opt);
+		if (o == NULL) {
+			config_err(err, errlen, "unhandled option %d", opt);
+			return -1;
+		}
+		int rc = config_apply(c, o, optarg, err, errlen);
 		if (rc != 0)
 			return rc;
-		if (opt == 'b')
-			brokers_given = true;
-		if (opt == OPT_THEME)
-			theme_given = true;
+		brokers_given |= o == brokers;
+		theme_given |= o == theme;
+		embedded_given |= o == embedded;
 	}
 	if (optind < argc) {
 		config_err(err, errlen, "unexpected argument '%s' (ordertop "
 		           "takes only options; see --help)", argv[optind]);
 		return -1;
 	}
-	if (config_check_topics(c, err, errlen) != 0)
+	if (config_check_topics(c, err, errlen) != 0 ||
+	    config_check_properties(c, err, errlen) != 0)
 		return -1;
 
 	/* -b, then bootstrap.servers from -F/-X, then the environment. */
 	if (!brokers_given) {
-		const char *b = config_props_brokers(c);
+		const struct kv *p = config_props_brokers(c);
+		const char *b = p != NULL ? p->value : NULL;
 		const char *env = getenv("KAFKA_BOOTSTRAP_SERVERS");
 		if (b == NULL && env != NULL && *env != '\0')
 			b = env;
 		if (b != NULL)
 			config_set_str(&c->brokers, b);
 	}
+	if (config_check_embedded(c, brokers_given, embedded_given,
+	                          err, errlen) != 0)
+		return -1;
 	if (!theme_given) {
 		const char *env = getenv("ORDERTOP_THEME");
 		if (env != NULL && *env != '\0')
 			config_set_str(&c->theme, env);
 	}
 	return 0;
+}
+
+/* ---- --help ---- */
+
+#define USAGE_COLUMN 30   /* where an option's text starts */
+#define USAGE_WIDTH  78   /* where lines end at the latest */
+
+/* What --help says after an option's text: its range and default. */
+static void
+config_usage_text(const struct config_option *o, char *buf, size_t len)
+{
+	bool numeric = o->type == CONFIG_INT || o->type == CONFIG_INT64 ||
+	               o->type == CONFIG_DOUBLE || o->type == CONFIG_UINT64;
+	size_t n = (size_t)snprintf(buf, len, "%s", o->help);
+
+	/* The range, when it says more than "a count" or "a time". */
+	if (numeric && o->parse == NULL && n < len) {
+		if (!isinf(o->maximum))
+			n += (size_t)snprintf(buf + n, len - n, ", %g-%g",
+			                      o->minimum, o->maximum);
+		else if (o->minimum > 1)
+			n += (size_t)snprintf(buf + n, len - n, ", at least %g",
+			                      o->minimum);
+	}
+	if (n >= len || o->arg == NULL)
+		return;
+	if (o->def_text != NULL)
+		snprintf(buf + n, len - n, " (%s)", o->def_text);
+	else if (numeric && o->def == 0 && o->zero != NULL)
+		snprintf(buf + n, len - n, " (0 = %s)", o->zero);
+	else if (numeric)
+		snprintf(buf + n, len - n, " (%g)", o->def);
+	else if (o->def_str != NULL)
+		snprintf(buf + n, len - n, " (%s)", o->def_str);
+}
+
+/* One option: its flags, then its text wrapped at USAGE_WIDTH. */
+static void
+config_usage_option(FILE *out, const struct config_option *o)
+{
+	char left[64], text[512];
+	int col;
+
+	if (o->short_flag != 0 && o->name != NULL)
+		snprintf(left, sizeof left, "  -%c, --%s", o->short_flag, o->name);
+	else if (o->short_flag != 0)
+		snprintf(left, sizeof left, "  -%c", o->short_flag);
+	else
+		snprintf(left, sizeof left, "      --%s", o->name);
+	if (o->arg != NULL)
+		snprintf(left + strlen(left), sizeof left - strlen(left), " %s",
+		         o->arg);
+	config_usage_text(o, text, sizeof text);
+
+	col = fprintf(out, "%s", left);
+	if (col > USAGE_COLUMN - 2) {
+		fputc('\n', out);
+		col = 0;
+	}
+	fprintf(out, "%*s", USAGE_COLUMN - col, "");
+	col = USAGE_COLUMN;
+	for (char *w = text, *next; *w != '\0'; w = next) {
+		size_t wlen = strcspn(w, " ");
+		next = w + wlen + strspn(w + wlen, " ");
+		if (col > USAGE_COLUMN && col + 1 + (int)wlen > USAGE_WIDTH) {
+			fprintf(out, "\n%*s", USAGE_COLUMN, "");
+			col = USAGE_COLUMN;
+		}
+		if (col > USAGE_COLUMN) {
+			fputc(' ', out);
+			col++;
+		}
+		fwrite(w, 1, wlen, out);
+		col += (int)wlen;
+	}
+	fputc('\n', out);
 }
 
 void
@@ -1017,77 +1386,14 @@ config_usage(FILE *out)
 "Runs an order-processing pipeline on Kafka and shows it on a live dashboard:\n"
 "the producer generates orders, fraud checks them against the rules, the\n"
 "notifier announces the valid ones, and the monitor follows every order.\n"
-"Without -b, ordertop starts an embedded (mock) Kafka cluster.\n"
-"\n"
-"Broker:\n"
-"  -b, --brokers LIST          bootstrap servers, host:port[,host:port...]\n"
-"                              (default: bootstrap.servers from -F/-X, then\n"
-"                              $KAFKA_BOOTSTRAP_SERVERS, else embedded)\n"
-"      --embedded-brokers N    brokers in the embedded cluster, 1-16 (3)\n"
-"      --partitions N          partitions of the topics it creates, 1-1000 (3)\n"
-"      --replication-factor N  replicas of the topics it creates, 1-32, or -1\n"
-"                              for the broker's default (-1)\n"
-"      --bootstrap-file FILE   write the embedded cluster's bootstrap servers\n"
-"                              to FILE, for other ordertop processes (-b)\n"
-"  -F, --config FILE           read librdkafka properties from FILE (key=value\n"
-"                              lines, # comments); may be repeated\n"
-"  -X KEY=VALUE                set a librdkafka property, e.g.\n"
-"                              -X security.protocol=SASL_SSL; -F and -X apply\n"
-"                              in command-line order, the last one wins\n"
-"      --topic ROLE=NAME       rename a topic; ROLE is orders, valid, refused,\n"
-"                              notifications, notified, dlq or rules\n"
-"                              (defaults: orders, orders.valid, orders.refused,\n"
-"                              notifications, orders.notified, orders.dlq,\n"
-"                              fraud.rules)\n"
-"      --group-prefix NAME     consumer group name prefix (ordertop)\n"
-"      --instance NAME         this process's name, used in transactional ids\n"
-"                              (default: the host name)\n"
-"\n"
-"Pipeline:\n"
-"      --roles LIST            roles this process runs: comma-separated\n"
-"                              producer, fraud, notifier, monitor; or all,\n"
-"                              none (all)\n"
-"      --rate N|max            orders generated per second, or max (50)\n"
-"      --no-generate           start with the order generator off\n"
-"      --count N               stop generating after N orders (0 = no limit)\n"
-"      --suspicious FRACTION   share of suspicious generated orders, 0-1 (0.1)\n"
-"      --seed N                generator seed (0 = from the clock)\n"
-"      --max-in-flight N       hold the generator back while N orders are\n"
-"                              unfinished (10000)\n"
-"      --rules FILE            initial fraud rules (JSON)\n"
-"      --notify-exec PROG      deliver each notification by running PROG with\n"
-"                              the JSON on its stdin (no shell)\n"
-"      --notify-concurrency N  PROG runs at a time, 1-64 (4)\n"
-"      --notify-timeout MS     kill PROG after MS milliseconds (5000)\n"
-"      --notify-retries N      retries of a failed delivery, 0-10 (3)\n"
-"      --audit FILE            write an audit trail to FILE\n"
-"      --table-size N          orders the monitor keeps, at least 100 (100000)\n"
-"      --from-beginning        monitor reads topics from the start, not the end\n"
-"      --txn-max-msgs N        commit a transaction after N inputs (5000)\n"
-"      --txn-max-ms N          ... or after N milliseconds (100)\n"
-"      --trace-headers         write ordertop.* headers on every record: order\n"
-"                              id, created and decided times, source (input\n"
-"                              topic/partition/offset), stage (costs\n"
-"                              throughput; see README)\n"
-"\n"
-"Run mode:\n"
-"      --headless              no dashboard; log to stderr\n"
-"      --duration SEC          stop after SEC seconds (0 = until stopped)\n"
-"      --drain                 when stopping, wait until every order this\n"
-"                              process generated is final\n"
-"      --drain-timeout SEC     give up draining after SEC seconds (120)\n"
-"      --summary FILE|-        write a summary at exit to FILE, - for stdout\n"
-"      --log-file FILE         also append the log to FILE\n"
-"  -v, --verbose               log debug detail too\n"
-"  -q, --quiet                 log only warnings and errors (-qq: errors only)\n"
-"\n"
-"Dashboard:\n"
-"      --theme NAME            colour theme (default: $ORDERTOP_THEME)\n"
-"      --theme-dir DIR         look for themes in DIR first\n"
-"      --no-mouse              don't capture the mouse\n"
-"      --fps N                 redraws per second at most, 1-120 (20)\n"
-"  -h, --help                  show this help and exit\n"
-"  -V, --version               show the version and exit\n"
+"Without -b, ordertop starts an embedded (mock) Kafka cluster.\n",
+	      out);
+	for (size_t i = 0; i < config_options_count; i++) {
+		if (config_options[i].section != NULL)
+			fprintf(out, "\n%s:\n", config_options[i].section);
+		config_usage_option(out, &config_options[i]);
+	}
+	fputs(
 "\n"
 "Examples:\n"
 "  ordertop\n"
@@ -1102,6 +1408,8 @@ config_usage(FILE *out)
 "Fraud rules of a running pipeline (see `ordertop rules` for details):\n"
 "  ordertop rules list -b BROKERS\n"
 "  ordertop rules enable|disable|toggle RULE -b BROKERS\n"
-"  ordertop rules set RULE PARAM VALUE -b BROKERS\n",
+"  ordertop rules set RULE PARAM VALUE -b BROKERS\n"
+"\n"
+"Exit status: 0 done; 1 the pipeline failed; 2 a bad flag or configuration.\n",
 	      out);
 }

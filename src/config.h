@@ -96,13 +96,61 @@ struct config {
 	int      fps;                 /* --fps, default 20 */
 };
 
+/*
+ * One command-line option: its flags, its field in struct config, its
+ * default, range and help.  config_options[] (config.c) is the only place
+ * an option is described: the getopt tables, the defaults, the range
+ * checks, the error messages and --help all come from it.
+ */
+enum config_type {
+	CONFIG_INT,        /* int, minimum..maximum */
+	CONFIG_INT64,      /* int64_t, minimum..maximum */
+	CONFIG_UINT64,     /* uint64_t, any non-negative integer */
+	CONFIG_UNSIGNED,   /* unsigned bits; set only by .parse */
+	CONFIG_DOUBLE,     /* double, minimum (or above it)..maximum */
+	CONFIG_STRING,     /* char *; checked by .parse */
+	CONFIG_PATH,       /* char *, a non-empty file name */
+	CONFIG_NAME,       /* char *, non-empty, no control characters */
+	CONFIG_SET,        /* bool, no value: sets true */
+	CONFIG_CLEAR,      /* bool, no value: sets false (--no-...) */
+	CONFIG_ACTION,     /* no field of its own: .parse does everything */
+};
+
+struct config_option;
+/* A custom parser: 0, 1 (printed --help/--version: exit 0) or -1 with err. */
+typedef int config_parse_fn(struct config *c, const struct config_option *o,
+                            const char *arg, char *err, size_t errlen);
+
+struct config_option {
+	const char       *name;           /* long name without "--", or NULL */
+	char              short_flag;     /* 0 = none */
+	const char       *arg;            /* metavar; NULL = takes no value */
+	enum config_type  type;
+	size_t            offset;         /* of the field in struct config */
+	double            def;            /* numeric default */
+	const char       *def_str;        /* string default */
+	const char       *def_text;       /* the default as --help shows it */
+	double            minimum, maximum;  /* maximum INFINITY: unbounded */
+	bool              above_minimum;  /* doubles: > minimum, not >= */
+	const char       *unit;           /* doubles: "seconds", for messages */
+	const char       *zero;           /* what 0 means: "no limit" */
+	config_parse_fn  *parse;          /* instead of the type's parser */
+	const char       *section;        /* starts a --help section */
+	const char       *help;
+};
+
+extern const struct config_option config_options[];
+extern const size_t config_options_count;
+
 void config_init(struct config *c);     /* defaults */
 void config_free(struct config *c);
 
 /*
  * Parses argv (and the environment: KAFKA_BOOTSTRAP_SERVERS,
  * ORDERTOP_THEME).  Returns 0; 1 when --help or --version was printed
- * (exit 0); -1 with a message in err naming the flag (exit 2).
+ * (exit 0); -1 with a message in err naming the flag (exit 2).  Every
+ * librdkafka property from -F/-X is checked here, so a bad one is a
+ * configuration error rather than a failure of the pipeline.
  */
 int config_parse_args(struct config *c, int argc, char **argv,
                       char *err, size_t errlen);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # install-deps.sh — installs the Debian/Ubuntu packages ordertop needs, only
 # when something is missing.  `build`: compiler, librdkafka, ncursesw, cJSON.
-# `test`: also cmocka, tmux, kcat, and Java 17 + Maven for the real-Kafka tests.
+# `test`: also cmocka, tmux, kcat, groff and man (the man page's test), and
+# Java 17 + Maven for the real-Kafka tests.
 set -euo pipefail
 what=${1:-build}
 
@@ -19,6 +20,9 @@ if [ "$what" = test ]; then
 	command -v python3 >/dev/null || need+=(python3)
 	command -v java >/dev/null || need+=(openjdk-17-jre-headless)
 	command -v mvn >/dev/null || need+=(maven)
+	command -v groff >/dev/null || need+=(groff-base)     # the man page's test
+	command -v man >/dev/null || need+=(man-db)
+	command -v col >/dev/null || need+=(bsdextrautils)
 	locale -a 2>/dev/null | grep -qi '^c\.utf-\?8$' || need+=(locales)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
