@@ -3,7 +3,8 @@
  * `ordertop rules` see it.  engine_start() brings up the broker (embedded
  * mock cluster, or the named cluster), provisions the topics and starts one
  * thread per role (role.h); the rest of this API observes it and steers it
- * (orders from the form, rule changes, the generator).  After engine_start()
+ * (orders from the form, rule changes, the generator).  Between
+ * engine_start() and engine_stop() (which wait for the brokers, and flush)
  * every call is thread-safe, and none waits on the network or on a lock
  * held across network I/O: the UI thread may call any of them.
  */
