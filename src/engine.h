@@ -1,10 +1,12 @@
 /*
- * engine.h — the running pipeline, as the dashboard and headless mode see
- * it.  engine_start() brings up the broker (embedded mock cluster, or the
- * named cluster), provisions the topics and starts one worker thread per
- * role; the rest of this API observes it (all calls are thread-safe and
- * none blocks on the network) and steers it (orders from the form, rule
- * changes, the generator).
+ * engine.h — the running pipeline, as the dashboard, headless mode and
+ * `ordertop rules` see it.  engine_start() brings up the broker (embedded
+ * mock cluster, or the named cluster), provisions the topics and starts one
+ * thread per role (role.h); the rest of this API observes it and steers it
+ * (orders from the form, rule changes, the generator).  Between
+ * engine_start() and engine_stop() (which wait for the brokers, and flush)
+ * every call is thread-safe, and none waits on the network or on a lock
+ * held across network I/O: the UI thread may call any of them.
  */
 #ifndef ORDERTOP_ENGINE_H
 #define ORDERTOP_ENGINE_H
@@ -17,6 +19,7 @@
 #include "fraud_rules.h"
 #include "order.h"
 #include "order_table.h"
+#include "rules_store.h"
 #include "stats.h"
 
 struct engine;
@@ -27,18 +30,18 @@ struct engine *engine_new(const struct config *cfg);
  * (also logged).  Waits for the brokers with back-off until reachable or
  * engine_request_stop(). */
 int  engine_start(struct engine *e, char *err, size_t errlen);
-/* Before engine_start: the worker threads (and the librdkafka threads they
+/* Before engine_start: the roles' threads (and the librdkafka threads they
  * start) run delta nice levels below the caller (see thread_priority.h). */
 void engine_set_worker_nice(struct engine *e, int delta);
-/* Asks every worker to stop (async-signal-safe: only sets a flag). */
+/* Asks every role to stop (async-signal-safe: only sets a flag). */
 void engine_request_stop(struct engine *e);
 bool engine_stopping(const struct engine *e);
-/* Stops and joins the workers (commits or aborts open transactions,
+/* Stops and joins the roles' threads (commits or aborts open transactions,
  * flushes producers, closes consumers), then the embedded broker. */
 void engine_stop(struct engine *e);
 void engine_free(struct engine *e);
 
-/* Set when a worker hit a fatal error; the text says what (NULL if none). */
+/* Set when a role hit a fatal error; the text says what (NULL if none). */
 const char *engine_fatal_error(struct engine *e);
 
 /* Once a second: turns counters into rates, refreshes broker state. */
@@ -57,35 +60,38 @@ struct broker_status {
 };
 void engine_broker_status(struct engine *e, struct broker_status *out);
 
-#define ENGINE_WORKERS_MAX 16
-struct rules_status {
-	struct ruleset current;    /* the newest rule set seen on fraud.rules */
-	int  n_workers;            /* fraud workers (any process) that reported */
-	struct {
-		char     id[64];
-		uint64_t applied_version;
-		int64_t  at_ms;
-	} workers[ENGINE_WORKERS_MAX];
-};
+/* The rules in force and what each fraud worker applies (rules_store.h). */
 void engine_rules_status(struct engine *e, struct rules_status *out);
+
+/* Wall-clock ms of the first order delivered and of the last order that
+ * reached its final state (0: none yet), for the summary's throughput. */
+void engine_run_span(struct engine *e, int64_t *first_produced_ms, int64_t *last_final_ms);
 
 struct generator_status {
 	bool   available;          /* producer role runs here */
 	bool   on;
 	double rate;               /* orders/s; 0 = max */
 	bool   holding_back;       /* paused because the pipeline lags */
+	bool   finished;           /* for good: --count reached, or finished */
 	uint64_t generated;
 	int64_t  limit;            /* --count, 0 = none */
 };
 void engine_generator_status(struct engine *e, struct generator_status *out);
 
-/* ---- steering ---- */
-/* Publishes an order through the producer role (created_at and, when
- * empty, order_id are filled in).  0, or -1 with a reason. */
+/* ---- steering ----
+ * Orders and rule changes are handed to the shared producer without
+ * waiting: a full local queue (the brokers slow or down) is returned at
+ * once as an error ("... Local: Queue full") for the caller to show, and
+ * nothing changes; the caller may try again.  Delivery then happens in
+ * the background (a failed order is counted in stats' produce_errors). */
+/* Publishes an order on the orders topic (created_at and, when empty,
+ * order_id are filled in).  0, or -1 with a reason. */
 int  engine_submit_order(struct engine *e, struct order *o,
                          char *err, size_t errlen);
 /* Publishes a new rule set version to the fraud.rules topic, built from
- * the current one with the change applied.  0, or -1 with a reason. */
+ * the current one with the change applied; once published it is the
+ * rules in force here at once (engine_rules_status()).  0, or -1 with a
+ * reason. */
 int  engine_rule_toggle(struct engine *e, int rule, char *err, size_t errlen);
 int  engine_rule_set_param(struct engine *e, int rule, const char *param,
                            const char *text, char *err, size_t errlen);

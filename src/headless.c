@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <cjson/cJSON.h>
-#include "engine_internal.h"
+#include "engine.h"
 #include "headless.h"
 #include "log.h"
 
@@ -21,11 +21,13 @@ status_line(struct engine *e, double elapsed)
 	struct broker_status b;
 	struct order_table_counts c;
 	struct rules_status rs;
+	struct generator_status g;
 
-	stats_snapshot(&e->stats, &s);
+	stats_snapshot(engine_stats(e), &s);
 	engine_broker_status(e, &b);
-	order_table_counts(e->orders, &c);
+	order_table_counts(engine_orders(e), &c);
 	engine_rules_status(e, &rs);
+	engine_generator_status(e, &g);
 	fprintf(stderr,
 	        "ordertop %6.1fs | produced %" PRIu64 " approved %" PRIu64 " refused %" PRIu64
 	        " notified %" PRIu64 " dlq %" PRIu64 " dup %" PRIu64 " | %.0f orders/s"
@@ -35,7 +37,7 @@ status_line(struct engine *e, double elapsed)
 	        s.duplicates, s.rate[TOPIC_ORDERS], s.p50_ms[HOP_END_TO_END],
 	        s.p99_ms[HOP_END_TO_END], b.up, b.total, rs.current.version,
 	        c.local_registered - c.local_final,
-	        atomic_load(&e->gen_holding_back) ? " (holding back)" : "");
+	        g.holding_back ? " (holding back)" : "");
 }
 
 static void
@@ -75,7 +77,9 @@ headless_run(struct engine *e, const struct config *cfg)
 			engine_generator_finish(e);
 		}
 		if (cfg->drain) {
-			if (drain_started == 0 && atomic_load(&e->gen_finished)) {
+			struct generator_status g;
+			engine_generator_status(e, &g);
+			if (drain_started == 0 && g.finished) {
 				drain_started = now;
 				log_info("headless", "generator finished; draining");
 			}
@@ -85,7 +89,7 @@ headless_run(struct engine *e, const struct config *cfg)
 			}
 			if (drain_started && now - drain_started > (int64_t)(cfg->drain_timeout * 1000)) {
 				struct order_table_counts c;
-				order_table_counts(e->orders, &c);
+				order_table_counts(engine_orders(e), &c);
 				log_error("headless", "drain timed out after %.0f s: %" PRIu64
 				          " order(s) have no final state", cfg->drain_timeout,
 				          c.local_registered - c.local_final);
@@ -124,12 +128,14 @@ headless_write_summary(struct engine *e, const char *path, const char *why,
 	struct broker_status b;
 	struct rules_status rs;
 
-	stats_snapshot(&e->stats, &s);
-	order_table_counts(e->orders, &c);
+	int64_t first, last;
+
+	stats_snapshot(engine_stats(e), &s);
+	order_table_counts(engine_orders(e), &c);
 	engine_broker_status(e, &b);
 	engine_rules_status(e, &rs);
+	engine_run_span(e, &first, &last);
 
-	int64_t first = atomic_load(&e->first_produced_ms), last = atomic_load(&e->last_final_ms);
 	double seconds = first > 0 && last > first ? (double)(last - first) / 1000.0 : 0;
 	uint64_t finished = c.local_registered > 0 ? c.local_final : s.notified;
 

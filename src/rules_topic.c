@@ -10,9 +10,6 @@
 #include "stats.h"
 #include "topics.h"
 
-#define RULES_KEY_RULESET "ruleset"
-#define RULES_KEY_WORKER  "worker/"
-
 int
 rules_record_parse(const rd_kafka_message_t *m, struct rules_record *out,
                    char *err, size_t errlen)

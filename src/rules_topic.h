@@ -15,6 +15,10 @@
 #include <librdkafka/rdkafka.h>
 #include "fraud_rules.h"
 
+/* The keys of the two kinds of record (the worker's id follows its prefix). */
+#define RULES_KEY_RULESET "ruleset"
+#define RULES_KEY_WORKER  "worker/"
+
 enum rules_record_kind { RULES_RECORD_NONE, RULES_RECORD_RULESET, RULES_RECORD_WORKER };
 
 struct rules_record {

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "engine_internal.h"
 #include "log.h"
+#include "pipeline.h"
 #include "stats.h"
 #include "topics.h"
 #include "txn_stage.h"
@@ -25,7 +25,7 @@ struct part_progress {
 };
 
 struct txn_stage {
-	struct engine                 *e;
+	struct pipeline               *p;
 	const struct txn_stage_ops    *ops;
 	const struct txn_stage_params *params;
 	rd_kafka_t                    *producer, *consumer;
@@ -37,7 +37,7 @@ struct txn_stage {
 	bool                           failed;
 	bool                           announced;   /* first assignment counted */
 	/* The producer's handles of the topics the stage writes, made on first
-	 * use (see engine_produce()). */
+	 * use (see pipeline_produce()). */
 	rd_kafka_topic_t              *topic[TXN_STAGE_TOPICS_MAX];
 	int                            n_topics;
 };
@@ -68,7 +68,7 @@ delivered_to_stage_thread(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opa
 }
 
 void *txn_stage_arg(struct txn_stage *st) { return st->params->arg; }
-struct engine *txn_stage_engine(struct txn_stage *st) { return st->e; }
+struct pipeline *txn_stage_pipeline(struct txn_stage *st) { return st->p; }
 const char *txn_stage_worker_id(struct txn_stage *st) { return st->params->transactional_id; }
 
 static struct part_progress *
@@ -97,10 +97,10 @@ stage_fatal(struct txn_stage *st, const char *what, const rd_kafka_error_t *erro
 	    rd_kafka_error_code(error) == RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH)
 		hint = " (another instance with the same transactional id took over: "
 		       "give each process its own --instance)";
-	engine_set_fatal(st->e, "%s: %s failed: %s%s", st->ops->role, what,
-	                 rd_kafka_error_string(error), hint);
+	pipeline_set_fatal(st->p, "%s: %s failed: %s%s", st->ops->role, what,
+	                   rd_kafka_error_string(error), hint);
 	st->failed = true;
-	engine_request_stop(st->e);
+	pipeline_request_stop(st->p);
 }
 
 static int
@@ -156,11 +156,11 @@ abort_and_rewind(struct txn_stage *st, const char *why)
 			return;
 		}
 		rd_kafka_error_destroy(error);
-		if (engine_stopping(st->e))
+		if (pipeline_stopping(st->p))
 			return;
 		sleep_ms(100);
 	}
-	atomic_fetch_add(&st->e->stats.txn_aborts, 1);
+	atomic_fetch_add(&st->p->stats.txn_aborts, 1);
 	st->in_txn = false;
 	rd_kafka_topic_partition_list_t *rewind = progress_offsets(st, true);
 	if (rewind->cnt > 0) {
@@ -225,9 +225,9 @@ commit_txn(struct txn_stage *st)
 		return -1;
 	}
 	st->in_txn = false;
-	atomic_fetch_add(&st->e->stats.txn_commits, 1);
+	atomic_fetch_add(&st->p->stats.txn_commits, 1);
 	/* The mock cluster drops transactional offsets: store them directly. */
-	if (st->e->embedded != NULL && offsets->cnt > 0) {
+	if (st->p->embedded != NULL && offsets->cnt > 0) {
 		rd_kafka_resp_err_t ce = rd_kafka_commit(st->consumer, offsets, 0);
 		if (ce != RD_KAFKA_RESP_ERR_NO_ERROR)
 			log_warn(st->ops->role, "offset commit: %s", rd_kafka_err2str(ce));
@@ -254,7 +254,7 @@ rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 		rd_kafka_assign(rk, parts);
 		if (!st->announced) {
 			st->announced = true;
-			atomic_fetch_add(&st->e->stages_assigned, 1);
+			atomic_fetch_add(&st->p->stages_assigned, 1);
 		}
 		return;
 	}
@@ -297,8 +297,10 @@ txn_stage_produce(struct txn_stage *st, const char *topic, const void *key, size
 {
 	if (begin_txn(st) < 0)
 		return -1;
-	return engine_produce(st->e, st->producer, stage_topic(st, topic), RD_KAFKA_PARTITION_UA,
-	                      key, keylen, val, vallen, hdrs, NULL);
+	rd_kafka_resp_err_t err = pipeline_produce(st->producer, stage_topic(st, topic),
+	                                           RD_KAFKA_PARTITION_UA, key, keylen, val, vallen,
+	                                           hdrs, NULL, &st->p->stop);
+	return err == RD_KAFKA_RESP_ERR_NO_ERROR ? 0 : -1;
 }
 
 int
@@ -317,7 +319,7 @@ txn_stage_dead_letter(struct txn_stage *st, const rd_kafka_message_t *m, const c
 	};
 	log_debug(st->ops->role, "dead-lettering %s [%s] @%s: %s",
 	          rd_kafka_topic_name(m->rkt), part, off, reason);
-	return txn_stage_produce(st, st->e->cfg->topics[TOPIC_DLQ], m->key, m->key_len,
+	return txn_stage_produce(st, st->p->cfg->topics[TOPIC_DLQ], m->key, m->key_len,
 	                         m->payload, m->len, hdrs);
 }
 
@@ -341,7 +343,7 @@ init_transactions(struct txn_stage *st)
 			warned = mono_ms();
 		}
 		rd_kafka_error_destroy(error);
-		if (engine_stopping(st->e))
+		if (pipeline_stopping(st->p))
 			return -1;
 		sleep_ms(200);
 	}
@@ -369,29 +371,29 @@ handle_input(struct txn_stage *st, rd_kafka_message_t *m)
 }
 
 int
-txn_stage_run(struct engine *e, const struct txn_stage_ops *ops,
+txn_stage_run(struct pipeline *p, const struct txn_stage_ops *ops,
               const struct txn_stage_params *params)
 {
-	struct txn_stage st = { .e = e, .ops = ops, .params = params };
-	const struct config *cfg = e->cfg;
+	struct txn_stage st = { .p = p, .ops = ops, .params = params };
+	const struct config *cfg = p->cfg;
 	char err[512];
 
 	current_stage = &st;
 	struct kafka_client_opts po = {
 		.kind = KAFKA_TXN_PRODUCER, .name = ops->role,
-		.transactional_id = params->transactional_id, .embedded = e->embedded != NULL,
+		.transactional_id = params->transactional_id, .embedded = p->embedded != NULL,
 		.dr_msg_cb = delivered_to_stage_thread,
 	};
 	struct kafka_client_opts co = {
 		.kind = KAFKA_GROUP_CONSUMER, .name = ops->role, .group_id = params->group_id,
-		.embedded = e->embedded != NULL, .rebalance_cb = rebalance_cb,
+		.embedded = p->embedded != NULL, .rebalance_cb = rebalance_cb,
 	};
-	st.producer = kafka_client_new(cfg, e->bootstraps, &po, &e->health, err, sizeof err);
+	st.producer = kafka_client_new(cfg, p->bootstraps, &po, &p->health, err, sizeof err);
 	if (st.producer)
-		st.consumer = kafka_client_new(cfg, e->bootstraps, &co, &e->health, err, sizeof err);
+		st.consumer = kafka_client_new(cfg, p->bootstraps, &co, &p->health, err, sizeof err);
 	if (st.producer == NULL || st.consumer == NULL) {
-		engine_set_fatal(e, "%s", err);
-		engine_request_stop(e);
+		pipeline_set_fatal(p, "%s", err);
+		pipeline_request_stop(p);
 		kafka_client_destroy(st.producer, 0);
 		return -1;
 	}
@@ -406,9 +408,9 @@ txn_stage_run(struct engine *e, const struct txn_stage_ops *ops,
 	rd_kafka_resp_err_t se = rd_kafka_subscribe(st.consumer, sub);
 	rd_kafka_topic_partition_list_destroy(sub);
 	if (se != RD_KAFKA_RESP_ERR_NO_ERROR) {
-		engine_set_fatal(e, "%s: cannot subscribe to '%s': %s", ops->role,
-		                 params->input_topic, rd_kafka_err2str(se));
-		engine_request_stop(e);
+		pipeline_set_fatal(p, "%s: cannot subscribe to '%s': %s", ops->role,
+		                   params->input_topic, rd_kafka_err2str(se));
+		pipeline_request_stop(p);
 		goto out;
 	}
 	log_info(ops->role, "consuming '%s' in group '%s' as '%s'", params->input_topic,
@@ -420,7 +422,7 @@ txn_stage_run(struct engine *e, const struct txn_stage_ops *ops,
 	 * deciding an order when the machine is busy. */
 	int since_tick = 0;
 	int64_t last_tick = 0;
-	while (!engine_stopping(e) && !st.failed) {
+	while (!pipeline_stopping(p) && !st.failed) {
 		/* One read of the coarse clock per input: the time limits
 		 * below are 10 ms and more, and a turn that waited for its input
 		 * is at most TXN_IDLE_COMMIT_MS late in seeing the transaction's

@@ -7,7 +7,7 @@
  * commit after txn_max_msgs inputs, txn_max_ms, or when the input runs dry.
  * An aborted transaction rewinds the consumer, so the inputs are processed
  * again; a fatal error (e.g. fenced by a newer instance with the same
- * transactional.id) stops the engine with a clear message.
+ * transactional.id) stops the pipeline with a clear message.
  *
  * The embedded mock cluster does not store offsets sent with a transaction,
  * so there the stage also commits them with rd_kafka_commit().
@@ -21,7 +21,7 @@
 #include <librdkafka/rdkafka.h>
 #include "config.h"
 
-struct engine;
+struct pipeline;
 struct txn_stage;
 
 struct txn_stage_ops {
@@ -50,12 +50,12 @@ struct txn_stage_params {
 	const char *outputs[TOPIC__COUNT + 1];
 };
 
-/* Runs until the engine stops.  Returns 0, or -1 after a fatal error. */
-int txn_stage_run(struct engine *e, const struct txn_stage_ops *ops,
+/* Runs until the pipeline stops.  Returns 0, or -1 after a fatal error. */
+int txn_stage_run(struct pipeline *p, const struct txn_stage_ops *ops,
                   const struct txn_stage_params *params);
 
 void          *txn_stage_arg(struct txn_stage *st);
-struct engine *txn_stage_engine(struct txn_stage *st);
+struct pipeline *txn_stage_pipeline(struct txn_stage *st);
 const char    *txn_stage_worker_id(struct txn_stage *st); /* the transactional.id */
 
 /* Produces inside the stage's transaction (opening one if needed).

@@ -11,13 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include "decision.h"
-#include "engine_internal.h"
 #include "flat_json.h"
 #include "fraud_rules.h"
 #include "int_text.h"
 #include "json_writer.h"
 #include "log.h"
 #include "order.h"
+#include "pipeline.h"
+#include "role.h"
 #include "rules_topic.h"
 #include "txn_stage.h"
 
@@ -26,7 +27,7 @@
 #define FRAUD_STATE_ORDERS 50000
 
 struct fraud_worker {
-	struct engine       *e;
+	struct pipeline     *p;
 	char                 id[CONFIG_TOPIC_MAX];
 	char                 decided_by[sizeof ((struct decision *)0)->decided_by]; /* id, cut */
 	struct ruleset       rules;            /* the set in force */
@@ -45,7 +46,7 @@ struct fraud_worker {
 static void
 flush_counts(struct fraud_worker *fw)
 {
-	struct stats *s = &fw->e->stats;
+	struct stats *s = &fw->p->stats;
 
 	stats_add_pending(&s->fraud_in, &fw->counts.in);
 	stats_add_pending(&s->fraud_dlq, &fw->counts.dlq);
@@ -86,7 +87,7 @@ apply_record(void *arg, const struct rules_record *r)
 
 	if (r->kind != RULES_RECORD_RULESET)
 		return;
-	engine_rules_seen(fw->e, &r->ruleset);
+	rules_store_seen(&fw->p->rules, &r->ruleset);
 	bool changed = r->ruleset.version != fw->rules.version;
 	fw->rules = r->ruleset;             /* the newest record wins */
 	if (changed) {
@@ -99,8 +100,7 @@ static int
 fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 {
 	struct fraud_worker *fw = txn_stage_arg(st);
-	struct engine *e = fw->e;
-	const struct config *cfg = e->cfg;
+	const struct config *cfg = fw->p->cfg;
 	struct order o;
 	struct flat_member members[ORDER_FLAT_MEMBERS_MAX];
 	int n_members;
@@ -190,9 +190,9 @@ fraud_tick(struct txn_stage *st)
 	if (!fw->ack_pending)
 		return;
 	char key[96];
-	snprintf(key, sizeof key, "%s%s", RULES_WORKER_PREFIX, fw->id);
+	snprintf(key, sizeof key, "%s%s", RULES_KEY_WORKER, fw->id);
 	char *json = rules_worker_json(fw->id, fw->rules.version, now_ms());
-	if (json && txn_stage_produce(st, fw->e->cfg->topics[TOPIC_RULES], key, strlen(key),
+	if (json && txn_stage_produce(st, fw->p->cfg->topics[TOPIC_RULES], key, strlen(key),
 	                              json, strlen(json), NULL) == 0)
 		fw->ack_pending = false;
 	free(json);
@@ -223,29 +223,44 @@ static const struct txn_stage_ops fraud_ops = {
 	.tick = fraud_tick,
 };
 
-void *
-fraud_worker_main(void *arg)
+static bool
+fraud_runs_here(const struct config *cfg)
 {
-	struct engine *e = arg;
-	const struct config *cfg = e->cfg;
-	struct fraud_worker fw = { .e = e };
+	return (cfg->roles & ROLE_FRAUD) != 0;
+}
+
+/* The generator waits for this stage's first assignment. */
+static int
+fraud_prepare(struct pipeline *p, void **state, char *err, size_t errlen)
+{
+	(void)state;
+	(void)err;
+	(void)errlen;
+	p->stages_local++;
+	return 0;
+}
+
+static void
+fraud_main(struct pipeline *p, void *state)
+{
+	const struct config *cfg = p->cfg;
+	struct fraud_worker fw = { .p = p };
 	char group[CONFIG_TOPIC_MAX + 16], err[512];
 
+	(void)state;
 	snprintf(fw.id, sizeof fw.id, "%s-fraud-%s", cfg->group_prefix, cfg->instance);
 	snprintf(fw.decided_by, sizeof fw.decided_by, "%s", fw.id);
 	snprintf(group, sizeof group, "%s-fraud", cfg->group_prefix);
-	pthread_mutex_lock(&e->rules_lock);
-	fw.rules = e->rules;
-	pthread_mutex_unlock(&e->rules_lock);
+	rules_store_current(&p->rules, &fw.rules);
 	fw.ack_pending = true;
 
 	struct kafka_client_opts ro = { .kind = KAFKA_ASSIGN_CONSUMER, .name = "fraud-rules",
-	                                .embedded = e->embedded != NULL };
-	fw.rules_reader = kafka_client_new(cfg, e->bootstraps, &ro, &e->health, err, sizeof err);
+	                                .embedded = p->embedded != NULL };
+	fw.rules_reader = kafka_client_new(cfg, p->bootstraps, &ro, &p->health, err, sizeof err);
 	if (fw.rules_reader == NULL) {
-		engine_set_fatal(e, "%s", err);
-		engine_request_stop(e);
-		return NULL;
+		pipeline_set_fatal(p, "%s", err);
+		pipeline_request_stop(p);
+		return;
 	}
 	/* Decide the first order with the newest rules, not the defaults. */
 	if (rules_reader_start(fw.rules_reader, cfg->topics[TOPIC_RULES]) == 0)
@@ -259,12 +274,19 @@ fraud_worker_main(void *arg)
 		             cfg->topics[TOPIC_NOTIFICATIONS], cfg->topics[TOPIC_DLQ],
 		             cfg->topics[TOPIC_RULES] },
 	};
-	txn_stage_run(e, &fraud_ops, &params);
+	txn_stage_run(p, &fraud_ops, &params);
 	flush_counts(&fw);
 
 	kafka_client_destroy(fw.rules_reader, 0);
-	for (int32_t p = 0; p < fw.n_state; p++)
-		forget_partition(&fw, p);
+	for (int32_t i = 0; i < fw.n_state; i++)
+		forget_partition(&fw, i);
 	free(fw.state);
-	return NULL;
 }
+
+const struct role role_fraud = {
+	.name = "fraud",
+	.thread_name = "ot-fraud",
+	.runs_here = fraud_runs_here,
+	.prepare = fraud_prepare,
+	.main = fraud_main,
+};

@@ -13,10 +13,14 @@
 #include <string.h>
 #include "audit.h"
 #include "decision.h"
-#include "engine_internal.h"
+#include "embedded_broker.h"
+#include "evq.h"
 #include "fraud_rules.h"
 #include "log.h"
 #include "order.h"
+#include "order_table.h"
+#include "pipeline.h"
+#include "role.h"
 #include "rules_topic.h"
 #include "text_sanitize.h"
 #include "topics.h"
@@ -32,7 +36,7 @@ union observed_record {
 };
 
 struct monitor {
-	struct engine     *e;
+	struct pipeline   *p;
 	rd_kafka_t        *consumer;
 	rd_kafka_queue_t  *queue;           /* the consumer's, read in batches */
 	int64_t            last_broker_check;
@@ -95,7 +99,7 @@ topic_of(struct monitor *mon, rd_kafka_topic_t *rkt)
 			return t;
 	const char *name = rd_kafka_topic_name(rkt);
 	for (int t = 0; t < TOPIC__COUNT; t++)
-		if (strcmp(mon->e->cfg->topics[t], name) == 0) {
+		if (strcmp(mon->p->cfg->topics[t], name) == 0) {
 			mon->topic_handle[t] = rkt;
 			return t;
 		}
@@ -115,7 +119,7 @@ record_latency(struct monitor *mon, enum hop h, int64_t from_ms, int64_t to_ms)
 static void
 flush_counts(struct monitor *mon)
 {
-	struct stats *s = &mon->e->stats;
+	struct stats *s = &mon->p->stats;
 
 	for (int t = 0; t < TOPIC__COUNT; t++)
 		stats_add_pending(&s->seen[t], &mon->counts.seen[t]);
@@ -128,13 +132,12 @@ flush_counts(struct monitor *mon)
 }
 
 static void
-rules_record(void *arg, const struct rules_record *r)
+rules_record(struct rules_store *rs, const struct rules_record *r)
 {
-	struct engine *e = arg;
 	if (r->kind == RULES_RECORD_RULESET)
-		engine_rules_seen(e, &r->ruleset);
+		rules_store_seen(rs, &r->ruleset);
 	else if (r->kind == RULES_RECORD_WORKER)
-		engine_rules_worker_applied(e, r->worker, r->applied_version, r->at_ms);
+		rules_store_worker_applied(rs, r->worker, r->applied_version, r->at_ms);
 }
 
 /* A decision record: counted and its decide latency recorded.  Unless it
@@ -164,7 +167,7 @@ count_notified(struct monitor *mon, const struct notice *n, int64_t ts)
  * ours, except after a closing ": " (unreadable orders and dead letters)
  * where the raw payload follows, sanitized. */
 static void
-show_event(struct engine *e, struct event *ev, const rd_kafka_message_t *m, const char *summary)
+show_event(struct pipeline *p, struct event *ev, const rd_kafka_message_t *m, const char *summary)
 {
 	size_t used = strlen(summary);
 	if (m->key)
@@ -178,7 +181,7 @@ show_event(struct engine *e, struct event *ev, const rd_kafka_message_t *m, cons
 	} else {
 		text_sanitize(ev->summary, sizeof ev->summary, summary, used, EV_SUMMARY_MAX / 2);
 	}
-	evq_push(e->events, ev);
+	evq_push(p->events, ev);
 }
 
 /*
@@ -192,14 +195,14 @@ show_event(struct engine *e, struct event *ev, const rd_kafka_message_t *m, cons
 static void
 handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 {
-	struct engine *e = mon->e;
+	struct pipeline *p = mon->p;
 	int t = topic_of(mon, m->rkt);
 	if (t < 0)
 		return;
 	rd_kafka_timestamp_type_t tstype;
 	int64_t ts = rd_kafka_message_timestamp(m, &tstype);
 	/* Shown: a display event, whose id and status --audit records too. */
-	bool show = !mon->lean && (e->audit != NULL || display_budget_take(mon, t));
+	bool show = !mon->lean && (p->audit != NULL || display_budget_take(mon, t));
 	struct event ev = { .topic = (uint8_t)t, .partition = m->partition, .offset = m->offset,
 	                    .ts_ms = ts, .status = ORDER_NEW };
 	struct order_observation *obs = &mon->obs[mon->n_obs];
@@ -309,7 +312,7 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 	case TOPIC_RULES: {
 		struct rules_record r;
 		if (rules_record_parse(m, &r, reason, sizeof reason) == 0)
-			rules_record(e, &r);
+			rules_record(&p->rules, &r);
 		snprintf(summary, sizeof summary, "%s",
 		         r.kind == RULES_RECORD_RULESET ? "rule set " :
 		         r.kind == RULES_RECORD_WORKER ? "worker applies " : "");
@@ -326,11 +329,11 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 	if (obs->order_id != NULL)
 		mon->n_obs++;
 	if (show)
-		show_event(e, &ev, m, summary);
+		show_event(p, &ev, m, summary);
 	else if (!mon->lean)
-		evq_note_dropped(e->events);
-	if (e->audit)
-		audit_write(e->audit, m, ev.order_id,
+		evq_note_dropped(p->events);
+	if (p->audit)
+		audit_write(p->audit, m, ev.order_id,
 		            ev.status != ORDER_NEW || t == TOPIC_ORDERS ? order_status_name(ev.status) : NULL);
 }
 
@@ -341,22 +344,22 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 static void
 observe_batch(struct monitor *mon)
 {
-	struct engine *e = mon->e;
+	struct pipeline *p = mon->p;
 
 	if (mon->n_obs == 0)
 		return;
-	order_table_observe_batch(e->orders, mon->obs, mon->n_obs, mon->batch_wall_ms,
+	order_table_observe_batch(p->orders, mon->obs, mon->n_obs, mon->batch_wall_ms,
 	                          mon->obs_flags);
 	for (size_t i = 0; i < mon->n_obs; i++) {
 		const struct order_observation *obs = &mon->obs[i];
 		int flags = mon->obs_flags[i];
 		bool decision = obs->topic == TOPIC_VALID || obs->topic == TOPIC_REFUSED;
 		if (decision && (flags & OBS_DUPLICATE)) {
-			atomic_fetch_add(&e->stats.duplicates, 1);
+			atomic_fetch_add(&p->stats.duplicates, 1);
 			log_warn("monitor", "order %s was decided more than once", obs->order_id);
 		}
 		if (flags & OBS_FINAL)
-			atomic_store(&e->last_final_ms, mon->batch_wall_ms);
+			atomic_store(&p->last_final_ms, mon->batch_wall_ms);
 	}
 	mon->n_obs = 0;
 }
@@ -366,7 +369,7 @@ observe_batch(struct monitor *mon)
 static int
 assign_all(struct monitor *mon, char *err, size_t errlen)
 {
-	const struct config *cfg = mon->e->cfg;
+	const struct config *cfg = mon->p->cfg;
 	rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(32);
 	int rc = 0;
 
@@ -410,9 +413,9 @@ assign_all(struct monitor *mon, char *err, size_t errlen)
 static void
 check_brokers(struct monitor *mon)
 {
-	struct engine *e = mon->e;
-	if (e->embedded) {
-		atomic_store(&e->brokers_up, embedded_broker_up_count(e->embedded));
+	struct pipeline *p = mon->p;
+	if (p->embedded) {
+		atomic_store(&p->brokers_up, embedded_broker_up_count(p->embedded));
 		return;
 	}
 	const struct rd_kafka_metadata *md;
@@ -420,26 +423,35 @@ check_brokers(struct monitor *mon)
 		return;
 	int up = md->broker_cnt;
 	rd_kafka_metadata_destroy(md);
-	int before = atomic_exchange(&e->brokers_up, up);
-	if (up > atomic_load(&e->brokers_total))
-		atomic_store(&e->brokers_total, up);
+	int before = atomic_exchange(&p->brokers_up, up);
+	if (up > atomic_load(&p->brokers_total))
+		atomic_store(&p->brokers_total, up);
 	if (before != up)
-		log_warn("broker", "%d of %d broker(s) up", up, atomic_load(&e->brokers_total));
+		log_warn("broker", "%d of %d broker(s) up", up, atomic_load(&p->brokers_total));
 }
 
-int
-monitor_prepare(struct engine *e, char *err, size_t errlen)
+static bool
+monitor_runs_here(const struct config *cfg)
+{
+	return (cfg->roles & ROLE_MONITOR) || cfg->drain;
+}
+
+/* Creates the consumer and assigns it at the topics' current ends, before
+ * any role's thread starts, so nothing produced after that is missed; the
+ * orders this process sends are then registered for it to settle. */
+static int
+monitor_prepare(struct pipeline *p, void **state, char *err, size_t errlen)
 {
 	struct monitor *mon = calloc(1, sizeof *mon);
 	struct kafka_client_opts o = { .kind = KAFKA_ASSIGN_CONSUMER, .name = "monitor",
-	                               .embedded = e->embedded != NULL };
+	                               .embedded = p->embedded != NULL };
 	if (mon == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	mon->e = e;
-	mon->lean = e->cfg->headless && e->audit == NULL;
-	mon->consumer = kafka_client_new(e->cfg, e->bootstraps, &o, &e->health, err, errlen);
+	mon->p = p;
+	mon->lean = p->cfg->headless && p->audit == NULL;
+	mon->consumer = kafka_client_new(p->cfg, p->bootstraps, &o, &p->health, err, errlen);
 	if (mon->consumer == NULL || assign_all(mon, err, errlen) < 0) {
 		kafka_client_destroy(mon->consumer, 0);
 		free(mon);
@@ -447,8 +459,9 @@ monitor_prepare(struct engine *e, char *err, size_t errlen)
 	}
 	mon->queue = rd_kafka_queue_get_consumer(mon->consumer);
 	for (int h = 0; h < HOP__COUNT; h++)
-		hist_batch_init(&mon->hop[h], &e->stats.hop[h]);
-	e->monitor = mon;
+		hist_batch_init(&mon->hop[h], &p->stats.hop[h]);
+	p->tracks_local = true;
+	*state = mon;
 	return 0;
 }
 
@@ -486,17 +499,16 @@ prefetch_orders(struct monitor *mon, rd_kafka_message_t *const *batch, size_t n)
 		if (leading_order_id(batch[i], &ids[k], &lens[k]))
 			k++;
 	}
-	order_table_prefetch(mon->e->orders, ids, lens, k);
+	order_table_prefetch(mon->p->orders, ids, lens, k);
 }
 
-void *
-monitor_worker_main(void *arg)
+static void
+monitor_main(struct pipeline *p, void *state)
 {
-	struct engine *e = arg;
-	struct monitor *mon = e->monitor;
+	struct monitor *mon = state;
 	int64_t last_flush = mono_ms();
 
-	while (!engine_stopping(e)) {
+	while (!pipeline_stopping(p)) {
 		rd_kafka_message_t *batch[MONITOR_BATCH_MAX];
 		ssize_t n = rd_kafka_consume_batch_queue(mon->queue, 100, batch,
 		                                         sizeof batch / sizeof batch[0]);
@@ -524,13 +536,27 @@ monitor_worker_main(void *arg)
 			mon->last_broker_check = now;
 		}
 		if (now - last_flush >= 1000) {
-			audit_flush(e->audit);
+			audit_flush(p->audit);
 			last_flush = now;
 		}
 	}
+}
+
+static void
+monitor_free(void *state)
+{
+	struct monitor *mon = state;
+
 	rd_kafka_queue_destroy(mon->queue);
 	kafka_client_destroy(mon->consumer, 0);
 	free(mon);
-	e->monitor = NULL;
-	return NULL;
 }
+
+const struct role role_monitor = {
+	.name = "monitor",
+	.thread_name = "ot-monitor",
+	.runs_here = monitor_runs_here,
+	.prepare = monitor_prepare,
+	.main = monitor_main,
+	.free = monitor_free,
+};

@@ -11,11 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "decision.h"
-#include "engine_internal.h"
 #include "int_text.h"
 #include "json_writer.h"
 #include "log.h"
 #include "notify_exec.h"
+#include "pipeline.h"
+#include "role.h"
 #include "txn_stage.h"
 
 /* A notification waiting for PROG, with what its outputs need. */
@@ -30,7 +31,7 @@ struct pending {
 };
 
 struct notifier {
-	struct engine      *e;
+	struct pipeline    *p;
 	struct notify_exec *exec;           /* NULL: the log only */
 	struct pending     *batch;
 	size_t              n, cap;
@@ -40,7 +41,8 @@ static int
 publish_notified(struct txn_stage *st, const struct pending *p, const char *channel,
                  int attempts)
 {
-	struct engine *e = txn_stage_engine(st);
+	struct pipeline *pl = txn_stage_pipeline(st);
+	const struct config *cfg = pl->cfg;
 	const struct notice *n = &p->notice;
 	struct json_writer w;
 	size_t len;
@@ -56,16 +58,16 @@ publish_notified(struct txn_stage *st, const struct pending *p, const char *chan
 		HDR_ORDER_ID, n->order_id, HDR_CREATED_MS, created, HDR_DECIDED_MS, decided,
 		HDR_SOURCE, p->source, HDR_STAGE, "notifier", NULL,
 	};
-	if (e->cfg->trace_headers) {
+	if (cfg->trace_headers) {
 		int_text(created, n->created_ms);
 		int_text(decided, n->decided_ms);
 	}
-	int rc = txn_stage_produce(st, e->cfg->topics[TOPIC_NOTIFIED], n->user_id,
+	int rc = txn_stage_produce(st, cfg->topics[TOPIC_NOTIFIED], n->user_id,
 	                           strlen(n->user_id), json, len,
-	                           e->cfg->trace_headers ? trace : NULL);
+	                           cfg->trace_headers ? trace : NULL);
 	json_writer_discard(&w);
 	if (rc == 0)
-		atomic_fetch_add(&e->stats.notify_delivered, 1);
+		atomic_fetch_add(&pl->stats.notify_delivered, 1);
 	return rc;
 }
 
@@ -102,7 +104,7 @@ notifier_process(struct txn_stage *st, const rd_kafka_message_t *m)
 
 	if (notice_parse(m->payload, m->len, &p.notice, reason, sizeof reason) < 0)
 		return txn_stage_dead_letter(st, m, reason);
-	fill_pending(&p, m, nt->e->cfg->trace_headers);
+	fill_pending(&p, m, nt->p->cfg->trace_headers);
 	log_debug("notify", "order %s for %s: %s", p.notice.order_id, p.notice.user_id,
 	          p.notice.status);
 	if (nt->exec == NULL)
@@ -140,7 +142,7 @@ static int
 notifier_before_commit(struct txn_stage *st)
 {
 	struct notifier *nt = txn_stage_arg(st);
-	struct engine *e = nt->e;
+	struct pipeline *pl = nt->p;
 	int rc = 0;
 
 	if (nt->n == 0)
@@ -152,20 +154,20 @@ notifier_before_commit(struct txn_stage *st)
 		jobs[i].json = nt->batch[i].payload;
 		jobs[i].len = nt->batch[i].len;
 	}
-	notify_exec_run(nt->exec, jobs, nt->n, &e->stop);
+	notify_exec_run(nt->exec, jobs, nt->n, &pl->stop);
 	for (size_t i = 0; i < nt->n && rc == 0; i++) {
 		struct pending *p = &nt->batch[i];
 		if (jobs[i].attempts > 1)
-			atomic_fetch_add(&e->stats.notify_retries, (uint64_t)(jobs[i].attempts - 1));
+			atomic_fetch_add(&pl->stats.notify_retries, (uint64_t)(jobs[i].attempts - 1));
 		if (jobs[i].ok) {
 			rc = publish_notified(st, p, "exec", jobs[i].attempts);
 			continue;
 		}
-		if (engine_stopping(e)) {
+		if (pipeline_stopping(pl)) {
 			rc = -1;            /* not delivered: abort, so it is retried next run */
 			break;
 		}
-		atomic_fetch_add(&e->stats.notify_failed, 1);
+		atomic_fetch_add(&pl->stats.notify_failed, 1);
 		char reason[256], part[16], off[24];
 		snprintf(reason, sizeof reason, "notification not delivered after %d attempt(s): %s",
 		         jobs[i].attempts, jobs[i].error);
@@ -177,7 +179,7 @@ notifier_before_commit(struct txn_stage *st)
 			HDR_DLQ_OFFSET, off, HDR_ORDER_ID, p->notice.order_id, HDR_STAGE, "notifier",
 			NULL,
 		};
-		rc = txn_stage_produce(st, e->cfg->topics[TOPIC_DLQ], p->notice.user_id,
+		rc = txn_stage_produce(st, pl->cfg->topics[TOPIC_DLQ], p->notice.user_id,
 		                       strlen(p->notice.user_id), p->payload, p->len, hdrs);
 	}
 	free(jobs);
@@ -198,23 +200,40 @@ static const struct txn_stage_ops notifier_ops = {
 	.after_abort = notifier_after_abort,
 };
 
-void *
-notifier_worker_main(void *arg)
+static bool
+notifier_runs_here(const struct config *cfg)
 {
-	struct engine *e = arg;
-	const struct config *cfg = e->cfg;
-	struct notifier nt = { .e = e };
+	return (cfg->roles & ROLE_NOTIFIER) != 0;
+}
+
+/* The generator waits for this stage's first assignment. */
+static int
+notifier_prepare(struct pipeline *p, void **state, char *err, size_t errlen)
+{
+	(void)state;
+	(void)err;
+	(void)errlen;
+	p->stages_local++;
+	return 0;
+}
+
+static void
+notifier_main(struct pipeline *p, void *state)
+{
+	const struct config *cfg = p->cfg;
+	struct notifier nt = { .p = p };
 	char group[CONFIG_TOPIC_MAX + 16], txn_id[CONFIG_TOPIC_MAX + 64];
 
+	(void)state;
 	snprintf(group, sizeof group, "%s-notifier", cfg->group_prefix);
 	snprintf(txn_id, sizeof txn_id, "%s-notifier-%s", cfg->group_prefix, cfg->instance);
 	if (cfg->notify_exec) {
 		nt.exec = notify_exec_new(cfg->notify_exec, cfg->notify_concurrency,
 		                          cfg->notify_timeout_ms, cfg->notify_retries);
 		if (nt.exec == NULL) {
-			engine_set_fatal(e, "notifier: cannot use --notify-exec '%s'", cfg->notify_exec);
-			engine_request_stop(e);
-			return NULL;
+			pipeline_set_fatal(p, "notifier: cannot use --notify-exec '%s'", cfg->notify_exec);
+			pipeline_request_stop(p);
+			return;
 		}
 		log_info("notify", "delivering notifications through '%s' (%d at a time)",
 		         cfg->notify_exec, cfg->notify_concurrency);
@@ -226,9 +245,16 @@ notifier_worker_main(void *arg)
 		.max_msgs = nt.exec ? cfg->notify_concurrency * 4 : 0,
 		.outputs = { cfg->topics[TOPIC_NOTIFIED], cfg->topics[TOPIC_DLQ] },
 	};
-	txn_stage_run(e, &notifier_ops, &params);
+	txn_stage_run(p, &notifier_ops, &params);
 	batch_clear(&nt);
 	free(nt.batch);
 	notify_exec_free(nt.exec);
-	return NULL;
 }
+
+const struct role role_notifier = {
+	.name = "notifier",
+	.thread_name = "ot-notifier",
+	.runs_here = notifier_runs_here,
+	.prepare = notifier_prepare,
+	.main = notifier_main,
+};

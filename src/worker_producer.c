@@ -4,127 +4,77 @@
  * At full speed it holds back while more than --max-in-flight of its
  * orders are unfinished, so a lagging pipeline is never outrun (the
  * embedded broker keeps only ~5 MiB per partition; a consumer that falls
- * further behind would silently skip ahead).  The form's orders go through
- * engine_submit_order() on the same producer.
+ * further behind would silently skip ahead).  The form's orders go
+ * through the same shared producer (engine_submit_order()).
  */
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "engine_internal.h"
 #include "generator.h"
-#include "int_text.h"
-#include "json_writer.h"
 #include "log.h"
 #include "order.h"
 #include "order_table.h"
+#include "pipeline.h"
+#include "role.h"
 #include "topics.h"
 
 /* Orders generated, sent and registered at a time at full speed. */
 #define GENERATOR_BATCH_MAX 256
 
-/* Produces one order on the shared producer. */
-static int
-produce_order(struct engine *e, const struct order *o, bool generated)
-{
-	struct json_writer w;
-	char created[INT_TEXT_MAX];
-	size_t len;
-
-	json_writer_init(&w);
-	order_write_json(&w, o);
-	const char *json = json_writer_text(&w, &len);
-	if (json == NULL) {
-		json_writer_discard(&w);
-		return -1;
-	}
-	/* --trace-headers only: the payload carries created_at */
-	const char *trace[] = {
-		HDR_ORDER_ID, o->order_id, HDR_CREATED_MS, created,
-		HDR_STAGE, generated ? "generator" : "intake", NULL,
-	};
-	if (e->cfg->trace_headers)
-		int_text(created, o->created_at_ms);
-	int rc = engine_produce(e, e->producer, e->producer_topic[TOPIC_ORDERS],
-	                        RD_KAFKA_PARTITION_UA, o->user_id, strlen(o->user_id),
-	                        json, len, e->cfg->trace_headers ? trace : NULL, e);
-	json_writer_discard(&w);
-	return rc;
-}
-
-/* The orders this process sent, for --drain and the hold-back. */
-static void
-register_local(struct engine *e, const struct order *o, size_t n)
-{
-	struct local_order l[GENERATOR_BATCH_MAX];
-	for (size_t i = 0; i < n; i++)
-		l[i] = (struct local_order){ o[i].order_id, o[i].user_id, o[i].item,
-		                             order_total(&o[i]), o[i].created_at_ms };
-	order_table_register_local_batch(e->orders, l, n);
-}
-
-int
-engine_publish_order(struct engine *e, const struct order *o, bool generated)
-{
-	if (e->running[WORKER_MONITOR])
-		register_local(e, o, 1);
-	return produce_order(e, o, generated);
-}
-
 /* Unfinished orders of this process, as the monitor sees them. */
 static uint64_t
-in_flight(struct engine *e)
+in_flight(struct pipeline *p)
 {
-	return order_table_local_in_flight(e->orders);
+	return order_table_local_in_flight(p->orders);
 }
 
-void *
-producer_worker_main(void *arg)
+static void
+producer_main(struct pipeline *p, void *state)
 {
-	struct engine *e = arg;
-	const struct config *cfg = e->cfg;
-	struct generator *gen = generator_new(cfg->seed, cfg->suspicious_share, e->run_id);
-	bool track = e->running[WORKER_MONITOR];
+	const struct config *cfg = p->cfg;
+	struct generator *gen = generator_new(cfg->seed, cfg->suspicious_share, p->run_id);
+	bool track = p->tracks_local;
 	double tokens = 0;
 	int64_t last = mono_us();
 	uint64_t generated = 0;
 
+	(void)state;
 	if (gen == NULL) {
-		engine_set_fatal(e, "producer: out of memory");
-		engine_request_stop(e);
-		return NULL;
+		pipeline_set_fatal(p, "producer: out of memory");
+		pipeline_request_stop(p);
+		return;
 	}
 	/* Orders sent before this process's fraud and notifier stages have
 	 * joined their groups would only wait there (3 s or more). */
-	int stages = e->running[WORKER_FRAUD] + e->running[WORKER_NOTIFIER];
 	int64_t give_up = mono_ms() + 30000;
-	while (!engine_stopping(e) && atomic_load(&e->stages_assigned) < stages &&
+	while (!pipeline_stopping(p) && atomic_load(&p->stages_assigned) < p->stages_local &&
 	       mono_ms() < give_up)
-		rd_kafka_poll(e->producer, 50);
+		rd_kafka_poll(p->producer, 50);
 	/* Learn the orders topic's partitions now, not with the first orders. */
-	topics_partition_count(e->producer, cfg->topics[TOPIC_ORDERS], 5000);
+	topics_partition_count(p->producer, cfg->topics[TOPIC_ORDERS], 5000);
 	if (cfg->rate > 0)
-		log_info("producer", "generator %s, %.0f orders/s", atomic_load(&e->gen_on) ? "on" : "off",
+		log_info("producer", "generator %s, %.0f orders/s", atomic_load(&p->gen_on) ? "on" : "off",
 		         cfg->rate);
 	else
 		log_info("producer", "generator %s, as fast as the pipeline goes",
-		         atomic_load(&e->gen_on) ? "on" : "off");
-	while (!engine_stopping(e)) {
-		rd_kafka_poll(e->producer, 0);
-		if (!atomic_load(&e->gen_on) || atomic_load(&e->gen_finished)) {
-			rd_kafka_poll(e->producer, 50);
+		         atomic_load(&p->gen_on) ? "on" : "off");
+	while (!pipeline_stopping(p)) {
+		rd_kafka_poll(p->producer, 0);
+		if (!atomic_load(&p->gen_on) || atomic_load(&p->gen_finished)) {
+			rd_kafka_poll(p->producer, 50);
 			last = mono_us();
 			tokens = 0;
 			continue;
 		}
-		bool hold = track && in_flight(e) >= (uint64_t)cfg->max_in_flight;
-		atomic_store(&e->gen_holding_back, hold);
+		bool hold = track && in_flight(p) >= (uint64_t)cfg->max_in_flight;
+		atomic_store(&p->gen_holding_back, hold);
 		if (hold) {
-			rd_kafka_poll(e->producer, 5);
+			rd_kafka_poll(p->producer, 5);
 			continue;
 		}
-		double rate = atomic_load(&e->gen_rate);
+		double rate = atomic_load(&p->gen_rate);
 		int64_t now = mono_us();
 		int batch;
 		if (rate <= 0) {
@@ -137,7 +87,7 @@ producer_worker_main(void *arg)
 			batch = (int)tokens;
 			if (batch == 0) {
 				int wait_ms = (int)ceil((1 - tokens) * 1000 / rate);
-				rd_kafka_poll(e->producer, wait_ms < 1 ? 1 : wait_ms > 50 ? 50 : wait_ms);
+				rd_kafka_poll(p->producer, wait_ms < 1 ? 1 : wait_ms > 50 ? 50 : wait_ms);
 				last = now;
 				continue;
 			}
@@ -145,7 +95,7 @@ producer_worker_main(void *arg)
 				batch = GENERATOR_BATCH_MAX;
 		}
 		if (track) {                    /* never past --max-in-flight */
-			uint64_t busy = in_flight(e), max = (uint64_t)cfg->max_in_flight;
+			uint64_t busy = in_flight(p), max = (uint64_t)cfg->max_in_flight;
 			if (busy + (uint64_t)batch > max)
 				batch = busy < max ? (int)(max - busy) : 0;
 		}
@@ -155,35 +105,59 @@ producer_worker_main(void *arg)
 		/* Sent, then registered together under one lock (an order the
 		 * monitor sees before that becomes local then); --drain does not
 		 * look in between (gen_sending). */
-		atomic_store(&e->gen_sending, true);
-		if (atomic_load(&e->gen_finished)) {
-			atomic_store(&e->gen_sending, false);
+		atomic_store(&p->gen_sending, true);
+		if (atomic_load(&p->gen_finished)) {
+			atomic_store(&p->gen_sending, false);
 			continue;
 		}
 		struct order o[GENERATOR_BATCH_MAX];
 		int sent = 0;
 		bool count_reached = false;
-		while (sent < batch && !engine_stopping(e)) {
+		while (sent < batch && !pipeline_stopping(p)) {
 			if (cfg->count > 0 && generated >= (uint64_t)cfg->count) {
 				count_reached = true;
 				break;
 			}
 			generator_next(gen, &o[sent], now_ms());
-			if (produce_order(e, &o[sent], true) < 0)
+			if (pipeline_produce_order(p, &o[sent], true, &p->stop) != 0)
 				break;
 			sent++;
 			generated++;
 		}
 		if (sent > 0)
-			atomic_fetch_add(&e->stats.generated, (uint64_t)sent);
-		if (track && sent > 0)
-			register_local(e, o, (size_t)sent);
+			atomic_fetch_add(&p->stats.generated, (uint64_t)sent);
+		if (sent > 0)
+			pipeline_register_local(p, o, (size_t)sent);
 		if (count_reached) {
-			atomic_store(&e->gen_finished, true);
+			atomic_store(&p->gen_finished, true);
 			log_info("producer", "generated %" PRIu64 " orders (--count reached)", generated);
 		}
-		atomic_store(&e->gen_sending, false);
+		atomic_store(&p->gen_sending, false);
 	}
 	generator_free(gen);
-	return NULL;
 }
+
+static bool
+producer_runs_here(const struct config *cfg)
+{
+	return (cfg->roles & ROLE_PRODUCER) != 0;
+}
+
+/* Its thread serves the shared producer's events. */
+static int
+producer_prepare(struct pipeline *p, void **state, char *err, size_t errlen)
+{
+	(void)state;
+	(void)err;
+	(void)errlen;
+	p->producer_served = true;
+	return 0;
+}
+
+const struct role role_producer = {
+	.name = "producer",
+	.thread_name = "ot-producer",
+	.runs_here = producer_runs_here,
+	.prepare = producer_prepare,
+	.main = producer_main,
+};
