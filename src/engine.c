@@ -16,7 +16,9 @@
 #include "engine_internal.h"
 #include "generator.h"
 #include "log.h"
+#include "order_json.h"
 #include "rules_topic.h"
+#include "ruleset_json.h"
 #include "thread_priority.h"
 #include "topics.h"
 
@@ -187,14 +189,14 @@ engine_rules_status(struct engine *e, struct rules_status *out)
 static int
 publish_ruleset(struct engine *e, const struct ruleset *rs, char *err, size_t errlen)
 {
-	char *json = ruleset_to_json(rs);
+	char *json = ruleset_json(rs);
 	if (json == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	const char *hdrs[] = { HDR_STAGE, "rules", NULL };
 	int rc = engine_produce(e, e->producer, e->producer_topic[TOPIC_RULES], 0,
-	                        RULES_KEY, strlen(RULES_KEY), json, strlen(json), hdrs, NULL);
+	                        RULES_KEY_RULESET, strlen(RULES_KEY_RULESET), json, strlen(json), hdrs, NULL);
 	free(json);
 	if (rc < 0) {
 		snprintf(err, errlen, "cannot publish the rules to '%s'", e->cfg->topics[TOPIC_RULES]);
@@ -574,7 +576,7 @@ engine_submit_order(struct engine *e, struct order *o, char *err, size_t errlen)
 	}
 	o->created_at_ms = now_ms();
 	/* Whatever the form checked, the order must read back as an order. */
-	char *json = order_to_json(o);
+	char *json = order_json(o);
 	struct order check;
 	int rc = json ? order_parse(json, strlen(json), &check, err, errlen) : -1;
 	free(json);

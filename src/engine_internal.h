@@ -109,9 +109,4 @@ int engine_produce(struct engine *e, rd_kafka_t *rk, rd_kafka_topic_t *topic,
                    const void *val, size_t vallen, const char *const *hdrs,
                    void *msg_opaque);
 
-/* The key under which rule sets are kept on the compacted rules topic, and
- * the prefix of each worker's "applied version" record. */
-#define RULES_KEY          "ruleset"
-#define RULES_WORKER_PREFIX "worker/"
-
 #endif

@@ -18,6 +18,7 @@
 #include "json_writer.h"
 #include "log.h"
 #include "order.h"
+#include "order_json.h"
 #include "order_table.h"
 #include "topics.h"
 
@@ -33,7 +34,7 @@ produce_order(struct engine *e, const struct order *o, bool generated)
 	size_t len;
 
 	json_writer_init(&w);
-	order_write_json(&w, o);
+	order_json_write(&w, o);
 	const char *json = json_writer_text(&w, &len);
 	if (json == NULL) {
 		json_writer_discard(&w);
