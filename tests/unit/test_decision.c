@@ -592,6 +592,41 @@ test_order_write_generated(void **state)
 	generator_free(g);
 }
 
+/* The monitor reads the rules_version a decided order carries exactly,
+ * past 2^53 too (the flat reader leaves numbers that long to cJSON, and
+ * the digits are read from the text); anything but digits reads as 0. */
+static void
+test_decided_rules_version_exact(void **state)
+{
+	static const uint64_t versions[] = {
+		3, 999999999999999ULL, 9007199254740993ULL, UINT64_MAX,
+	};
+	struct decision d;
+	struct decided back;
+
+	(void)state;
+	sample_decision(&d, ORDER_APPROVED);
+	for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++) {
+		d.rules_version = versions[i];
+		char *js = order_json_of(RAW_ORDER, &d);
+		assert_non_null(js);
+		assert_int_equal(decided_parse(js, strlen(js), &back), 0);
+		assert_true(back.rules_version == versions[i]);
+		free(js);
+	}
+	static const char *const odd[] = {
+		"{\"order_id\":\"1\",\"rules_version\":-3}",
+		"{\"order_id\":\"1\",\"rules_version\":2.5}",
+		"{\"order_id\":\"1\",\"rules_version\":1e300}",
+		"{\"order_id\":\"1\",\"rules_version\":-1e300}",
+		"{\"order_id\":\"1\",\"rules_version\":\"7\"}",
+	};
+	for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+		assert_int_equal(decided_parse(odd[i], strlen(odd[i]), &back), 0);
+		assert_true(back.rules_version == 0);
+	}
+}
+
 static void
 test_order_json_limits(void **state)
 {
@@ -897,6 +932,7 @@ main(void)
 		cmocka_unit_test(test_order_json_parsed_same),
 		cmocka_unit_test(test_order_json_mutations),
 		cmocka_unit_test(test_order_write_generated),
+		cmocka_unit_test(test_decided_rules_version_exact),
 		cmocka_unit_test(test_order_json_limits),
 		cmocka_unit_test(test_order_json_bad_input),
 		cmocka_unit_test(test_total_spelling),
