@@ -84,7 +84,7 @@ decided_fields_write(struct json_writer *w, const struct decision *d)
 /* Where member m's value ends, when the member is written "key":value
  * with nothing between and is not nested (blanks may hide inside); else
  * NULL. */
-static const char *
+static inline const char *
 decided_compact_end(const struct flat_member *m)
 {
 	const char *colon = m->key + m->key_len + 1;    /* past the closing quote */
@@ -194,9 +194,12 @@ decided_json_write(struct json_writer *w, const void *order_json, size_t len,
 {
 	const char *p = order_json;
 
+	/* members the flat reader found leave no room for a NUL byte */
+	if (p != NULL && decided_copy_whole(w, p, len, m, n, d))
+		return 0;
 	if (p == NULL || len == 0 || len > ORDER_JSON_MAX || memchr(p, '\0', len) != NULL)
 		return -1;
-	if (decided_copy_whole(w, p, len, m, n, d) || decided_splice(w, p, len, d))
+	if (decided_splice(w, p, len, d))
 		return 0;
 	return decided_print(w, p, len, d);
 }

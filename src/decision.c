@@ -247,10 +247,10 @@ decided_fill(struct decided *d, const struct json_field f[DK__COUNT])
 		decided_copy(d->item, sizeof d->item, &f[DK_ITEM]);
 	if (f[DK_TOTAL].type == JF_NUMBER)
 		d->total = f[DK_TOTAL].num;
-	if (f[DK_RULES_VERSION].type == JF_NUMBER && f[DK_RULES_VERSION].num >= 0 &&
-	    f[DK_RULES_VERSION].num <= DECIDED_VERSION_EXACT &&
-	    floor(f[DK_RULES_VERSION].num) == f[DK_RULES_VERSION].num)
-		d->rules_version = (uint64_t)f[DK_RULES_VERSION].num;
+	double v = f[DK_RULES_VERSION].num;
+	if (f[DK_RULES_VERSION].type == JF_NUMBER && v >= 0 && v <= DECIDED_VERSION_EXACT &&
+	    (double)(uint64_t)v == v)
+		d->rules_version = (uint64_t)v;
 	d->created_ms = time_field_ms(&f[DK_CREATED_AT]);
 	d->decided_ms = time_field_ms(&f[DK_DECIDED_AT]);
 	return 0;
