@@ -55,6 +55,10 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
 
+# Test-only code (tests/support/) is linked into the tests that use it.
+REFERENCE_JSON := $(BUILD)/tests/support/reference_json.o
+$(BUILD)/tests/unit/test_flat_json: $(REFERENCE_JSON)
+
 # Tests of ui/ code are named test_ui_*.c and link the ui objects too.
 $(BUILD)/tests/unit/test_ui_%: tests/unit/test_ui_%.c $(OBJ_UI) $(LIB) $(TSAN_SUPPORT)
 	@mkdir -p $(@D)

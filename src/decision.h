@@ -1,8 +1,8 @@
 /*
- * decision.h — what the fraud stage says about an order, and the JSON of
- * the messages it writes: the decided order (to orders.valid or
- * orders.refused), the notification, and the notifier's "customer
- * notified" record.
+ * decision.h — what the fraud stage says about an order, and reading its
+ * records back: the notification and the notifier's "customer notified"
+ * record (struct notice), the decided order (struct decided).  They are
+ * written by notification_json.h, notified_json.h and decided_json.h.
  */
 #ifndef ORDERTOP_DECISION_H
 #define ORDERTOP_DECISION_H
@@ -35,31 +35,6 @@ struct decision {
 	struct fired_rule fired[DECISION_MAX_FIRED];
 };
 
-/*
- * The decided order: the received JSON object (raw bytes, already known to
- * parse) with "status", "total", "rules_fired":[{"id","reason"}],
- * "rules_version", "decided_at", "decided_by" (and "created_at" when
- * created_at_added) added.  malloc'd, NUL-terminated.
- */
-char *decision_order_json(const void *order_json, size_t len,
-                          const struct decision *d);
-/* The same into w (json_writer.h), for bytes order_parse_members() has
- * just accepted, with the members it read (m, n): not parsed again, and an
- * order written as ordertop writes them not scanned again either.  0, or
- * -1 (out of memory, or text cJSON cannot print). */
-struct json_writer;
-struct flat_member;
-int decision_order_write(struct json_writer *w, const void *order_json, size_t len,
-                         const struct flat_member *m, int n, const struct decision *d);
-
-/* {"order_id","user_id","status","total","message","at","created_at"}
- * ("at": when it was decided; created_at left out when 0); malloc'd.
- * _write: into w (json_writer.h), for text produced and dropped. */
-char *decision_notification_json(const struct order *o,
-                                 const struct decision *d);
-void  decision_notification_write(struct json_writer *w, const struct order *o,
-                                  const struct decision *d);
-
 /* The fields the notifier and monitor need from a notification or a
  * notified record.  Returns 0, or -1 with a reason. */
 struct notice {
@@ -74,17 +49,6 @@ struct notice {
 };
 int notice_parse(const void *buf, size_t len, struct notice *out,
                  char *err, size_t errlen);
-
-/*
- * The notifier's record that the customer was told of the notification n:
- * {"order_id","user_id","status":"NOTIFIED","decision":"APPROVED",
- *  "created_at","decided_at","notified_at","channel","attempts"}
- * (the two times as n has them, left out when 0); malloc'd, or into w.
- */
-char *decision_notified_json(const struct notice *n, int64_t notified_at_ms,
-                             const char *channel, int attempts);
-void  decision_notified_write(struct json_writer *w, const struct notice *n,
-                              int64_t notified_at_ms, const char *channel, int attempts);
 
 /* What the monitor keeps of a decision record (orders.valid/refused):
  * order_id (required), user_id, item, total (-1 when absent),
@@ -103,8 +67,5 @@ struct decided {
 	bool     replay;
 };
 int decided_parse(const void *buf, size_t len, struct decided *d);
-/* The same through cJSON alone (decided_parse() reads flat records without
- * it, and must agree with this; the tests compare the two). */
-int decided_parse_reference(const void *buf, size_t len, struct decided *d);
 
 #endif

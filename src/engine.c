@@ -18,10 +18,12 @@
 #include "engine.h"
 #include "generator.h"
 #include "log.h"
+#include "order_json.h"
 #include "order_table.h"
 #include "pipeline.h"
 #include "role.h"
 #include "rules_topic.h"
+#include "ruleset_json.h"
 #include "thread_priority.h"
 #include "topics.h"
 
@@ -102,7 +104,7 @@ static int
 publish_ruleset(void *arg, const struct ruleset *rs, char *err, size_t errlen)
 {
 	struct pipeline *p = arg;
-	char *json = ruleset_to_json(rs);
+	char *json = ruleset_json(rs);
 	if (json == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -486,7 +488,7 @@ engine_submit_order(struct engine *e, struct order *o, char *err, size_t errlen)
 	}
 	o->created_at_ms = now_ms();
 	/* Whatever the form checked, the order must read back as an order. */
-	char *json = order_to_json(o);
+	char *json = order_json(o);
 	struct order check;
 	int rc = json ? order_parse(json, strlen(json), &check, err, errlen) : -1;
 	free(json);

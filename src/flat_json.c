@@ -13,6 +13,10 @@
  * - a nested array or object is checked to strict JSON (no escapes, at
  *   most FLAT_DEPTH_MAX levels counting the outer object), which cJSON
  *   accepts too; its members are not read, its text is handed over.
+ *
+ * The cursor (flat_cursor_next()) walks any strict JSON object with the
+ * same scanner, escapes allowed and checked as cJSON checks them, so that
+ * what it accepts cJSON accepts too.
  */
 #include "flat_json.h"
 
@@ -20,6 +24,8 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
+
+#include "json_plain.h"
 
 #define FLAT_DIGITS_MAX 15
 #define FLAT_DEPTH_MAX  16      /* as order.c's ORDER_DEPTH_MAX */
@@ -59,6 +65,78 @@ read_string(const char *p, size_t n, size_t *i, const char **text, size_t *len)
 	*len = j - *i - 1;
 	*i = j + 1;
 	return true;
+}
+
+static bool
+hex4(const char *p, unsigned *u)
+{
+	*u = 0;
+	for (int k = 0; k < 4; k++) {
+		char c = p[k];
+		unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0') :
+		             c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) :
+		             c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 16;
+		if (d == 16)
+			return false;
+		*u = *u << 4 | d;
+	}
+	return true;
+}
+
+/* The length of the escape at p[j] == '\\', or 0 when cJSON would refuse
+ * it: an unknown letter, bad hex, a surrogate not in a high-low pair. */
+static size_t
+escape_len(const char *p, size_t n, size_t j)
+{
+	unsigned u;
+
+	if (n - j < 2)
+		return 0;
+	switch (p[j + 1]) {
+	case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+		return 2;
+	case 'u':
+		if (n - j < 6 || !hex4(p + j + 2, &u) || (u >= 0xDC00 && u <= 0xDFFF))
+			return 0;
+		if (u < 0xD800 || u > 0xDBFF)
+			return 6;
+		if (n - j < 12 || p[j + 6] != '\\' || p[j + 7] != 'u' || !hex4(p + j + 8, &u) ||
+		    u < 0xDC00 || u > 0xDFFF)
+			return 0;
+		return 12;
+	default:
+		return 0;
+	}
+}
+
+/* read_string() with escapes allowed (not decoded): the raw bytes. */
+static bool
+read_escaped_string(const char *p, size_t n, size_t *i, const char **text, size_t *len)
+{
+	size_t j = *i + 1, e;
+
+	while (j < n) {
+		j += json_plain_run(p + j, n - j);
+		if (j >= n)
+			return false;
+		if (p[j] == '"') {
+			*text = p + *i + 1;
+			*len = j - *i - 1;
+			*i = j + 1;
+			return true;
+		}
+		if (p[j] != '\\' || (e = escape_len(p, n, j)) == 0)
+			return false;       /* a control character, a bad escape */
+		j += e;
+	}
+	return false;
+}
+
+static bool
+read_any_string(const char *p, size_t n, size_t *i, const char **text, size_t *len,
+                bool escapes)
+{
+	return escapes ? read_escaped_string(p, n, i, text, len) : read_string(p, n, i, text, len);
 }
 
 /* -?(0|[1-9][0-9]*)(.[0-9]+)? with at most FLAT_DIGITS_MAX digits. */
@@ -115,7 +193,7 @@ read_literal(const char *p, size_t n, size_t *i, const char *word, enum flat_typ
 	return true;
 }
 
-static bool skip_nested(const char *p, size_t n, size_t *i, int depth);
+static bool skip_nested(const char *p, size_t n, size_t *i, int depth, bool escapes);
 
 /* Strict JSON number text, any length: cJSON accepts all of these. */
 static bool
@@ -153,17 +231,17 @@ skip_number(const char *p, size_t n, size_t *i)
 
 /* Any value inside a nested one, at nesting depth (the top object is 1). */
 static bool
-skip_value(const char *p, size_t n, size_t *i, int depth)
+skip_value(const char *p, size_t n, size_t *i, int depth, bool escapes)
 {
 	const char *t;
 	size_t l;
 
 	switch (p[*i]) {
 	case '"':
-		return read_string(p, n, i, &t, &l);
+		return read_any_string(p, n, i, &t, &l, escapes);
 	case '{':
 	case '[':
-		return skip_nested(p, n, i, depth + 1);
+		return skip_nested(p, n, i, depth + 1, escapes);
 	case 't':
 		l = 4, t = "true";
 		break;
@@ -182,9 +260,10 @@ skip_value(const char *p, size_t n, size_t *i, int depth)
 	return true;
 }
 
-/* An array or object at p[*i], checked to strict JSON without escapes. */
+/* An array or object at p[*i], checked to strict JSON (without escapes
+ * unless escapes). */
 static bool
-skip_nested(const char *p, size_t n, size_t *i, int depth)
+skip_nested(const char *p, size_t n, size_t *i, int depth, bool escapes)
 {
 	char close = p[*i] == '{' ? '}' : ']';
 	bool object = close == '}';
@@ -202,7 +281,7 @@ skip_nested(const char *p, size_t n, size_t *i, int depth)
 		if (object) {
 			const char *k;
 			size_t kl;
-			if (p[j] != '"' || !read_string(p, n, &j, &k, &kl))
+			if (p[j] != '"' || !read_any_string(p, n, &j, &k, &kl, escapes))
 				return false;
 			j = skip_space(p, n, j);
 			if (j >= n || p[j] != ':')
@@ -211,7 +290,7 @@ skip_nested(const char *p, size_t n, size_t *i, int depth)
 			if (j >= n)
 				return false;
 		}
-		if (!skip_value(p, n, &j, depth))
+		if (!skip_value(p, n, &j, depth, escapes))
 			return false;
 		j = skip_space(p, n, j);
 		if (j < n && p[j] == ',') {
@@ -234,7 +313,7 @@ read_value(const char *p, size_t n, size_t *i, struct flat_member *m)
 	switch (p[*i]) {
 	case '{':
 	case '[':
-		if (!skip_nested(p, n, i, 2))
+		if (!skip_nested(p, n, i, 2, false))
 			return false;
 		m->type = FLAT_NESTED;
 		m->number = 0;
@@ -385,4 +464,150 @@ json_field_from_cjson(struct json_field *f, const cJSON *item)
 	} else {
 		f->type = JF_OTHER;
 	}
+}
+
+/* ---- the cursor: any strict JSON object, one member at a time ---- */
+
+int
+flat_cursor_begin(struct flat_cursor *c, const char *buf, size_t len)
+{
+	c->buf = buf;
+	c->len = len;
+	c->pos = buf != NULL ? skip_space(buf, len, 0) : 0;
+	c->first = true;
+	c->ended = false;
+	if (buf == NULL || c->pos >= len || buf[c->pos] != '{')
+		return -1;
+	c->pos = skip_space(buf, len, c->pos + 1);
+	return 0;
+}
+
+/* At the closing brace p[i]: the end, when only blanks follow. */
+static int
+cursor_end(struct flat_cursor *c, size_t i)
+{
+	i = skip_space(c->buf, c->len, i + 1);
+	if (i != c->len) {
+		c->pos = i;
+		return -1;
+	}
+	c->pos = i;
+	c->ended = true;
+	return 0;
+}
+
+int
+flat_cursor_next(struct flat_cursor *c, struct flat_member *m)
+{
+	const char *p = c->buf;
+	size_t n = c->len, i = c->pos, from;
+
+	if (c->ended)
+		return 0;
+	if (i >= n)
+		return -1;
+	if (c->first) {
+		if (p[i] == '}')
+			return cursor_end(c, i);
+	} else if (p[i] == '}') {
+		return cursor_end(c, i);
+	} else if (p[i] == ',') {
+		i = skip_space(p, n, i + 1);
+		c->pos = i;
+	} else {
+		return -1;
+	}
+	if (i >= n || p[i] != '"' || !read_escaped_string(p, n, &i, &m->key, &m->key_len))
+		return -1;
+	i = skip_space(p, n, i);
+	if (i >= n || p[i] != ':')
+		return -1;
+	from = i = skip_space(p, n, i + 1);
+	if (i >= n)
+		return -1;
+	m->number = 0;
+	switch (p[i]) {
+	case '"':
+		m->type = FLAT_STRING;
+		if (!read_escaped_string(p, n, &i, &m->text, &m->len))
+			return -1;
+		break;
+	case '{':
+	case '[':
+		m->type = FLAT_NESTED;
+		if (!skip_nested(p, n, &i, 2, true))
+			return -1;
+		break;
+	case 't':
+		if (!read_literal(p, n, &i, "true", FLAT_TRUE, m))
+			return -1;
+		break;
+	case 'f':
+		if (!read_literal(p, n, &i, "false", FLAT_FALSE, m))
+			return -1;
+		break;
+	case 'n':
+		if (!read_literal(p, n, &i, "null", FLAT_NULL, m))
+			return -1;
+		break;
+	default:
+		m->type = FLAT_NUMBER;
+		if (!skip_number(p, n, &i))
+			return -1;
+		break;
+	}
+	if (m->type == FLAT_NESTED || m->type == FLAT_NUMBER) {
+		m->text = p + from;
+		m->len = i - from;
+	}
+	i = skip_space(p, n, i);
+	if (i >= n || (p[i] != ',' && p[i] != '}'))
+		return -1;              /* 01, 1.2.3, a missing comma */
+	c->pos = i;
+	c->first = false;
+	return 1;
+}
+
+const char *
+flat_member_end(const struct flat_member *m)
+{
+	return m->type == FLAT_STRING ? m->text + m->len + 1 : m->text + m->len;
+}
+
+bool
+flat_member_of(const char *buf, size_t len, const cJSON *root, const cJSON *item,
+               struct flat_member *out)
+{
+	struct flat_cursor c;
+
+	if (buf != NULL && len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+		buf += 3;               /* cJSON skips a UTF-8 byte order mark */
+		len -= 3;
+	}
+	if (root == NULL || flat_cursor_begin(&c, buf, len) < 0)
+		return false;
+	for (const cJSON *it = root->child; it != NULL; it = it->next) {
+		if (flat_cursor_next(&c, out) != 1)
+			return false;
+		if (it == item)
+			return true;
+	}
+	return false;
+}
+
+bool
+flat_uint64(const char *text, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (len == 0)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned d = (unsigned)(text[i] - '0');
+		if (d > 9 || v > (UINT64_MAX - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
 }

@@ -1,6 +1,7 @@
 /*
  * fraud_rules.c — the fraud rule table, rule sets (which rules are on, with
- * what parameters) with their validation and JSON form, and fraud_evaluate().
+ * what parameters) with their validation and reading their JSON form
+ * (ruleset_json.c writes it), and fraud_evaluate().
  *
  * Rules are pure functions of the order, their parameters and, for velocity
  * and replay, the partition's fraud_state (fraud_state.c).  fraud_evaluate()
@@ -14,6 +15,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <locale.h>
 #include <math.h>
 #include <pthread.h>
@@ -24,6 +26,7 @@
 #include <unistd.h>
 #include <cjson/cJSON.h>
 
+#include "flat_json.h"
 #include "fraud_rules.h"
 #include "fraud_state_internal.h"
 #include "int_text.h"
@@ -31,7 +34,6 @@
 
 #define RULES_FILE_MAX   (1024 * 1024)
 #define COUNTRIES_MAX    32
-#define VERSION_MAX      9007199254740992.0   /* 2^53: exact in a double */
 
 /* Indexes into fraud_rule_defs[]; the order is fixed (rule sets index by it). */
 enum {
@@ -426,22 +428,51 @@ done:
 	return 0;
 }
 
-/* Parses text as a number: surrounding blanks allowed, nothing else. */
+/* Digits from *p on; how many. */
+static int
+skip_digits(const char **p)
+{
+	int n = 0;
+
+	for (; **p >= '0' && **p <= '9'; (*p)++)
+		n++;
+	return n;
+}
+
+/* Parses text as a decimal number: an optional '-', digits with at most
+ * one '.' among them, an optional exponent (1e3, as JSON writes one),
+ * surrounding blanks; no '+', hex (strtod's 0x10), inf or nan. */
 static int
 parse_number_text(const char *text, double *v)
 {
-	char *end;
+	const char *p, *end;
+	int digits;
+	char *stop;
 
 	while (is_ascii_space(*text))
 		text++;
-	if (*text == '\0')
+	p = text + (*text == '-');
+	digits = skip_digits(&p);
+	if (*p == '.') {
+		p++;
+		digits += skip_digits(&p);
+	}
+	if (digits == 0)
 		return -1;
-	*v = c_strtod(text, &end);
-	if (end == text)
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (skip_digits(&p) == 0)
+			return -1;
+	}
+	end = p;
+	while (is_ascii_space(*p))
+		p++;
+	if (*p != '\0')
 		return -1;
-	while (is_ascii_space(*end))
-		end++;
-	return *end == '\0' ? 0 : -1;
+	*v = c_strtod(text, &stop);
+	return stop == end ? 0 : -1;
 }
 
 static int
@@ -547,49 +578,6 @@ ruleset_param_text(const struct ruleset *rs, int rule, int param,
 }
 
 /* ---- JSON ---- */
-
-char *
-ruleset_to_json(const struct ruleset *rs)
-{
-	cJSON *root = cJSON_CreateObject(), *rules;
-	char *out = NULL;
-
-	if (root == NULL)
-		return NULL;
-	if (cJSON_AddNumberToObject(root, "version", (double)rs->version) == NULL ||
-	    (rules = cJSON_AddArrayToObject(root, "rules")) == NULL)
-		goto done;
-	for (int r = 0; r < fraud_rule_count; r++) {
-		const struct fraud_rule_def *def = &fraud_rule_defs[r];
-		cJSON *rule = cJSON_CreateObject(), *params;
-
-		if (rule == NULL)
-			goto done;
-		cJSON_AddItemToArray(rules, rule);
-		if (cJSON_AddStringToObject(rule, "id", def->id) == NULL ||
-		    cJSON_AddStringToObject(rule, "name", def->name) == NULL ||
-		    cJSON_AddBoolToObject(rule, "enabled",
-		                          rs->rules[r].enabled) == NULL ||
-		    (params = cJSON_AddObjectToObject(rule, "params")) == NULL)
-			goto done;
-		for (int i = 0; i < def->n_params; i++) {
-			const struct rule_param_value *v = &rs->rules[r].params[i];
-			cJSON *item = def->params[i].type == PARAM_COUNTRIES ?
-			              cJSON_AddStringToObject(params,
-			                                      def->params[i].name,
-			                                      v->text) :
-			              cJSON_AddNumberToObject(params,
-			                                      def->params[i].name,
-			                                      v->num);
-			if (item == NULL)
-				goto done;
-		}
-	}
-	out = cJSON_PrintUnformatted(root);
-done:
-	cJSON_Delete(root);
-	return out;
-}
 
 /* Line and column (1-based) of byte offset pos in buf. */
 static void
@@ -731,14 +719,19 @@ ruleset_from_json(const void *buf, size_t len, struct ruleset *out,
 		const char *key = item->string;
 
 		if (strcmp(key, "version") == 0) {
-			double v = cJSON_IsNumber(item) ? item->valuedouble : -1;
+			struct flat_member raw;
 
-			if (!(v >= 0 && v <= VERSION_MAX && floor(v) == v)) {
-				fail(err, errlen, "version must be a "
-				     "non-negative integer");
+			/* from its digits: a double holds integers only to 2^53 */
+			if (cJSON_IsNumber(item) && !flat_member_of(buf, len, root, item, &raw)) {
+				fail(err, errlen, "version cannot be read exactly: the "
+				     "JSON up to it is not strict (RFC 8259)");
 				goto done;
 			}
-			rs.version = (uint64_t)v;
+			if (!cJSON_IsNumber(item) || !flat_uint64(raw.text, raw.len, &rs.version)) {
+				fail(err, errlen, "version must be an integer from 0 to "
+				     "%" PRIu64 " (digits only)", UINT64_MAX);
+				goto done;
+			}
 		} else if (strcmp(key, "rules") == 0) {
 			const cJSON *entry;
 			int idx = 0;

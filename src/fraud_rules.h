@@ -10,7 +10,8 @@
  * history stays with the partition that holds the user's orders when fraud
  * workers scale out.
  *
- * The JSON form, used by --rules FILE and the fraud.rules topic:
+ * The JSON form, used by --rules FILE and the fraud.rules topic (written
+ * by ruleset_json.h):
  *   {"version":3,"rules":[{"id":"total_limit","enabled":true,
  *                          "params":{"max_total":5000}}, ...]}
  * Rules missing from the JSON keep their defaults; unknown rule ids or
@@ -94,8 +95,6 @@ int  ruleset_set_param(struct ruleset *rs, int rule, const char *name,
 /* Writes a parameter's current value as text (what the UI shows). */
 void ruleset_param_text(const struct ruleset *rs, int rule, int param,
                         char *buf, size_t len);
-/* JSON form; malloc'd. */
-char *ruleset_to_json(const struct ruleset *rs);
 /* Parses JSON over a copy of the defaults; on error *out is unchanged. */
 int  ruleset_from_json(const void *buf, size_t len, struct ruleset *out,
                        char *err, size_t errlen);

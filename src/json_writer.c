@@ -9,6 +9,7 @@
 
 #include <float.h>
 #include <limits.h>
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,6 +124,23 @@ json_writer_discard(struct json_writer *w)
 	if (w->buf != w->inline_buf)
 		free(w->buf);
 	json_writer_init(w);
+}
+
+void
+json_writer_mark(const struct json_writer *w, struct json_writer_mark *m)
+{
+	m->len = w->len;
+	m->need_comma = w->need_comma;
+	m->after_key = w->after_key;
+}
+
+void
+json_writer_rewind(struct json_writer *w, const struct json_writer_mark *m)
+{
+	if (m->len <= w->len)
+		w->len = m->len;
+	w->need_comma = m->need_comma;
+	w->after_key = m->after_key;
 }
 
 void
@@ -254,12 +272,39 @@ json_uint(struct json_writer *w, unsigned long long v)
 	value_end(w);
 }
 
+void
+json_bool(struct json_writer *w, bool v)
+{
+	value_begin(w);
+	if (v)
+		put(w, "true", 4);
+	else
+		put(w, "false", 5);
+	value_end(w);
+}
+
 /* cJSON's test for "reads back as the same double". */
 static bool
 same_double(double a, double b)
 {
 	double max = fabs(a) > fabs(b) ? fabs(a) : fabs(b);
 	return fabs(a - b) <= max * DBL_EPSILON;
+}
+
+/* '.' for the decimal point of printf's text (n bytes), whatever
+ * LC_NUMERIC says, as cJSON's printer does; the new length. */
+static size_t
+c_decimal_point(char *buf, size_t n)
+{
+	const char *dp = localeconv()->decimal_point;
+	size_t dl = dp != NULL ? strlen(dp) : 0;
+	char *p;
+
+	if (dl == 0 || (dl == 1 && dp[0] == '.') || (p = strstr(buf, dp)) == NULL)
+		return n;
+	*p = '.';
+	memmove(p + 1, p + dl, n - (size_t)(p - buf) - dl + 1);     /* with the NUL */
+	return n - dl + 1;
 }
 
 void
@@ -291,9 +336,43 @@ json_number(struct json_writer *w, double v)
 			n = snprintf(buf, sizeof buf, "%1.15g", v);
 			if (!same_double(strtod(buf, NULL), v))
 				n = snprintf(buf, sizeof buf, "%1.17g", v);
-			put(w, buf, (size_t)n);
+			put(w, buf, c_decimal_point(buf, (size_t)n));
 		}
 	}
+	value_end(w);
+}
+
+static double
+cents_round(double v)
+{
+	if (!isfinite(v))
+		return 0.0;
+	return round(v * 100.0) / 100.0 + 0.0;     /* + 0.0: no -0 */
+}
+
+void
+json_cents(struct json_writer *w, double v)
+{
+	char buf[64];
+	size_t n;
+
+	v = cents_round(v);
+	if (fabs(v) >= 1e15) {          /* no exact cents left anyway */
+		json_number(w, v);
+		return;
+	}
+	value_begin(w);
+	if (fabs(v) < 1e13) {           /* the digits of round(v * 100) */
+		n = cents_text(buf, llround(v * 100.0));
+	} else {
+		snprintf(buf, sizeof buf, "%.2f", v);
+		n = strlen(buf);
+		while (buf[n - 1] == '0')
+			buf[--n] = '\0';
+		if (buf[n - 1] == '.')
+			buf[--n] = '\0';
+	}
+	put(w, buf, n);
 	value_end(w);
 }
 
@@ -313,5 +392,39 @@ json_members_raw(struct json_writer *w, const char *text, size_t len)
 	if (w->need_comma)
 		put_char(w, ',');
 	put(w, text, len);
+	w->need_comma = true;
+}
+
+void
+json_members_compact(struct json_writer *w, const char *text, size_t len)
+{
+	size_t from = 0, k = 0;
+
+	if (len == 0)
+		return;
+	if (w->need_comma)
+		put_char(w, ',');
+	/* runs between blanks, each string whole */
+	while (k < len) {
+		char c = text[k];
+		if (c == '"') {
+			for (k++; k < len; k++) {
+				k += json_plain_run(text + k, len - k);
+				if (k >= len || text[k] == '"')
+					break;
+				k++;            /* '\\' and what it escapes */
+			}
+			k++;
+		} else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			put(w, text + from, k - from);
+			while (k < len && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n' ||
+			                   text[k] == '\r'))
+				k++;
+			from = k;
+		} else {
+			k++;
+		}
+	}
+	put(w, text + from, (k < len ? k : len) - from);
 	w->need_comma = true;
 }

@@ -37,6 +37,14 @@ char *json_writer_finish(struct json_writer *w);
  * by the writer until json_writer_discard(); NULL when memory ran out. */
 const char *json_writer_text(struct json_writer *w, size_t *len);
 void json_writer_discard(struct json_writer *w);
+/* Where the text stands, to take back what was written after it (a copy
+ * that turned out not to be possible). */
+struct json_writer_mark {
+	size_t len;
+	bool   need_comma, after_key;
+};
+void json_writer_mark(const struct json_writer *w, struct json_writer_mark *m);
+void json_writer_rewind(struct json_writer *w, const struct json_writer_mark *m);
 
 void json_object_begin(struct json_writer *w);
 void json_object_end(struct json_writer *w);
@@ -55,13 +63,21 @@ void json_key_quoted(struct json_writer *w, const char *quoted, size_t len);
 void json_string(struct json_writer *w, const char *s, size_t max);
 void json_int(struct json_writer *w, long long v);
 void json_uint(struct json_writer *w, unsigned long long v);
+void json_bool(struct json_writer *w, bool v);
 /* As cJSON prints a number: an int as %d, else %1.15g (or %1.17g when
  * that does not read back), null when not finite. */
 void json_number(struct json_writer *w, double v);
+/* An amount rounded to cents, as "%.2f" of it with trailing zeros (and
+ * then the point) dropped: 2598, 12.35, 12.3; a number too large for
+ * exact cents as json_number() writes it. */
+void json_cents(struct json_writer *w, double v);
 /* Text that is JSON already (a number formatted elsewhere). */
 void json_raw(struct json_writer *w, const char *text);
 /* Members that are JSON already ("a":1,"b":"x", len bytes), into the open
  * object: a comma before them when members precede. */
 void json_members_raw(struct json_writer *w, const char *text, size_t len);
+/* The same for strict JSON text with blanks between its tokens: written
+ * without them. */
+void json_members_compact(struct json_writer *w, const char *text, size_t len);
 
 #endif

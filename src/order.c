@@ -1,6 +1,6 @@
 /*
  * order.c — the order model: parsing and validating untrusted order JSON,
- * the canonical JSON of an order, checking form fields, status names.
+ * checking form fields, status names (order_json.c writes an order).
  *
  * order_parse() checks the raw bytes before cJSON sees them: size, NUL
  * bytes (and \u0000 escapes), UTF-8, and nesting depth (brackets counted
@@ -27,7 +27,6 @@
 #include <cjson/cJSON.h>
 
 #include "flat_json.h"
-#include "json_writer.h"
 
 #define ORDER_QTY_MAX   1000000000.0
 #define ORDER_PRICE_MAX 1000000000.0
@@ -455,15 +454,6 @@ order_parse_cjson(const unsigned char *p, size_t len, struct order *out, char *e
 }
 
 int
-order_parse_reference(const void *buf, size_t len, struct order *out, char *err,
-                      size_t errlen)
-{
-	if (order_check_bytes(buf, len, err, errlen) < 0)
-		return -1;
-	return order_parse_cjson(buf, len, out, err, errlen);
-}
-
-int
 order_parse_members(const void *buf, size_t len, struct order *out,
                     struct flat_member *m, int *n, char *err, size_t errlen)
 {
@@ -492,51 +482,6 @@ order_parse(const void *buf, size_t len, struct order *out, char *err,
 	int n;
 
 	return order_parse_members(buf, len, out, m, &n, err, errlen);
-}
-
-void
-order_write_json(struct json_writer *w, const struct order *o)
-{
-	json_object_begin(w);
-	json_key_literal(w, "order_id");
-	json_string(w, o->order_id, sizeof o->order_id);
-	json_key_literal(w, "user_id");
-	json_string(w, o->user_id, sizeof o->user_id);
-	json_key_literal(w, "item");
-	json_string(w, o->item, sizeof o->item);
-	json_key_literal(w, "quantity");
-	json_number(w, (double)o->quantity);
-	if (o->has_unit_price) {
-		json_key_literal(w, "unit_price");
-		json_number(w, o->unit_price);
-	}
-	if (o->currency[0] != '\0') {
-		json_key_literal(w, "currency");
-		json_string(w, o->currency, sizeof o->currency);
-	}
-	if (o->country[0] != '\0') {
-		json_key_literal(w, "country");
-		json_string(w, o->country, sizeof o->country);
-	}
-	if (o->card_country[0] != '\0') {
-		json_key_literal(w, "card_country");
-		json_string(w, o->card_country, sizeof o->card_country);
-	}
-	if (o->created_at_ms != 0) {
-		json_key_literal(w, "created_at");
-		json_number(w, (double)o->created_at_ms);
-	}
-	json_object_end(w);
-}
-
-char *
-order_to_json(const struct order *o)
-{
-	struct json_writer w;
-
-	json_writer_init(&w);
-	order_write_json(&w, o);
-	return json_writer_finish(&w);
 }
 
 /* The text without surrounding blanks (form fields are blank-padded). */

@@ -1,5 +1,5 @@
 /*
- * order.h — the order model and its JSON forms.
+ * order.h — the order model and reading its JSON (order_json.h writes it).
  *
  * An order arrives as JSON bytes from an untrusted producer.  order_parse()
  * accepts it or says, in one short sentence, why not (that sentence becomes
@@ -67,22 +67,11 @@ int order_parse(const void *buf, size_t len, struct order *out,
                 char *err, size_t errlen);
 /* The same, handing back the members flat_json_members() read (pointers
  * into buf; *n is -1 when the order was read with cJSON instead), for
- * decision_order_write(). */
+ * decided_json_write(). */
 #define ORDER_FLAT_MEMBERS_MAX 32      /* orders with more are read by cJSON */
 struct flat_member;
 int order_parse_members(const void *buf, size_t len, struct order *out,
                         struct flat_member *m, int *n, char *err, size_t errlen);
-/* The same through cJSON alone.  order_parse() reads the flat objects
- * ordertop writes without cJSON and must agree with this on every input;
- * the tests compare the two. */
-int order_parse_reference(const void *buf, size_t len, struct order *out,
-                          char *err, size_t errlen);
-
-/* The canonical JSON of an order (only the known fields).  malloc'd, or
- * into w (json_writer.h), for text produced and dropped. */
-char *order_to_json(const struct order *o);
-struct json_writer;
-void  order_write_json(struct json_writer *w, const struct order *o);
 
 /* Checks one field as the order form would; field is a JSON key name
  * ("user_id", "quantity", "unit_price", "currency", "country", ...).

@@ -12,6 +12,7 @@
 #include "int_text.h"
 #include "json_writer.h"
 #include "log.h"
+#include "order_json.h"
 #include "order_table.h"
 #include "pipeline.h"
 
@@ -152,7 +153,7 @@ pipeline_produce_order(struct pipeline *p, const struct order *o, bool generated
 	size_t len;
 
 	json_writer_init(&w);
-	order_write_json(&w, o);
+	order_json_write(&w, o);
 	const char *json = json_writer_text(&w, &len);
 	if (json == NULL) {
 		json_writer_discard(&w);

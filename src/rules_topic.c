@@ -1,10 +1,14 @@
 /*
  * rules_topic.c — reading and writing the records of the fraud.rules topic.
+ * Versions are read from their digits and written as integers: a double
+ * holds them exactly only up to 2^53.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cjson/cJSON.h>
+#include "flat_json.h"
+#include "json_writer.h"
 #include "log.h"
 #include "rules_topic.h"
 #include "stats.h"
@@ -25,20 +29,28 @@ rules_record_parse(const rd_kafka_message_t *m, struct rules_record *out,
 		out->kind = RULES_RECORD_RULESET;
 		return 0;
 	}
-	if (m->key_len > strlen(RULES_KEY_WORKER) &&
-	    memcmp(m->key, RULES_KEY_WORKER, strlen(RULES_KEY_WORKER)) == 0) {
+	if (m->key_len > strlen(RULES_KEY_WORKER_PREFIX) &&
+	    memcmp(m->key, RULES_KEY_WORKER_PREFIX, strlen(RULES_KEY_WORKER_PREFIX)) == 0) {
 		cJSON *j = cJSON_ParseWithLength(m->payload, m->len);
 		const cJSON *w = cJSON_GetObjectItemCaseSensitive(j, "worker");
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, "applied_version");
 		const cJSON *at = cJSON_GetObjectItemCaseSensitive(j, "at");
-		if (!cJSON_IsString(w) || !cJSON_IsNumber(v) || v->valuedouble < 0) {
-			snprintf(err, errlen, "unreadable worker record");
+		struct flat_member raw;
+		const char *why = NULL;
+		if (!cJSON_IsString(w) || !cJSON_IsNumber(v))
+			why = "unreadable worker record";
+		else if (!flat_member_of(m->payload, m->len, j, v, &raw) ||
+		         !flat_uint64(raw.text, raw.len, &out->applied_version))
+			why = "worker record: applied_version must be an integer "
+			      "from 0 to 18446744073709551615 in strict JSON";
+		if (why != NULL) {
+			snprintf(err, errlen, "%s", why);
 			cJSON_Delete(j);
 			return -1;
 		}
 		snprintf(out->worker, sizeof out->worker, "%s", w->valuestring);
-		out->applied_version = (uint64_t)v->valuedouble;
-		out->at_ms = cJSON_IsNumber(at) ? (int64_t)at->valuedouble : 0;
+		out->at_ms = cJSON_IsNumber(at) && at->valuedouble >= 0 &&
+		             at->valuedouble <= ORDER_TIME_MAX ? (int64_t)at->valuedouble : 0;
 		out->kind = RULES_RECORD_WORKER;
 		cJSON_Delete(j);
 	}
@@ -48,13 +60,18 @@ rules_record_parse(const rd_kafka_message_t *m, struct rules_record *out,
 char *
 rules_worker_json(const char *worker, uint64_t version, int64_t at_ms)
 {
-	cJSON *j = cJSON_CreateObject();
-	cJSON_AddStringToObject(j, "worker", worker);
-	cJSON_AddNumberToObject(j, "applied_version", (double)version);
-	cJSON_AddNumberToObject(j, "at", (double)at_ms);
-	char *s = cJSON_PrintUnformatted(j);
-	cJSON_Delete(j);
-	return s;
+	struct json_writer w;
+
+	json_writer_init(&w);
+	json_object_begin(&w);
+	json_key_literal(&w, "worker");
+	json_string(&w, worker, SIZE_MAX);
+	json_key_literal(&w, "applied_version");
+	json_uint(&w, version);
+	json_key_literal(&w, "at");
+	json_int(&w, at_ms);
+	json_object_end(&w);
+	return json_writer_finish(&w);
 }
 
 int

@@ -15,9 +15,9 @@
 #include <librdkafka/rdkafka.h>
 #include "fraud_rules.h"
 
-/* The keys of the two kinds of record (the worker's id follows its prefix). */
-#define RULES_KEY_RULESET "ruleset"
-#define RULES_KEY_WORKER  "worker/"
+/* The keys of the two kinds of record. */
+#define RULES_KEY_RULESET       "ruleset"
+#define RULES_KEY_WORKER_PREFIX "worker/"
 
 enum rules_record_kind { RULES_RECORD_NONE, RULES_RECORD_RULESET, RULES_RECORD_WORKER };
 
@@ -32,7 +32,7 @@ struct rules_record {
 /* Classifies and parses one record; -1 with reason when it is unreadable. */
 int rules_record_parse(const rd_kafka_message_t *m, struct rules_record *out,
                        char *err, size_t errlen);
-/* The worker record's JSON; malloc'd. */
+/* The worker record's JSON (versions as exact integers); malloc'd. */
 char *rules_worker_json(const char *worker, uint64_t version, int64_t at_ms);
 
 /* Assigns partition 0 of topic from the beginning. */

@@ -11,11 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include "decision.h"
+#include "decided_json.h"
 #include "flat_json.h"
 #include "fraud_rules.h"
 #include "int_text.h"
 #include "json_writer.h"
 #include "log.h"
+#include "notification_json.h"
 #include "order.h"
 #include "pipeline.h"
 #include "role.h"
@@ -133,9 +135,9 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 	json_writer_init(&decided_w);
 	json_writer_init(&notice_w);
 	const char *decided = NULL;
-	if (decision_order_write(&decided_w, m->payload, m->len, members, n_members, &d) == 0)
+	if (decided_json_write(&decided_w, m->payload, m->len, members, n_members, &d) == 0)
 		decided = json_writer_text(&decided_w, &decided_len);
-	decision_notification_write(&notice_w, &o, &d);
+	notification_json_write(&notice_w, &o, &d);
 	const char *notice = json_writer_text(&notice_w, &notice_len);
 	if (decided == NULL || notice == NULL) {
 		json_writer_discard(&decided_w);
@@ -190,7 +192,7 @@ fraud_tick(struct txn_stage *st)
 	if (!fw->ack_pending)
 		return;
 	char key[96];
-	snprintf(key, sizeof key, "%s%s", RULES_KEY_WORKER, fw->id);
+	snprintf(key, sizeof key, "%s%s", RULES_KEY_WORKER_PREFIX, fw->id);
 	char *json = rules_worker_json(fw->id, fw->rules.version, now_ms());
 	if (json && txn_stage_produce(st, fw->p->cfg->topics[TOPIC_RULES], key, strlen(key),
 	                              json, strlen(json), NULL) == 0)

@@ -14,6 +14,7 @@
 #include "int_text.h"
 #include "json_writer.h"
 #include "log.h"
+#include "notified_json.h"
 #include "notify_exec.h"
 #include "pipeline.h"
 #include "role.h"
@@ -47,7 +48,7 @@ publish_notified(struct txn_stage *st, const struct pending *p, const char *chan
 	struct json_writer w;
 	size_t len;
 	json_writer_init(&w);
-	decision_notified_write(&w, n, now_ms(), channel, attempts);
+	notified_json_write(&w, n, now_ms(), channel, attempts);
 	const char *json = json_writer_text(&w, &len);
 	if (json == NULL) {
 		json_writer_discard(&w);

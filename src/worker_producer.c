@@ -15,6 +15,7 @@
 #include "generator.h"
 #include "log.h"
 #include "order.h"
+#include "order_json.h"
 #include "order_table.h"
 #include "pipeline.h"
 #include "role.h"
