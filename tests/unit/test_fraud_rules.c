@@ -1,6 +1,6 @@
 /*
- * test_fraud_rules.c — unit tests of the fraud rules (src/fraud_rules.c)
- * and their per-partition state (src/fraud_state.c): each rule at its
+ * test_fraud_rules.c — unit tests of the fraud rules (src/model/fraud_rules.c)
+ * and their per-partition state (src/model/fraud_state.c): each rule at its
  * boundary, toggles and parameters, velocity windows and eviction, replay
  * and its bound, the rule set's text and JSON forms with every error, and
  * --rules files.  Run from the repository root or anywhere: the example
