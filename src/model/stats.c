@@ -18,7 +18,6 @@
 
 #include <math.h>
 #include <string.h>
-#include <time.h>
 
 #define HIST_LN_BASE 0.029558802241544403   /* ln(1.03) */
 
@@ -260,40 +259,3 @@ stats_snapshot(struct stats *s, struct stats_snapshot *out)
 }
 
 #undef LOAD
-
-static int64_t
-clock_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-int64_t
-now_ms(void)
-{
-	return clock_ns(CLOCK_REALTIME) / 1000000;
-}
-
-int64_t
-mono_ms(void)
-{
-	return clock_ns(CLOCK_MONOTONIC) / 1000000;
-}
-
-int64_t
-mono_ms_coarse(void)
-{
-#if defined(CLOCK_MONOTONIC_COARSE)
-	return clock_ns(CLOCK_MONOTONIC_COARSE) / 1000000;
-#else
-	return mono_ms();
-#endif
-}
-
-uint64_t
-mono_us(void)
-{
-	return (uint64_t)(clock_ns(CLOCK_MONOTONIC) / 1000);
-}

@@ -12,6 +12,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include "clock.h"
 #include "config.h"
 
 /* Latency in microseconds, buckets of ~3% width from 1 us to ~1 hour. */
@@ -116,13 +117,5 @@ void stats_init(struct stats *s);
 void stats_sample(struct stats *s, int64_t now_ms);
 /* Safe from the sampling thread (rates/history) and any other (counters). */
 void stats_snapshot(struct stats *s, struct stats_snapshot *out);
-
-int64_t now_ms(void);        /* wall clock, ms since the epoch */
-int64_t mono_ms(void);       /* monotonic, ms */
-/* Monotonic, ms, as of the last timer tick (up to a few ms behind
- * mono_ms()): for loops that check 10 ms limits per record, where the
- * precise clock's read showed in profiles. */
-int64_t mono_ms_coarse(void);
-uint64_t mono_us(void);      /* monotonic, us */
 
 #endif
