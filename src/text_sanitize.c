@@ -10,8 +10,9 @@
  * the ellipsis still fits and ends with it.
  *
  * Besides controls, the invisible characters that reorder or hide text
- * (bidi overrides and isolates, zero-width space, line/paragraph
- * separators, BOM) are escaped as \u{XXXX}: they have width 0 but are not
+ * (bidi marks, embeddings, overrides and isolates, zero-width space,
+ * non-joiner and joiner, word joiner, line/paragraph separators, BOM) are
+ * escaped as \u{XXXX}: they have width 0 but are not
  * combining marks, and a terminal would let them rearrange what is shown.
  */
 #include "text_sanitize.h"
@@ -94,8 +95,8 @@ text_decode(const unsigned char *p, size_t n, uint32_t *cp)
 static bool
 text_is_invisible(uint32_t cp)
 {
-	return cp == 0x061C || cp == 0x180E || cp == 0x200B ||
-	    cp == 0x200E || cp == 0x200F ||
+	return cp == 0x061C || cp == 0x180E ||
+	    (cp >= 0x200B && cp <= 0x200F) ||
 	    (cp >= 0x2028 && cp <= 0x202E) ||
 	    (cp >= 0x2060 && cp <= 0x2064) ||
 	    (cp >= 0x2066 && cp <= 0x206F) ||
