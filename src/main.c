@@ -17,6 +17,7 @@
 #include "engine.h"
 #include "headless.h"
 #include "log.h"
+#include "redact.h"
 #include "rules_cmd.h"
 #include "thread_priority.h"
 #include "ui.h"
@@ -113,7 +114,7 @@ main(int argc, char **argv)
 	if (!cfg.headless)
 		engine_set_worker_nice(e, DASHBOARD_WORKER_NICE);
 	if (engine_start(e, err, sizeof err) < 0) {
-		fprintf(stderr, "ordertop: %s\n", err);
+		fprintf(stderr, "ordertop: %s\n", redact_text(err, sizeof err));
 		rc = 1;
 	} else if (cfg.headless) {
 		rc = headless_run(e, &cfg);
