@@ -17,8 +17,10 @@
 #include "engine.h"
 #include "headless.h"
 #include "log.h"
+#include "notify_exec.h"
 #include "redact.h"
 #include "rules_cmd.h"
+#include "summary.h"
 #include "thread_priority.h"
 #include "ui.h"
 
@@ -91,7 +93,10 @@ main(int argc, char **argv)
 		return rc < 0 ? 2 : 0;
 	}
 	log_set_level(cfg.log_level);
-	if (check_config(&cfg, err, sizeof err) < 0) {
+	if (check_config(&cfg, err, sizeof err) < 0 ||
+	    (cfg.summary_file && summary_check(cfg.summary_file, err, sizeof err) < 0) ||
+	    (cfg.notify_exec && (cfg.roles & ROLE_NOTIFIER) &&
+	     notify_exec_check(cfg.notify_exec, err, sizeof err) < 0)) {
 		fprintf(stderr, "ordertop: %s\n", err);
 		config_free(&cfg);
 		return 2;

@@ -243,6 +243,48 @@ text_sanitize(char *dst, size_t dstlen, const void *src, size_t srclen,
 	return c;
 }
 
+bool
+text_utf8_valid(const void *s, size_t n)
+{
+	const unsigned char *p = s;
+	uint32_t cp;
+
+	for (size_t i = 0; i < n;) {
+		if (p[i] >= 0x01 && p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		int k = p[i] == 0 ? 0 : text_decode(p + i, n - i, &cp);
+		if (k == 0)
+			return false;
+		i += (size_t)k;
+	}
+	return true;
+}
+
+size_t
+text_utf8_repair(char *dst, const void *s, size_t n)
+{
+	const unsigned char *p = s;
+	size_t o = 0;
+	uint32_t cp;
+
+	for (size_t i = 0; i < n;) {
+		int k = p[i] == 0 ? 0 : text_decode(p + i, n - i, &cp);
+		if (k == 0) {
+			memcpy(dst + o, "\xEF\xBF\xBD", 3);    /* U+FFFD */
+			o += 3;
+			i++;
+		} else {
+			memcpy(dst + o, p + i, (size_t)k);
+			o += (size_t)k;
+			i += (size_t)k;
+		}
+	}
+	dst[o] = '\0';
+	return o;
+}
+
 /* Columns of the character at s (its length in *len); invalid bytes and
  * unprintable characters count 1, as a terminal shows something. */
 static int

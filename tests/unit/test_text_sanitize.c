@@ -198,6 +198,23 @@ test_bidi_and_zero_width(void **state)
 }
 
 static void
+test_utf8_valid_and_repair(void **state)
+{
+	char out[64];
+	(void)state;
+	assert_true(text_utf8_valid("caf\xc3\xa9 " NIHONGO, 15));
+	assert_true(text_utf8_valid("", 0));
+	assert_false(text_utf8_valid("a\0b", 3));                 /* NUL */
+	assert_false(text_utf8_valid("\xc0\xaf", 2));            /* overlong */
+	assert_false(text_utf8_valid("\xed\xa0\x80", 3));        /* surrogate */
+	assert_false(text_utf8_valid("\xf4\x90\x80\x80", 4));    /* > U+10FFFF */
+	assert_false(text_utf8_valid("\xe6\x97", 2));            /* cut short */
+	assert_int_equal(text_utf8_repair(out, "a\xff" "b\0c\xe6\x97", 7), 1 + 3 + 1 + 3 + 1 + 6);
+	assert_string_equal(out, "a" FFFD "b" FFFD "c" FFFD FFFD);
+	assert_true(text_utf8_valid(out, strlen(out)));
+}
+
+static void
 test_cut_ascii(void **state)
 {
 	(void)state;
@@ -412,6 +429,7 @@ main(void)
 		cmocka_unit_test(test_combining_not_split),
 		cmocka_unit_test(test_unprintable_and_invisible),
 		cmocka_unit_test(test_bidi_and_zero_width),
+		cmocka_unit_test(test_utf8_valid_and_repair),
 		cmocka_unit_test(test_cut_ascii),
 		cmocka_unit_test(test_dst_small),
 		cmocka_unit_test(test_exhaustive_limits),
