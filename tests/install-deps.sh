@@ -2,6 +2,7 @@
 # install-deps.sh — installs the Debian/Ubuntu packages ordertop needs, only
 # when something is missing.  `build`: compiler, librdkafka, ncursesw, cJSON.
 # `test`: also cmocka, tmux, kcat, and Java 17 + Maven for the real-Kafka tests.
+# `fuzz`: clang and its libFuzzer runtime, for `make fuzz`.
 set -euo pipefail
 what=${1:-build}
 
@@ -20,6 +21,11 @@ if [ "$what" = test ]; then
 	command -v java >/dev/null || need+=(openjdk-17-jre-headless)
 	command -v mvn >/dev/null || need+=(maven)
 	locale -a 2>/dev/null | grep -qi '^c\.utf-\?8$' || need+=(locales)
+fi
+if [ "$what" = fuzz ]; then
+	command -v clang >/dev/null || need+=(clang)
+	ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1 ||
+		need+=(libclang-rt-dev)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 
