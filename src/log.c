@@ -162,6 +162,17 @@ log_msg(int level, const char *source, const char *fmt, ...)
 	pthread_mutex_unlock(&log_lock);
 }
 
+void
+log_print_error(const char *prefix, const char *msg)
+{
+	char raw[LOG_RAW_MAX], safe[LOG_RAW_MAX];
+
+	snprintf(raw, sizeof raw, "%s", msg != NULL ? msg : "");
+	redact_text(raw, sizeof raw);
+	text_sanitize(safe, sizeof safe, raw, strlen(raw), -1);
+	fprintf(stderr, "%s: %s\n", prefix, safe);
+}
+
 size_t
 log_copy_since(uint64_t after, struct log_line *out, size_t max)
 {

@@ -18,7 +18,6 @@
 #include "headless.h"
 #include "log.h"
 #include "notify_exec.h"
-#include "redact.h"
 #include "rules_cmd.h"
 #include "summary.h"
 #include "thread_priority.h"
@@ -119,7 +118,7 @@ main(int argc, char **argv)
 	if (!cfg.headless)
 		engine_set_worker_nice(e, DASHBOARD_WORKER_NICE);
 	if (engine_start(e, err, sizeof err) < 0) {
-		fprintf(stderr, "ordertop: %s\n", redact_text(err, sizeof err));
+		log_print_error("ordertop", err);
 		rc = 1;
 	} else if (cfg.headless) {
 		rc = headless_run(e, &cfg);
@@ -131,7 +130,7 @@ main(int argc, char **argv)
 		rc = ui_run(e, &cfg);
 		log_to_stderr(true);
 		if (engine_fatal_error(e))
-			fprintf(stderr, "ordertop: %s\n", engine_fatal_error(e));
+			log_print_error("ordertop", engine_fatal_error(e));
 	}
 	engine_stop(e);
 	if (cfg.summary_file &&

@@ -2,7 +2,7 @@
  * rules_cmd.c — the `ordertop rules` command (see rules_cmd.h).  What it
  * prints from the fraud.rules topic (worker ids, parameter values) and
  * librdkafka's error texts are untrusted: they go through text_sanitize,
- * errors through the redactor too.
+ * errors through the redactor too (log_print_error).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,7 +12,6 @@
 #include "engine.h"
 #include "fraud_rules.h"
 #include "log.h"
-#include "redact.h"
 #include "rules_cmd.h"
 #include "text_sanitize.h"
 
@@ -33,17 +32,6 @@ find_rule(const char *arg)
 	if (*arg && *end == '\0')
 		return n >= 1 && n <= fraud_rule_count ? (int)n - 1 : -1;
 	return ruleset_find(arg);
-}
-
-/* Prints an error that may quote a secret or hold escape sequences. */
-static void
-print_error(char *err, size_t errlen)
-{
-	char safe[1024];
-
-	redact_text(err, errlen);
-	text_sanitize(safe, sizeof safe, err, strlen(err), -1);
-	fprintf(stderr, "ordertop rules: %s\n", safe);
 }
 
 static void
@@ -132,11 +120,11 @@ rules_cmd_main(int argc, char **argv)
 	if (e == NULL || engine_start(e, err, sizeof err) < 0) {
 		if (e == NULL)
 			snprintf(err, sizeof err, "out of memory");
-		print_error(err, sizeof err);
+		log_print_error("ordertop rules", err);
 		rc = 1;
 	} else if (strcmp(verb, "set") == 0) {
 		if (engine_rule_set_param(e, rule, pos[2], pos[3], err, sizeof err) < 0) {
-			print_error(err, sizeof err);
+			log_print_error("ordertop rules", err);
 			rc = 2;
 		}
 	} else if (strcmp(verb, "list") != 0) {
@@ -145,7 +133,7 @@ rules_cmd_main(int argc, char **argv)
 		bool on = st.current.rules[rule].enabled;
 		bool flip = strcmp(verb, "toggle") == 0 || on != (strcmp(verb, "enable") == 0);
 		if (flip && engine_rule_toggle(e, rule, err, sizeof err) < 0) {
-			print_error(err, sizeof err);
+			log_print_error("ordertop rules", err);
 			rc = 1;
 		}
 	}

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -469,6 +470,21 @@ test_redaction(void **state)
 	char *text = read_file(path);
 	assert_null(strstr(text, "S3CRET"));
 	assert_null(strstr(text, "hunter22"));
+	free(text);
+
+	/* An error printed outside the log: the same treatment. */
+	fflush(stderr);
+	int saved = dup(STDERR_FILENO);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_true(fd >= 0);
+	dup2(fd, STDERR_FILENO);
+	close(fd);
+	log_print_error("ordertop", "auth: beginning at: extension_k=S3CRET-oauth \x1b]0;t\a");
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	text = read_file(path);
+	assert_string_equal(text, "ordertop: auth: beginning at: *** \\x1b]0;t\\x07\n");
 	free(text);
 	unlink(path);
 	redact_reset();
