@@ -3,6 +3,7 @@
 # when something is missing.  `build`: compiler, librdkafka, ncursesw, cJSON.
 # `test`: also cmocka, tmux, kcat, groff and man (the man page's test), and
 # Java 17 + Maven for the real-Kafka tests.
+# `fuzz`: clang and its libFuzzer runtime, for `make fuzz`.
 set -euo pipefail
 what=${1:-build}
 
@@ -24,6 +25,11 @@ if [ "$what" = test ]; then
 	command -v man >/dev/null || need+=(man-db)
 	command -v col >/dev/null || need+=(bsdextrautils)
 	locale -a 2>/dev/null | grep -qi '^c\.utf-\?8$' || need+=(locales)
+fi
+if [ "$what" = fuzz ]; then
+	command -v clang >/dev/null || need+=(clang)
+	ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1 ||
+		need+=(libclang-rt-dev)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 

@@ -50,7 +50,7 @@ void draw_fill(WINDOW *w, int y, int x, int n, attr_t a)
 		waddch(w, ' ');
 }
 
-void draw_cut_right(char *dst, size_t len, const char *s, int maxw, const char *ellipsis)
+static void cut_right(char *dst, size_t len, const char *s, int maxw, const char *ellipsis)
 {
 	snprintf(dst, len, "%s", s);
 	if (text_width(dst) <= maxw)
@@ -63,6 +63,31 @@ void draw_cut_right(char *dst, size_t len, const char *s, int maxw, const char *
 	text_truncate(dst, maxw - ew);
 	size_t n = strlen(dst);
 	snprintf(dst + n, len - n, "%s", ellipsis);
+}
+
+/* Copies safe text to dst, dropping a character that len would cut. */
+static void copy_whole(char *dst, size_t len, const char *s)
+{
+	size_t n = strlen(s);
+	if (len == 0)
+		return;
+	if (n >= len) {
+		n = len - 1;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
+/* The draw_cut_* take untrusted bytes: sanitized first. */
+void draw_cut_right(char *dst, size_t len, const char *s, int maxw, const char *ellipsis)
+{
+	char safe[DRAW_BUF], cut[DRAW_BUF];
+
+	text_sanitize(safe, sizeof safe, s, s ? strlen(s) : 0, -1);
+	cut_right(cut, sizeof cut, safe, maxw, ellipsis);
+	copy_whole(dst, len, cut);
 }
 
 /* Byte offset in s where the last `cols` columns begin (UTF-8 aware). */
@@ -81,7 +106,7 @@ static size_t tail_offset(const char *s, int cols)
 	return off;
 }
 
-void draw_cut_left(char *dst, size_t len, const char *s, int maxw, const char *ellipsis)
+static void cut_left(char *dst, size_t len, const char *s, int maxw, const char *ellipsis)
 {
 	if (text_width(s) <= maxw) {
 		snprintf(dst, len, "%s", s);
@@ -93,6 +118,15 @@ void draw_cut_left(char *dst, size_t len, const char *s, int maxw, const char *e
 		return;
 	}
 	snprintf(dst, len, "%s%s", ellipsis, s + tail_offset(s, maxw - ew));
+}
+
+void draw_cut_left(char *dst, size_t len, const char *s, int maxw, const char *ellipsis)
+{
+	char safe[DRAW_BUF], cut[DRAW_BUF];
+
+	text_sanitize(safe, sizeof safe, s, s ? strlen(s) : 0, -1);
+	cut_left(cut, sizeof cut, safe, maxw, ellipsis);
+	copy_whole(dst, len, cut);
 }
 
 void draw_sanitize(char *dst, size_t len, const char *s, int maxw)

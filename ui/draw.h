@@ -17,9 +17,10 @@ int  draw_text(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s);
 int  draw_text_right(WINDOW *w, int y, int x_end, int maxw, attr_t a, const char *s);
 /* Spaces from x for n columns. */
 void draw_fill(WINDOW *w, int y, int x, int n, attr_t a);
-/* Copies s keeping its last maxw columns, prefixed with `ellipsis` when cut. */
+/* Sanitizes s (text_sanitize) and keeps its last maxw columns, prefixed
+ * with `ellipsis` when cut. */
 void draw_cut_left(char *dst, size_t len, const char *s, int maxw, const char *ellipsis);
-/* Copies s cut to maxw columns, ending with `ellipsis` when cut. */
+/* Sanitizes s and cuts it to maxw columns, ending with `ellipsis` when cut. */
 void draw_cut_right(char *dst, size_t len, const char *s, int maxw, const char *ellipsis);
 /* Sanitizes untrusted bytes into dst (no column limit beyond maxw; -1 none). */
 void draw_sanitize(char *dst, size_t len, const char *s, int maxw);

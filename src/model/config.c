@@ -16,6 +16,7 @@
  */
 #include "config.h"
 #include "log.h"
+#include "redact.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -63,12 +64,6 @@ static const struct {
 	{ "fraud",    ROLE_FRAUD },
 	{ "notifier", ROLE_NOTIFIER },
 	{ "monitor",  ROLE_MONITOR },
-};
-
-/* Substrings (case-insensitive) of property keys whose values are secret. */
-static const char *const secret_key_parts[] = {
-	"password", "secret", "sasl.oauthbearer.config", "ssl.key.pem",
-	"ssl_key", "sasl.jaas", "token",
 };
 
 /* ---- small helpers ---- */
@@ -188,12 +183,7 @@ kv_list_append_move(struct kv_list *dst, struct kv_list *src)
 bool
 config_is_secret_key(const char *key)
 {
-	if (key == NULL)
-		return false;
-	for (size_t i = 0; i < sizeof secret_key_parts / sizeof *secret_key_parts; i++)
-		if (strcasestr(key, secret_key_parts[i]) != NULL)
-			return true;
-	return false;
+	return redact_is_secret_key(key);
 }
 
 const char *
