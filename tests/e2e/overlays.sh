@@ -2,7 +2,7 @@
 # overlays.sh — the overlays and the keys around them: the footer shows the
 # open overlay's keys; the rules pane's Space toggles the selected rule,
 # `e` and Enter open its form (Esc cancels, Enter publishes a change), a
-# rule without parameters says so; the order detail scrolls and closes;
+# rule without parameters says so; the order detail pages and closes;
 # keys other than quit do nothing while the terminal is too small.
 . "$(dirname "$0")/lib.sh"
 
@@ -50,8 +50,8 @@ e2e_check "the status table is focused" e2e_wait_for ' Enter detail ' 5
 e2e_keys Down Enter
 e2e_check "Enter opens the order detail" e2e_wait_for 'Order detail' 5
 e2e_check "the footer shows the detail's keys" e2e_wait_for '↑↓ PgUp PgDn scroll +Esc close *$' 2
-e2e_keys PgDn
-e2e_check "PgDn scrolls the detail" e2e_wait_for ' ([2-9]|[1-9][0-9]+)-[0-9]+/[0-9]+ ─┘' 5
+e2e_keys Space
+e2e_check "Space pages down the detail" e2e_wait_for ' ([2-9]|[1-9][0-9]+)-[0-9]+/[0-9]+ ─┘' 5
 e2e_keys Escape
 e2e_check "Esc closes it" e2e_wait_gone 'Order detail' 5
 
