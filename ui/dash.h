@@ -2,11 +2,12 @@
  * dash.h — the dashboard's state, shared by the ui/ files: the pane
  * instances, the layout and its windows, the theme, cached engine
  * snapshots, the footer message, the open overlay.  Only the UI thread
- * touches it (and only it calls curses).
+ * touches it (and only it calls curses).  Its accessors are in dash.c,
+ * below every pane and overlay.
  *
  * Actions return "dirty" bits saying what to repaint (like htop's
  * HTOP_REFRESH | HTOP_REDRAW_BAR); ui_loop.c repaints at most cfg->fps
- * times a second, and only what is dirty.
+ * times a second, and only what is dirty (screen.c).
  */
 #ifndef ORDERTOP_UI_DASH_H
 #define ORDERTOP_UI_DASH_H
@@ -44,15 +45,6 @@ enum {
 	DIRTY_ALL     = DIRTY_HEADER | DIRTY_FOOTER | DIRTY_PANES | DIRTY_OVERLAY,
 };
 
-enum overlay {
-	OVL_NONE = 0,
-	OVL_HELP,
-	OVL_DETAIL,
-	OVL_FORM_ORDER,
-	OVL_FORM_RULE,
-	OVL_FATAL,
-};
-
 /* The minimum terminal size the layout needs. */
 #define DASH_MIN_COLS 60
 #define DASH_MIN_LINES 16
@@ -66,6 +58,7 @@ enum overlay {
 
 struct formbox;
 struct detail;
+struct overlay_def;
 
 /* The order status table's snapshot (pane_status.c). */
 struct status_rows {
@@ -127,8 +120,8 @@ struct dash {
 	char    prompt_buf[PANE_FILTER_MAX];
 	char    prompt_saved[PANE_FILTER_MAX];
 
-	/* Overlay */
-	enum overlay ovl;
+	/* Overlay: the open one's kind (overlay.h), or NULL */
+	const struct overlay_def *ovl;
 	WINDOW *win_ovl;
 	struct formbox *form;
 	int form_rule;               /* the rule being edited */
@@ -137,7 +130,7 @@ struct dash {
 	int64_t fatal_since_ms;
 };
 
-/* ui_loop.c */
+/* dash.c */
 void dash_set_focus_pane(struct dash *d, int pane);
 int  dash_focused_pane(const struct dash *d);
 struct pane *dash_pane(struct dash *d, int id);
@@ -147,5 +140,8 @@ attr_t dash_attr(const struct dash *d, int role);
 void dash_pause(struct dash *d, bool on);
 /* Refreshes the cached engine state (rules, generator, brokers). */
 void dash_refresh_engine(struct dash *d);
+/* Shows a transient message in the footer (sanitized, for a few seconds). */
+void dash_message(struct dash *d, int role, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #endif

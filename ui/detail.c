@@ -15,10 +15,9 @@
 
 #include "dash.h"
 #include "draw.h"
-#include "footer.h"
-#include "keys.h"
-#include "overlay.h"
-#include "panes.h"
+#include "keycode.h"
+#include "overlays.h"
+#include "status_style.h"
 #include "text_sanitize.h"
 
 #define DETAIL_LINE 512
@@ -154,12 +153,12 @@ static int build(struct dash *d, struct detail *dt)
 	add(dt, ROLE_HEADER_VALUE, "Order %s", id);
 	int dec = r->decision == ORDER_APPROVED || r->decision == ORDER_REFUSED ? r->decision : -1;
 	if (dec >= 0 && dec != r->status)
-		add(dt, pane_status_role(r->status), "status  %s %s   (decision %s %s)",
-		    pane_status_glyph(d, r->status), order_status_name(r->status),
-		    pane_status_glyph(d, dec), order_status_name(dec));
+		add(dt, status_style_role(r->status), "status  %s %s   (decision %s %s)",
+		    status_style_glyph(d, r->status), order_status_name(r->status),
+		    status_style_glyph(d, dec), order_status_name(dec));
 	else
-		add(dt, pane_status_role(r->status), "status  %s %s",
-		    pane_status_glyph(d, r->status), order_status_name(r->status));
+		add(dt, status_style_role(r->status), "status  %s %s",
+		    status_style_glyph(d, r->status), order_status_name(r->status));
 	add(dt, ROLE_TEXT, "user    %s", user);
 	add(dt, ROLE_TEXT, "item    %s", item);
 	add(dt, ROLE_TEXT, "total   %s   rules v%llu%s", total,
@@ -202,6 +201,17 @@ static int build(struct dash *d, struct detail *dt)
 	return 0;
 }
 
+static void close_detail(struct dash *d)
+{
+	if (!d->detail)
+		return;
+	free(d->detail->lines);
+	free(d->detail);
+	d->detail = NULL;
+	if (d->ovl == &detail_def)
+		overlay_close(d);
+}
+
 int detail_open(struct dash *d, const char *order_id)
 {
 	struct detail *dt = calloc(1, sizeof *dt);
@@ -213,27 +223,17 @@ int detail_open(struct dash *d, const char *order_id)
 		safe(s, sizeof s, order_id, 40);
 		free(dt->lines);
 		free(dt);
-		footer_message(d, ROLE_ERROR, "order %s is not (or no longer) in the order table", s);
+		dash_message(d, ROLE_ERROR, "order %s is not (or no longer) in the order table", s);
 		return DIRTY_FOOTER;
 	}
-	detail_close(d);
+	close_detail(d);
 	d->detail = dt;
-	d->ovl = OVL_DETAIL;
+	d->ovl = &detail_def;
 	return DIRTY_OVERLAY | DIRTY_FOOTER;
 }
 
-void detail_close(struct dash *d)
-{
-	if (!d->detail)
-		return;
-	free(d->detail->lines);
-	free(d->detail);
-	d->detail = NULL;
-	if (d->ovl == OVL_DETAIL)
-		overlay_close(d);
-}
-
-void detail_refresh(struct dash *d)
+/* Once a second: re-reads the order, keeping the scroll position. */
+static void reread(struct dash *d)
 {
 	struct detail *dt = d->detail;
 	if (!dt)
@@ -244,7 +244,7 @@ void detail_refresh(struct dash *d)
 	d->dirty |= DIRTY_OVERLAY;
 }
 
-void detail_draw(struct dash *d)
+static void draw(struct dash *d)
 {
 	struct detail *dt = d->detail;
 	if (!dt)
@@ -278,19 +278,19 @@ void detail_draw(struct dash *d)
 	wnoutrefresh(win);
 }
 
-int detail_key(struct dash *d, int key)
+static int key(struct dash *d, int k)
 {
 	struct detail *dt = d->detail;
 	if (!dt)
 		return 0;
 	int page = dt->rows > 1 ? dt->rows - 1 : 1;
-	switch (key) {
+	switch (k) {
 	case 27: case 'q': case '\r': case '\n': case KEY_ENTER:
 	case KEY_BACKSPACE: case 127: case KEY_F(10):
-		detail_close(d);
+		close_detail(d);
 		return DIRTY_ALL;
-	case KEYS_CTRL('c'):
-		detail_close(d);
+	case KEYCODE_CTRL('c'):
+		close_detail(d);
 		d->quit = true;
 		return 0;
 	case KEY_UP: case 'k':     dt->top--; break;
@@ -303,3 +303,12 @@ int detail_key(struct dash *d, int key)
 	}
 	return DIRTY_OVERLAY;
 }
+
+const struct overlay_def detail_def = {
+	.name = "detail",
+	.hint = "↑↓ PgUp PgDn:scroll|Esc:close",
+	.draw = draw,
+	.key = key,
+	.tick = reread,
+	.close = close_detail,
+};

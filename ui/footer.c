@@ -4,30 +4,14 @@
  */
 #include "footer.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "dash.h"
 #include "draw.h"
-#include "keys.h"
+#include "keycode.h"
+#include "overlay.h"
 #include "text_sanitize.h"
-
-#define FOOTER_MSG_MS 8000
-
-void footer_message(struct dash *d, int role, const char *fmt, ...)
-{
-	char raw[sizeof d->msg];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(raw, sizeof raw, fmt, ap);
-	va_end(ap);
-	/* Messages may carry text from data (reasons, names): sanitize. */
-	text_sanitize(d->msg, sizeof d->msg, raw, strlen(raw), -1);
-	d->msg_role = role;
-	d->msg_until_ms = mono_ms() + FOOTER_MSG_MS;
-	d->dirty |= DIRTY_FOOTER;
-}
 
 struct hint {
 	const char *key, *what;
@@ -83,23 +67,8 @@ static int draw_hint(struct dash *d, WINDOW *w, int x, int maxx, const struct hi
 static int collect(struct dash *d, struct hint *h, int max, char store[][48], int *nstore)
 {
 	int n = 0;
-	switch (d->ovl) {
-	case OVL_HELP:
-		return add_hint(h, n, max, "any key", "close help");
-	case OVL_FATAL:
-		return add_hint(h, n, max, "any key", "quit");
-	case OVL_DETAIL:
-		n = add_hint(h, n, max, "↑↓ PgUp PgDn", "scroll");
-		return add_hint(h, n, max, "Esc", "close");
-	case OVL_FORM_ORDER:
-	case OVL_FORM_RULE:
-		n = add_hint(h, n, max, "Tab", "next field");
-		n = add_hint(h, n, max, "S-Tab", "previous");
-		n = add_hint(h, n, max, "Enter", "submit");
-		return add_hint(h, n, max, "Esc", "cancel");
-	case OVL_NONE:
-		break;
-	}
+	if (d->ovl)
+		return add_hints(h, n, max, d->ovl->hint, store, nstore, false);
 	struct pane *p = dash_pane(d, dash_focused_pane(d));
 	n = add_hint(h, n, max, "F1", "help");
 	if (d->paused)
@@ -150,7 +119,7 @@ void footer_draw(struct dash *d)
 	int cols = getmaxx(w);
 	wbkgdset(w, dash_attr(d, ROLE_FOOTER_TEXT) | ' ');
 	werase(w);
-	if (d->prompt && d->ovl == OVL_NONE) {
+	if (d->prompt && !d->ovl) {
 		draw_prompt(d, w, cols);
 		wnoutrefresh(w);
 		return;
@@ -167,7 +136,7 @@ void footer_draw(struct dash *d)
 	int nstore = 0;
 	int n = collect(d, h, 32, store, &nstore);
 	struct hint quit = { "q", "quit" };
-	bool with_quit = d->ovl == OVL_NONE;
+	bool with_quit = !d->ovl;
 	int reserve = with_quit ? hint_width(&quit) : 0;
 	for (int i = 0; i < n; i++) {
 		int hw = hint_width(&h[i]);
@@ -207,7 +176,7 @@ static void apply(struct dash *d, const char *text)
 int footer_prompt_key(struct dash *d, int k)
 {
 	size_t n = strlen(d->prompt_buf);
-	int key = keys_char(k);
+	int key = keycode_char(k);
 	if (key < 0) {
 		if (k == KEY_BACKSPACE)
 			goto backspace;

@@ -10,9 +10,8 @@
 #include <unistd.h>
 
 #include "dash.h"
-#include "footer.h"
 #include "formbox.h"
-#include "overlay.h"
+#include "overlays.h"
 #include "text_sanitize.h"
 
 enum { F_USER, F_ITEM, F_QTY, F_PRICE, F_CURRENCY, F_COUNTRY, F_CARD, F__COUNT };
@@ -64,22 +63,21 @@ int form_order_open(struct dash *d)
 	snprintf(fb->note, sizeof fb->note, "Published to the orders topic; the id is made for you.");
 	if (formbox_open(fb, d) != 0) {
 		free(fb);
-		footer_message(d, ROLE_ERROR, "cannot open the order form here (terminal too small?)");
+		dash_message(d, ROLE_ERROR, "cannot open the order form here (terminal too small?)");
 		return DIRTY_FOOTER;
 	}
 	d->form = fb;
-	d->ovl = OVL_FORM_ORDER;
+	d->ovl = &form_order_def;
 	return DIRTY_OVERLAY | DIRTY_FOOTER;
 }
 
-void form_order_close(struct dash *d)
+static void close_form(struct dash *d)
 {
 	if (!d->form)
 		return;
 	formbox_close(d->form);
 	free(d->form);
 	d->form = NULL;
-	d->ovl = OVL_NONE;
 	overlay_close(d);
 }
 
@@ -110,24 +108,24 @@ static int submit(struct dash *d)
 	}
 	char id[ORDER_ID_MAX * 4];
 	text_sanitize(id, sizeof id, o.order_id, strlen(o.order_id), -1);
-	form_order_close(d);
-	footer_message(d, ROLE_FOOTER_MESSAGE, "order %s sent (total %.2f)", id, order_total(&o));
+	close_form(d);
+	dash_message(d, ROLE_FOOTER_MESSAGE, "order %s sent (total %.2f)", id, order_total(&o));
 	return DIRTY_ALL;
 }
 
-int form_order_key(struct dash *d, int key)
+static int key(struct dash *d, int k)
 {
 	if (!d->form)
 		return 0;
-	switch (formbox_key(d->form, d, key)) {
+	switch (formbox_key(d->form, d, k)) {
 	case FORMBOX_SUBMIT:
 		return submit(d);
 	case FORMBOX_CANCEL:
-		form_order_close(d);
-		footer_message(d, ROLE_FOOTER_MESSAGE, "order form cancelled; nothing sent");
+		close_form(d);
+		dash_message(d, ROLE_FOOTER_MESSAGE, "order form cancelled; nothing sent");
 		return DIRTY_ALL;
 	case FORMBOX_QUIT:
-		form_order_close(d);
+		close_form(d);
 		d->quit = true;
 		return 0;
 	case FORMBOX_CONTINUE:
@@ -136,8 +134,23 @@ int form_order_key(struct dash *d, int key)
 	return DIRTY_OVERLAY;
 }
 
-void form_order_draw(struct dash *d)
+static void draw(struct dash *d)
 {
 	if (d->form)
 		formbox_draw(d->form, d);
 }
+
+static void resize(struct dash *d)
+{
+	if (d->form)
+		formbox_relayout(d->form, d);
+}
+
+const struct overlay_def form_order_def = {
+	.name = "form_order",
+	.hint = "Tab:next field|S-Tab:previous|Enter:submit|Esc:cancel",
+	.draw = draw,
+	.key = key,
+	.resize = resize,
+	.close = close_form,
+};

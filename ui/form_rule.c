@@ -1,6 +1,6 @@
 /*
- * form_rule.c — editing a fraud rule's parameters (`e` on the selected
- * rule): one field per parameter, checked with ruleset_set_param() on a
+ * form_rule.c — editing a fraud rule's parameters (`e`, or Enter in the
+ * rules pane, on the selected rule): one field per parameter, checked with ruleset_set_param() on a
  * copy of the current rule set as it is typed; Enter publishes the changed
  * ones with engine_rule_set_param().
  */
@@ -9,9 +9,8 @@
 #include <string.h>
 
 #include "dash.h"
-#include "footer.h"
 #include "formbox.h"
-#include "overlay.h"
+#include "overlays.h"
 #include "text_sanitize.h"
 
 static int check(struct dash *d, void *ctx, int field, const char *text,
@@ -28,7 +27,13 @@ static int check(struct dash *d, void *ctx, int field, const char *text,
 
 int form_rule_open(struct dash *d, int rule)
 {
+	if (rule < 0 || rule >= fraud_rule_count)
+		return 0;
 	const struct fraud_rule_def *def = &fraud_rule_defs[rule];
+	if (def->n_params == 0) {
+		dash_message(d, ROLE_ERROR, "rule %s has no parameters", def->id);
+		return DIRTY_FOOTER;
+	}
 	struct formbox *fb = calloc(1, sizeof *fb);
 	if (!fb)
 		return 0;
@@ -50,22 +55,21 @@ int form_rule_open(struct dash *d, int rule)
 	fb->check = check;
 	if (formbox_open(fb, d) != 0) {
 		free(fb);
-		footer_message(d, ROLE_ERROR, "cannot open the rule form here (terminal too small?)");
+		dash_message(d, ROLE_ERROR, "cannot open the rule form here (terminal too small?)");
 		return DIRTY_FOOTER;
 	}
 	d->form = fb;
-	d->ovl = OVL_FORM_RULE;
+	d->ovl = &form_rule_def;
 	return DIRTY_OVERLAY | DIRTY_FOOTER;
 }
 
-void form_rule_close(struct dash *d)
+static void close_form(struct dash *d)
 {
 	if (!d->form)
 		return;
 	formbox_close(d->form);
 	free(d->form);
 	d->form = NULL;
-	d->ovl = OVL_NONE;
 	overlay_close(d);
 }
 
@@ -89,30 +93,30 @@ static int submit(struct dash *d)
 		snprintf(fb->init[k], sizeof fb->init[k], "%s", v);
 		changed++;
 	}
-	form_rule_close(d);
+	close_form(d);
 	if (changed)
-		footer_message(d, ROLE_FOOTER_MESSAGE, "rule %s: %d parameter%s changed (new rule set published)",
+		dash_message(d, ROLE_FOOTER_MESSAGE, "rule %s: %d parameter%s changed (new rule set published)",
 		               def->id, changed, changed == 1 ? "" : "s");
 	else
-		footer_message(d, ROLE_FOOTER_MESSAGE, "rule %s: nothing changed", def->id);
+		dash_message(d, ROLE_FOOTER_MESSAGE, "rule %s: nothing changed", def->id);
 	dash_refresh_engine(d);
 	dash_mark_pane(d, PANE_RULES);
 	return DIRTY_ALL;
 }
 
-int form_rule_key(struct dash *d, int key)
+static int key(struct dash *d, int k)
 {
 	if (!d->form)
 		return 0;
-	switch (formbox_key(d->form, d, key)) {
+	switch (formbox_key(d->form, d, k)) {
 	case FORMBOX_SUBMIT:
 		return submit(d);
 	case FORMBOX_CANCEL:
-		form_rule_close(d);
-		footer_message(d, ROLE_FOOTER_MESSAGE, "rule edit cancelled");
+		close_form(d);
+		dash_message(d, ROLE_FOOTER_MESSAGE, "rule edit cancelled");
 		return DIRTY_ALL;
 	case FORMBOX_QUIT:
-		form_rule_close(d);
+		close_form(d);
 		d->quit = true;
 		return 0;
 	case FORMBOX_CONTINUE:
@@ -121,8 +125,23 @@ int form_rule_key(struct dash *d, int key)
 	return DIRTY_OVERLAY;
 }
 
-void form_rule_draw(struct dash *d)
+static void draw(struct dash *d)
 {
 	if (d->form)
 		formbox_draw(d->form, d);
 }
+
+static void resize(struct dash *d)
+{
+	if (d->form)
+		formbox_relayout(d->form, d);
+}
+
+const struct overlay_def form_rule_def = {
+	.name = "form_rule",
+	.hint = "Tab:next field|S-Tab:previous|Enter:submit|Esc:cancel",
+	.draw = draw,
+	.key = key,
+	.resize = resize,
+	.close = close_form,
+};

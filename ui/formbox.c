@@ -15,7 +15,7 @@
 
 #include "dash.h"
 #include "draw.h"
-#include "keys.h"
+#include "keycode.h"
 #include "text_sanitize.h"
 
 #define ERR_W_WANTED 36
@@ -213,13 +213,13 @@ enum formbox_result formbox_key(struct formbox *fb, struct dash *d, int key)
 	if (!fb->form || !fb->posted)
 		return key == 27 ? FORMBOX_CANCEL : FORMBOX_CONTINUE;
 	int cur = formbox_current(fb);
-	int c = keys_char(key);
+	int c = keycode_char(key);
 	fb->status[0] = '\0';
 
 	switch (key) {
 	case 27:
 		return FORMBOX_CANCEL;
-	case KEYS_CTRL('c'):
+	case KEYCODE_CTRL('c'):
 		return FORMBOX_QUIT;
 	case '\t': case KEY_DOWN: case KEY_BTAB: case KEY_UP: {
 		if (!check(fb, d, cur)) {
@@ -265,15 +265,15 @@ enum formbox_result formbox_key(struct formbox *fb, struct dash *d, int key)
 		form_driver(fb->form, REQ_NEXT_CHAR);
 		fb->fresh = false;
 		break;
-	case KEY_HOME: case KEYS_CTRL('a'):
+	case KEY_HOME: case KEYCODE_CTRL('a'):
 		form_driver(fb->form, REQ_BEG_FIELD);
 		fb->fresh = false;
 		break;
-	case KEY_END: case KEYS_CTRL('e'):
+	case KEY_END: case KEYCODE_CTRL('e'):
 		form_driver(fb->form, REQ_END_FIELD);
 		fb->fresh = false;
 		break;
-	case KEYS_CTRL('u'):
+	case KEYCODE_CTRL('u'):
 		form_driver(fb->form, REQ_CLR_FIELD);
 		fb->fresh = false;
 		break;

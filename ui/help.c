@@ -1,24 +1,60 @@
 /*
- * help.c — the help overlay: every key from the key table (keys.c), in
- * one column or two, whichever fits.  Any key closes it.
+ * help.c — the help overlay: every key of the key table (keys.c), with
+ * what it does, in one column or two, whichever fits.  Any key closes it.
+ * A key added to keys.c gets its line here.
  */
 #include <stdio.h>
 
 #include "dash.h"
 #include "draw.h"
-#include "keys.h"
-#include "overlay.h"
+#include "overlays.h"
 #include "text_sanitize.h"
 
-void help_draw(struct dash *d)
+static const struct {
+	const char *keys;        /* "q F10 ^C" */
+	const char *what;
+} help_lines[] = {
+	{"F1 ?",      "help (any key closes)"},
+	{"q F10 ^C",  "quit"},
+	{"Tab S-Tab", "next / previous pane"},
+	{"z",         "zoom pane / unzoom"},
+	{"Z",         "pause / resume panes"},
+	{"↑↓ j k",    "scroll, select"},
+	{"PgUp PgDn", "scroll a page"},
+	{"Home End",  "top / bottom"},
+	{"F",         "follow newest again"},
+	{"/",         "filter pane (Esc clears)"},
+	{"Enter",     "order detail, timeline"},
+	{"[ ]",       "previous / next topic"},
+	{"n",         "new order form"},
+	{"1-9",       "toggle fraud rule N"},
+	{"e",         "edit selected rule"},
+	{"Space",     "toggle selected rule"},
+	{"g",         "generator on / off"},
+	{"+ -",       "generator rate up/down"},
+	{"b",         "broker 2 down / up"},
+	{"t",         "next colour theme"},
+	{"^L",        "redraw the screen"},
+	{"mouse",     "click, wheel"},
+};
+#define HELP_N ((int)(sizeof help_lines / sizeof help_lines[0]))
+
+int
+help_open(struct dash *d)
 {
-	const struct key_help *h;
-	int n = keys_help(&h), kw = 0, ww = 0;
+	d->ovl = &help_def;
+	return DIRTY_OVERLAY | DIRTY_FOOTER;
+}
+
+static void
+draw(struct dash *d)
+{
+	int n = HELP_N, kw = 0, ww = 0;
 	for (int i = 0; i < n; i++) {
-		if (text_width(h[i].keys) > kw)
-			kw = text_width(h[i].keys);
-		if (text_width(h[i].what) > ww)
-			ww = text_width(h[i].what);
+		if (text_width(help_lines[i].keys) > kw)
+			kw = text_width(help_lines[i].keys);
+		if (text_width(help_lines[i].what) > ww)
+			ww = text_width(help_lines[i].what);
 	}
 	int colw = kw + 2 + ww;
 	int ncol = (n + 4 <= d->lines - 2) ? 1 : 2;
@@ -35,19 +71,27 @@ void help_draw(struct dash *d)
 		int x = 2 + col * (cw + 3), y = 1 + row;
 		if (y >= getmaxy(w) - 2)
 			continue;
-		int used = draw_text(w, y, x, cw, dash_attr(d, ROLE_FOOTER_KEY), h[i].keys);
+		draw_text(w, y, x, cw, dash_attr(d, ROLE_FOOTER_KEY), help_lines[i].keys);
 		draw_text(w, y, x + kw + 2, cw - kw - 2 > 0 ? cw - kw - 2 : 0,
-		          dash_attr(d, ROLE_OVERLAY), h[i].what);
-		(void)used;
+		          dash_attr(d, ROLE_OVERLAY), help_lines[i].what);
 	}
 	draw_text(w, getmaxy(w) - 2, 2, maxw, dash_attr(d, ROLE_DIM),
 	          "Press any key to close.");
 	wnoutrefresh(w);
 }
 
-int help_key(struct dash *d, int key)
+static int
+key(struct dash *d, int k)
 {
-	(void)key;
+	(void)k;
 	overlay_close(d);
 	return DIRTY_ALL;
 }
+
+const struct overlay_def help_def = {
+	.name = "help",
+	.hint = "any key:close help",
+	.draw = draw,
+	.key = key,
+	.close = overlay_close,
+};

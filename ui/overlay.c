@@ -52,6 +52,6 @@ void overlay_close(struct dash *d)
 		delwin(d->win_ovl);
 		d->win_ovl = NULL;
 	}
-	d->ovl = OVL_NONE;
+	d->ovl = NULL;
 	d->dirty |= DIRTY_ALL;
 }

@@ -1,7 +1,8 @@
 /*
  * pane.c — the ring of lines behind a pane and its view: following the
  * tail, a selection that survives new lines, the count of lines that
- * arrived while not following, and the filter (see pane.h).  No drawing.
+ * arrived while not following, the filter, and the ring panes' default
+ * seek / follow / click (see pane.h).  No drawing.
  */
 #include "pane.h"
 
@@ -220,6 +221,27 @@ void pane_set_filter(struct pane *p, const char *filter)
 	p->filter[n] = '\0';
 	p->unseen = 0;
 	p->dirty = true;
+}
+
+void
+pane_ring_seek(struct dash *d, struct pane *p, int delta)
+{
+	(void)d;
+	pane_scroll(p, delta);
+}
+
+void
+pane_ring_follow(struct dash *d, struct pane *p)
+{
+	(void)d;
+	pane_follow(p);
+}
+
+void
+pane_ring_click(struct dash *d, struct pane *p, int row)
+{
+	(void)d;
+	pane_select_row(p, row);
 }
 
 void pane_clamp(struct pane *p, int n, int rows)

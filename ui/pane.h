@@ -95,6 +95,12 @@ const void *pane_selected(struct pane *p);
 /* Selects the line shown on body row `row` (as last drawn). */
 void pane_select_row(struct pane *p, int row);
 
+/* The ring panes' seek, follow and click (struct pane_def's signatures):
+ * pane_scroll, pane_follow and pane_select_row. */
+void pane_ring_seek(struct dash *d, struct pane *p, int delta);
+void pane_ring_follow(struct dash *d, struct pane *p);
+void pane_ring_click(struct dash *d, struct pane *p, int row);
+
 /* For panes with their own rows: keeps sel/top within n rows. */
 void pane_clamp(struct pane *p, int n, int rows);
 

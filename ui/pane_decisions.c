@@ -9,6 +9,7 @@
 #include "dash.h"
 #include "draw.h"
 #include "panes.h"
+#include "status_style.h"
 #include "text_sanitize.h"
 
 /* The summary reads "ID STATUS total fired": show what the columns do not. */
@@ -53,12 +54,12 @@ static void draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int 
 			continue;
 		struct draw_row r;
 		char t[32], dec[64], id[ORDER_ID_MAX * 2];
-		int role = pane_status_role(ev->status);
+		int role = status_style_role(ev->status);
 		draw_row_begin(&r, win, y + i, x, w, i == sel_row, dash_attr(d, ROLE_SELECTION));
 		fmt_time(t, sizeof t, ev->ts_ms, 0);
 		draw_row_put(&r, dash_attr(d, ROLE_DIM), t);
 		draw_row_put(&r, dash_attr(d, ROLE_TEXT), " ");
-		snprintf(dec, sizeof dec, "%s %s", pane_status_glyph(d, ev->status),
+		snprintf(dec, sizeof dec, "%s %s", status_style_glyph(d, ev->status),
 		         ev->status == ORDER_REFUSED ? "REFUSED" : "APPROVED");
 		draw_row_col(&r, dash_attr(d, role), dec, 11);
 		draw_cut_left(id, sizeof id, ev->order_id[0] ? ev->order_id : ev->key, iw, d->g->ellipsis);
@@ -67,18 +68,6 @@ static void draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int 
 		             skip_known(ev));
 		draw_row_end(&r);
 	}
-}
-
-static void seek(struct dash *d, struct pane *p, int delta)
-{
-	(void)d;
-	pane_scroll(p, delta);
-}
-
-static void follow(struct dash *d, struct pane *p)
-{
-	(void)d;
-	pane_follow(p);
 }
 
 static bool selected_order(struct dash *d, struct pane *p, char *id, size_t len)
@@ -91,18 +80,12 @@ static bool selected_order(struct dash *d, struct pane *p, char *id, size_t len)
 	return true;
 }
 
-static void click(struct dash *d, struct pane *p, int row)
-{
-	(void)d;
-	pane_select_row(p, row);
-}
-
 const struct pane_def pane_decisions_def = {
 	.name = "decisions",
 	.draw = draw,
-	.seek = seek,
-	.follow = follow,
+	.seek = pane_ring_seek,
+	.follow = pane_ring_follow,
 	.selected_order = selected_order,
-	.click = click,
+	.click = pane_ring_click,
 	.hint = "Enter:detail|/:filter",
 };

@@ -56,29 +56,11 @@ static void draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int 
 	}
 }
 
-static void seek(struct dash *d, struct pane *p, int delta)
-{
-	(void)d;
-	pane_scroll(p, delta);
-}
-
-static void follow(struct dash *d, struct pane *p)
-{
-	(void)d;
-	pane_follow(p);
-}
-
-static void click(struct dash *d, struct pane *p, int row)
-{
-	(void)d;
-	pane_select_row(p, row);
-}
-
 const struct pane_def pane_log_def = {
 	.name = "log",
 	.draw = draw,
-	.seek = seek,
-	.follow = follow,
-	.click = click,
+	.seek = pane_ring_seek,
+	.follow = pane_ring_follow,
+	.click = pane_ring_click,
 	.hint = "[ ]:topic|/:filter",
 };

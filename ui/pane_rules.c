@@ -2,14 +2,15 @@
  * pane_rules.c — the fraud rules, numbered 1-9 as the keys that toggle
  * them: on/off (glyph and word), id, parameters (ruleset_param_text), and
  * below them the version of the rule set each fraud worker has applied
- * (workers behind the newest version stand out).
+ * (workers behind the newest version stand out).  Space (or 1-9) toggles
+ * a rule, Enter edits its parameters (form_rule.c).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "dash.h"
 #include "draw.h"
-#include "keys.h"
+#include "overlays.h"
 #include "panes.h"
 #include "text_sanitize.h"
 
@@ -25,6 +26,28 @@ int pane_rules_selected(struct dash *d)
 	if (s < 0 || s >= fraud_rule_count)
 		s = 0;
 	return s;
+}
+
+int
+pane_rules_toggle(struct dash *d, int rule)
+{
+	char err[256];
+	if (rule < 0 || rule >= fraud_rule_count) {
+		dash_message(d, ROLE_ERROR, "no rule %d (rules are 1-%d)", rule + 1,
+		             fraud_rule_count < 9 ? fraud_rule_count : 9);
+		return DIRTY_FOOTER;
+	}
+	bool was = d->rules.current.rules[rule].enabled;
+	if (engine_rule_toggle(d->e, rule, err, sizeof err) != 0) {
+		dash_message(d, ROLE_ERROR, "rule %s: %s", fraud_rule_defs[rule].id, err);
+		return DIRTY_FOOTER;
+	}
+	dash_message(d, ROLE_FOOTER_MESSAGE, "rule %d %s turned %s (new rule set published)",
+	             rule + 1, fraud_rule_defs[rule].id, was ? "off" : "on");
+	dash_pane(d, PANE_RULES)->sel = rule;
+	dash_refresh_engine(d);
+	dash_mark_pane(d, PANE_RULES);
+	return DIRTY_FOOTER | DIRTY_HEADER;
 }
 
 static void params_text(struct dash *d, int rule, char *buf, size_t len)
@@ -153,9 +176,9 @@ static void click(struct dash *d, struct pane *p, int row)
 static int key(struct dash *d, struct pane *p, int k)
 {
 	if (k == ' ')
-		return keys_toggle_rule(d, p->sel);
+		return pane_rules_toggle(d, p->sel);
 	if (k == '\r' || k == '\n')
-		return keys_edit_rule(d, p->sel);
+		return form_rule_open(d, p->sel);
 	return -1;
 }
 

@@ -15,7 +15,9 @@
 
 #include "dash.h"
 #include "draw.h"
+#include "event_match.h"
 #include "panes.h"
+#include "status_style.h"
 
 #define STATUS_SCAN 2000          /* rows read when frozen or filtering */
 #define STATUS_HASH 4096          /* > 2 * STATUS_SCAN, power of two */
@@ -112,7 +114,7 @@ void pane_status_event(struct dash *d, const struct event *ev)
 {
 	struct pane *p = dash_pane(d, PANE_STATUS);
 	if (!p->follow && ev->topic == TOPIC_ORDERS) {
-		if (!p->filter[0] || pane_stream_match(ev, p->filter))
+		if (!p->filter[0] || event_match(ev, p->filter))
 			p->unseen++;
 	}
 	p->dirty = true;
@@ -187,7 +189,7 @@ static void draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int 
 		bool sel = (p->top + i == p->sel) && (!p->follow || d->focus_pane == PANE_STATUS);
 		bool stuck = !is_final(o->status) && o->created_ms > 0 &&
 		             now - o->created_ms > DASH_STUCK_MS;
-		int srole = pane_status_role(o->status);
+		int srole = status_style_role(o->status);
 		attr_t base = stuck ? dash_attr(d, ROLE_STATUS_STUCK) : dash_attr(d, ROLE_TEXT);
 		attr_t sa = stuck ? base : dash_attr(d, srole);
 		char glyphs[32], id[ORDER_ID_MAX * 3], user[ORDER_ID_MAX * 3], total[32], age[32];
@@ -195,13 +197,13 @@ static void draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int 
 		int dec = o->decision;
 		if (dec != ORDER_APPROVED && dec != ORDER_REFUSED)
 			dec = (o->status == ORDER_APPROVED || o->status == ORDER_REFUSED) ? o->status : ORDER_NEW;
-		const char *fin = o->status == ORDER_NOTIFIED ? pane_status_glyph(d, ORDER_NOTIFIED)
-		                : o->status == ORDER_DEAD_LETTERED ? pane_status_glyph(d, ORDER_DEAD_LETTERED)
+		const char *fin = o->status == ORDER_NOTIFIED ? status_style_glyph(d, ORDER_NOTIFIED)
+		                : o->status == ORDER_DEAD_LETTERED ? status_style_glyph(d, ORDER_DEAD_LETTERED)
 		                : " ";
 		if (o->status == ORDER_DEAD_LETTERED)
 			snprintf(glyphs, sizeof glyphs, "%s ", fin);
 		else
-			snprintf(glyphs, sizeof glyphs, "%s%s", pane_status_glyph(d, dec), fin);
+			snprintf(glyphs, sizeof glyphs, "%s%s", status_style_glyph(d, dec), fin);
 
 		draw_row_begin(&r, win, y + 1 + i, x, w, sel, dash_attr(d, ROLE_SELECTION));
 		draw_row_col(&r, sa, glyphs, gw);

@@ -11,31 +11,7 @@
 #include "dash.h"
 #include "draw.h"
 #include "panes.h"
-
-bool pane_stream_match(const void *item, const char *filter)
-{
-	const struct event *ev = item;
-	return pane_text_match(ev->key, filter) || pane_text_match(ev->summary, filter) ||
-	       pane_text_match(ev->order_id, filter);
-}
-
-int pane_status_role(int status)
-{
-	switch (status) {
-	case ORDER_APPROVED:      return ROLE_STATUS_APPROVED;
-	case ORDER_REFUSED:       return ROLE_STATUS_REFUSED;
-	case ORDER_NOTIFIED:      return ROLE_STATUS_NOTIFIED;
-	case ORDER_DEAD_LETTERED: return ROLE_STATUS_DEAD;
-	default:                  return ROLE_STATUS_NEW;
-	}
-}
-
-const char *pane_status_glyph(const struct dash *d, int status)
-{
-	if (status < 0 || status >= ORDER_STATUS__COUNT)
-		status = ORDER_NEW;
-	return d->g->status[status];
-}
+#include "status_style.h"
 
 static void draw_line(struct dash *d, struct pane *p, WINDOW *win, int y, int x,
                       int w, const struct event *ev, bool sel)
@@ -56,8 +32,8 @@ static void draw_line(struct dash *d, struct pane *p, WINDOW *win, int y, int x,
 			draw_row_put(&r, dash_attr(d, ROLE_DIM), pos);
 		draw_row_put(&r, dash_attr(d, ROLE_TEXT), " ");
 	}
-	int role = pane_status_role(ev->status);
-	draw_row_put(&r, dash_attr(d, role), pane_status_glyph(d, ev->status));
+	int role = status_style_role(ev->status);
+	draw_row_put(&r, dash_attr(d, role), status_style_glyph(d, ev->status));
 	draw_row_put(&r, dash_attr(d, ROLE_TEXT), " ");
 	if (dlq) {
 		draw_row_put(&r, dash_attr(d, role), ev->summary);
@@ -100,18 +76,6 @@ static void draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int 
 	}
 }
 
-static void seek(struct dash *d, struct pane *p, int delta)
-{
-	(void)d;
-	pane_scroll(p, delta);
-}
-
-static void follow(struct dash *d, struct pane *p)
-{
-	(void)d;
-	pane_follow(p);
-}
-
 static bool selected_order(struct dash *d, struct pane *p, char *id, size_t len)
 {
 	(void)d;
@@ -122,28 +86,22 @@ static bool selected_order(struct dash *d, struct pane *p, char *id, size_t len)
 	return true;
 }
 
-static void click(struct dash *d, struct pane *p, int row)
-{
-	(void)d;
-	pane_select_row(p, row);
-}
-
 const struct pane_def pane_stream_def = {
 	.name = "stream",
 	.draw = draw,
-	.seek = seek,
-	.follow = follow,
+	.seek = pane_ring_seek,
+	.follow = pane_ring_follow,
 	.selected_order = selected_order,
-	.click = click,
+	.click = pane_ring_click,
 	.hint = "[ ]:topic|Enter:detail|/:filter",
 };
 
 const struct pane_def pane_dlq_def = {
 	.name = "dlq",
 	.draw = draw,
-	.seek = seek,
-	.follow = follow,
+	.seek = pane_ring_seek,
+	.follow = pane_ring_follow,
 	.selected_order = selected_order,
-	.click = click,
+	.click = pane_ring_click,
 	.hint = "[ ]:topic|/:filter",
 };

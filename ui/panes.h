@@ -19,13 +19,8 @@ extern const struct pane_def pane_decisions_def;  /* pane_decisions.c */
 extern const struct pane_def pane_rules_def;      /* pane_rules.c */
 extern const struct pane_def pane_log_def;        /* pane_log.c */
 
-/* Filters over ring items. */
-bool pane_stream_match(const void *item, const char *filter);   /* struct event */
-bool pane_log_match(const void *item, const char *filter);      /* struct log_line */
-
-/* The colour role and glyph of an order status. */
-int  pane_status_role(int status);
-const char *pane_status_glyph(const struct dash *d, int status);
+/* Filter over the log pane's ring (struct log_line); events: event_match.h. */
+bool pane_log_match(const void *item, const char *filter);
 
 /* Status table: a new event arrived (counts new orders while frozen). */
 void pane_status_event(struct dash *d, const struct event *ev);
@@ -35,5 +30,7 @@ void pane_status_refresh(struct dash *d);
 /* Rules pane: the lines it would like, and the selected rule. */
 int  pane_rules_rows(struct dash *d);
 int  pane_rules_selected(struct dash *d);
+/* Turns rule `rule` on or off (a new rule set) and selects it: DIRTY_* bits. */
+int  pane_rules_toggle(struct dash *d, int rule);
 
 #endif

@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "dash.h"
-#include "footer.h"
 #include "log.h"
 
 static volatile sig_atomic_t quit_signal;
@@ -194,14 +193,14 @@ void term_load_theme(struct dash *d, const char *name)
 			d->theme = t;
 		} else {
 			log_warn("ui", "theme %s; using the built-in default", err);
-			footer_message(d, ROLE_ERROR, "theme error: %s (default used)", err);
+			dash_message(d, ROLE_ERROR, "theme error: %s (default used)", err);
 			theme_builtin(&d->theme);
 		}
 	} else {
 		theme_builtin(&d->theme);
 		if (strcmp(name, "default") != 0) {
 			log_warn("ui", "theme '%s' not found; using the built-in default", name);
-			footer_message(d, ROLE_ERROR, "theme '%s' not found (default used)", name);
+			dash_message(d, ROLE_ERROR, "theme '%s' not found (default used)", name);
 		} else {
 			snprintf(d->theme.name, sizeof d->theme.name, "default");
 		}
@@ -213,7 +212,7 @@ void term_next_theme(struct dash *d)
 {
 	d->n_themes = theme_list(d->cfg->theme_dir, d->theme_names, DASH_THEMES_MAX);
 	if (d->n_themes == 0) {
-		footer_message(d, ROLE_FOOTER_MESSAGE, "no theme files found; using %s", d->theme.name);
+		dash_message(d, ROLE_FOOTER_MESSAGE, "no theme files found; using %s", d->theme.name);
 		return;
 	}
 	int cur = d->theme_cycle;
@@ -226,6 +225,6 @@ void term_next_theme(struct dash *d)
 	term_load_theme(d, want);
 	d->theme_cycle = next;
 	if (strcmp(d->theme.name, want) == 0)
-		footer_message(d, ROLE_FOOTER_MESSAGE, "theme: %s%s", d->theme.name,
+		dash_message(d, ROLE_FOOTER_MESSAGE, "theme: %s%s", d->theme.name,
 		               d->mono ? " (monochrome: NO_COLOR or no colours)" : "");
 }
