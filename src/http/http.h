@@ -37,8 +37,22 @@ struct http_reply {
 
 struct http_order_slot;            /* http_orders.c */
 
+/* Requests answered by method and status (http_counts.c). */
+#define HTTP_COUNT_METHODS  8
+#define HTTP_COUNT_STATUSES 13
+struct http_counts {
+	_Atomic uint64_t n[HTTP_COUNT_METHODS][HTTP_COUNT_STATUSES];
+};
+struct http_count {
+	const char *method;
+	int         status;            /* 0: any other */
+	uint64_t    n;
+};
+void   http_counts_add(struct http_counts *c, const char *method, int status);
+size_t http_counts_list(struct http_counts *c, struct http_count *out, size_t max);
+
 struct http_request {
-	struct http_server *server;
+	struct http_counts *counts;    /* the server's */
 	struct engine      *engine;
 	struct http_wait   *wait;      /* the server's parking lot */
 	void               *conn;      /* the libmicrohttpd connection */
@@ -97,20 +111,12 @@ int http_healthz_get(struct http_request *r);
 int http_readyz_get(struct http_request *r);
 int http_openapi_get(struct http_request *r);
 
-/* The route table (http_server.c), for the OpenAPI document's check. */
+/* The route table (http_routes.c). */
 extern const struct http_route http_routes[];
 extern const size_t http_routes_count;
 
-/* Per-(method, status) request counts for /metrics (http_server.c). */
-struct http_count {
-	const char *method;
-	int         status;
-	uint64_t    n;
-};
-size_t http_server_counts(struct http_server *s, struct http_count *out, size_t max);
-
 /* The request is done with its connection or its acknowledgement: the
- * last one frees it (http_server.c). */
+ * last one frees it (http_request.c). */
 void http_request_unref(struct http_request *r);
 
 #endif

@@ -122,7 +122,7 @@ http_metrics_get(struct http_request *r)
 	fprintf(f, "ordertop_brokers %d\n", b.total);
 
 	struct http_count hc[HTTP_COUNTS_MAX];
-	size_t nhc = http_server_counts(r->server, hc, HTTP_COUNTS_MAX);
+	size_t nhc = http_counts_list(r->counts, hc, HTTP_COUNTS_MAX);
 	family(f, "ordertop_http_requests_total", "counter", "HTTP requests answered");
 	for (size_t i = 0; i < nhc; i++) {
 		if (hc[i].status)

@@ -2,8 +2,8 @@
  * http_server.c — the HTTP API's server (see http_server.h): the
  * libmicrohttpd daemon and its limits, the route table, the checks every
  * request passes before its handler (path, method, token, content type,
- * size), suspending a request that waits and resuming it, the request
- * counts, and cutting off connections that take too long.
+ * size), suspending a request that waits and resuming it, and cutting
+ * off connections that take too long.  The routes are http_routes.c's.
  *
  * Threads: libmicrohttpd's pool (HTTP_THREADS, epoll) runs the handlers;
  * the parking lot's thread (http_wait.h) resumes waiting requests and
@@ -34,31 +34,6 @@
 #define HTTP_REQUEST_TIME_MS  10000       /* a request must arrive within this */
 #define HTTP_TOKEN_MAX        512
 
-static const char *const json_types[] = { "application/json", NULL };
-static const char *const order_types[] = { "application/json", "application/x-ndjson", NULL };
-
-/* Every route, as tmux lists its commands: method, path, handler. */
-const struct http_route http_routes[] = {
-	{ "POST",  "/orders",       false, true,  order_types, http_orders_post },
-	{ "GET",   "/orders",       false, false, NULL,        http_orders_list },
-	{ "GET",   "/orders/",      true,  false, NULL,        http_orders_get },
-	{ "GET",   "/rules",        false, false, NULL,        http_rules_get },
-	{ "PATCH", "/rules/",       true,  true,  json_types,  http_rules_patch },
-	{ "GET",   "/metrics",      false, false, NULL,        http_metrics_get },
-	{ "GET",   "/healthz",      false, false, NULL,        http_healthz_get },
-	{ "GET",   "/readyz",       false, false, NULL,        http_readyz_get },
-	{ "GET",   "/openapi.json", false, false, NULL,        http_openapi_get },
-};
-const size_t http_routes_count = sizeof http_routes / sizeof http_routes[0];
-
-/* Request counts by method and status, for /metrics. */
-static const char *const count_methods[] = { "GET", "POST", "PATCH", "PUT", "DELETE", "HEAD",
-                                             "OPTIONS", "other" };
-static const int count_statuses[] = { 200, 202, 400, 401, 403, 404, 405, 410, 413, 415, 500,
-                                      503, 0 };
-#define N_METHODS (sizeof count_methods / sizeof count_methods[0])
-#define N_STATUSES (sizeof count_statuses / sizeof count_statuses[0])
-
 /* One open connection, for the slow-client check. */
 struct http_conn {
 	int               fd;
@@ -77,30 +52,10 @@ struct http_server {
 	char                addr[64];
 	pthread_mutex_t     conns_lock;
 	struct http_conn   *conns;
-	_Atomic uint64_t    counts[N_METHODS][N_STATUSES];
+	struct http_counts  counts;
 };
 
 /* ---- requests ---- */
-
-static void
-request_free(struct http_request *r)
-{
-	http_reply_free(&r->reply);
-	free(r->body);
-	free(r->slots);
-	free(r->query_wait);
-	free(r->query_status);
-	free(r->query_limit);
-	http_wait_unref(r->wait);
-	free(r);
-}
-
-void
-http_request_unref(struct http_request *r)
-{
-	if (atomic_fetch_sub(&r->refs, 1) == 1)
-		request_free(r);
-}
 
 static char *
 query_dup(struct MHD_Connection *c, const char *key)
@@ -240,36 +195,6 @@ request_check(struct http_server *s, struct http_request *r, struct MHD_Connecti
 
 /* ---- replies ---- */
 
-static void
-count_reply(struct http_server *s, const char *method, int status)
-{
-	size_t m = N_METHODS - 1, k = N_STATUSES - 1;
-	for (size_t i = 0; i + 1 < N_METHODS; i++)
-		if (strcmp(method, count_methods[i]) == 0)
-			m = i;
-	for (size_t i = 0; i + 1 < N_STATUSES; i++)
-		if (status == count_statuses[i])
-			k = i;
-	atomic_fetch_add_explicit(&s->counts[m][k], 1, memory_order_relaxed);
-	struct stats *st = engine_stats(s->e);
-	atomic_fetch_add_explicit(&st->http_requests, 1, memory_order_relaxed);
-	if (status >= 400)
-		atomic_fetch_add_explicit(&st->http_errors, 1, memory_order_relaxed);
-}
-
-size_t
-http_server_counts(struct http_server *s, struct http_count *out, size_t max)
-{
-	size_t n = 0;
-	for (size_t m = 0; m < N_METHODS; m++)
-		for (size_t k = 0; k < N_STATUSES; k++) {
-			uint64_t v = atomic_load_explicit(&s->counts[m][k], memory_order_relaxed);
-			if (v != 0 && n < max)
-				out[n++] = (struct http_count){ count_methods[m], count_statuses[k], v };
-		}
-	return n;
-}
-
 static enum MHD_Result
 queue_reply(struct http_server *s, struct http_request *r, struct MHD_Connection *c)
 {
@@ -298,7 +223,11 @@ queue_reply(struct http_server *s, struct http_request *r, struct MHD_Connection
 	enum MHD_Result rc = MHD_queue_response(c, (unsigned)rep->status, resp);
 	MHD_destroy_response(resp);
 	r->replied = true;
-	count_reply(s, r->method, rep->status);
+	http_counts_add(&s->counts, r->method, rep->status);
+	struct stats *st = engine_stats(s->e);
+	atomic_fetch_add_explicit(&st->http_requests, 1, memory_order_relaxed);
+	if (rep->status >= 400)
+		atomic_fetch_add_explicit(&st->http_errors, 1, memory_order_relaxed);
 	return rc;
 }
 
@@ -311,7 +240,7 @@ request_new(struct http_server *s, struct MHD_Connection *c, const char *url,
 	struct http_request *r = calloc(1, sizeof *r);
 	if (r == NULL)
 		return NULL;
-	r->server = s;
+	r->counts = &s->counts;
 	r->engine = s->e;
 	r->wait = s->wait;
 	http_wait_ref(s->wait);
