@@ -13,7 +13,7 @@ DATADIR  ?= $(PREFIX)/share/ordertop
 MANDIR   ?= $(PREFIX)/share/man
 BUILD    ?= build
 
-PKGS     := rdkafka ncursesw libcjson
+PKGS     := rdkafka ncursesw libcjson libmicrohttpd
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter -Wno-format-truncation

@@ -20,6 +20,7 @@
 #include "engine.h"
 #include "fraud_rules.h"
 #include "headless.h"
+#include "http_server.h"
 #include "log.h"
 #include "notify_exec.h"
 #include "rules_cmd.h"
@@ -194,9 +195,13 @@ main(int argc, char **argv)
 	/* The dashboard draws and reads keys ahead of the pipeline. */
 	if (!cfg.headless)
 		engine_set_worker_nice(e, DASHBOARD_WORKER_NICE);
+	struct http_server *http = NULL;
 	if (engine_start(e, err, sizeof err) < 0) {
 		log_print_error("ordertop", err);
 		rc = 1;
+	} else if (cfg.http && (http = http_server_start(e, err, sizeof err)) == NULL) {
+		fprintf(stderr, "ordertop: %s\n", err);
+		rc = 2;
 	} else if (cfg.headless) {
 		rc = headless_run(e, &cfg);
 	} else {
@@ -209,6 +214,7 @@ main(int argc, char **argv)
 		if (engine_fatal_error(e))
 			log_print_error("ordertop", engine_fatal_error(e));
 	}
+	http_server_stop(http);
 	engine_stop(e);
 	if (cfg.summary_file &&
 	    headless_write_summary(e, cfg.summary_file, NULL, err, sizeof err) < 0) {

@@ -145,6 +145,14 @@ static void line_counts(struct dash *d, WINDOW *w, int cols)
 	x = pair(d, w, 1, x, cols, "p99", p99, ROLE_HEADER_VALUE);
 	if (s->duplicates)
 		x = pair(d, w, 1, x, cols, "dup", v[5], ROLE_ERROR);
+	if (s->http_addr[0]) {                /* --http: the intake's address and rates */
+		char hv[128], rq[32], er[32];
+		fmt_rate(rq, sizeof rq, s->http_rate);
+		fmt_rate(er, sizeof er, s->http_error_rate);
+		snprintf(hv, sizeof hv, "%s %s/s err %s/s", s->http_addr, rq, er);
+		x = pair(d, w, 1, x, cols, "http", hv,
+		         s->http_error_rate > 0 ? ROLE_BANNER_WARN : ROLE_HEADER_VALUE);
+	}
 	uint64_t dropped = evq_dropped(engine_events(d->e));
 	if (dropped && wide) {
 		char dv[32];

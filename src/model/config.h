@@ -80,6 +80,10 @@ struct config {
 	int      txn_max_ms;          /* ... or this long */
 	bool     trace_headers;       /* --trace-headers: ordertop.* tracing headers */
 
+	/* HTTP API */
+	char    *http;                /* --http [ADDR:]PORT, NULL = off */
+	char    *http_token_file;     /* --http-token-file FILE */
+
 	/* Run mode */
 	bool     headless;
 	double   duration;            /* --duration SEC, 0 = until stopped */

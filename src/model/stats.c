@@ -17,6 +17,7 @@
 #include "stats.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #define HIST_LN_BASE 0.029558802241544403   /* ln(1.03) */
@@ -157,6 +158,30 @@ hist_max_ms(const struct latency_hist *h)
 	       1000.0;
 }
 
+uint64_t
+hist_count_at_most_us(const struct latency_hist *h, uint64_t us)
+{
+	size_t last = hist_bucket(us);
+	uint64_t n = 0;
+
+	for (size_t b = 0; b <= last && b < HIST_BUCKETS; b++)
+		n += atomic_load_explicit(&h->buckets[b], memory_order_relaxed);
+	return n;
+}
+
+double
+hist_sum_seconds(const struct latency_hist *h)
+{
+	double sum = 0;
+
+	for (size_t b = 0; b < HIST_BUCKETS; b++) {
+		uint64_t n = atomic_load_explicit(&h->buckets[b], memory_order_relaxed);
+		if (n != 0)
+			sum += (double)n * hist_bucket_value_us(b) / 1e6;
+	}
+	return sum;
+}
+
 void
 hist_reset(struct latency_hist *h)
 {
@@ -184,16 +209,19 @@ stats_init(struct stats *s)
 void
 stats_sample(struct stats *s, int64_t now)
 {
-	uint64_t seen[TOPIC__COUNT];
+	uint64_t seen[TOPIC__COUNT], http[2];
 	double secs;
 	int t;
 
 	for (t = 0; t < TOPIC__COUNT; t++)
 		seen[t] = atomic_load_explicit(&s->seen[t], memory_order_relaxed);
+	http[0] = atomic_load_explicit(&s->http_requests, memory_order_relaxed);
+	http[1] = atomic_load_explicit(&s->http_errors, memory_order_relaxed);
 
 	pthread_mutex_lock(&s->sample_lock);
 	if (s->last_sample_ms == 0) {
 		memcpy(s->last_seen, seen, sizeof seen);
+		memcpy(s->last_http, http, sizeof http);
 		s->last_sample_ms = now;
 		pthread_mutex_unlock(&s->sample_lock);
 		return;
@@ -207,6 +235,10 @@ stats_sample(struct stats *s, int64_t now)
 		s->rate[t] = (double)(seen[t] - s->last_seen[t]) / secs;
 		s->history[t][s->history_pos] = (float)s->rate[t];
 		s->last_seen[t] = seen[t];
+	}
+	for (t = 0; t < 2; t++) {
+		s->http_rate[t] = (double)(http[t] - s->last_http[t]) / secs;
+		s->last_http[t] = http[t];
 	}
 	s->history_pos = (s->history_pos + 1) % STATS_HISTORY;
 	s->last_sample_ms = now;
@@ -240,6 +272,8 @@ stats_snapshot(struct stats *s, struct stats_snapshot *out)
 	out->notified         = LOAD(notified);
 	out->dead_lettered    = LOAD(dead_lettered);
 	out->duplicates       = LOAD(duplicates);
+	out->http_requests    = LOAD(http_requests);
+	out->http_errors      = LOAD(http_errors);
 
 	for (h = 0; h < HOP__COUNT; h++) {
 		out->p50_ms[h] = hist_percentile_ms(&s->hop[h], 50.0);
@@ -255,6 +289,17 @@ stats_snapshot(struct stats *s, struct stats_snapshot *out)
 			out->history[t][i] =
 				s->history[t][(s->history_pos + i) % STATS_HISTORY];
 	}
+	out->http_rate = s->http_rate[0];
+	out->http_error_rate = s->http_rate[1];
+	memcpy(out->http_addr, s->http_addr, sizeof out->http_addr);
+	pthread_mutex_unlock(&s->sample_lock);
+}
+
+void
+stats_set_http_addr(struct stats *s, const char *addr)
+{
+	pthread_mutex_lock(&s->sample_lock);
+	snprintf(s->http_addr, sizeof s->http_addr, "%s", addr ? addr : "");
 	pthread_mutex_unlock(&s->sample_lock);
 }
 

@@ -52,6 +52,10 @@ void hist_batch_flush(struct hist_batch *b);
 /* p in [0,100]; milliseconds; 0 when empty. */
 double hist_percentile_ms(const struct latency_hist *h, double p);
 double hist_max_ms(const struct latency_hist *h);
+/* Latencies recorded at or below us (to the bucket's ~3% width), and the
+ * sum of all, in seconds, from the buckets' values: a Prometheus histogram. */
+uint64_t hist_count_at_most_us(const struct latency_hist *h, uint64_t us);
+double   hist_sum_seconds(const struct latency_hist *h);
 void   hist_reset(struct latency_hist *h);
 
 /* Adds what one thread counted (*pending) to a shared counter and zeroes
@@ -89,6 +93,8 @@ struct stats {
 	_Atomic uint64_t approved, refused, notified, dead_lettered;
 	_Atomic uint64_t duplicates;
 	struct latency_hist hop[HOP__COUNT];
+	/* HTTP API (src/http): requests answered, of them 4xx/5xx */
+	_Atomic uint64_t http_requests, http_errors;
 
 	/* Filled by stats_sample(), once a second, by one thread only. */
 	int64_t  last_sample_ms;
@@ -96,6 +102,9 @@ struct stats {
 	double   rate[TOPIC__COUNT];                 /* msgs/s, last second */
 	float    history[TOPIC__COUNT][STATS_HISTORY]; /* ring of rates */
 	int      history_pos;
+	uint64_t last_http[2];
+	double   http_rate[2];                       /* requests/s, errors/s */
+	char     http_addr[64];                      /* "" = no HTTP API */
 	pthread_mutex_t sample_lock;  /* guards the sampled fields above */
 };
 
@@ -110,11 +119,16 @@ struct stats_snapshot {
 	         max_ms[HOP__COUNT];
 	double   rate[TOPIC__COUNT];
 	float    history[TOPIC__COUNT][STATS_HISTORY]; /* oldest first */
+	uint64_t http_requests, http_errors;
+	double   http_rate, http_error_rate;
+	char     http_addr[64];
 };
 
 void stats_init(struct stats *s);
 /* Turns counters into rates; call about once a second from one thread. */
 void stats_sample(struct stats *s, int64_t now_ms);
+/* The HTTP API's address, for the dashboard's header. */
+void stats_set_http_addr(struct stats *s, const char *addr);
 /* Safe from the sampling thread (rates/history) and any other (counters). */
 void stats_snapshot(struct stats *s, struct stats_snapshot *out);
 
