@@ -74,8 +74,8 @@ $(BUILD)/tests/%: tests/%.c $(LIB) $(TSAN_SUPPORT)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(LDFLAGS) $(WARN) -o $@ $(filter %.c %.o %.a,$^) $(LDLIBS) $(TEST_LIBS)
 
-# The fuzz replay drivers (theme's needs ui/theme.c).
-$(BUILD)/tests/unit/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/support/reference_json.c $(BUILD)/ui/theme.o $(LIB) $(TSAN_SUPPORT)
+# The fuzz replay drivers (theme's needs ui/kit/theme.c).
+$(BUILD)/tests/unit/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/support/reference_json.c $(BUILD)/ui/kit/theme.o $(LIB) $(TSAN_SUPPORT)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itests -DFUZZ_NAME='"$*"' $(CFLAGS) $(LDFLAGS) $(WARN) -o $@ $(filter %.c %.o %.a,$^) $(LDLIBS)
 
@@ -107,7 +107,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_WARN    := $(filter-out -Wno-format-truncation,$(WARN))
-FUZZ_OBJ     := $(SRC_LIB:%.c=$(FUZZ_BUILD)/%.o) $(FUZZ_BUILD)/ui/theme.o
+FUZZ_OBJ     := $(SRC_LIB:%.c=$(FUZZ_BUILD)/%.o) $(FUZZ_BUILD)/ui/kit/theme.o
 FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
 
 $(FUZZ_BUILD)/%.o: %.c

@@ -1,6 +1,6 @@
 /*
  * fuzz_theme.c — libFuzzer target for the theme parser (theme_parse in
- * ui/theme.c, no curses calls): any text parses or is refused with a
+ * ui/kit/theme.c, no curses calls): any text parses or is refused with a
  * "FILE:LINE: why" message, all-or-nothing.
  */
 #include <stdint.h>

@@ -20,10 +20,15 @@ import sys
 
 
 def objects(build):
+    """The objects of today's sources (a build directory can keep objects of
+    files that have since moved)."""
     out = []
     for top in ("src", "ui"):
         for root, _, files in os.walk(os.path.join(build, top)):
-            out += [os.path.join(root, f) for f in files if f.endswith(".o")]
+            for f in files:
+                o = os.path.join(root, f)
+                if f.endswith(".o") and os.path.exists(os.path.relpath(o, build)[:-2] + ".c"):
+                    out.append(o)
     return sorted(out)
 
 
