@@ -5,6 +5,7 @@
 #   make bench      benchmarks (tests/bench)
 #   make fuzz       libFuzzer targets (tests/fuzz), FUZZ_SECONDS each; not part of make test
 #   make fuzz-regress  replay the fuzz seeds and regressions (part of make test)
+#   make format     apply .clang-format to src/ and ui/ (make test checks it)
 #   make install    PREFIX=/usr/local DESTDIR= (the program, themes, man page)
 
 PREFIX   ?= /usr/local
@@ -46,7 +47,7 @@ BENCH_SRC := $(wildcard tests/bench/*.c)
 BENCH_BINS:= $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
 
 
-.PHONY: fuzz fuzz-build fuzz-regress fuzz-deps deps test-deps tests-build all test test-unit test-integration test-e2e test-kafka asan tsan bench run install uninstall clean deps
+.PHONY: format fuzz fuzz-build fuzz-regress fuzz-deps deps test-deps tests-build all test test-unit test-integration test-e2e test-kafka asan tsan bench run install uninstall clean deps
 
 all: $(BUILD)/ordertop
 
@@ -135,6 +136,10 @@ fuzz: fuzz-build
 
 fuzz-regress: $(FUZZ_REPLAY_BINS)
 	@for b in $(FUZZ_REPLAY_BINS); do $$b >/dev/null || { echo "FAIL $$b"; exit 1; }; done; echo "fuzz regressions replayed"
+
+# One C style (.clang-format); tests/structure/format.sh checks it.
+format:
+	find src ui -name '*.[ch]' | xargs clang-format -i
 
 run: $(BUILD)/ordertop
 	$(BUILD)/ordertop --theme-dir themes

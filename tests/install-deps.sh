@@ -22,6 +22,7 @@ if [ "$what" = test ]; then
 	have_pc cmocka || need+=(libcmocka-dev)
 	command -v tmux >/dev/null || need+=(tmux)
 	command -v kcat >/dev/null || need+=(kcat)
+	command -v clang-format >/dev/null || need+=(clang-format)
 	command -v python3 >/dev/null || need+=(python3)
 	command -v java >/dev/null || need+=(openjdk-17-jre-headless)
 	command -v mvn >/dev/null || need+=(maven)
