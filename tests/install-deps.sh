@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # install-deps.sh — installs the Debian/Ubuntu packages ordertop needs, only
-# when something is missing.  `build`: compiler, librdkafka, ncursesw, cJSON.
+# when something is missing.  `build`: compiler, librdkafka, ncursesw, cJSON, libjq.
 # `test`: also cmocka, tmux, kcat, groff and man (the man page's test), and
 # Java 17 + Maven for the real-Kafka tests.
 set -euo pipefail
@@ -13,6 +13,7 @@ command -v pkg-config >/dev/null || need+=(pkg-config)
 have_pc rdkafka   || need+=(librdkafka-dev)
 have_pc ncursesw  || need+=(libncurses-dev)
 have_pc libcjson  || need+=(libcjson-dev)
+[ -e /usr/include/jq.h ] || need+=(libjq-dev)      # no .pc file on Debian 12
 if [ "$what" = test ]; then
 	have_pc cmocka || need+=(libcmocka-dev)
 	command -v tmux >/dev/null || need+=(tmux)

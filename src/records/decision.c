@@ -184,6 +184,13 @@ out:
 	return rc;
 }
 
+bool
+notice_is_decision(const struct notice *n)
+{
+	return strcmp(n->status, order_status_name(ORDER_APPROVED)) == 0 ||
+	       strcmp(n->status, order_status_name(ORDER_REFUSED)) == 0;
+}
+
 /* ---- reading a decision back (the monitor) ---- */
 
 /* One id of rules_fired; false once the text is full (the rest are not

@@ -49,6 +49,10 @@ struct notice {
 };
 int notice_parse(const void *buf, size_t len, struct notice *out,
                  char *err, size_t errlen);
+/* A notification that is a fraud decision: its status is APPROVED or
+ * REFUSED.  Anything else on the notifications topic (another system's
+ * status updates) is foreign: the notifier leaves it alone. */
+bool notice_is_decision(const struct notice *n);
 
 /* What the monitor keeps of a decision record (orders.valid/refused):
  * order_id (required), user_id, item, total (-1 when absent),
