@@ -221,8 +221,8 @@ auto_create_topics(rd_kafka_t *rk, const struct config *cfg, const int *missing,
 	for (int i = 0; i < n_missing; i++)
 		used += (size_t)snprintf(names + used, sizeof names - used, "%s'%s'",
 		                         i ? ", " : "", cfg->topics[missing[i]]);
-	log_warn("topics", "%s: leaving %s to the cluster's automatic topic creation "
-	         "(its default partition count applies)", why, names);
+	log_warn("topics", "%s; automatic topic creation instead (the cluster's default "
+	         "partition count applies) for %s", why, names);
 	for (int i = 0; i < n_missing; i++) {
 		const char *name = cfg->topics[missing[i]];
 		int n = topics_partition_count(rk, name, 10000);
@@ -301,9 +301,8 @@ topics_provision(rd_kafka_t *rk, const struct config *cfg, char *err, size_t err
 	if (n_missing > 0) {
 		if (!has_controller) {
 			char why[160];
-			snprintf(why, sizeof why, "cannot create topics through the Admin API: the "
-			         "controller the cluster names (%d) is none of its brokers",
-			         (int)controller);
+			snprintf(why, sizeof why, "no Admin API to create topics (the cluster's "
+			         "controller, %d, is none of its brokers)", (int)controller);
 			if (auto_create_topics(rk, cfg, missing, n_missing, why, err, errlen) < 0)
 				return -1;
 		} else if (create_topics(rk, cfg, missing, n_missing, err, errlen) < 0) {
