@@ -918,6 +918,30 @@ test_notice_errors(void **state)
 	    "at must be a number (ms)");
 }
 
+/* The notifier acts on decisions only: another system's status update on
+ * the notifications topic reads as a notice but is no decision. */
+static void
+test_notice_is_decision(void **state)
+{
+	static const struct { const char *json; bool decision; } cases[] = {
+		{ "{\"order_id\":\"1\",\"status\":\"APPROVED\",\"at\":1}", true },
+		{ "{\"order_id\":\"1\",\"status\":\"REFUSED\"}", true },
+		{ "{\"order_id\":\"1\",\"status\":\"Analise\",\"mensagem\":\"x\"}", false },
+		{ "{\"order_id\":\"1\",\"status\":\"NOTIFIED\"}", false },
+		{ "{\"order_id\":\"1\",\"status\":\"approved\"}", false },
+		{ "{\"order_id\":\"1\"}", false },
+	};
+	struct notice n;
+	char err[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		assert_int_equal(notice_parse(cases[i].json, strlen(cases[i].json), &n, err,
+		                              sizeof err), 0);
+		assert_int_equal(notice_is_decision(&n), cases[i].decision);
+	}
+}
+
 int
 main(void)
 {
@@ -940,6 +964,7 @@ main(void)
 		cmocka_unit_test(test_notified),
 		cmocka_unit_test(test_notice_round_trip),
 		cmocka_unit_test(test_notice_errors),
+		cmocka_unit_test(test_notice_is_decision),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
