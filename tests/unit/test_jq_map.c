@@ -4,7 +4,8 @@
  * defaults for what a format lacks, empty skips, a runtime error and
  * input that is not JSON come back with jq's message, a second result is
  * refused, a compile error carries jq's message, and one map runs on many
- * threads, each its own.
+ * threads, each its own.  The flat reader and ordertop's writer, which
+ * stand in for jq's own where they can, give what jq's would.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -104,6 +105,37 @@ test_compile_error(void **state)
 	assert_non_null(strstr(err, "nosuchfunction/1 is not defined"));
 }
 
+/* Identity: the flat reader (kept names, changed from one record to the
+ * next), jq's reader for what is not flat, ordertop's writer, and jq's
+ * printer for a string holding a NUL. */
+static void
+test_readers_and_writers(void **state)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "{\"a\":1,\"b\":\"x\",\"c\":[1,{\"d\":null}],\"e\":true,\"f\":2.5}",
+		  "{\"a\":1,\"b\":\"x\",\"c\":[1,{\"d\":null}],\"e\":true,\"f\":2.5}" },
+		{ "{\"a\":2,\"bb\":\"y\"}", "{\"a\":2,\"bb\":\"y\"}" },
+		{ "{\"b\":3,\"a\":4}", "{\"b\":3,\"a\":4}" },
+		{ " { \"a\" : \"tab\\there\", \"t\": 1700000000000 } ",
+		  "{\"a\":\"tab\\there\",\"t\":1700000000000}" },
+		{ "{\"a\":1,\"a\":2}", "{\"a\":2}" },
+		{ "{\"q\":\"\\\"quoted\\\" \\u00e9\"}", "{\"q\":\"\\\"quoted\\\" \xc3\xa9\"}" },
+		{ "{\"n\":\"a\\u0000b\"}", "{\"n\":\"a\\u0000b\"}" },
+		{ "[1,\"two\"]", "[1,\"two\"]" },
+	};
+	char err[JQ_MAP_ERR_MAX], out[256];
+	struct jq_map *m = jq_map_new(".", err, sizeof err);
+
+	(void)state;
+	assert_non_null(m);
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		assert_int_equal(run(m, cases[i].in, out, sizeof out, err), JQ_MAP_OK);
+		if (strlen(out) != strlen(cases[i].out) || strcmp(out, cases[i].out) != 0)
+			fail_msg("case %zu: got %s, want %s", i, out, cases[i].out);
+	}
+	jq_map_free(m);
+}
+
 #define THREADS 4
 #define RUNS    2000
 
@@ -146,6 +178,7 @@ main(void)
 		cmocka_unit_test(test_envelope),
 		cmocka_unit_test(test_empty_error_and_more),
 		cmocka_unit_test(test_compile_error),
+		cmocka_unit_test(test_readers_and_writers),
 		cmocka_unit_test(test_one_per_thread),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
