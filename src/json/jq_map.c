@@ -24,21 +24,21 @@
 #include "flat_json.h"
 #include "json_writer.h"
 
-#define JQ_MAP_FLAT_MAX    64   /* members of an input read the flat way */
-#define JQ_MAP_KEYS        16   /* member names kept from one record to the next */
+#define JQ_MAP_FLAT_MAX    64 /* members of an input read the flat way */
+#define JQ_MAP_KEYS        16 /* member names kept from one record to the next */
 #define JQ_MAP_WRITE_DEPTH 64
 
 struct jq_map {
-	jq_state          *jq;
-	jv                 last;    /* the last result's text by jq's printer, or jv_null() */
-	struct json_writer out;     /* ... or by ours */
-	struct json_writer_mark empty;  /* out before anything was written */
+	jq_state *jq;
+	jv last;                       /* the last result's text by jq's printer, or jv_null() */
+	struct json_writer out;        /* ... or by ours */
+	struct json_writer_mark empty; /* out before anything was written */
 	/* The names of the last flat input's first members, by position: the
 	 * records of one topic name the same members in the same order, and
 	 * a jv string kept is neither allocated, checked nor hashed again. */
-	jv                 key[JQ_MAP_KEYS];
-	char              *err;     /* compile messages go here */
-	size_t             errlen, errused;
+	jv key[JQ_MAP_KEYS];
+	char *err; /* compile messages go here */
+	size_t errlen, errused;
 };
 
 /* jq reports compile errors (and messages it cannot return) here. */
@@ -50,10 +50,11 @@ jq_map_error_cb(void *data, jv msg)
 
 	if (m->err != NULL && m->errused + 1 < m->errlen) {
 		int n = snprintf(m->err + m->errused, m->errlen - m->errused, "%s%s",
-		                 m->errused ? "; " : "", jv_string_value(text));
+				 m->errused ? "; " : "", jv_string_value(text));
 		if (n > 0)
-			m->errused += (size_t)n < m->errlen - m->errused ? (size_t)n
-			              : m->errlen - m->errused - 1;
+			m->errused += (size_t)n < m->errlen - m->errused
+				? (size_t)n
+				: m->errlen - m->errused - 1;
 	}
 	jv_free(text);
 }
@@ -84,7 +85,7 @@ jq_map_new(const char *program, char *err, size_t errlen)
 		jq_map_free(m);
 		return NULL;
 	}
-	m->err = NULL;              /* runtime errors come back from jq_next() */
+	m->err = NULL; /* runtime errors come back from jq_next() */
 	return m;
 }
 
@@ -131,10 +132,10 @@ jq_map_input(struct jq_map *m, const char *in, size_t len)
 		switch (fm[i].type) {
 		case FLAT_STRING: v = jv_string_sized(fm[i].text, (int)fm[i].len); break;
 		case FLAT_NUMBER: v = jv_number(fm[i].number); break;
-		case FLAT_TRUE:   v = jv_true(); break;
-		case FLAT_FALSE:  v = jv_false(); break;
-		case FLAT_NULL:   v = jv_null(); break;
-		default:          v = jv_parse_sized(fm[i].text, (int)fm[i].len); break;
+		case FLAT_TRUE: v = jv_true(); break;
+		case FLAT_FALSE: v = jv_false(); break;
+		case FLAT_NULL: v = jv_null(); break;
+		default: v = jv_parse_sized(fm[i].text, (int)fm[i].len); break;
 		}
 		if (!jv_is_valid(v)) {
 			jv_free(o);
@@ -150,16 +151,10 @@ static bool
 jq_map_write(struct json_writer *w, jv v, int depth)
 {
 	switch (jv_get_kind(v)) {
-	case JV_KIND_NULL:
-		json_raw(w, "null");
-		return true;
+	case JV_KIND_NULL: json_raw(w, "null"); return true;
 	case JV_KIND_TRUE:
-	case JV_KIND_FALSE:
-		json_bool(w, jv_get_kind(v) == JV_KIND_TRUE);
-		return true;
-	case JV_KIND_NUMBER:
-		json_number(w, jv_number_value(v));
-		return true;
+	case JV_KIND_FALSE: json_bool(w, jv_get_kind(v) == JV_KIND_TRUE); return true;
+	case JV_KIND_NUMBER: json_number(w, jv_number_value(v)); return true;
 	case JV_KIND_STRING: {
 		size_t len = (size_t)jv_string_length_bytes(jv_copy(v));
 		const char *s = jv_string_value(v);
@@ -202,8 +197,7 @@ jq_map_write(struct json_writer *w, jv v, int depth)
 		json_object_end(w);
 		return ok;
 	}
-	default:
-		return false;
+	default: return false;
 	}
 }
 
@@ -224,11 +218,11 @@ jq_map_invalid_text(jv v, const char *prefix, char *err, size_t errlen)
 
 enum jq_map_result
 jq_map_run(struct jq_map *m, const void *in, size_t len, const char **out, size_t *outlen,
-           char *err, size_t errlen)
+	   char *err, size_t errlen)
 {
 	jv_free(m->last);
 	m->last = jv_null();
-	json_writer_rewind(&m->out, &m->empty);     /* its buffer is kept */
+	json_writer_rewind(&m->out, &m->empty); /* its buffer is kept */
 	if (len > INT_MAX) {
 		snprintf(err, errlen, "record too large for jq");
 		return JQ_MAP_ERROR;
@@ -260,7 +254,8 @@ jq_map_run(struct jq_map *m, const void *in, size_t len, const char **out, size_
 		return JQ_MAP_ERROR;
 	}
 	jv_free(more);
-	if (jq_map_write(&m->out, result, 0) && (*out = json_writer_text(&m->out, outlen)) != NULL) {
+	if (jq_map_write(&m->out, result, 0) &&
+	    (*out = json_writer_text(&m->out, outlen)) != NULL) {
 		jv_free(result);
 		return JQ_MAP_OK;
 	}

@@ -18,9 +18,9 @@
 #define JQ_MAP_ERR_MAX 256
 
 enum jq_map_result {
-	JQ_MAP_ERROR = -1,      /* err says why */
-	JQ_MAP_EMPTY = 0,       /* the program gave no result: skip the record */
-	JQ_MAP_OK    = 1,       /* *out holds the result */
+	JQ_MAP_ERROR = -1, /* err says why */
+	JQ_MAP_EMPTY = 0,  /* the program gave no result: skip the record */
+	JQ_MAP_OK = 1,     /* *out holds the result */
 };
 
 struct jq_map;
@@ -32,8 +32,7 @@ void jq_map_free(struct jq_map *m);
 /* Runs the program on len bytes of JSON (not NUL-terminated).  On
  * JQ_MAP_OK, *out and *outlen are the result as compact JSON, valid until
  * the next run or jq_map_free(). */
-enum jq_map_result jq_map_run(struct jq_map *m, const void *in, size_t len,
-                              const char **out, size_t *outlen,
-                              char *err, size_t errlen);
+enum jq_map_result jq_map_run(struct jq_map *m, const void *in, size_t len, const char **out,
+			      size_t *outlen, char *err, size_t errlen);
 
 #endif
