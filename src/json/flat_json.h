@@ -42,7 +42,7 @@ struct flat_member {
 
 /* One member's value as the checks after either reader see it. */
 struct json_field {
-	enum { JF_ABSENT, JF_NULL, JF_STRING, JF_NUMBER, JF_OTHER } type;
+	enum { JF_ABSENT, JF_NULL, JF_STRING, JF_NUMBER, JF_TRUE, JF_FALSE, JF_OTHER } type;
 	const char *s;             /* JF_STRING: its bytes (no NUL inside) */
 	size_t      len;
 	double      num;           /* JF_NUMBER */

@@ -61,12 +61,12 @@ decision_parse_bytes(const void *buf, size_t len)
 enum notice_key {
 	NOTICE_K_ORDER_ID, NOTICE_K_USER_ID, NOTICE_K_STATUS, NOTICE_K_DECISION,
 	NOTICE_K_TOTAL, NOTICE_K_AT, NOTICE_K_NOTIFIED_AT, NOTICE_K_CREATED_AT,
-	NOTICE_K_DECIDED_AT, NOTICE_K__COUNT
+	NOTICE_K_DECIDED_AT, NOTICE_K_REPLAY, NOTICE_K__COUNT
 };
 
 static const char *const notice_keys[NOTICE_K__COUNT] = {
 	"order_id", "user_id", "status", "decision", "total", "at", "notified_at",
-	"created_at", "decided_at",
+	"created_at", "decided_at", "replay",
 };
 
 /* A time in ms the monitor's latencies start from; anything but a whole
@@ -173,6 +173,7 @@ notice_parse(const void *buf, size_t len, struct notice *out, char *err,
 		}
 		n.at_ms = (int64_t)v->num;
 	}
+	n.replay = f[NOTICE_K_REPLAY].type == JF_TRUE;
 	n.created_ms = time_field_ms(&f[NOTICE_K_CREATED_AT]);
 	n.decided_ms = time_field_ms(&f[NOTICE_K_DECIDED_AT]);
 	if (n.decided_ms == 0 && f[NOTICE_K_AT].type == JF_NUMBER)

@@ -46,6 +46,8 @@ struct notice {
 	int64_t at_ms;              /* "at", else "notified_at" */
 	int64_t created_ms;         /* "created_at"; 0 when absent */
 	int64_t decided_ms;         /* "decided_at", else "at"; 0 when absent */
+	bool    replay;             /* "replay": true, a replay decision's (see
+	                             * the replay rule): not its order's own */
 };
 int notice_parse(const void *buf, size_t len, struct notice *out,
                  char *err, size_t errlen);

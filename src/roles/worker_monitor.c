@@ -289,6 +289,13 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 		}
 		if (show)
 			snprintf(ev.order_id, sizeof ev.order_id, "%s", n->order_id);
+		if (n->replay && t == TOPIC_NOTIFIED) {
+			/* a replay decision's: not its order notified again */
+			if (show)
+				snprintf(summary, sizeof summary, "%s %s notified of a replay (%s)",
+				         n->order_id, n->user_id, n->decision);
+			break;
+		}
 		obs->order_id = n->order_id;
 		obs->user_id = mon->lean ? NULL : n->user_id;
 		obs->created_ms = n->created_ms;
