@@ -3,6 +3,8 @@
 #   make test       unit + integration (embedded broker) + dashboard (tmux) + real Kafka tests
 #   make asan|tsan  the same build and tests under AddressSanitizer / ThreadSanitizer
 #   make bench      benchmarks (tests/bench)
+#   make fuzz       libFuzzer targets (tests/fuzz), FUZZ_SECONDS each; not part of make test
+#   make fuzz-regress  replay the fuzz seeds and regressions (part of make test)
 #   make install    PREFIX=/usr/local DESTDIR= (the program, themes, man page)
 
 PREFIX   ?= /usr/local
@@ -11,7 +13,7 @@ DATADIR  ?= $(PREFIX)/share/ordertop
 MANDIR   ?= $(PREFIX)/share/man
 BUILD    ?= build
 
-PKGS     := rdkafka ncursesw libcjson
+PKGS     := rdkafka ncursesw libcjson libmicrohttpd
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter -Wno-format-truncation
@@ -37,11 +39,15 @@ UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 INTEG_SRC := $(wildcard tests/integration/test_*.c)
 TEST_BINS := $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%) $(INTEG_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_LIBS = $(shell pkg-config --libs cmocka)
+# Each fuzz target's seeds and regressions replayed by a gcc-built driver.
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_REPLAY_BINS := $(FUZZ_NAMES:%=$(BUILD)/tests/unit/test_fuzz_%)
+TEST_BINS += $(FUZZ_REPLAY_BINS)
 BENCH_SRC := $(wildcard tests/bench/*.c)
 BENCH_BINS:= $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
 
 
-.PHONY: deps test-deps tests-build all test test-unit test-integration test-e2e test-kafka asan tsan bench run install uninstall clean deps
+.PHONY: fuzz fuzz-build fuzz-regress fuzz-deps deps test-deps tests-build all test test-unit test-integration test-e2e test-kafka asan tsan bench run install uninstall clean deps
 
 all: $(BUILD)/ordertop
 
@@ -69,6 +75,11 @@ $(BUILD)/tests/%: tests/%.c $(LIB) $(TSAN_SUPPORT)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(LDFLAGS) $(WARN) -o $@ $(filter %.c %.o %.a,$^) $(LDLIBS) $(TEST_LIBS)
 
+# The fuzz replay drivers (theme's needs ui/kit/theme.c).
+$(BUILD)/tests/unit/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/support/reference_json.c $(BUILD)/ui/kit/theme.o $(LIB) $(TSAN_SUPPORT)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests -DFUZZ_NAME='"$*"' $(CFLAGS) $(LDFLAGS) $(WARN) -o $@ $(filter %.c %.o %.a,$^) $(LDLIBS)
+
 tests-build: $(TEST_BINS) $(BENCH_BINS) $(BUILD)/ordertop
 
 # The whole suite; tests/run.sh prints the closing "N passed, N failed" line.
@@ -88,6 +99,44 @@ tsan:
 bench: tests-build
 	BUILD=$(BUILD) tests/bench/run.sh
 
+# libFuzzer (clang): every target runs FUZZ_SECONDS over its seeds
+# (tests/fuzz/corpus/NAME, growing a working corpus in $(FUZZ_BUILD));
+# a crash fails, its input left as $(FUZZ_BUILD)/crash-NAME-*.  Keep such
+# an input in tests/fuzz/regress/NAME once fixed: make test replays it.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_WARN    := $(filter-out -Wno-format-truncation,$(WARN))
+FUZZ_OBJ     := $(SRC_LIB:%.c=$(FUZZ_BUILD)/%.o) $(FUZZ_BUILD)/ui/kit/theme.o
+FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
+
+$(FUZZ_BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(FUZZ_WARN) -c -o $@ $<
+
+$(FUZZ_BUILD)/libfuzz.a: $(FUZZ_OBJ)
+	$(AR) rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/support/reference_json.c $(FUZZ_BUILD)/libfuzz.a
+	$(FUZZ_CC) $(CPPFLAGS) -Itests $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_WARN) -o $@ $^ $(LDLIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	@for t in $(FUZZ_NAMES); do \
+		mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
+		echo "fuzz $$t: $(FUZZ_SECONDS) s"; \
+		$(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-artifact_prefix=$(FUZZ_BUILD)/crash-$$t- \
+			$(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t >$(FUZZ_BUILD)/fuzz_$$t.log 2>&1 \
+			|| { tail -n 60 $(FUZZ_BUILD)/fuzz_$$t.log; echo "fuzz $$t: FAILED"; exit 1; }; \
+		grep -E '^stat::number_of_executed_units|^#.*DONE' $(FUZZ_BUILD)/fuzz_$$t.log | tail -n 2; \
+	done
+
+fuzz-regress: $(FUZZ_REPLAY_BINS)
+	@for b in $(FUZZ_REPLAY_BINS); do $$b >/dev/null || { echo "FAIL $$b"; exit 1; }; done; echo "fuzz regressions replayed"
+
 run: $(BUILD)/ordertop
 	$(BUILD)/ordertop --theme-dir themes
 
@@ -98,6 +147,9 @@ deps:
 
 test-deps:
 	tests/install-deps.sh test
+
+fuzz-deps:
+	tests/install-deps.sh fuzz
 
 install: $(BUILD)/ordertop
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/themes
@@ -113,6 +165,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-asan build-tsan
+	rm -rf build build-asan build-tsan build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

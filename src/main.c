@@ -20,8 +20,11 @@
 #include "engine.h"
 #include "fraud_rules.h"
 #include "headless.h"
+#include "http_server.h"
 #include "log.h"
+#include "notify_exec.h"
 #include "rules_cmd.h"
+#include "summary.h"
 #include "thread_priority.h"
 #include "ui.h"
 
@@ -139,8 +142,10 @@ check_files(const struct config *cfg, char *err, size_t errlen)
 	if (cfg->bootstrap_file &&
 	    check_output_file("--bootstrap-file", cfg->bootstrap_file, true, err, errlen) < 0)
 		return -1;
-	if (cfg->summary_file && strcmp(cfg->summary_file, "-") != 0 &&
-	    check_output_file("--summary", cfg->summary_file, false, err, errlen) < 0)
+	if (cfg->summary_file && summary_check(cfg->summary_file, err, errlen) < 0)
+		return -1;
+	if (cfg->notify_exec && (cfg->roles & ROLE_NOTIFIER) &&
+	    notify_exec_check(cfg->notify_exec, err, errlen) < 0)
 		return -1;
 	return 0;
 }
@@ -190,9 +195,13 @@ main(int argc, char **argv)
 	/* The dashboard draws and reads keys ahead of the pipeline. */
 	if (!cfg.headless)
 		engine_set_worker_nice(e, DASHBOARD_WORKER_NICE);
+	struct http_server *http = NULL;
 	if (engine_start(e, err, sizeof err) < 0) {
-		fprintf(stderr, "ordertop: %s\n", err);
+		log_print_error("ordertop", err);
 		rc = 1;
+	} else if (cfg.http && (http = http_server_start(e, err, sizeof err)) == NULL) {
+		fprintf(stderr, "ordertop: %s\n", err);
+		rc = 2;
 	} else if (cfg.headless) {
 		rc = headless_run(e, &cfg);
 	} else {
@@ -203,8 +212,9 @@ main(int argc, char **argv)
 		rc = ui_run(e, &cfg);
 		log_to_stderr(true);
 		if (engine_fatal_error(e))
-			fprintf(stderr, "ordertop: %s\n", engine_fatal_error(e));
+			log_print_error("ordertop", engine_fatal_error(e));
 	}
+	http_server_stop(http);
 	engine_stop(e);
 	if (cfg.summary_file &&
 	    headless_write_summary(e, cfg.summary_file, NULL, err, sizeof err) < 0) {

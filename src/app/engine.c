@@ -49,6 +49,10 @@ struct engine {
 	bool              worker_nice_set;  /* roles' threads' nice value */
 	struct generator *form_ids;         /* order ids for the form (under form_lock) */
 	pthread_mutex_t   form_lock;
+	/* engine_serve_deliveries(): polls the shared producer when no role
+	 * here does, so delivery reports come at once. */
+	pthread_t         deliveries;
+	bool              deliveries_running;
 };
 
 struct engine *
@@ -171,6 +175,41 @@ engine_rule_set_param(struct engine *e, int rule, const char *param, const char 
 {
 	struct param_change c = { rule, param, text };
 	return change_rules(e, set_param, &c, err, errlen);
+}
+
+struct rule_update {
+	int rule, enabled;
+	const char *const *names, *const *texts;
+	size_t n;
+};
+
+static int
+update_rule(struct ruleset *rs, const void *arg, char *err, size_t errlen)
+{
+	const struct rule_update *u = arg;
+	if (u->rule < 0 || u->rule >= fraud_rule_count) {
+		snprintf(err, errlen, "no rule %d (there are %d)", u->rule + 1, fraud_rule_count);
+		return -1;
+	}
+	if (u->enabled >= 0)
+		rs->rules[u->rule].enabled = u->enabled != 0;
+	for (size_t i = 0; i < u->n; i++) {
+		char why[256];
+		if (ruleset_set_param(rs, u->rule, u->names[i], u->texts[i], why, sizeof why) < 0) {
+			snprintf(err, errlen, "rule %s, parameter %s: %s", fraud_rule_defs[u->rule].id,
+			         u->names[i], why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+engine_rule_update(struct engine *e, int rule, int enabled, const char *const *names,
+                   const char *const *texts, size_t n, char *err, size_t errlen)
+{
+	struct rule_update u = { rule, enabled, names, texts, n };
+	return change_rules(e, update_rule, &u, err, errlen);
 }
 
 /* --rules FILE: the whole set, numbered the next version unless the file's
@@ -387,6 +426,9 @@ engine_stop(struct engine *e)
 	struct pipeline *p = &e->p;
 
 	engine_request_stop(e);
+	if (e->deliveries_running)
+		pthread_join(e->deliveries, NULL);
+	e->deliveries_running = false;
 	for (size_t i = ENGINE_ROLES; i-- > 0;) {
 		struct role_slot *s = &e->roles[i];
 		if (s->running)
@@ -491,8 +533,10 @@ engine_generator_finish(struct engine *e)
 	atomic_store(&e->p.gen_finished, true);
 }
 
-int
-engine_submit_order(struct engine *e, struct order *o, char *err, size_t errlen)
+/* What every intake does before producing: the id, the time, and a check
+ * that the order reads back as an order. */
+static int
+intake_prepare(struct engine *e, struct order *o, char *err, size_t errlen)
 {
 	struct pipeline *p = &e->p;
 
@@ -511,7 +555,15 @@ engine_submit_order(struct engine *e, struct order *o, char *err, size_t errlen)
 	struct order check;
 	int rc = json ? order_parse(json, strlen(json), &check, err, errlen) : -1;
 	free(json);
-	if (rc < 0)
+	return rc;
+}
+
+int
+engine_submit_order(struct engine *e, struct order *o, char *err, size_t errlen)
+{
+	struct pipeline *p = &e->p;
+
+	if (intake_prepare(e, o, err, errlen) < 0)
 		return -1;
 	/* Never waits: a full local queue is the caller's to show. */
 	rd_kafka_resp_err_t pe = pipeline_produce_order(p, o, false, NULL);
@@ -523,6 +575,92 @@ engine_submit_order(struct engine *e, struct order *o, char *err, size_t errlen)
 	pipeline_register_local(p, o, 1);
 	log_info("intake", "order %s published", o->order_id);
 	return 0;
+}
+
+int
+engine_submit_order_cb(struct engine *e, struct order *o, const char *source,
+                       engine_delivered_fn *done, void *arg, char *err, size_t errlen)
+{
+	struct pipeline *p = &e->p;
+
+	if (intake_prepare(e, o, err, errlen) < 0)
+		return -1;
+	struct pipeline_ack *ack = malloc(sizeof *ack);
+	if (ack == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	*ack = (struct pipeline_ack){ .p = p, .done = done, .arg = arg };
+	rd_kafka_resp_err_t pe = pipeline_produce_order_ack(p, o, source, ack);
+	if (pe != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		free(ack);
+		snprintf(err, errlen, "cannot publish to '%s': %s", p->cfg->topics[TOPIC_ORDERS],
+		         rd_kafka_err2str(pe));
+		return -1;
+	}
+	pipeline_register_local(p, o, 1);
+	return 0;
+}
+
+static void *
+deliveries_thread(void *arg)
+{
+	struct pipeline *p = arg;
+	while (!pipeline_stopping(p))
+		rd_kafka_poll(p->producer, 100);
+	return NULL;
+}
+
+int
+engine_serve_deliveries(struct engine *e, char *err, size_t errlen)
+{
+	struct pipeline *p = &e->p;
+
+	if (p->producer == NULL || p->producer_served || e->deliveries_running)
+		return 0;
+	int rc = pthread_create(&e->deliveries, NULL, deliveries_thread, p);
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot start the delivery reports' thread: %s", strerror(rc));
+		return -1;
+	}
+	pthread_setname_np(e->deliveries, "ot-deliveries");
+	e->deliveries_running = true;
+	return 0;
+}
+
+bool
+engine_ready(struct engine *e, char *why, size_t whylen)
+{
+	struct pipeline *p = &e->p;
+	struct broker_status b;
+
+	engine_broker_status(e, &b);
+	if (pipeline_fatal_error(p)) {
+		snprintf(why, whylen, "%s", pipeline_fatal_error(p));
+		return false;
+	}
+	if (p->producer == NULL || pipeline_stopping(p)) {
+		snprintf(why, whylen, "the pipeline is not running");
+		return false;
+	}
+	if (b.up == 0) {
+		snprintf(why, whylen, "no broker reachable (%d known)", b.total);
+		return false;
+	}
+	int assigned = atomic_load(&p->stages_assigned);
+	if (assigned < p->stages_local) {
+		snprintf(why, whylen, "%d of %d consumer stages have their partitions assigned",
+		         assigned, p->stages_local);
+		return false;
+	}
+	snprintf(why, whylen, "ready");
+	return true;
+}
+
+size_t
+engine_consumer_lag(struct engine *e, struct pipeline_lag_row *rows, size_t max)
+{
+	return pipeline_lag_get(&e->p, rows, max);
 }
 
 bool

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <librdkafka/rdkafka.h>
 #include "config.h"
 #include "evq.h"
 #include "fraud_rules.h"
@@ -23,6 +24,7 @@
 #include "stats.h"
 
 struct engine;
+struct pipeline_lag_row;            /* pipeline.h */
 
 /* Takes a reference to cfg, which must outlive the engine. */
 struct engine *engine_new(const struct config *cfg);
@@ -63,6 +65,12 @@ void engine_broker_status(struct engine *e, struct broker_status *out);
 /* The rules in force and what each fraud worker applies (rules_store.h). */
 void engine_rules_status(struct engine *e, struct rules_status *out);
 
+/* Ready to take orders: a broker reachable, this process's consumer
+ * stages assigned, no fatal error; why says what is missing ("ready"). */
+bool engine_ready(struct engine *e, char *why, size_t whylen);
+/* The transactional stages' consumer lag (pipeline_lag_get()). */
+size_t engine_consumer_lag(struct engine *e, struct pipeline_lag_row *rows, size_t max);
+
 /* Wall-clock ms of the first order delivered and of the last order that
  * reached its final state (0: none yet), for the summary's throughput. */
 void engine_run_span(struct engine *e, int64_t *first_produced_ms, int64_t *last_final_ms);
@@ -92,9 +100,27 @@ int  engine_submit_order(struct engine *e, struct order *o,
  * the current one with the change applied; once published it is the
  * rules in force here at once (engine_rules_status()).  0, or -1 with a
  * reason. */
+/* One rule's change as one new version: enabled 0 or 1 (-1: as it is),
+ * and n parameters set from text (names[i] = texts[i]); errors name the
+ * rule and the parameter. */
+int  engine_rule_update(struct engine *e, int rule, int enabled, const char *const *names,
+                        const char *const *texts, size_t n, char *err, size_t errlen);
 int  engine_rule_toggle(struct engine *e, int rule, char *err, size_t errlen);
 int  engine_rule_set_param(struct engine *e, int rule, const char *param,
                            const char *text, char *err, size_t errlen);
+/* The same as engine_submit_order (never waits), and then, once the broker
+ * acknowledged the record or gave up on it, done(arg, err, partition,
+ * offset) runs on the thread that serves the shared producer (see
+ * engine_serve_deliveries).  source names the intake in the trace headers
+ * ("http").  On -1 done never runs. */
+typedef void engine_delivered_fn(void *arg, rd_kafka_resp_err_t err, int32_t partition,
+                                 int64_t offset);
+int  engine_submit_order_cb(struct engine *e, struct order *o, const char *source,
+                            engine_delivered_fn *done, void *arg, char *err, size_t errlen);
+/* After engine_start: when no role here polls the shared producer (no
+ * producer role), a thread of the engine's does, until engine_stop, so
+ * engine_submit_order_cb's reports come at once.  0, or -1 with reason. */
+int  engine_serve_deliveries(struct engine *e, char *err, size_t errlen);
 void engine_generator_set(struct engine *e, bool on);
 void engine_generator_set_rate(struct engine *e, double rate);
 

@@ -11,6 +11,7 @@
 #include "engine.h"
 #include "headless.h"
 #include "log.h"
+#include "summary.h"
 
 static const char *end_reason = "stopped";
 
@@ -177,14 +178,7 @@ headless_write_summary(struct engine *e, const char *path, const char *why,
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	int rc = 0;
-	FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
-	if (f == NULL || fprintf(f, "%s\n", text) < 0 || (f != stdout && fclose(f) != 0)) {
-		snprintf(err, errlen, "--summary %s: %s", path, strerror(errno));
-		rc = -1;
-	}
-	if (f == stdout)
-		fflush(stdout);
+	int rc = summary_write(path, text, err, errlen);
 	free(text);
 	return rc;
 }

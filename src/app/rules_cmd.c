@@ -1,5 +1,8 @@
 /*
- * rules_cmd.c — the `ordertop rules` command (see rules_cmd.h).
+ * rules_cmd.c — the `ordertop rules` command (see rules_cmd.h).  What it
+ * prints from the fraud.rules topic (worker ids, parameter values) and
+ * librdkafka's error texts are untrusted: they go through text_sanitize,
+ * errors through the redactor too (log_print_error).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -10,6 +13,7 @@
 #include "fraud_rules.h"
 #include "log.h"
 #include "rules_cmd.h"
+#include "text_sanitize.h"
 
 static void
 usage(FILE *out)
@@ -39,15 +43,20 @@ print_rules(const struct rules_status *st)
 		printf("%2d %-3s %-18s %s", i + 1, st->current.rules[i].enabled ? "on" : "off",
 		       d->id, d->name);
 		for (int p = 0; p < d->n_params; p++) {
-			char val[RULE_TEXT_MAX];
+			char val[RULE_TEXT_MAX], safe[RULE_TEXT_MAX * 4];
 			ruleset_param_text(&st->current, i, p, val, sizeof val);
-			printf("%s%s=%s", p ? ", " : " (", d->params[p].name, val);
+			text_sanitize(safe, sizeof safe, val, strlen(val), -1);
+			printf("%s%s=%s", p ? ", " : " (", d->params[p].name, safe);
 		}
 		printf("%s\n", d->n_params ? ")" : "");
 	}
-	for (int w = 0; w < st->n_workers; w++)
-		printf("worker %s applies version %" PRIu64 "\n", st->workers[w].id,
+	for (int w = 0; w < st->n_workers; w++) {
+		char id[sizeof st->workers[w].id * 4];
+		text_sanitize(id, sizeof id, st->workers[w].id,
+		              strnlen(st->workers[w].id, sizeof st->workers[w].id), -1);
+		printf("worker %s applies version %" PRIu64 "\n", id,
 		       st->workers[w].applied_version);
+	}
 }
 
 int
@@ -78,7 +87,9 @@ rules_cmd_main(int argc, char **argv)
 	}
 	int rule = npos >= 2 ? find_rule(pos[1]) : 0;
 	if (rule < 0) {
-		fprintf(stderr, "ordertop rules: no rule '%s' (see `ordertop rules list`)\n", pos[1]);
+		char safe[256];
+		text_sanitize(safe, sizeof safe, pos[1], strlen(pos[1]), 60);
+		fprintf(stderr, "ordertop rules: no rule '%s' (see `ordertop rules list`)\n", safe);
 		return 2;
 	}
 
@@ -107,11 +118,13 @@ rules_cmd_main(int argc, char **argv)
 	struct engine *e = engine_new(&cfg);
 	rc = 0;
 	if (e == NULL || engine_start(e, err, sizeof err) < 0) {
-		fprintf(stderr, "ordertop rules: %s\n", e ? err : "out of memory");
+		if (e == NULL)
+			snprintf(err, sizeof err, "out of memory");
+		log_print_error("ordertop rules", err);
 		rc = 1;
 	} else if (strcmp(verb, "set") == 0) {
 		if (engine_rule_set_param(e, rule, pos[2], pos[3], err, sizeof err) < 0) {
-			fprintf(stderr, "ordertop rules: %s\n", err);
+			log_print_error("ordertop rules", err);
 			rc = 2;
 		}
 	} else if (strcmp(verb, "list") != 0) {
@@ -120,7 +133,7 @@ rules_cmd_main(int argc, char **argv)
 		bool on = st.current.rules[rule].enabled;
 		bool flip = strcmp(verb, "toggle") == 0 || on != (strcmp(verb, "enable") == 0);
 		if (flip && engine_rule_toggle(e, rule, err, sizeof err) < 0) {
-			fprintf(stderr, "ordertop rules: %s\n", err);
+			log_print_error("ordertop rules", err);
 			rc = 1;
 		}
 	}

@@ -8,13 +8,12 @@
  * - Fastbins off: glibc's fastbins turn cross-thread frees into lock-free
  *   frees followed by whole-arena consolidations on the next larger
  *   allocation; without them the same work goes through the per-thread
- *   caches and the ordinary bins (alternating runs of 300,000 orders: 3-11%
- *   less CPU per order).
+ *   caches and the ordinary bins (docs/PERFORMANCE.md has the figures).
  * - Large blocks from the heap, and the heap not handed back at once:
  *   with glibc's defaults a decompression buffer past 128 KiB is a fresh
  *   mmap() and freed memory at the top of a heap goes back to the kernel,
- *   so the next batch takes its pages again, one page fault per 4 KiB
- *   (about 20,000 faults in a headless run of 200,000 orders).  Blocks up
+ *   so the next batch takes its pages again, one page fault per 4 KiB.
+ *   Blocks up
  *   to ALLOCATOR_MMAP_THRESHOLD come from the heap, and a heap keeps up to
  *   ALLOCATOR_TRIM_THRESHOLD free at its top: the pages are reused.
  *

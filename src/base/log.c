@@ -4,15 +4,28 @@
  * copied to stderr while no dashboard owns the terminal and to --log-file.
  * Callable from any thread, including librdkafka's callbacks: it formats
  * on the caller's stack and holds the lock only to store and write a line.
+ * Every line goes through the redactor (redact.h: no secret is logged)
+ * and then text_sanitize (controls, escape sequences, bidi and zero-width
+ * characters shown escaped, invalid UTF-8 as U+FFFD).
  */
 #include "log.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include "redact.h"
+#include "text_sanitize.h"
+
+/* A message is formatted whole up to here, redacted, then sanitized and
+ * cut to LOG_LINE_MAX. */
+#define LOG_RAW_MAX 2048
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct log_line log_ring[LOG_RING_LINES];
@@ -49,11 +62,18 @@ log_to_stderr(bool on)
 int
 log_open_file(const char *path)
 {
-	/* "e": O_CLOEXEC, so --notify-exec children don't inherit it. */
-	FILE *f = fopen(path, "ae");
+	/* 0600: the log quotes order data.  O_CLOEXEC: --notify-exec
+	 * children don't inherit it. */
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	FILE *f = fd >= 0 ? fdopen(fd, "a") : NULL;
 
-	if (f == NULL)
+	if (f == NULL) {
+		int saved = errno;
+		if (fd >= 0)
+			close(fd);
+		errno = saved;
 		return -1;
+	}
 	setvbuf(f, NULL, _IOLBF, 0);
 
 	pthread_mutex_lock(&log_lock);
@@ -90,42 +110,6 @@ log_level_name(int level)
 	}
 }
 
-/*
- * Makes s safe to put on a terminal: ASCII control characters, DEL and the
- * UTF-8 encodings of C1 controls (U+0080..U+009F) become '?', and a UTF-8
- * sequence cut short by truncation at the end is dropped.
- */
-static void
-log_make_safe(char *s)
-{
-	unsigned char *p = (unsigned char *)s;
-	size_t len = strlen(s);
-
-	for (size_t i = 0; i < len; i++) {
-		if (p[i] < 0x20 || p[i] == 0x7f)
-			p[i] = '?';
-		else if (p[i] == 0xc2 && i + 1 < len &&
-		         p[i + 1] >= 0x80 && p[i + 1] <= 0x9f) {
-			p[i] = '?';
-			p[i + 1] = '?';
-			i++;
-		}
-	}
-
-	/* Drop an incomplete multi-byte sequence at the end. */
-	size_t start = len, cont = 0;
-	while (start > 0 && cont < 4 && (p[start - 1] & 0xc0) == 0x80) {
-		start--;
-		cont++;
-	}
-	if (start > 0 && p[start - 1] >= 0xc0) {
-		unsigned char lead = p[start - 1];
-		size_t need = lead >= 0xf0 ? 3 : lead >= 0xe0 ? 2 : 1;
-		if (cont < need)
-			p[start - 1] = '\0';
-	}
-}
-
 static void
 log_write_to(FILE *f, const struct log_line *l)
 {
@@ -147,6 +131,7 @@ log_msg(int level, const char *source, const char *fmt, ...)
 
 	struct log_line line;
 	struct timespec ts;
+	char raw[LOG_RAW_MAX];
 	int n = 0;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -154,17 +139,18 @@ log_msg(int level, const char *source, const char *fmt, ...)
 	line.level = level;
 
 	if (source != NULL && *source != '\0')
-		n = snprintf(line.text, sizeof line.text, "%s: ", source);
+		n = snprintf(raw, sizeof raw, "%s: ", source);
 	if (n < 0)
 		n = 0;
-	if ((size_t)n < sizeof line.text) {
+	if ((size_t)n < sizeof raw) {
 		va_list ap;
 		va_start(ap, fmt);
-		vsnprintf(line.text + n, sizeof line.text - (size_t)n, fmt, ap);
+		vsnprintf(raw + n, sizeof raw - (size_t)n, fmt, ap);
 		va_end(ap);
 	}
-	line.text[sizeof line.text - 1] = '\0';
-	log_make_safe(line.text);
+	raw[sizeof raw - 1] = '\0';
+	redact_text(raw, sizeof raw);
+	text_sanitize(line.text, sizeof line.text, raw, strlen(raw), -1);
 
 	pthread_mutex_lock(&log_lock);
 	line.seq = ++log_seq;
@@ -174,6 +160,17 @@ log_msg(int level, const char *source, const char *fmt, ...)
 	if (log_file != NULL)
 		log_write_to(log_file, &line);
 	pthread_mutex_unlock(&log_lock);
+}
+
+void
+log_print_error(const char *prefix, const char *msg)
+{
+	char raw[LOG_RAW_MAX], safe[LOG_RAW_MAX];
+
+	snprintf(raw, sizeof raw, "%s", msg != NULL ? msg : "");
+	redact_text(raw, sizeof raw);
+	text_sanitize(safe, sizeof safe, raw, strlen(raw), -1);
+	fprintf(stderr, "%s: %s\n", prefix, safe);
 }
 
 size_t

@@ -37,6 +37,11 @@ void log_msg(int level, const char *source, const char *fmt, ...)
 #define log_info(src, ...)  log_msg(LOG_INFO,  src, __VA_ARGS__)
 #define log_debug(src, ...) log_msg(LOG_DEBUG, src, __VA_ARGS__)
 
+/* Prints "prefix: msg" on stderr outside the log (start-up and exit
+ * errors that may quote librdkafka), redacted and sanitized as a log line
+ * is. */
+void log_print_error(const char *prefix, const char *msg);
+
 /* Copies the lines with seq > after (oldest first), at most max; returns
  * how many.  The dashboard polls this with the last seq it has. */
 size_t log_copy_since(uint64_t after, struct log_line *out, size_t max);

@@ -10,8 +10,9 @@
  * the ellipsis still fits and ends with it.
  *
  * Besides controls, the invisible characters that reorder or hide text
- * (bidi overrides and isolates, zero-width space, line/paragraph
- * separators, BOM) are escaped as \u{XXXX}: they have width 0 but are not
+ * (bidi marks, embeddings, overrides and isolates, zero-width space,
+ * non-joiner and joiner, word joiner, line/paragraph separators, BOM) are
+ * escaped as \u{XXXX}: they have width 0 but are not
  * combining marks, and a terminal would let them rearrange what is shown.
  */
 #include "text_sanitize.h"
@@ -94,8 +95,8 @@ text_decode(const unsigned char *p, size_t n, uint32_t *cp)
 static bool
 text_is_invisible(uint32_t cp)
 {
-	return cp == 0x061C || cp == 0x180E || cp == 0x200B ||
-	    cp == 0x200E || cp == 0x200F ||
+	return cp == 0x061C || cp == 0x180E ||
+	    (cp >= 0x200B && cp <= 0x200F) ||
 	    (cp >= 0x2028 && cp <= 0x202E) ||
 	    (cp >= 0x2060 && cp <= 0x2064) ||
 	    (cp >= 0x2066 && cp <= 0x206F) ||
@@ -240,6 +241,48 @@ text_sanitize(char *dst, size_t dstlen, const void *src, size_t srclen,
 	}
 	dst[b] = '\0';
 	return c;
+}
+
+bool
+text_utf8_valid(const void *s, size_t n)
+{
+	const unsigned char *p = s;
+	uint32_t cp;
+
+	for (size_t i = 0; i < n;) {
+		if (p[i] >= 0x01 && p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		int k = p[i] == 0 ? 0 : text_decode(p + i, n - i, &cp);
+		if (k == 0)
+			return false;
+		i += (size_t)k;
+	}
+	return true;
+}
+
+size_t
+text_utf8_repair(char *dst, const void *s, size_t n)
+{
+	const unsigned char *p = s;
+	size_t o = 0;
+	uint32_t cp;
+
+	for (size_t i = 0; i < n;) {
+		int k = p[i] == 0 ? 0 : text_decode(p + i, n - i, &cp);
+		if (k == 0) {
+			memcpy(dst + o, "\xEF\xBF\xBD", 3);    /* U+FFFD */
+			o += 3;
+			i++;
+		} else {
+			memcpy(dst + o, p + i, (size_t)k);
+			o += (size_t)k;
+			i += (size_t)k;
+		}
+	}
+	dst[o] = '\0';
+	return o;
 }
 
 /* Columns of the character at s (its length in *len); invalid bytes and

@@ -9,6 +9,7 @@
 #ifndef ORDERTOP_TEXT_SANITIZE_H
 #define ORDERTOP_TEXT_SANITIZE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -19,6 +20,15 @@
  */
 int text_sanitize(char *dst, size_t dstlen, const void *src, size_t srclen,
                   int max_cols);
+
+/* True when the n bytes at s are valid UTF-8 (no overlong forms,
+ * surrogates or code points above U+10FFFF) and hold no NUL. */
+bool text_utf8_valid(const void *s, size_t n);
+
+/* Copies the n bytes at s to dst as valid UTF-8 without NUL: each byte
+ * that starts no valid sequence, and each NUL, becomes U+FFFD.  dst needs
+ * room for 3 * n + 1 bytes.  Returns the length written (NUL not counted). */
+size_t text_utf8_repair(char *dst, const void *s, size_t n);
 
 /* Display columns of an already-sanitized UTF-8 string. */
 int text_width(const char *s);

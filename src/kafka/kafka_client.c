@@ -11,6 +11,7 @@
 #include "int_text.h"
 #include "kafka_client.h"
 #include "log.h"
+#include "redact.h"
 
 /* Properties ordertop sets per handle; a user value would break a role. */
 static const char *managed_keys[] = {
@@ -49,6 +50,7 @@ client_error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 		if (!atomic_flag_test_and_set(&h->fatal_once)) {
 			snprintf(h->fatal_reason, sizeof h->fatal_reason, "%s: %s: %s",
 			         rd_kafka_name(rk), rd_kafka_err2name(orig), fatal);
+			redact_text(h->fatal_reason, sizeof h->fatal_reason);
 			atomic_store(&h->fatal, true);
 		}
 		log_error("kafka", "%s: fatal error: %s: %s", rd_kafka_name(rk),
@@ -58,6 +60,7 @@ client_error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 	if (err == RD_KAFKA_RESP_ERR__AUTHENTICATION) {
 		if (!atomic_flag_test_and_set(&h->auth_once)) {
 			snprintf(h->auth_reason, sizeof h->auth_reason, "%s", reason);
+			redact_text(h->auth_reason, sizeof h->auth_reason);
 			atomic_store(&h->auth_failed, true);
 		}
 		log_error("kafka", "%s: authentication failed: %s", rd_kafka_name(rk), reason);
@@ -136,6 +139,7 @@ kafka_client_new(const struct config *cfg, const char *bootstraps,
 		const struct kv *p = &cfg->props.items[i];
 		if (is_managed_key(p->key))
 			continue;
+		redact_add_property(p->key, p->value);
 		if (conf_set(conf, p->key, p->value, p->origin, err, errlen) < 0)
 			goto fail;
 	}

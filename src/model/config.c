@@ -17,6 +17,7 @@
 #include "config.h"
 #include "jq_map.h"
 #include "log.h"
+#include "redact.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -64,12 +65,6 @@ static const struct {
 	{ "fraud",    ROLE_FRAUD },
 	{ "notifier", ROLE_NOTIFIER },
 	{ "monitor",  ROLE_MONITOR },
-};
-
-/* Substrings (case-insensitive) of property keys whose values are secret. */
-static const char *const secret_key_parts[] = {
-	"password", "secret", "sasl.oauthbearer.config", "ssl.key.pem",
-	"ssl_key", "sasl.jaas", "token",
 };
 
 /* ---- small helpers ---- */
@@ -189,12 +184,7 @@ kv_list_append_move(struct kv_list *dst, struct kv_list *src)
 bool
 config_is_secret_key(const char *key)
 {
-	if (key == NULL)
-		return false;
-	for (size_t i = 0; i < sizeof secret_key_parts / sizeof *secret_key_parts; i++)
-		if (strcasestr(key, secret_key_parts[i]) != NULL)
-			return true;
-	return false;
+	return redact_is_secret_key(key);
 }
 
 const char *
@@ -254,6 +244,41 @@ config_set_property(struct config *c, const char *kv, const char *origin,
 	return 0;
 }
 
+static int config_apply(struct config *c, const struct config_option *o, const char *arg,
+                        char *err, size_t errlen);
+static const struct config_option *config_option_by_name(const char *name);
+
+/* ordertop's own options a -F file may set, as ordertop.NAME=VALUE (NAME
+ * with '_' for '-'); every other ordertop.* key is refused with a pointer
+ * to its flag (config_check_properties). */
+static const char *const config_file_options[] = { "http", "http-token-file" };
+
+/* 1 and applied when key is one of config_file_options[], 0 when not,
+ * -1 with err naming origin when its value is bad. */
+static int
+config_apply_file_option(struct config *c, const char *key, const char *value,
+                         const char *origin, char *err, size_t errlen)
+{
+	char name[64], why[512];
+
+	if (strncmp(key, "ordertop.", 9) != 0 || strlen(key + 9) >= sizeof name)
+		return 0;
+	snprintf(name, sizeof name, "%s", key + 9);
+	for (char *u = name; *u; u++)
+		if (*u == '_')
+			*u = '-';
+	for (size_t i = 0; i < sizeof config_file_options / sizeof *config_file_options; i++) {
+		if (strcmp(name, config_file_options[i]) != 0)
+			continue;
+		if (config_apply(c, config_option_by_name(name), value, why, sizeof why) != 0) {
+			config_err(err, errlen, "%s: %s: %s", origin, key, why);
+			return -1;
+		}
+		return 1;
+	}
+	return 0;
+}
+
 /*
  * config_load_properties; open_prefix goes before the message when the
  * file can't be read (a bad line names the file and line, which is enough).
@@ -292,7 +317,13 @@ config_load_props(struct config *c, const char *path, const char *open_prefix,
 			break;
 		}
 		snprintf(origin, sizeof origin, "%s:%u", path, lineno);
-		kv_list_add(&found, key, value, origin);
+		int own = config_apply_file_option(c, key, value, origin, err, errlen);
+		if (own < 0) {
+			rc = -1;
+			break;
+		}
+		if (own == 0)
+			kv_list_add(&found, key, value, origin);
 	}
 	if (rc == 0 && ferror(f)) {
 		config_err(err, errlen, "%s%s: %s", open_prefix, path,
@@ -523,6 +554,24 @@ config_parse_brokers(struct config *c, const struct config_option *o,
 	if (*arg == '\0') {
 		config_err(err, errlen, "-b/--brokers: expected "
 		           "host:port[,host:port...], got ''");
+		return -1;
+	}
+	config_set_str(CONFIG_FIELD(c, o, char *), arg);
+	return 0;
+}
+
+/* --http [ADDR:]PORT: ADDR an IPv4 address, a host name or [IPv6]. */
+static int
+config_parse_http(struct config *c, const struct config_option *o,
+                  const char *arg, char *err, size_t errlen)
+{
+	const char *colon = strrchr(arg, ':');
+	const char *port = colon ? colon + 1 : arg;
+	long long v;
+
+	if (!config_parse_ll(port, &v) || v < 0 || v > 65535 || (colon && colon == arg)) {
+		config_err(err, errlen, "--%s: expected [ADDR:]PORT (PORT 0-65535), got '%s'",
+		           o->name, arg);
 		return -1;
 	}
 	config_set_str(CONFIG_FIELD(c, o, char *), arg);
@@ -905,6 +954,17 @@ const struct config_option config_options[] = {
 	  .parse = config_parse_jq_map,
 	  .help = "shape the notifications and notified records with this jq "
 	          "program (or @FILE)" },
+	{ .section = "HTTP API",
+	  .name = "http", .arg = "[ADDR:]PORT",
+	  .type = CONFIG_STRING, .offset = OFF(http),
+	  .parse = config_parse_http,
+	  .def_text = "ADDR default: 127.0.0.1; also ordertop.http= in -F files",
+	  .help = "serve the HTTP API (orders, rules, metrics, health) on PORT" },
+	{ .name = "http-token-file", .arg = "FILE",
+	  .type = CONFIG_PATH, .offset = OFF(http_token_file),
+	  .help = "POST and PATCH need 'Authorization: Bearer TOKEN', TOKEN the "
+	          "first line of FILE (not readable by others); also "
+	          "ordertop.http_token_file= in -F files" },
 
 	{ .section = "Run mode",
 	  .name = "headless",

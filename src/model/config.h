@@ -84,6 +84,10 @@ struct config {
 	char    *decision_map;        /* --decision-map: decided orders as written */
 	char    *notification_map;    /* --notification-map: notifications, notified */
 
+	/* HTTP API */
+	char    *http;                /* --http [ADDR:]PORT, NULL = off */
+	char    *http_token_file;     /* --http-token-file FILE */
+
 	/* Run mode */
 	bool     headless;
 	double   duration;            /* --duration SEC, 0 = until stopped */

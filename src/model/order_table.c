@@ -21,6 +21,9 @@
  *   registered it before.
  * - row.total < 0 means the total is not known yet.
  * - Ids longer than ORDER_ID_MAX are cut to it.
+ * - Evicted ids are remembered, approximately, in two generations of a
+ *   Bloom filter (each holds the last `capacity` evictions; ~0.5% false
+ *   positives), so that a lookup can tell "forgotten" from "never seen".
  */
 #include "order_table.h"
 
@@ -70,7 +73,14 @@ struct order_table {
 	_Atomic uint64_t local_registered, local_final;
 	uint64_t         local_settled;
 	uint64_t         local_evicted_unfinished;
+	/* Evicted ids: bloom[gen] bit sets of bloom_mask + 1 bits; the
+	 * current generation is cleared and swapped after cap insertions. */
+	uint64_t        *bloom[2];
+	size_t           bloom_mask, bloom_added;
+	int              bloom_gen;
 };
+
+#define BLOOM_K 4
 
 /* ---- helpers ---- */
 
@@ -225,6 +235,49 @@ index_remove(struct order_table *t, uint32_t idx)
 	slot_set(t, i, 0);
 }
 
+/* The i-th bit of an id's hash in the eviction filter. */
+static size_t
+bloom_bit(const struct order_table *t, uint32_t h, int i)
+{
+	uint64_t x = (uint64_t)h * 0x9e3779b97f4a7c15ull + (uint64_t)i * 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 31;
+	x *= 0x94d049bb133111ebull;
+	x ^= x >> 29;
+	return (size_t)x & t->bloom_mask;
+}
+
+static void
+bloom_add(struct order_table *t, uint32_t h)
+{
+	if (t->bloom_added >= t->cap) {
+		t->bloom_gen ^= 1;
+		memset(t->bloom[t->bloom_gen], 0, (t->bloom_mask + 1) / 8);
+		t->bloom_added = 0;
+	}
+	uint64_t *b = t->bloom[t->bloom_gen];
+	for (int i = 0; i < BLOOM_K; i++) {
+		size_t bit = bloom_bit(t, h, i);
+		b[bit / 64] |= 1ull << (bit % 64);
+	}
+	t->bloom_added++;
+}
+
+static bool
+bloom_has(const struct order_table *t, uint32_t h)
+{
+	for (int g = 0; g < 2; g++) {
+		int i;
+		for (i = 0; i < BLOOM_K; i++) {
+			size_t bit = bloom_bit(t, h, i);
+			if (!(t->bloom[g][bit / 64] & (1ull << (bit % 64))))
+				break;
+		}
+		if (i == BLOOM_K)
+			return true;
+	}
+	return false;
+}
+
 /* Forgets one entry (the stalest final one, else the stalest) and
  * returns its index, now free. */
 static uint32_t
@@ -238,6 +291,7 @@ evict_one(struct order_table *t)
 		t->local_evicted_unfinished++;
 	if (e->row.local && e->final && !e->settled)
 		t->local_settled++;        /* its decision can no longer be seen */
+	bloom_add(t, e->hash);
 	index_remove(t, idx);
 	list_unlink(t, L_RECENT, idx);
 	if (e->final) {
@@ -380,14 +434,22 @@ order_table_new(size_t capacity)
 	t = calloc(1, sizeof *t);
 	if (t == NULL)
 		return NULL;
+	size_t nbits = 1u << 16;
+	while (nbits < capacity * 16)
+		nbits *= 2;
 	t->e = calloc(capacity, sizeof *t->e);
 	t->slots = calloc(nslots, sizeof *t->slots);
-	if (t->e == NULL || t->slots == NULL) {
+	t->bloom[0] = calloc(nbits / 64, sizeof (uint64_t));
+	t->bloom[1] = calloc(nbits / 64, sizeof (uint64_t));
+	if (t->e == NULL || t->slots == NULL || t->bloom[0] == NULL || t->bloom[1] == NULL) {
 		free(t->e);
 		free(t->slots);
+		free(t->bloom[0]);
+		free(t->bloom[1]);
 		free(t);
 		return NULL;
 	}
+	t->bloom_mask = nbits - 1;
 	t->cap = capacity;
 	t->mask = nslots - 1;
 	t->list[L_RECENT].head = t->list[L_RECENT].tail = NIL;
@@ -406,6 +468,8 @@ order_table_free(struct order_table *t)
 	for (i = 0; i < t->size; i++)
 		free(t->e[i].json);
 	pthread_mutex_destroy(&t->lock);
+	free(t->bloom[0]);
+	free(t->bloom[1]);
 	free(t->slots);
 	free(t->e);
 	free(t);
@@ -587,34 +651,49 @@ order_table_recent(struct order_table *t, struct order_row *rows, size_t max)
 	return n;
 }
 
-int
-order_table_detail(struct order_table *t, const char *order_id,
-                   struct order_detail *out)
+/* 0: found; -1: not known (-2: forgotten, when evicted is wanted). */
+static int
+find_detail(struct order_table *t, const char *order_id, struct order_detail *out,
+            bool with_json, bool evicted)
 {
 	const struct ot_entry *e;
 	size_t n, slot;
-	uint32_t idx;
+	uint32_t idx, h;
 
 	if (order_id == NULL)
 		return -1;
 	n = strnlen(order_id, ORDER_ID_MAX);
+	h = fnv1a(order_id, n);
 	pthread_mutex_lock(&t->lock);
-	idx = index_find(t, order_id, n, fnv1a(order_id, n), &slot);
+	idx = index_find(t, order_id, n, h, &slot);
 	if (idx == NIL) {
+		int rc = evicted && bloom_has(t, h) ? -2 : -1;
 		pthread_mutex_unlock(&t->lock);
-		return -1;
+		return rc;
 	}
 	e = &t->e[idx];
 	out->row = e->row;
 	memcpy(out->stage, e->stage, sizeof out->stage);
 	out->json = NULL;
-	if (e->json != NULL) {
+	if (with_json && e->json != NULL) {
 		out->json = malloc(e->json_len + 1);
 		if (out->json != NULL)
 			memcpy(out->json, e->json, e->json_len + 1);
 	}
 	pthread_mutex_unlock(&t->lock);
 	return 0;
+}
+
+int
+order_table_detail(struct order_table *t, const char *order_id, struct order_detail *out)
+{
+	return find_detail(t, order_id, out, true, false);
+}
+
+int
+order_table_lookup(struct order_table *t, const char *order_id, struct order_detail *out)
+{
+	return find_detail(t, order_id, out, false, true);
 }
 
 void

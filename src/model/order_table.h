@@ -111,6 +111,12 @@ size_t order_table_recent(struct order_table *t, struct order_row *rows,
 int  order_table_detail(struct order_table *t, const char *order_id,
                         struct order_detail *out);
 
+/* The same without the JSON (out->json is NULL): 0 when known, -2 when
+ * it was known and has been evicted (approximately: ~0.5% of ids never
+ * seen answer -2 too), -1 otherwise. */
+int  order_table_lookup(struct order_table *t, const char *order_id,
+                        struct order_detail *out);
+
 struct order_table_counts {
 	uint64_t local_registered;  /* orders this process produced */
 	uint64_t local_final;       /* ... that reached a final state */

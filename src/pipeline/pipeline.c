@@ -27,6 +27,8 @@ pipeline_init(struct pipeline *p, const struct config *cfg)
 	stats_init(&p->stats);
 	pthread_mutex_init(&p->fatal_lock, NULL);
 	rules_store_init(&p->rules);
+	p->count_only = (struct pipeline_ack){ .p = p };
+	pthread_mutex_init(&p->lag.lock, NULL);
 	atomic_store(&p->gen_on, cfg->generator_on && (cfg->roles & ROLE_PRODUCER));
 	atomic_store(&p->gen_rate, cfg->rate);
 	/* Order ids unique per run: seconds since the epoch in base 36, and the pid. */
@@ -55,6 +57,7 @@ pipeline_destroy(struct pipeline *p)
 	p->events = NULL;
 	p->orders = NULL;
 	rules_store_destroy(&p->rules);
+	pthread_mutex_destroy(&p->lag.lock);
 	pthread_mutex_destroy(&p->fatal_lock);
 }
 
@@ -88,22 +91,27 @@ pipeline_fatal_error(struct pipeline *p)
 void
 pipeline_delivery_report(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
-	struct pipeline *p = m->_private;
+	struct pipeline_ack *ack = m->_private;
 	(void)rk;
 	(void)opaque;
-	if (p == NULL)
+	if (ack == NULL)
 		return;             /* not an order: rule sets */
+	struct pipeline *p = ack->p;
 	if (m->err) {
 		atomic_fetch_add(&p->stats.produce_errors, 1);
 		log_error("producer", "order not delivered to '%s': %s",
 		          rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
-		return;
+	} else {
+		atomic_fetch_add(&p->stats.produced, 1);
+		/* Set once: looked at before a (locked) compare-and-swap is tried. */
+		if (atomic_load_explicit(&p->first_produced_ms, memory_order_relaxed) == 0) {
+			int64_t zero = 0;
+			atomic_compare_exchange_strong(&p->first_produced_ms, &zero, now_ms());
+		}
 	}
-	atomic_fetch_add(&p->stats.produced, 1);
-	/* Set once: looked at before a (locked) compare-and-swap is tried. */
-	if (atomic_load_explicit(&p->first_produced_ms, memory_order_relaxed) == 0) {
-		int64_t zero = 0;
-		atomic_compare_exchange_strong(&p->first_produced_ms, &zero, now_ms());
+	if (ack->done != NULL) {
+		ack->done(ack->arg, m->err, m->partition, m->offset);
+		free(ack);
 	}
 }
 
@@ -144,9 +152,9 @@ pipeline_produce(rd_kafka_t *rk, rd_kafka_topic_t *topic, int32_t partition,
 	}
 }
 
-rd_kafka_resp_err_t
-pipeline_produce_order(struct pipeline *p, const struct order *o, bool generated,
-                       const atomic_bool *stop)
+static rd_kafka_resp_err_t
+produce_order(struct pipeline *p, const struct order *o, const char *stage,
+              struct pipeline_ack *ack, const atomic_bool *stop)
 {
 	struct json_writer w;
 	char created[INT_TEXT_MAX];
@@ -162,16 +170,30 @@ pipeline_produce_order(struct pipeline *p, const struct order *o, bool generated
 	/* --trace-headers only: the payload carries created_at */
 	const char *trace[] = {
 		HDR_ORDER_ID, o->order_id, HDR_CREATED_MS, created,
-		HDR_STAGE, generated ? "generator" : "intake", NULL,
+		HDR_STAGE, stage, NULL,
 	};
 	if (p->cfg->trace_headers)
 		int_text(created, o->created_at_ms);
 	rd_kafka_resp_err_t err = pipeline_produce(p->producer, p->producer_topic[TOPIC_ORDERS],
 	                                           RD_KAFKA_PARTITION_UA, o->user_id,
 	                                           strlen(o->user_id), json, len,
-	                                           p->cfg->trace_headers ? trace : NULL, p, stop);
+	                                           p->cfg->trace_headers ? trace : NULL, ack, stop);
 	json_writer_discard(&w);
 	return err;
+}
+
+rd_kafka_resp_err_t
+pipeline_produce_order(struct pipeline *p, const struct order *o, bool generated,
+                       const atomic_bool *stop)
+{
+	return produce_order(p, o, generated ? "generator" : "intake", &p->count_only, stop);
+}
+
+rd_kafka_resp_err_t
+pipeline_produce_order_ack(struct pipeline *p, const struct order *o, const char *stage,
+                           struct pipeline_ack *ack)
+{
+	return produce_order(p, o, stage, ack, NULL);
 }
 
 void
@@ -190,4 +212,36 @@ pipeline_register_local(struct pipeline *p, const struct order *o, size_t n)
 		o += k;
 		n -= k;
 	}
+}
+
+void
+pipeline_lag_set(struct pipeline *p, const char *group, enum topic_id topic,
+                 const int32_t *partitions, const int64_t *lags, size_t n)
+{
+	struct pipeline_lag *l = &p->lag;
+	size_t kept = 0;
+
+	pthread_mutex_lock(&l->lock);
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->rows[i].group, group) != 0 || l->rows[i].topic != topic)
+			l->rows[kept++] = l->rows[i];
+	l->n = kept;
+	for (size_t i = 0; i < n && l->n < PIPELINE_LAG_MAX; i++) {
+		struct pipeline_lag_row *r = &l->rows[l->n++];
+		snprintf(r->group, sizeof r->group, "%s", group);
+		r->topic = topic;
+		r->partition = partitions[i];
+		r->lag = lags[i];
+	}
+	pthread_mutex_unlock(&l->lock);
+}
+
+size_t
+pipeline_lag_get(struct pipeline *p, struct pipeline_lag_row *out, size_t max)
+{
+	pthread_mutex_lock(&p->lag.lock);
+	size_t n = p->lag.n < max ? p->lag.n : max;
+	memcpy(out, p->lag.rows, n * sizeof *out);
+	pthread_mutex_unlock(&p->lag.lock);
+	return n;
 }

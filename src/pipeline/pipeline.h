@@ -27,6 +27,34 @@ struct embedded_broker;
 struct evq;
 struct order_table;
 
+struct pipeline;
+
+/* What the shared producer's delivery report of one order does: counts it
+ * in p's stats and, when done is set, hands the outcome (the broker's
+ * partition and offset) to done on the thread that serves the producer. */
+typedef void pipeline_ack_fn(void *arg, rd_kafka_resp_err_t err, int32_t partition,
+                             int64_t offset);
+struct pipeline_ack {
+	struct pipeline *p;
+	pipeline_ack_fn *done;          /* NULL: only counted (p->count_only) */
+	void            *arg;
+};
+
+/* Consumer lag of the transactional stages' groups, per partition, as each
+ * stage last measured it (about once a second; for /metrics). */
+#define PIPELINE_LAG_MAX 256
+struct pipeline_lag_row {
+	char          group[CONFIG_TOPIC_MAX + 16];
+	enum topic_id topic;
+	int32_t       partition;
+	int64_t       lag;            /* records */
+};
+struct pipeline_lag {
+	pthread_mutex_t         lock;
+	size_t                  n;
+	struct pipeline_lag_row rows[PIPELINE_LAG_MAX];
+};
+
 struct pipeline {
 	const struct config    *cfg;
 	struct stats            stats;
@@ -49,6 +77,9 @@ struct pipeline {
 	rd_kafka_topic_t       *producer_topic[TOPIC__COUNT];
 
 	struct rules_store      rules;
+	struct pipeline_lag     lag;
+	/* The delivery report's opaque for orders nobody waits on. */
+	struct pipeline_ack     count_only;
 
 	/* Set by the roles' prepare(), before any role's thread starts. */
 	bool                    tracks_local;     /* a monitor here registers sent orders */
@@ -102,8 +133,10 @@ void pipeline_set_fatal(struct pipeline *p, const char *fmt, ...)
 /* The first fatal error, or NULL. */
 const char *pipeline_fatal_error(struct pipeline *p);
 
-/* The shared producer's delivery report callback (opaque: the pipeline
- * for an order, NULL for anything else). */
+/* The shared producer's delivery report callback (opaque: a struct
+ * pipeline_ack for an order, NULL for anything else).  An ack with done
+ * set was malloc'd by pipeline_produce_order_ack()'s caller and is freed
+ * here after done ran. */
 void pipeline_delivery_report(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque);
 
 /*
@@ -125,6 +158,18 @@ rd_kafka_resp_err_t pipeline_produce(rd_kafka_t *rk, rd_kafka_topic_t *topic,
  * pipeline_produce()).  generated: from the generator, not the form. */
 rd_kafka_resp_err_t pipeline_produce_order(struct pipeline *p, const struct order *o,
                                            bool generated, const atomic_bool *stop);
+
+/* The same, never waiting, stage naming the intake (trace headers); ack (malloc'd, done set) is handed the outcome
+ * and freed by the delivery report when this returns no error, and stays
+ * the caller's otherwise. */
+rd_kafka_resp_err_t pipeline_produce_order_ack(struct pipeline *p, const struct order *o,
+                                               const char *stage, struct pipeline_ack *ack);
+
+/* A stage's measurement replaces the rows of its group (n rows of topic). */
+void pipeline_lag_set(struct pipeline *p, const char *group, enum topic_id topic,
+                      const int32_t *partitions, const int64_t *lags, size_t n);
+/* Copies up to max rows; returns how many. */
+size_t pipeline_lag_get(struct pipeline *p, struct pipeline_lag_row *out, size_t max);
 
 /* Registers orders this process sent, for --drain and the hold-back (only
  * when a monitor runs here, which settles them). */

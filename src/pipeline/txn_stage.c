@@ -40,6 +40,7 @@ struct txn_stage {
 	 * use (see pipeline_produce()). */
 	rd_kafka_topic_t              *topic[TXN_STAGE_TOPICS_MAX];
 	int                            n_topics;
+	int64_t                        lag_measured_ms;
 };
 
 /* The rebalance callback runs inside consumer_poll() on the stage's own
@@ -101,6 +102,41 @@ stage_fatal(struct txn_stage *st, const char *what, const rd_kafka_error_t *erro
 	                   rd_kafka_error_string(error), hint);
 	st->failed = true;
 	pipeline_request_stop(st->p);
+}
+
+/* Once a second: records behind the (cached) high watermark on each
+ * assigned partition, for pipeline_lag_get().  No network round trip. */
+static void
+measure_lag(struct txn_stage *st, int64_t now)
+{
+	enum { LAG_PARTS_MAX = 64 };
+	rd_kafka_topic_partition_list_t *a = NULL;
+	int32_t parts[LAG_PARTS_MAX];
+	int64_t lags[LAG_PARTS_MAX];
+	size_t n = 0;
+	int topic = -1;
+
+	if (now - st->lag_measured_ms < 1000)
+		return;
+	st->lag_measured_ms = now;
+	for (int t = 0; t < TOPIC__COUNT; t++)
+		if (strcmp(st->p->cfg->topics[t], st->params->input_topic) == 0)
+			topic = t;
+	if (topic < 0 || rd_kafka_assignment(st->consumer, &a) != RD_KAFKA_RESP_ERR_NO_ERROR)
+		return;
+	rd_kafka_position(st->consumer, a);
+	for (int i = 0; i < a->cnt && n < LAG_PARTS_MAX; i++) {
+		int64_t lo, hi;
+		if (rd_kafka_get_watermark_offsets(st->consumer, a->elems[i].topic,
+		                                   a->elems[i].partition, &lo, &hi) !=
+		    RD_KAFKA_RESP_ERR_NO_ERROR || hi < 0)
+			continue;
+		int64_t pos = a->elems[i].offset >= 0 ? a->elems[i].offset : lo >= 0 ? lo : hi;
+		parts[n] = a->elems[i].partition;
+		lags[n++] = hi > pos ? hi - pos : 0;
+	}
+	rd_kafka_topic_partition_list_destroy(a);
+	pipeline_lag_set(st->p, st->params->group_id, (enum topic_id)topic, parts, lags, n);
 }
 
 static int
@@ -434,6 +470,7 @@ txn_stage_run(struct pipeline *p, const struct txn_stage_ops *ops,
 			rd_kafka_poll(st.producer, 0);
 			if (ops->tick)
 				ops->tick(&st);
+			measure_lag(&st, now);
 			since_tick = 0;
 			last_tick = now = mono_ms_coarse();
 		}

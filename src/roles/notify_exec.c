@@ -6,8 +6,12 @@
  * split on spaces, standard input a pipe carrying the job's JSON, standard
  * output /dev/null, standard error a pipe of which the first bytes are kept
  * for the error message; every other descriptor is closed in the child.
- * The child gets its own process group so a timeout kills whatever it
- * started too (after a normal exit, what it left running is left alone).  One loop multiplexes all running children with poll():
+ * The child gets its own process group, killed (SIGKILL) when the child
+ * ends or times out, so what it started in the background does not
+ * outlive the notification (a program that leaves its group, setsid(),
+ * escapes this).  The group is killed before the child is reaped, while
+ * its id cannot be reused.  One loop multiplexes all running children
+ * with poll():
  * feeding their stdin without blocking, reading their stderr, and waking
  * when one exits (pidfd) or times out; it checks *stop at least every
  * 100 ms.
@@ -30,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -278,13 +283,19 @@ static bool
 child_check(const struct notify_exec *ne, struct ne_child *c, int64_t now,
             char *err, size_t errlen)
 {
-	int status;
-	pid_t r;
+	siginfo_t info;
+	int status, r;
 
+	/* Ended?  Looked at without reaping, so the group id stays ours
+	 * while what the child left in it is killed. */
+	memset(&info, 0, sizeof info);
 	do
-		r = waitpid(c->pid, &status, WNOHANG);
+		r = waitid(P_PID, (id_t)c->pid, &info, WEXITED | WNOHANG | WNOWAIT);
 	while (r < 0 && errno == EINTR);
-	if (r == c->pid) {
+	if (r == 0 && info.si_pid == c->pid) {
+		kill(-c->pid, SIGKILL);
+		while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
+			;
 		child_drain_stderr(c);
 		describe_exit(c, status, err, errlen);
 		return true;
@@ -302,6 +313,74 @@ child_check(const struct notify_exec *ne, struct ne_child *c, int64_t now,
 }
 
 /* ---- API ---- */
+
+/* Whether path is a regular file we may execute; errno says why not. */
+static bool
+ne_executable(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return false;
+	if (!S_ISREG(st.st_mode)) {
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EACCES;
+		return false;
+	}
+	return access(path, X_OK) == 0;
+}
+
+int
+notify_exec_check(const char *prog, char *err, size_t errlen)
+{
+	char name[1024], path[4096];
+	size_t n;
+
+	while (prog != NULL && *prog == ' ')
+		prog++;
+	n = prog != NULL ? strcspn(prog, " ") : 0;
+	if (n == 0) {
+		snprintf(err, errlen, "--notify-exec: no program given");
+		return -1;
+	}
+	if (n >= sizeof name) {
+		snprintf(err, errlen, "--notify-exec: program name too long");
+		return -1;
+	}
+	memcpy(name, prog, n);
+	name[n] = '\0';
+	if (strchr(name, '/') != NULL) {
+		if (ne_executable(name))
+			return 0;
+		snprintf(err, errlen, "--notify-exec %s: %s", name, strerror(errno));
+		return -1;
+	}
+	/* As execvp looks: PATH, or the system's default path; an empty
+	 * entry is the current directory. */
+	const char *dirs = getenv("PATH");
+	char defpath[256];
+	if (dirs == NULL) {
+		if (confstr(_CS_PATH, defpath, sizeof defpath) == 0)
+			snprintf(defpath, sizeof defpath, "/bin:/usr/bin");
+		dirs = defpath;
+	}
+	int why = ENOENT;
+	for (const char *d = dirs;; d++) {
+		size_t dl = strcspn(d, ":");
+		snprintf(path, sizeof path, "%.*s%s%s", (int)dl, d, dl ? "/" : "", name);
+		if (ne_executable(path))
+			return 0;
+		if (errno == EACCES)
+			why = EACCES;
+		d += dl;
+		if (*d == '\0')
+			break;
+	}
+	if (why == EACCES)
+		snprintf(err, errlen, "--notify-exec %s: found in PATH but not executable", name);
+	else
+		snprintf(err, errlen, "--notify-exec %s: not found in PATH", name);
+	return -1;
+}
 
 struct notify_exec *
 notify_exec_new(const char *prog, int concurrency, int timeout_ms, int retries)

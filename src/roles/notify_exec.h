@@ -3,7 +3,9 @@
  * (--notify-exec PROG): PROG runs with no shell, the notification JSON on
  * its standard input, at most `concurrency` at a time, each killed after
  * `timeout_ms`; a failed delivery (spawn error, non-zero exit, signal,
- * timeout) is retried up to `retries` more times.  PROG may be a path or a
+ * timeout) is retried up to `retries` more times.  Each run has its own
+ * process group, killed when the run ends or times out: nothing PROG
+ * starts outlives its notification.  PROG may be a path or a
  * name looked up in PATH; arguments are split on spaces (no quoting).
  */
 #ifndef ORDERTOP_NOTIFY_EXEC_H
@@ -23,6 +25,11 @@ struct notify_job {
 	int         attempts;      /* runs made, 1..retries+1 */
 	char        error[128];    /* last failure ("exit 3", "timed out after 5000 ms") */
 };
+
+/* Start-up check of PROG's first word, resolved as execvp would (a name
+ * without '/' in PATH): 0 when it is an executable regular file, else -1
+ * with a message naming it in err. */
+int notify_exec_check(const char *prog, char *err, size_t errlen);
 
 struct notify_exec *notify_exec_new(const char *prog, int concurrency,
                                     int timeout_ms, int retries);

@@ -12,6 +12,9 @@
 #   headless    ordertop --headless, all roles, -b that broker
 #   dashboard   ordertop with its dashboard in a 200x50 tmux pane
 #
+#   http        tests/bench/http.sh: POST /orders over HTTP (wrk, 32
+#               keep-alive connections), accepted orders/s and latency at
+#               BENCH_HTTP_RATE (2000) requests/s; BENCH_HTTP=0 skips it
 # For each: orders/s end to end at --rate max (N orders), end-to-end latency
 # at a fixed rate (warm-up left out), CPU seconds per 100,000 orders, peak
 # RSS and whether RSS grows; for the dashboard also its frame times and
@@ -470,9 +473,17 @@ echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RAW/machine.txt"
 echo "steal_end=$(awk '/^cpu / { print $9 }' /proc/stat)" >>"$RAW/machine.txt"
 echo "bench_seconds=$(($(date +%s) - T_START))" >>"$RAW/machine.txt"
 
+# ---- HTTP API ------------------------------------------------------------------
+if [ "${BENCH_HTTP:-1}" != 0 ]; then
+	say "http: POST /orders with wrk"
+	BUILD=$BUILD "$ROOT/tests/bench/http.sh" >/dev/null 2>"$RAW/http.err" ||
+		say "http: failed (see $RAW/http.err)"
+fi
+
 # ---- report ------------------------------------------------------------------
 python3 "$ROOT/tests/bench/report.py" "$OUT"
 rc=$?
+[ -s "$OUT/http.md" ] && { echo; cat "$OUT/http.md"; } >>"$OUT/results.md"
 say "done: $OUT/results.md, $OUT/results.csv"
 [ "$KAFKA" = 1 ] && [ -n "$kafka_why" ] && rc=1
 exit $rc

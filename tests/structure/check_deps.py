@@ -3,23 +3,32 @@
 depend on each other in a circle, or when a folder uses one it may not.
 
 An object depends on another when one of its undefined symbols is defined
-there.  Usage: check_deps.py BUILD_DIR [LAYERS_FILE]
+there.  With a layers file, the sources' #include "x.h" lines are checked
+against it too (a header can carry a dependency nm does not see: a type, a
+macro).  Usage: check_deps.py BUILD_DIR [LAYERS_FILE]
 
 LAYERS_FILE (tests/structure/layers.txt) has one line per folder:
     src/json: src/base
 meaning objects in src/json may use only objects of src/json and src/base.
 Prints TAP ("ok N" / "not ok N") so tests/run.sh counts the cases.
 """
+import glob
 import os
+import re
 import subprocess
 import sys
 
 
 def objects(build):
+    """The objects of today's sources (a build directory can keep objects of
+    files that have since moved)."""
     out = []
     for top in ("src", "ui"):
         for root, _, files in os.walk(os.path.join(build, top)):
-            out += [os.path.join(root, f) for f in files if f.endswith(".o")]
+            for f in files:
+                o = os.path.join(root, f)
+                if f.endswith(".o") and os.path.exists(os.path.relpath(o, build)[:-2] + ".c"):
+                    out.append(o)
     return sorted(out)
 
 
@@ -83,6 +92,31 @@ def load_layers(path):
     return layers
 
 
+def include_violations(layers):
+    """#include "x.h" lines whose header lives in a folder the file may not use."""
+    sources = sorted(glob.glob("src/**/*.[ch]", recursive=True) + glob.glob("ui/**/*.[ch]", recursive=True))
+    where = {}
+    for path in sources:
+        if path.endswith(".h"):
+            where.setdefault(os.path.basename(path), os.path.dirname(path))
+    bad = []
+    for path in sources:
+        folder = os.path.dirname(path)
+        allowed = layers.get(folder)
+        if allowed is None:
+            continue            # reported by the object check
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for n, line in enumerate(f, 1):
+                m = re.match(r'\s*#\s*include\s+"([^"]+)"', line)
+                if not m:
+                    continue
+                h = os.path.basename(m.group(1))
+                hf = where.get(h)
+                if hf is not None and hf not in allowed:
+                    bad.append(f"{path}:{n}: includes {hf}/{h}: {folder} may not use {hf}")
+    return bad
+
+
 def main():
     build = sys.argv[1] if len(sys.argv) > 1 else "build"
     objs = objects(build)
@@ -138,6 +172,14 @@ def main():
                 print("#   " + line)
         else:
             print("ok 2 - every folder uses only the folders it may")
+        bad = include_violations(layers)
+        if bad:
+            failed += 1
+            print("not ok 3 - a source includes a header of a folder it may not use")
+            for line in bad:
+                print("#   " + line)
+        else:
+            print("ok 3 - every #include stays within the folders a file may use")
     return 1 if failed else 0
 
 
