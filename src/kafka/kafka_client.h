@@ -15,12 +15,12 @@
 
 /* What error callbacks report back (shared by all handles of an engine). */
 struct kafka_health {
-	atomic_int  last_error;        /* rd_kafka_resp_err_t of the last error_cb */
-	atomic_bool auth_failed;       /* an _AUTHENTICATION error was seen */
-	atomic_bool fatal;             /* a fatal error was raised */
+	atomic_int last_error;   /* rd_kafka_resp_err_t of the last error_cb */
+	atomic_bool auth_failed; /* an _AUTHENTICATION error was seen */
+	atomic_bool fatal;       /* a fatal error was raised */
 	atomic_bool all_brokers_down;
-	char        auth_reason[256];  /* written once, before auth_failed is set */
-	char        fatal_reason[256]; /* written once, before fatal is set */
+	char auth_reason[256];  /* written once, before auth_failed is set */
+	char fatal_reason[256]; /* written once, before fatal is set */
 	atomic_flag auth_once, fatal_once;
 };
 
@@ -33,14 +33,14 @@ enum kafka_client_kind {
 
 struct kafka_client_opts {
 	enum kafka_client_kind kind;
-	const char *name;            /* for logs: "fraud", "monitor" ... */
-	const char *group_id;        /* group consumers */
-	const char *transactional_id;/* transactional producers */
-	bool        embedded;        /* tune for the in-process mock cluster */
+	const char *name;             /* for logs: "fraud", "monitor" ... */
+	const char *group_id;         /* group consumers */
+	const char *transactional_id; /* transactional producers */
+	bool embedded;                /* tune for the in-process mock cluster */
 	/* Group consumers: called from the consumer_poll() of the thread that
 	 * polls the handle (librdkafka's rebalance_cb); NULL = default. */
 	void (*rebalance_cb)(rd_kafka_t *rk, rd_kafka_resp_err_t err,
-	                     rd_kafka_topic_partition_list_t *parts, void *opaque);
+			     rd_kafka_topic_partition_list_t *parts, void *opaque);
 	/* Producers: delivery reports, served by rd_kafka_poll(); NULL = none. */
 	void (*dr_msg_cb)(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque);
 };
@@ -51,9 +51,8 @@ struct kafka_client_opts {
  * property names its origin, e.g. "client.properties:7: ...").
  */
 rd_kafka_t *kafka_client_new(const struct config *cfg, const char *bootstraps,
-                             const struct kafka_client_opts *opts,
-                             struct kafka_health *health,
-                             char *err, size_t errlen);
+			     const struct kafka_client_opts *opts, struct kafka_health *health,
+			     char *err, size_t errlen);
 
 /* Consumer shutdown: close, then destroy. Producer: flush (bounded), destroy. */
 void kafka_client_destroy(rd_kafka_t *rk, int flush_timeout_ms);
@@ -61,8 +60,7 @@ void kafka_client_destroy(rd_kafka_t *rk, int flush_timeout_ms);
 /* Message header helpers. */
 int64_t kafka_header_int(const rd_kafka_message_t *m, const char *name, int64_t dflt);
 /* Copies a header's value as a NUL-terminated string; 0 or -1 if missing. */
-int kafka_header_str(const rd_kafka_message_t *m, const char *name,
-                     char *buf, size_t len);
+int kafka_header_str(const rd_kafka_message_t *m, const char *name, char *buf, size_t len);
 
 /* The bytes ordertop's readers take from m: its HDR_RECORD header when
  * an output map shaped the value, else the value.  True when the
@@ -75,20 +73,21 @@ size_t kafka_source_text(char *buf, size_t len, const rd_kafka_message_t *m);
 
 /* Header names: tracing an order across topics (--trace-headers), and
  * why and whence a dead letter (always). */
-#define HDR_ORDER_ID    "ordertop.order_id"
-#define HDR_CREATED_MS  "ordertop.created_ms"   /* when the order was created */
-#define HDR_DECIDED_MS  "ordertop.decided_ms"   /* when fraud decided it */
-#define HDR_SOURCE      "ordertop.source"       /* "topic/partition/offset" it came from */
-#define HDR_STAGE       "ordertop.stage"        /* producer/fraud/notifier */
-#define HDR_REPLAY      "ordertop.replay"       /* "1" on a decision of an order id
+#define HDR_ORDER_ID   "ordertop.order_id"
+#define HDR_CREATED_MS "ordertop.created_ms" /* when the order was created */
+#define HDR_DECIDED_MS "ordertop.decided_ms" /* when fraud decided it */
+#define HDR_SOURCE     "ordertop.source"     /* "topic/partition/offset" it came from */
+#define HDR_STAGE      "ordertop.stage"      /* producer/fraud/notifier */
+#define HDR_REPLAY                                                                                 \
+	"ordertop.replay" /* "1" on a decision of an order id
                                                  * already decided (the replay rule) */
 /* ordertop's own record, on a record whose value --decision-map or
  * --notification-map shaped for other consumers; ordertop's readers take
  * it instead of the value (kafka_record_value()). */
-#define HDR_RECORD      "ordertop.record"
-#define HDR_DLQ_REASON  "ordertop.dlq.reason"
-#define HDR_DLQ_TOPIC   "ordertop.dlq.topic"
-#define HDR_DLQ_PART    "ordertop.dlq.partition"
-#define HDR_DLQ_OFFSET  "ordertop.dlq.offset"
+#define HDR_RECORD     "ordertop.record"
+#define HDR_DLQ_REASON "ordertop.dlq.reason"
+#define HDR_DLQ_TOPIC  "ordertop.dlq.topic"
+#define HDR_DLQ_PART   "ordertop.dlq.partition"
+#define HDR_DLQ_OFFSET "ordertop.dlq.offset"
 
 #endif

@@ -14,40 +14,41 @@
 #include "topics.h"
 #include "txn_stage.h"
 
-#define TXN_IDLE_COMMIT_MS 10
-#define TXN_STAGE_TOPICS_MAX 8      /* outputs, dead letters, rules */
+#define TXN_IDLE_COMMIT_MS   10
+#define TXN_STAGE_TOPICS_MAX 8 /* outputs, dead letters, rules */
 
 /* Per input partition: where this transaction started and got to. */
 struct part_progress {
-	bool    touched;
-	int64_t first;      /* offset of the first input in this transaction */
-	int64_t next;       /* offset after the last input processed */
+	bool touched;
+	int64_t first; /* offset of the first input in this transaction */
+	int64_t next;  /* offset after the last input processed */
 };
 
 struct txn_stage {
-	struct pipeline               *p;
-	const struct txn_stage_ops    *ops;
+	struct pipeline *p;
+	const struct txn_stage_ops *ops;
 	const struct txn_stage_params *params;
-	rd_kafka_t                    *producer, *consumer;
-	bool                           in_txn;
-	int64_t                        txn_started_ms;
-	int                            txn_inputs;
-	struct part_progress          *parts;
-	int32_t                        n_parts;
-	bool                           failed;
-	bool                           announced;   /* first assignment counted */
+	rd_kafka_t *producer, *consumer;
+	bool in_txn;
+	int64_t txn_started_ms;
+	int txn_inputs;
+	struct part_progress *parts;
+	int32_t n_parts;
+	bool failed;
+	bool announced; /* first assignment counted */
 	/* The producer's handles of the topics the stage writes, made on first
 	 * use (see pipeline_produce()). */
-	rd_kafka_topic_t              *topic[TXN_STAGE_TOPICS_MAX];
-	int                            n_topics;
-	int64_t                        lag_measured_ms;
+	rd_kafka_topic_t *topic[TXN_STAGE_TOPICS_MAX];
+	int n_topics;
+	int64_t lag_measured_ms;
 };
 
 /* The rebalance callback runs inside consumer_poll() on the stage's own
  * thread; this is how it finds its stage. */
 static _Thread_local struct txn_stage *current_stage;
 
-static void sleep_ms(int ms)
+static void
+sleep_ms(int ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
 	nanosleep(&ts, NULL);
@@ -65,12 +66,26 @@ static void sleep_ms(int ms)
 static void
 delivered_to_stage_thread(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
-	(void)rk; (void)m; (void)opaque;
+	(void)rk;
+	(void)m;
+	(void)opaque;
 }
 
-void *txn_stage_arg(struct txn_stage *st) { return st->params->arg; }
-struct pipeline *txn_stage_pipeline(struct txn_stage *st) { return st->p; }
-const char *txn_stage_worker_id(struct txn_stage *st) { return st->params->transactional_id; }
+void *
+txn_stage_arg(struct txn_stage *st)
+{
+	return st->params->arg;
+}
+struct pipeline *
+txn_stage_pipeline(struct txn_stage *st)
+{
+	return st->p;
+}
+const char *
+txn_stage_worker_id(struct txn_stage *st)
+{
+	return st->params->transactional_id;
+}
 
 static struct part_progress *
 progress_of(struct txn_stage *st, int32_t partition)
@@ -99,7 +114,7 @@ stage_fatal(struct txn_stage *st, const char *what, const rd_kafka_error_t *erro
 		hint = " (another instance with the same transactional id took over: "
 		       "give each process its own --instance)";
 	pipeline_set_fatal(st->p, "%s: %s failed: %s%s", st->ops->role, what,
-	                   rd_kafka_error_string(error), hint);
+			   rd_kafka_error_string(error), hint);
 	st->failed = true;
 	pipeline_request_stop(st->p);
 }
@@ -109,7 +124,9 @@ stage_fatal(struct txn_stage *st, const char *what, const rd_kafka_error_t *erro
 static void
 measure_lag(struct txn_stage *st, int64_t now)
 {
-	enum { LAG_PARTS_MAX = 64 };
+	enum {
+		LAG_PARTS_MAX = 64
+	};
 	rd_kafka_topic_partition_list_t *a = NULL;
 	int32_t parts[LAG_PARTS_MAX];
 	int64_t lags[LAG_PARTS_MAX];
@@ -128,8 +145,9 @@ measure_lag(struct txn_stage *st, int64_t now)
 	for (int i = 0; i < a->cnt && n < LAG_PARTS_MAX; i++) {
 		int64_t lo, hi;
 		if (rd_kafka_get_watermark_offsets(st->consumer, a->elems[i].topic,
-		                                   a->elems[i].partition, &lo, &hi) !=
-		    RD_KAFKA_RESP_ERR_NO_ERROR || hi < 0)
+						   a->elems[i].partition, &lo,
+						   &hi) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+		    hi < 0)
 			continue;
 		int64_t pos = a->elems[i].offset >= 0 ? a->elems[i].offset : lo >= 0 ? lo : hi;
 		parts[n] = a->elems[i].partition;
@@ -203,7 +221,7 @@ abort_and_rewind(struct txn_stage *st, const char *why)
 		rd_kafka_error_t *error = rd_kafka_seek_partitions(st->consumer, rewind, 10000);
 		if (error) {
 			log_error(st->ops->role, "rewinding after abort failed: %s",
-			          rd_kafka_error_string(error));
+				  rd_kafka_error_string(error));
 			rd_kafka_error_destroy(error);
 		}
 	}
@@ -230,7 +248,8 @@ commit_txn(struct txn_stage *st)
 		rd_kafka_consumer_group_metadata_t *cgmd =
 			rd_kafka_consumer_group_metadata(st->consumer);
 		for (;;) {
-			error = rd_kafka_send_offsets_to_transaction(st->producer, offsets, cgmd, 30000);
+			error = rd_kafka_send_offsets_to_transaction(st->producer, offsets, cgmd,
+								     30000);
 			if (error == NULL || !rd_kafka_error_is_retriable(error))
 				break;
 			rd_kafka_error_destroy(error);
@@ -274,23 +293,24 @@ commit_txn(struct txn_stage *st)
 }
 
 static void
-rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
-             rd_kafka_topic_partition_list_t *parts, void *opaque)
+rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *parts,
+	     void *opaque)
 {
 	struct txn_stage *st = current_stage;
 	(void)opaque;
 
 	if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
 		for (int i = 0; i < parts->cnt; i++) {
-			log_info(st->ops->role, "assigned %s [%" PRId32 "]",
-			         parts->elems[i].topic, parts->elems[i].partition);
+			log_info(st->ops->role, "assigned %s [%" PRId32 "]", parts->elems[i].topic,
+				 parts->elems[i].partition);
 			if (st->ops->on_assign)
 				st->ops->on_assign(st, parts->elems[i].partition);
 		}
 		rd_kafka_assign(rk, parts);
 		if (!st->announced) {
 			st->announced = true;
-			if (atomic_fetch_add(&st->p->stages_assigned, 1) + 1 == st->p->stages_local &&
+			if (atomic_fetch_add(&st->p->stages_assigned, 1) + 1 ==
+				    st->p->stages_local &&
 			    st->p->stages_ready != NULL)
 				st->p->stages_ready(st->p);
 		}
@@ -305,8 +325,8 @@ rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 			abort_and_rewind(st, "partitions lost");
 	}
 	for (int i = 0; i < parts->cnt; i++) {
-		log_info(st->ops->role, "revoked %s [%" PRId32 "]",
-		         parts->elems[i].topic, parts->elems[i].partition);
+		log_info(st->ops->role, "revoked %s [%" PRId32 "]", parts->elems[i].topic,
+			 parts->elems[i].partition);
 		if (st->ops->on_revoke)
 			st->ops->on_revoke(st, parts->elems[i].partition);
 	}
@@ -331,13 +351,13 @@ stage_topic(struct txn_stage *st, const char *name)
 
 int
 txn_stage_produce(struct txn_stage *st, const char *topic, const void *key, size_t keylen,
-                  const void *val, size_t vallen, const char *const *hdrs)
+		  const void *val, size_t vallen, const char *const *hdrs)
 {
 	if (begin_txn(st) < 0)
 		return -1;
-	rd_kafka_resp_err_t err = pipeline_produce(st->producer, stage_topic(st, topic),
-	                                           RD_KAFKA_PARTITION_UA, key, keylen, val, vallen,
-	                                           hdrs, NULL, &st->p->stop);
+	rd_kafka_resp_err_t err =
+		pipeline_produce(st->producer, stage_topic(st, topic), RD_KAFKA_PARTITION_UA, key,
+				 keylen, val, vallen, hdrs, NULL, &st->p->stop);
 	return err == RD_KAFKA_RESP_ERR_NO_ERROR ? 0 : -1;
 }
 
@@ -348,17 +368,14 @@ txn_stage_dead_letter(struct txn_stage *st, const rd_kafka_message_t *m, const c
 	snprintf(part, sizeof part, "%" PRId32, m->partition);
 	snprintf(off, sizeof off, "%" PRId64, m->offset);
 	const char *hdrs[] = {
-		HDR_DLQ_REASON, reason,
-		HDR_DLQ_TOPIC, rd_kafka_topic_name(m->rkt),
-		HDR_DLQ_PART, part,
-		HDR_DLQ_OFFSET, off,
-		HDR_STAGE, st->ops->role,
-		NULL,
+		HDR_DLQ_REASON, reason,        HDR_DLQ_TOPIC,  rd_kafka_topic_name(m->rkt),
+		HDR_DLQ_PART,   part,          HDR_DLQ_OFFSET, off,
+		HDR_STAGE,      st->ops->role, NULL,
 	};
-	log_debug(st->ops->role, "dead-lettering %s [%s] @%s: %s",
-	          rd_kafka_topic_name(m->rkt), part, off, reason);
-	return txn_stage_produce(st, st->p->cfg->topics[TOPIC_DLQ], m->key, m->key_len,
-	                         m->payload, m->len, hdrs);
+	log_debug(st->ops->role, "dead-lettering %s [%s] @%s: %s", rd_kafka_topic_name(m->rkt),
+		  part, off, reason);
+	return txn_stage_produce(st, st->p->cfg->topics[TOPIC_DLQ], m->key, m->key_len, m->payload,
+				 m->len, hdrs);
 }
 
 static int
@@ -377,7 +394,7 @@ init_transactions(struct txn_stage *st)
 		}
 		if (mono_ms() - warned > 10000) {
 			log_warn(st->ops->role, "waiting for the transaction coordinator: %s",
-			         rd_kafka_error_string(error));
+				 rd_kafka_error_string(error));
 			warned = mono_ms();
 		}
 		rd_kafka_error_destroy(error);
@@ -410,7 +427,7 @@ handle_input(struct txn_stage *st, rd_kafka_message_t *m)
 
 int
 txn_stage_run(struct pipeline *p, const struct txn_stage_ops *ops,
-              const struct txn_stage_params *params)
+	      const struct txn_stage_params *params)
 {
 	struct txn_stage st = { .p = p, .ops = ops, .params = params };
 	const struct config *cfg = p->cfg;
@@ -418,17 +435,23 @@ txn_stage_run(struct pipeline *p, const struct txn_stage_ops *ops,
 
 	current_stage = &st;
 	struct kafka_client_opts po = {
-		.kind = KAFKA_TXN_PRODUCER, .name = ops->role,
-		.transactional_id = params->transactional_id, .embedded = p->embedded != NULL,
+		.kind = KAFKA_TXN_PRODUCER,
+		.name = ops->role,
+		.transactional_id = params->transactional_id,
+		.embedded = p->embedded != NULL,
 		.dr_msg_cb = delivered_to_stage_thread,
 	};
 	struct kafka_client_opts co = {
-		.kind = KAFKA_GROUP_CONSUMER, .name = ops->role, .group_id = params->group_id,
-		.embedded = p->embedded != NULL, .rebalance_cb = rebalance_cb,
+		.kind = KAFKA_GROUP_CONSUMER,
+		.name = ops->role,
+		.group_id = params->group_id,
+		.embedded = p->embedded != NULL,
+		.rebalance_cb = rebalance_cb,
 	};
 	st.producer = kafka_client_new(cfg, p->bootstraps, &po, &p->health, err, sizeof err);
 	if (st.producer)
-		st.consumer = kafka_client_new(cfg, p->bootstraps, &co, &p->health, err, sizeof err);
+		st.consumer =
+			kafka_client_new(cfg, p->bootstraps, &co, &p->health, err, sizeof err);
 	if (st.producer == NULL || st.consumer == NULL) {
 		pipeline_set_fatal(p, "%s", err);
 		pipeline_request_stop(p);
@@ -447,12 +470,12 @@ txn_stage_run(struct pipeline *p, const struct txn_stage_ops *ops,
 	rd_kafka_topic_partition_list_destroy(sub);
 	if (se != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		pipeline_set_fatal(p, "%s: cannot subscribe to '%s': %s", ops->role,
-		                   params->input_topic, rd_kafka_err2str(se));
+				   params->input_topic, rd_kafka_err2str(se));
 		pipeline_request_stop(p);
 		goto out;
 	}
 	log_info(ops->role, "consuming '%s' in group '%s' as '%s'", params->input_topic,
-	         params->group_id, params->transactional_id);
+		 params->group_id, params->transactional_id);
 
 	int max_msgs = params->max_msgs > 0 ? params->max_msgs : cfg->txn_max_msgs;
 	/* Producer events and the role's tick are served every 64 inputs or
@@ -481,7 +504,9 @@ txn_stage_run(struct pipeline *p, const struct txn_stage_ops *ops,
 		int timeout = 100;
 		if (st.in_txn) {
 			int64_t left = st.txn_started_ms + cfg->txn_max_ms - now;
-			timeout = left < 0 ? 0 : left > TXN_IDLE_COMMIT_MS ? TXN_IDLE_COMMIT_MS : (int)left;
+			timeout = left < 0                  ? 0
+				: left > TXN_IDLE_COMMIT_MS ? TXN_IDLE_COMMIT_MS
+							    : (int)left;
 		}
 		/* A poll that need not wait reads the clock once in librdkafka
 		 * (one with a timeout, four times): under load the input is

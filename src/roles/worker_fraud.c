@@ -33,22 +33,22 @@
 #define FRAUD_STATE_ORDERS 50000
 
 struct fraud_worker {
-	struct pipeline     *p;
-	char                 id[CONFIG_TOPIC_MAX];
-	char                 decided_by[sizeof ((struct decision *)0)->decided_by]; /* id, cut */
-	struct ruleset       rules;            /* the set in force */
-	bool                 ack_pending;      /* tell others what we apply */
-	rd_kafka_t          *rules_reader;
-	struct fraud_state **state;            /* per input partition */
-	int32_t              n_state;
+	struct pipeline *p;
+	char id[CONFIG_TOPIC_MAX];
+	char decided_by[sizeof((struct decision *)0)->decided_by]; /* id, cut */
+	struct ruleset rules;                                      /* the set in force */
+	bool ack_pending;                                          /* tell others what we apply */
+	rd_kafka_t *rules_reader;
+	struct fraud_state **state; /* per input partition */
+	int32_t n_state;
 	/* --order-map, --decision-map, --notification-map; NULL = none */
-	struct jq_map       *order_map, *decision_map, *notice_map;
+	struct jq_map *order_map, *decision_map, *notice_map;
 	/* Counts for stats.h, added there by flush_counts() at each tick
 	 * (every 64 orders or 10 ms) and at the end: not an atomic add or
 	 * two per order. */
 	struct {
 		uint64_t in, dlq, approved, refused, skipped;
-	}                    counts;
+	} counts;
 };
 
 static void
@@ -98,7 +98,7 @@ apply_record(void *arg, const struct rules_record *r)
 		return;
 	rules_store_seen(&fw->p->rules, &r->ruleset);
 	bool changed = r->ruleset.version != fw->rules.version;
-	fw->rules = r->ruleset;             /* the newest record wins */
+	fw->rules = r->ruleset; /* the newest record wins */
 	if (changed) {
 		fw->ack_pending = true;
 		log_info("fraud", "%s applies rules version %" PRIu64, fw->id, fw->rules.version);
@@ -110,7 +110,7 @@ apply_record(void *arg, const struct rules_record *r)
  * (or NULL); its room for two more strings is used. */
 static int
 produce_mapped(struct txn_stage *st, struct jq_map *map, const char *topic, const char *key,
-               const char *json, size_t len, const char **hdrs, size_t n_hdrs)
+	       const char *json, size_t len, const char **hdrs, size_t n_hdrs)
 {
 	const char *out;
 	size_t outlen;
@@ -119,7 +119,7 @@ produce_mapped(struct txn_stage *st, struct jq_map *map, const char *topic, cons
 	enum jq_map_result r = jq_map_run(map, json, len, &out, &outlen, why, sizeof why);
 	if (r == JQ_MAP_ERROR)
 		log_warn("fraud", "output map for '%s': %s; written unmapped", topic, why);
-	if (r != JQ_MAP_OK) {               /* empty or failed: ordertop's own record */
+	if (r != JQ_MAP_OK) { /* empty or failed: ordertop's own record */
 		out = json;
 		outlen = len;
 	}
@@ -144,28 +144,23 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 	struct fraud_state *fs = state_for(fw, m->partition);
 	if (fs == NULL)
 		return -1;
-	fraud_evaluate_prefetch(fs, m->key, m->key_len);  /* while the order is read */
+	fraud_evaluate_prefetch(fs, m->key, m->key_len); /* while the order is read */
 	const void *in = m->payload;
 	size_t inlen = m->len;
 	if (fw->order_map != NULL) {
 		char why[JQ_MAP_ERR_MAX];
 		const char *mapped;
 		switch (jq_map_run(fw->order_map, m->payload, m->len, &mapped, &inlen, why,
-		                   sizeof why)) {
-		case JQ_MAP_EMPTY:
-			fw->counts.skipped++;
-			return 0;
+				   sizeof why)) {
+		case JQ_MAP_EMPTY: fw->counts.skipped++; return 0;
 		case JQ_MAP_ERROR:
 			snprintf(reason, sizeof reason, "--order-map: %s", why);
 			fw->counts.dlq++;
 			return txn_stage_dead_letter(st, m, reason);
-		case JQ_MAP_OK:
-			in = mapped;
-			break;
+		case JQ_MAP_OK: in = mapped; break;
 		}
 	}
-	if (order_parse_members(in, inlen, &o, members, &n_members, reason,
-	                        sizeof reason) < 0) {
+	if (order_parse_members(in, inlen, &o, members, &n_members, reason, sizeof reason) < 0) {
 		if (fw->order_map != NULL) {
 			char why[sizeof reason];
 			memcpy(why, reason, sizeof why);
@@ -206,10 +201,10 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 	char source[CONFIG_TOPIC_MAX + 48];
 	const char *trace[] = {
 		HDR_ORDER_ID, o.order_id, HDR_CREATED_MS, created, HDR_DECIDED_MS, decided_ms,
-		HDR_SOURCE, source, HDR_STAGE, "fraud", HDR_REPLAY, "1", NULL,
-		NULL, NULL, NULL,          /* produce_mapped()'s HDR_RECORD */
+		HDR_SOURCE,   source,     HDR_STAGE,      "fraud", HDR_REPLAY,     "1",
+		NULL,         NULL,       NULL,           NULL, /* produce_mapped()'s HDR_RECORD */
 	};
-	size_t n_trace = 0;                  /* strings in use */
+	size_t n_trace = 0; /* strings in use */
 	const char *const *hdrs = NULL;
 	if (cfg->trace_headers) {
 		int_text(created, d.created_at_ms);
@@ -219,7 +214,7 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 		for (int i = 0; i < d.n_fired; i++)
 			replay |= strcmp(d.fired[i].id, FRAUD_RULE_REPLAY_ID) == 0;
 		if (!replay)
-			trace[10] = NULL;        /* the replay pair is last */
+			trace[10] = NULL; /* the replay pair is last */
 		n_trace = replay ? 12 : 10;
 		hdrs = trace;
 	}
@@ -229,16 +224,16 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 	int rc;
 	if (fw->decision_map != NULL)
 		rc = produce_mapped(st, fw->decision_map, out, o.user_id, decided, decided_len,
-		                    trace, n_trace);
+				    trace, n_trace);
 	else
 		rc = txn_stage_produce(st, out, o.user_id, keylen, decided, decided_len, hdrs);
-	trace[n_trace] = NULL;               /* the trace list as it was */
+	trace[n_trace] = NULL; /* the trace list as it was */
 	if (rc == 0 && fw->notice_map != NULL)
 		rc = produce_mapped(st, fw->notice_map, cfg->topics[TOPIC_NOTIFICATIONS], o.user_id,
-		                    notice, notice_len, trace, n_trace);
+				    notice, notice_len, trace, n_trace);
 	else if (rc == 0)
 		rc = txn_stage_produce(st, cfg->topics[TOPIC_NOTIFICATIONS], o.user_id, keylen,
-		                       notice, notice_len, hdrs);
+				       notice, notice_len, hdrs);
 	json_writer_discard(&decided_w);
 	json_writer_discard(&notice_w);
 	if (rc == 0 && approved)
@@ -261,8 +256,9 @@ fraud_tick(struct txn_stage *st)
 	char key[96];
 	snprintf(key, sizeof key, "%s%s", RULES_KEY_WORKER_PREFIX, fw->id);
 	char *json = rules_worker_json(fw->id, fw->rules.version, now_ms());
-	if (json && txn_stage_produce(st, fw->p->cfg->topics[TOPIC_RULES], key, strlen(key),
-	                              json, strlen(json), NULL) == 0)
+	if (json &&
+	    txn_stage_produce(st, fw->p->cfg->topics[TOPIC_RULES], key, strlen(key), json,
+			      strlen(json), NULL) == 0)
 		fw->ack_pending = false;
 	free(json);
 }
@@ -323,8 +319,12 @@ fraud_main(struct pipeline *p, void *state)
 	rules_store_current(&p->rules, &fw.rules);
 	fw.ack_pending = true;
 	/* This thread's own compiled maps (config.c checked that they compile). */
-	struct { const char *program; struct jq_map **map; } maps[] = {
-		{ cfg->order_map, &fw.order_map }, { cfg->decision_map, &fw.decision_map },
+	struct {
+		const char *program;
+		struct jq_map **map;
+	} maps[] = {
+		{ cfg->order_map, &fw.order_map },
+		{ cfg->decision_map, &fw.decision_map },
 		{ cfg->notification_map, &fw.notice_map },
 	};
 	for (size_t i = 0; i < sizeof maps / sizeof *maps; i++) {
@@ -338,8 +338,9 @@ fraud_main(struct pipeline *p, void *state)
 		}
 	}
 
-	struct kafka_client_opts ro = { .kind = KAFKA_ASSIGN_CONSUMER, .name = "fraud-rules",
-	                                .embedded = p->embedded != NULL };
+	struct kafka_client_opts ro = { .kind = KAFKA_ASSIGN_CONSUMER,
+					.name = "fraud-rules",
+					.embedded = p->embedded != NULL };
 	fw.rules_reader = kafka_client_new(cfg, p->bootstraps, &ro, &p->health, err, sizeof err);
 	if (fw.rules_reader == NULL) {
 		pipeline_set_fatal(p, "%s", err);
@@ -349,14 +350,16 @@ fraud_main(struct pipeline *p, void *state)
 	/* Decide the first order with the newest rules, not the defaults. */
 	if (rules_reader_start(fw.rules_reader, cfg->topics[TOPIC_RULES]) == 0)
 		rules_reader_catch_up(fw.rules_reader, cfg->topics[TOPIC_RULES], 10000,
-		                      apply_record, &fw);
+				      apply_record, &fw);
 
 	struct txn_stage_params params = {
-		.input_topic = cfg->topics[TOPIC_ORDERS], .group_id = group,
-		.transactional_id = fw.id, .arg = &fw,
+		.input_topic = cfg->topics[TOPIC_ORDERS],
+		.group_id = group,
+		.transactional_id = fw.id,
+		.arg = &fw,
 		.outputs = { cfg->topics[TOPIC_VALID], cfg->topics[TOPIC_REFUSED],
-		             cfg->topics[TOPIC_NOTIFICATIONS], cfg->topics[TOPIC_DLQ],
-		             cfg->topics[TOPIC_RULES] },
+			     cfg->topics[TOPIC_NOTIFICATIONS], cfg->topics[TOPIC_DLQ],
+			     cfg->topics[TOPIC_RULES] },
 	};
 	txn_stage_run(p, &fraud_ops, &params);
 	flush_counts(&fw);

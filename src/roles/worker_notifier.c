@@ -28,25 +28,24 @@
 /* A notification waiting for PROG, with what its outputs need. */
 struct pending {
 	struct notice notice;
-	char         *payload;
-	size_t        len;
-	char          source[CONFIG_TOPIC_MAX + 48];   /* --trace-headers */
-	char          src_topic[CONFIG_TOPIC_MAX + 1];
-	int32_t       partition;
-	int64_t       offset;
+	char *payload;
+	size_t len;
+	char source[CONFIG_TOPIC_MAX + 48]; /* --trace-headers */
+	char src_topic[CONFIG_TOPIC_MAX + 1];
+	int32_t partition;
+	int64_t offset;
 };
 
 struct notifier {
-	struct pipeline    *p;
-	struct notify_exec *exec;           /* NULL: the log only */
-	struct jq_map      *map;            /* --notification-map, or NULL */
-	struct pending     *batch;
-	size_t              n, cap;
+	struct pipeline *p;
+	struct notify_exec *exec; /* NULL: the log only */
+	struct jq_map *map;       /* --notification-map, or NULL */
+	struct pending *batch;
+	size_t n, cap;
 };
 
 static int
-publish_notified(struct txn_stage *st, const struct pending *p, const char *channel,
-                 int attempts)
+publish_notified(struct txn_stage *st, const struct pending *p, const char *channel, int attempts)
 {
 	struct pipeline *pl = txn_stage_pipeline(st);
 	struct notifier *nt = txn_stage_arg(st);
@@ -63,8 +62,9 @@ publish_notified(struct txn_stage *st, const struct pending *p, const char *chan
 	}
 	char created[INT_TEXT_MAX], decided[INT_TEXT_MAX];
 	const char *trace[] = {
-		HDR_ORDER_ID, n->order_id, HDR_CREATED_MS, created, HDR_DECIDED_MS, decided,
-		HDR_SOURCE, p->source, HDR_STAGE, "notifier", NULL, NULL, NULL,
+		HDR_ORDER_ID, n->order_id, HDR_CREATED_MS, created,   HDR_DECIDED_MS,
+		decided,      HDR_SOURCE,  p->source,      HDR_STAGE, "notifier",
+		NULL,         NULL,        NULL,
 	};
 	const char *const *hdrs = NULL;
 	const char *value = json;
@@ -76,10 +76,11 @@ publish_notified(struct txn_stage *st, const struct pending *p, const char *chan
 	}
 	if (nt->map != NULL) {
 		char why[JQ_MAP_ERR_MAX];
-		enum jq_map_result r = jq_map_run(nt->map, json, len, &value, &vlen, why, sizeof why);
+		enum jq_map_result r =
+			jq_map_run(nt->map, json, len, &value, &vlen, why, sizeof why);
 		if (r == JQ_MAP_ERROR)
 			log_warn("notify", "--notification-map on order %s: %s; written unmapped",
-			         n->order_id, why);
+				 n->order_id, why);
 		if (r != JQ_MAP_OK) {
 			value = json;
 			vlen = len;
@@ -90,8 +91,8 @@ publish_notified(struct txn_stage *st, const struct pending *p, const char *chan
 		extra[2] = NULL;
 		hdrs = trace;
 	}
-	int rc = txn_stage_produce(st, cfg->topics[TOPIC_NOTIFIED], n->user_id,
-	                           strlen(n->user_id), value, vlen, hdrs);
+	int rc = txn_stage_produce(st, cfg->topics[TOPIC_NOTIFIED], n->user_id, strlen(n->user_id),
+				   value, vlen, hdrs);
 	json_writer_discard(&w);
 	if (rc == 0)
 		atomic_fetch_add(&pl->stats.notify_delivered, 1);
@@ -102,7 +103,7 @@ publish_notified(struct txn_stage *st, const struct pending *p, const char *chan
 static void
 fill_pending(struct pending *p, const rd_kafka_message_t *m, bool trace_headers)
 {
-	if (p->notice.decided_ms == 0) {    /* another client's notification */
+	if (p->notice.decided_ms == 0) { /* another client's notification */
 		rd_kafka_timestamp_type_t tstype;
 		p->notice.decided_ms = rd_kafka_message_timestamp(m, &tstype);
 	}
@@ -126,7 +127,7 @@ static int
 notifier_process(struct txn_stage *st, const rd_kafka_message_t *m)
 {
 	struct notifier *nt = txn_stage_arg(st);
-	struct pending p;            /* filled as far as its use needs: ~800 bytes */
+	struct pending p; /* filled as far as its use needs: ~800 bytes */
 	char reason[160];
 	const void *rec;
 	size_t reclen;
@@ -136,12 +137,12 @@ notifier_process(struct txn_stage *st, const rd_kafka_message_t *m)
 	    !notice_is_decision(&p.notice)) {
 		atomic_fetch_add(&nt->p->stats.notify_foreign, 1);
 		log_debug("notify", "%s [%" PRId32 "] @%" PRId64 " is no decision, not notified",
-		          rd_kafka_topic_name(m->rkt), m->partition, m->offset);
+			  rd_kafka_topic_name(m->rkt), m->partition, m->offset);
 		return 0;
 	}
 	fill_pending(&p, m, nt->p->cfg->trace_headers);
 	log_debug("notify", "order %s for %s: %s", p.notice.order_id, p.notice.user_id,
-	          p.notice.status);
+		  p.notice.status);
 	if (nt->exec == NULL)
 		return publish_notified(st, &p, "log", 1);
 	fill_pending_source(&p, m);
@@ -193,29 +194,35 @@ notifier_before_commit(struct txn_stage *st)
 	for (size_t i = 0; i < nt->n && rc == 0; i++) {
 		struct pending *p = &nt->batch[i];
 		if (jobs[i].attempts > 1)
-			atomic_fetch_add(&pl->stats.notify_retries, (uint64_t)(jobs[i].attempts - 1));
+			atomic_fetch_add(&pl->stats.notify_retries,
+					 (uint64_t)(jobs[i].attempts - 1));
 		if (jobs[i].ok) {
 			rc = publish_notified(st, p, "exec", jobs[i].attempts);
 			continue;
 		}
 		if (pipeline_stopping(pl)) {
-			rc = -1;            /* not delivered: abort, so it is retried next run */
+			rc = -1; /* not delivered: abort, so it is retried next run */
 			break;
 		}
 		atomic_fetch_add(&pl->stats.notify_failed, 1);
 		char reason[256], part[16], off[24];
-		snprintf(reason, sizeof reason, "notification not delivered after %d attempt(s): %s",
-		         jobs[i].attempts, jobs[i].error);
+		snprintf(reason, sizeof reason,
+			 "notification not delivered after %d attempt(s): %s", jobs[i].attempts,
+			 jobs[i].error);
 		snprintf(part, sizeof part, "%" PRId32, p->partition);
 		snprintf(off, sizeof off, "%" PRId64, p->offset);
 		log_warn("notify", "order %s: %s", p->notice.order_id, reason);
 		const char *hdrs[] = {
-			HDR_DLQ_REASON, reason, HDR_DLQ_TOPIC, p->src_topic, HDR_DLQ_PART, part,
-			HDR_DLQ_OFFSET, off, HDR_ORDER_ID, p->notice.order_id, HDR_STAGE, "notifier",
+			HDR_DLQ_REASON, reason,
+			HDR_DLQ_TOPIC,  p->src_topic,
+			HDR_DLQ_PART,   part,
+			HDR_DLQ_OFFSET, off,
+			HDR_ORDER_ID,   p->notice.order_id,
+			HDR_STAGE,      "notifier",
 			NULL,
 		};
 		rc = txn_stage_produce(st, pl->cfg->topics[TOPIC_DLQ], p->notice.user_id,
-		                       strlen(p->notice.user_id), p->payload, p->len, hdrs);
+				       strlen(p->notice.user_id), p->payload, p->len, hdrs);
 	}
 	free(jobs);
 	batch_clear(nt);
@@ -273,19 +280,22 @@ notifier_main(struct pipeline *p, void *state)
 	}
 	if (cfg->notify_exec) {
 		nt.exec = notify_exec_new(cfg->notify_exec, cfg->notify_concurrency,
-		                          cfg->notify_timeout_ms, cfg->notify_retries);
+					  cfg->notify_timeout_ms, cfg->notify_retries);
 		if (nt.exec == NULL) {
-			pipeline_set_fatal(p, "notifier: cannot use --notify-exec '%s'", cfg->notify_exec);
+			pipeline_set_fatal(p, "notifier: cannot use --notify-exec '%s'",
+					   cfg->notify_exec);
 			pipeline_request_stop(p);
 			jq_map_free(nt.map);
 			return;
 		}
 		log_info("notify", "delivering notifications through '%s' (%d at a time)",
-		         cfg->notify_exec, cfg->notify_concurrency);
+			 cfg->notify_exec, cfg->notify_concurrency);
 	}
 	struct txn_stage_params params = {
-		.input_topic = cfg->topics[TOPIC_NOTIFICATIONS], .group_id = group,
-		.transactional_id = txn_id, .arg = &nt,
+		.input_topic = cfg->topics[TOPIC_NOTIFICATIONS],
+		.group_id = group,
+		.transactional_id = txn_id,
+		.arg = &nt,
 		/* A transaction must not outlive PROG's batch by much. */
 		.max_msgs = nt.exec ? cfg->notify_concurrency * 4 : 0,
 		.outputs = { cfg->topics[TOPIC_NOTIFIED], cfg->topics[TOPIC_DLQ] },
