@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # install-deps.sh — installs the Debian/Ubuntu packages ordertop needs, only
-# when something is missing.  `build`: compiler, librdkafka, ncursesw, cJSON.
+# when something is missing.  `build`: compiler, librdkafka, ncursesw, cJSON, libjq.
 # `build`: also libmicrohttpd (the HTTP API).
 # `test`: also cmocka, tmux, kcat, groff and man (the man page's test), and
 # Java 17 + Maven for the real-Kafka tests; for the HTTP API's tests and
@@ -17,6 +17,7 @@ command -v pkg-config >/dev/null || need+=(pkg-config)
 have_pc rdkafka   || need+=(librdkafka-dev)
 have_pc ncursesw  || need+=(libncurses-dev)
 have_pc libcjson  || need+=(libcjson-dev)
+[ -e /usr/include/jq.h ] || need+=(libjq-dev)      # no .pc file on Debian 12
 have_pc libmicrohttpd || need+=(libmicrohttpd-dev)
 if [ "$what" = test ]; then
 	have_pc cmocka || need+=(libcmocka-dev)

@@ -321,6 +321,23 @@ write_bootstrap_file(const char *path, const char *bootstraps, char *err, size_t
 	return 0;
 }
 
+/* --bootstrap-file is written once this process's stages have their first
+ * assignment (the embedded cluster forms a group in 3 s): a client that
+ * starts when it appears has its first orders decided as fast as later
+ * ones, instead of their waiting for the group to form. */
+static void
+bootstrap_file_now(struct pipeline *p)
+{
+	char err[512];
+
+	if (write_bootstrap_file(p->cfg->bootstrap_file, p->bootstraps, err, sizeof err) < 0) {
+		pipeline_set_fatal(p, "%s", err);
+		pipeline_request_stop(p);
+		return;
+	}
+	log_info("broker", "bootstrap servers written to %s", p->cfg->bootstrap_file);
+}
+
 void
 engine_set_worker_nice(struct engine *e, int delta)
 {
@@ -417,9 +434,6 @@ engine_start(struct engine *e, char *err, size_t errlen)
 	}
 	if (open_producer_topics(p, err, errlen) < 0)
 		return -1;
-	if (cfg->bootstrap_file &&
-	    write_bootstrap_file(cfg->bootstrap_file, p->bootstraps, err, errlen) < 0)
-		return -1;
 	if (rules_startup(e, err, errlen) < 0)
 		return -1;
 
@@ -431,6 +445,11 @@ engine_start(struct engine *e, char *err, size_t errlen)
 			return -1;
 		s->prepared = true;
 	}
+	if (cfg->bootstrap_file && p->stages_local > 0)
+		p->stages_ready = bootstrap_file_now;
+	else if (cfg->bootstrap_file &&
+		 write_bootstrap_file(cfg->bootstrap_file, p->bootstraps, err, errlen) < 0)
+		return -1;
 	for (size_t i = 0; i < ENGINE_ROLES; i++)
 		if (e->roles[i].prepared && start_role(&e->roles[i], err, errlen) < 0)
 			return -1;

@@ -159,6 +159,8 @@ headless_write_summary(struct engine *e, const char *path, const char *why, char
 	cJSON_AddNumberToObject(j, "produce_errors", (double)s.produce_errors);
 	cJSON_AddNumberToObject(j, "fraud_processed", (double)s.fraud_in);
 	cJSON_AddNumberToObject(j, "notify_failed", (double)s.notify_failed);
+	cJSON_AddNumberToObject(j, "skipped", (double)s.fraud_skipped);
+	cJSON_AddNumberToObject(j, "foreign", (double)s.notify_foreign);
 	cJSON_AddNumberToObject(j, "txn_commits", (double)s.txn_commits);
 	cJSON_AddNumberToObject(j, "txn_aborts", (double)s.txn_aborts);
 	cJSON_AddNumberToObject(j, "rules_version", (double)rs.current.version);

@@ -430,7 +430,9 @@ json_field_from_flat(struct json_field *f, const struct flat_member *m)
 		f->type = JF_NUMBER;
 		f->num = m->number;
 		break;
-	default: /* true, false, an array or an object */ f->type = JF_OTHER; break;
+	case FLAT_TRUE: f->type = JF_TRUE; break;
+	case FLAT_FALSE: f->type = JF_FALSE; break;
+	default: /* an array or an object */ f->type = JF_OTHER; break;
 	}
 }
 
@@ -448,6 +450,8 @@ json_field_from_cjson(struct json_field *f, const cJSON *item)
 	} else if (cJSON_IsNumber(item)) {
 		f->type = JF_NUMBER;
 		f->num = item->valuedouble;
+	} else if (cJSON_IsBool(item)) {
+		f->type = cJSON_IsTrue(item) ? JF_TRUE : JF_FALSE;
 	} else {
 		f->type = JF_OTHER;
 	}

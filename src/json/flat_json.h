@@ -54,6 +54,8 @@ struct json_field {
 		JF_NULL,
 		JF_STRING,
 		JF_NUMBER,
+		JF_TRUE,
+		JF_FALSE,
 		JF_OTHER
 	} type;
 	const char *s; /* JF_STRING: its bytes (no NUL inside) */

@@ -231,6 +231,26 @@ kafka_header_str(const rd_kafka_message_t *m, const char *name, char *buf, size_
 	return 0;
 }
 
+bool
+kafka_record_value(const rd_kafka_message_t *m, const void **buf, size_t *len)
+{
+	rd_kafka_headers_t *hdrs;
+	const void *val;
+	size_t sz;
+
+	/* a record without headers answers at once, without parsing */
+	if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+	    rd_kafka_header_get_last(hdrs, HDR_RECORD, &val, &sz) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+	    val != NULL) {
+		*buf = val;
+		*len = sz;
+		return true;
+	}
+	*buf = m->payload;
+	*len = m->len;
+	return false;
+}
+
 int64_t
 kafka_header_int(const rd_kafka_message_t *m, const char *name, int64_t dflt)
 {

@@ -62,6 +62,11 @@ int64_t kafka_header_int(const rd_kafka_message_t *m, const char *name, int64_t 
 /* Copies a header's value as a NUL-terminated string; 0 or -1 if missing. */
 int kafka_header_str(const rd_kafka_message_t *m, const char *name, char *buf, size_t len);
 
+/* The bytes ordertop's readers take from m: its HDR_RECORD header when
+ * an output map shaped the value, else the value.  True when the
+ * header was there. */
+bool kafka_record_value(const rd_kafka_message_t *m, const void **buf, size_t *len);
+
 /* "topic/partition/offset" of an input record, for a header value,
  * without snprintf (cut to len - 1 bytes).  Returns the length. */
 size_t kafka_source_text(char *buf, size_t len, const rd_kafka_message_t *m);
@@ -76,6 +81,10 @@ size_t kafka_source_text(char *buf, size_t len, const rd_kafka_message_t *m);
 #define HDR_REPLAY                                                                                 \
 	"ordertop.replay" /* "1" on a decision of an order id
                                                  * already decided (the replay rule) */
+/* ordertop's own record, on a record whose value --decision-map or
+ * --notification-map shaped for other consumers; ordertop's readers take
+ * it instead of the value (kafka_record_value()). */
+#define HDR_RECORD     "ordertop.record"
 #define HDR_DLQ_REASON "ordertop.dlq.reason"
 #define HDR_DLQ_TOPIC  "ordertop.dlq.topic"
 #define HDR_DLQ_PART   "ordertop.dlq.partition"

@@ -1,6 +1,11 @@
 /*
  * topics.c — broker readiness and topic provisioning on a real cluster
- * (CreateTopics; the embedded cluster creates its topics itself).
+ * (CreateTopics; the embedded cluster creates its topics itself).  A
+ * cluster whose controller is none of its brokers cannot serve the Admin
+ * API (another process's embedded cluster names broker 0, which does not
+ * exist: CreateTopics would wait for it until it times out); its missing
+ * topics are asked for by name instead, which creates them where the
+ * cluster creates topics automatically, and ordertop says so.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -205,6 +210,38 @@ create_topics(rd_kafka_t *rk, const struct config *cfg, const int *missing, int 
 	return rc;
 }
 
+/* The missing topics, by automatic creation: a metadata request for a
+ * topic by name from a producer creates it where the cluster allows it. */
+static int
+auto_create_topics(rd_kafka_t *rk, const struct config *cfg, const int *missing, int n_missing,
+		   const char *why, char *err, size_t errlen)
+{
+	char names[TOPIC__COUNT * (CONFIG_TOPIC_MAX + 4)] = "";
+	size_t used = 0;
+
+	for (int i = 0; i < n_missing; i++)
+		used += (size_t)snprintf(names + used, sizeof names - used, "%s'%s'", i ? ", " : "",
+					 cfg->topics[missing[i]]);
+	log_warn("topics",
+		 "%s; automatic topic creation instead (the cluster's default "
+		 "partition count applies) for %s",
+		 why, names);
+	for (int i = 0; i < n_missing; i++) {
+		const char *name = cfg->topics[missing[i]];
+		int n = topics_partition_count(rk, name, 10000);
+		if (n <= 0) {
+			snprintf(err, errlen,
+				 "cannot create topic '%s': %s, and the cluster did not "
+				 "create it automatically; create it beforehand",
+				 name, why);
+			return -1;
+		}
+		log_info("topics", "topic '%s' created automatically with %d partition(s)", name,
+			 n);
+	}
+	return 0;
+}
+
 /* Every topic must be visible (and so describable) by now. */
 static int
 check_topics(rd_kafka_t *rk, const struct config *cfg, char *err, size_t errlen)
@@ -249,6 +286,7 @@ topics_provision(rd_kafka_t *rk, const struct config *cfg, char *err, size_t err
 	const struct rd_kafka_metadata *md;
 	int missing[TOPIC__COUNT], n_missing = 0;
 	rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 1, NULL, &md, 10000);
+	bool has_controller = false;
 
 	if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		snprintf(err, errlen, "cannot list topics: %s", rd_kafka_err2str(e));
@@ -265,10 +303,24 @@ topics_provision(rd_kafka_t *rk, const struct config *cfg, char *err, size_t err
 			log_info("topics", "topic '%s' exists with %d partition(s); left as it is",
 				 cfg->topics[t], md->topics[i].partition_cnt);
 	}
+	int32_t controller = rd_kafka_controllerid(rk, 0); /* as of that answer */
+	for (int b = 0; b < md->broker_cnt; b++)
+		has_controller |= md->brokers[b].id == controller;
 	rd_kafka_metadata_destroy(md);
 
-	if (n_missing > 0 && create_topics(rk, cfg, missing, n_missing, err, errlen) < 0)
-		return -1;
+	if (n_missing > 0) {
+		if (!has_controller) {
+			char why[160];
+			snprintf(why, sizeof why,
+				 "no Admin API to create topics (the cluster's "
+				 "controller, %d, is none of its brokers)",
+				 (int)controller);
+			if (auto_create_topics(rk, cfg, missing, n_missing, why, err, errlen) < 0)
+				return -1;
+		} else if (create_topics(rk, cfg, missing, n_missing, err, errlen) < 0) {
+			return -1;
+		}
+	}
 
 	/* New topics take a moment to appear in every broker's metadata. */
 	int64_t deadline = mono_ms() + 20000;

@@ -15,6 +15,7 @@
  * the file and line.  Secret values never appear in a message.
  */
 #include "config.h"
+#include "jq_map.h"
 #include "log.h"
 #include "redact.h"
 
@@ -729,6 +730,51 @@ config_parse_notify_exec(struct config *c, const struct config_option *o, const 
 	return 0;
 }
 
+/* --order-map, --decision-map, --notification-map: a jq program, or
+ * @FILE holding one; compiled here so that a mistake stops the start with
+ * jq's own message. */
+static int
+config_parse_jq_map(struct config *c, const struct config_option *o, const char *arg, char *err,
+		    size_t errlen)
+{
+	char *program = NULL, why[JQ_MAP_ERR_MAX];
+
+	if (arg[0] == '@') {
+		FILE *f = fopen(arg + 1, "re");
+		size_t cap = 0;
+		ssize_t n = f != NULL ? getdelim(&program, &cap, '\0', f) : -1;
+		if (f == NULL || n < 0 || ferror(f)) {
+			config_err(err, errlen, "--%s: %s: %s", o->name, arg + 1,
+				   f == NULL || ferror(f) ? strerror(errno) : "empty file");
+			free(program);
+			if (f != NULL)
+				fclose(f);
+			return -1;
+		}
+		fclose(f);
+	} else {
+		program = config_strdup(arg);
+	}
+	if (strspn(program, " \t\r\n") == strlen(program)) {
+		config_err(err, errlen,
+			   "--%s: expected a jq program or @FILE, "
+			   "got '%s'",
+			   o->name, arg);
+		free(program);
+		return -1;
+	}
+	struct jq_map *m = jq_map_new(program, why, sizeof why);
+	if (m == NULL) {
+		config_err(err, errlen, "--%s: %s", o->name, why);
+		free(program);
+		return -1;
+	}
+	jq_map_free(m);
+	free(*CONFIG_FIELD(c, o, char *));
+	*CONFIG_FIELD(c, o, char *) = program;
+	return 0;
+}
+
 static int
 config_parse_verbose(struct config *c, const struct config_option *o, const char *arg, char *err,
 		     size_t errlen)
@@ -986,6 +1032,27 @@ const struct config_option config_options[] = {
 		  "topic/partition/offset), stage (costs throughput; see "
 		  "README)" },
 
+	{ .name = "order-map",
+	  .arg = "JQ",
+	  .type = CONFIG_STRING,
+	  .offset = OFF(order_map),
+	  .parse = config_parse_jq_map,
+	  .help = "turn each record of the orders topic into an order with "
+		  "this jq program (or @FILE); empty skips the record" },
+	{ .name = "decision-map",
+	  .arg = "JQ",
+	  .type = CONFIG_STRING,
+	  .offset = OFF(decision_map),
+	  .parse = config_parse_jq_map,
+	  .help = "shape the decided orders written to the valid and refused "
+		  "topics with this jq program (or @FILE)" },
+	{ .name = "notification-map",
+	  .arg = "JQ",
+	  .type = CONFIG_STRING,
+	  .offset = OFF(notification_map),
+	  .parse = config_parse_jq_map,
+	  .help = "shape the notifications and notified records with this jq "
+		  "program (or @FILE)" },
 	{ .section = "HTTP API",
 	  .name = "http",
 	  .arg = "[ADDR:]PORT",

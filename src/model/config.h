@@ -79,6 +79,10 @@ struct config {
 	int txn_max_msgs;        /* commit a transaction after this many inputs */
 	int txn_max_ms;          /* ... or this long */
 	bool trace_headers;      /* --trace-headers: ordertop.* tracing headers */
+	/* jq programs (the text, also when given as @FILE); NULL = none */
+	char *order_map;        /* --order-map: records of orders -> orders */
+	char *decision_map;     /* --decision-map: decided orders as written */
+	char *notification_map; /* --notification-map: notifications, notified */
 
 	/* HTTP API */
 	char *http;            /* --http [ADDR:]PORT, NULL = off */

@@ -67,12 +67,13 @@ enum notice_key {
 	NOTICE_K_NOTIFIED_AT,
 	NOTICE_K_CREATED_AT,
 	NOTICE_K_DECIDED_AT,
+	NOTICE_K_REPLAY,
 	NOTICE_K__COUNT
 };
 
 static const char *const notice_keys[NOTICE_K__COUNT] = {
 	"order_id", "user_id",     "status",     "decision",   "total",
-	"at",       "notified_at", "created_at", "decided_at",
+	"at",       "notified_at", "created_at", "decided_at", "replay",
 };
 
 /* A time in ms the monitor's latencies start from; anything but a whole
@@ -178,6 +179,7 @@ notice_parse(const void *buf, size_t len, struct notice *out, char *err, size_t 
 		}
 		n.at_ms = (int64_t)v->num;
 	}
+	n.replay = f[NOTICE_K_REPLAY].type == JF_TRUE;
 	n.created_ms = time_field_ms(&f[NOTICE_K_CREATED_AT]);
 	n.decided_ms = time_field_ms(&f[NOTICE_K_DECIDED_AT]);
 	if (n.decided_ms == 0 && f[NOTICE_K_AT].type == JF_NUMBER)
@@ -187,6 +189,13 @@ notice_parse(const void *buf, size_t len, struct notice *out, char *err, size_t 
 out:
 	cJSON_Delete(root);
 	return rc;
+}
+
+bool
+notice_is_decision(const struct notice *n)
+{
+	return strcmp(n->status, order_status_name(ORDER_APPROVED)) == 0 ||
+		strcmp(n->status, order_status_name(ORDER_REFUSED)) == 0;
 }
 
 /* ---- reading a decision back (the monitor) ---- */

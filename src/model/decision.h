@@ -46,8 +46,14 @@ struct notice {
 	int64_t at_ms;      /* "at", else "notified_at" */
 	int64_t created_ms; /* "created_at"; 0 when absent */
 	int64_t decided_ms; /* "decided_at", else "at"; 0 when absent */
+	bool replay;        /* "replay": true, a replay decision's (see
+	                             * the replay rule): not its order's own */
 };
 int notice_parse(const void *buf, size_t len, struct notice *out, char *err, size_t errlen);
+/* A notification that is a fraud decision: its status is APPROVED or
+ * REFUSED.  Anything else on the notifications topic (another system's
+ * status updates) is foreign: the notifier leaves it alone. */
+bool notice_is_decision(const struct notice *n);
 
 /* What the monitor keeps of a decision record (orders.valid/refused):
  * order_id (required), user_id, item, total (-1 when absent),

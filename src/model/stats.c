@@ -256,11 +256,13 @@ stats_snapshot(struct stats *s, struct stats_snapshot *out)
 	out->fraud_approved = LOAD(fraud_approved);
 	out->fraud_refused = LOAD(fraud_refused);
 	out->fraud_dlq = LOAD(fraud_dlq);
+	out->fraud_skipped = LOAD(fraud_skipped);
 	out->txn_commits = LOAD(txn_commits);
 	out->txn_aborts = LOAD(txn_aborts);
 	out->notify_delivered = LOAD(notify_delivered);
 	out->notify_failed = LOAD(notify_failed);
 	out->notify_retries = LOAD(notify_retries);
+	out->notify_foreign = LOAD(notify_foreign);
 	for (t = 0; t < TOPIC__COUNT; t++)
 		out->seen[t] = LOAD(seen[t]);
 	out->approved = LOAD(approved);

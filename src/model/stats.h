@@ -85,9 +85,11 @@ struct stats {
 	_Atomic uint64_t generated; /* by the generator (subset of produced) */
 	/* Fraud side (this process) */
 	_Atomic uint64_t fraud_in, fraud_approved, fraud_refused, fraud_dlq;
+	_Atomic uint64_t fraud_skipped; /* --order-map gave no order (empty) */
 	_Atomic uint64_t txn_commits, txn_aborts;
 	/* Notifier side (this process) */
 	_Atomic uint64_t notify_delivered, notify_failed, notify_retries;
+	_Atomic uint64_t notify_foreign; /* records on notifications that are no decision */
 	/* Monitor side: what is seen on the topics (read_committed) */
 	_Atomic uint64_t seen[TOPIC__COUNT];
 	_Atomic uint64_t approved, refused, notified, dead_lettered;
@@ -110,9 +112,9 @@ struct stats {
 
 struct stats_snapshot {
 	uint64_t produced, produce_errors, generated;
-	uint64_t fraud_in, fraud_approved, fraud_refused, fraud_dlq;
+	uint64_t fraud_in, fraud_approved, fraud_refused, fraud_dlq, fraud_skipped;
 	uint64_t txn_commits, txn_aborts;
-	uint64_t notify_delivered, notify_failed, notify_retries;
+	uint64_t notify_delivered, notify_failed, notify_retries, notify_foreign;
 	uint64_t seen[TOPIC__COUNT];
 	uint64_t approved, refused, notified, dead_lettered, duplicates;
 	double p50_ms[HOP__COUNT], p95_ms[HOP__COUNT], p99_ms[HOP__COUNT], max_ms[HOP__COUNT];

@@ -87,6 +87,10 @@ struct pipeline {
 	/* Local stages that have their first assignment: the generator waits
 	 * for them, so no order waits on a group join. */
 	atomic_int stages_assigned;
+	/* Called once, on the stage thread whose first assignment completes
+	 * them; NULL = nothing.  The engine then writes --bootstrap-file, so
+	 * that a client that starts when it appears waits on no group join. */
+	void (*stages_ready)(struct pipeline *p);
 
 	/* Generator control, read by the producer role. */
 	atomic_bool gen_on;

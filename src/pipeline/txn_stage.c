@@ -309,7 +309,10 @@ rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_l
 		rd_kafka_assign(rk, parts);
 		if (!st->announced) {
 			st->announced = true;
-			atomic_fetch_add(&st->p->stages_assigned, 1);
+			if (atomic_fetch_add(&st->p->stages_assigned, 1) + 1 ==
+				    st->p->stages_local &&
+			    st->p->stages_ready != NULL)
+				st->p->stages_ready(st->p);
 		}
 		return;
 	}

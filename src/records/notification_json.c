@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "decision.h"
+#include "fraud_rules.h"
 #include "int_text.h"
 #include "json_writer.h"
 #include "order.h"
@@ -69,5 +70,13 @@ notification_json_write(struct json_writer *w, const struct order *o, const stru
 		json_key_literal(w, "created_at");
 		json_int(w, d->created_at_ms);
 	}
+	/* A decision of an order id decided before: the order's own
+	 * notification came first, this one is not the order notified again. */
+	for (int i = 0; i < d->n_fired; i++)
+		if (strcmp(d->fired[i].id, FRAUD_RULE_REPLAY_ID) == 0) {
+			json_key_literal(w, "replay");
+			json_bool(w, true);
+			break;
+		}
 	json_object_end(w);
 }

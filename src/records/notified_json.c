@@ -36,5 +36,9 @@ notified_json_write(struct json_writer *w, const struct notice *n, int64_t notif
 	json_string(w, channel, SIZE_MAX);
 	json_key_literal(w, "attempts");
 	json_int(w, attempts);
+	if (n->replay) {
+		json_key_literal(w, "replay");
+		json_bool(w, true);
+	}
 	json_object_end(w);
 }

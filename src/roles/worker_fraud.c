@@ -3,7 +3,10 @@
  * evaluates the fraud rules, and publishes, in one transaction with the
  * consumed offsets, the decided order (orders.valid or orders.refused) and
  * the customer notification.  Unreadable orders go to the dead-letter
- * topic.  Rule sets arrive on fraud.rules (from any process); each one is
+ * topic.  With --order-map each record is first turned into an order by a
+ * jq program (`empty` skips it); --decision-map and --notification-map
+ * shape what is written, ordertop's own record then riding along in the
+ * ordertop.record header for its readers.  Rule sets arrive on fraud.rules (from any process); each one is
  * applied between two orders and acknowledged with a worker record.
  */
 #include <inttypes.h>
@@ -15,6 +18,7 @@
 #include "flat_json.h"
 #include "fraud_rules.h"
 #include "int_text.h"
+#include "jq_map.h"
 #include "json_writer.h"
 #include "log.h"
 #include "notification_json.h"
@@ -37,11 +41,13 @@ struct fraud_worker {
 	rd_kafka_t *rules_reader;
 	struct fraud_state **state; /* per input partition */
 	int32_t n_state;
+	/* --order-map, --decision-map, --notification-map; NULL = none */
+	struct jq_map *order_map, *decision_map, *notice_map;
 	/* Counts for stats.h, added there by flush_counts() at each tick
 	 * (every 64 orders or 10 ms) and at the end: not an atomic add or
 	 * two per order. */
 	struct {
-		uint64_t in, dlq, approved, refused;
+		uint64_t in, dlq, approved, refused, skipped;
 	} counts;
 };
 
@@ -54,6 +60,7 @@ flush_counts(struct fraud_worker *fw)
 	stats_add_pending(&s->fraud_dlq, &fw->counts.dlq);
 	stats_add_pending(&s->fraud_approved, &fw->counts.approved);
 	stats_add_pending(&s->fraud_refused, &fw->counts.refused);
+	stats_add_pending(&s->fraud_skipped, &fw->counts.skipped);
 }
 
 static struct fraud_state *
@@ -98,6 +105,30 @@ apply_record(void *arg, const struct rules_record *r)
 	}
 }
 
+/* A record written through an output map: the map's result as the value,
+ * ordertop's own record in the HDR_RECORD header.  hdrs is the trace list
+ * (or NULL); its room for two more strings is used. */
+static int
+produce_mapped(struct txn_stage *st, struct jq_map *map, const char *topic, const char *key,
+	       const char *json, size_t len, const char **hdrs, size_t n_hdrs)
+{
+	const char *out;
+	size_t outlen;
+	char why[JQ_MAP_ERR_MAX];
+
+	enum jq_map_result r = jq_map_run(map, json, len, &out, &outlen, why, sizeof why);
+	if (r == JQ_MAP_ERROR)
+		log_warn("fraud", "output map for '%s': %s; written unmapped", topic, why);
+	if (r != JQ_MAP_OK) { /* empty or failed: ordertop's own record */
+		out = json;
+		outlen = len;
+	}
+	hdrs[n_hdrs] = HDR_RECORD;
+	hdrs[n_hdrs + 1] = json;
+	hdrs[n_hdrs + 2] = NULL;
+	return txn_stage_produce(st, topic, key, strlen(key), out, outlen, hdrs);
+}
+
 static int
 fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 {
@@ -114,8 +145,27 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 	if (fs == NULL)
 		return -1;
 	fraud_evaluate_prefetch(fs, m->key, m->key_len); /* while the order is read */
-	if (order_parse_members(m->payload, m->len, &o, members, &n_members, reason,
-				sizeof reason) < 0) {
+	const void *in = m->payload;
+	size_t inlen = m->len;
+	if (fw->order_map != NULL) {
+		char why[JQ_MAP_ERR_MAX];
+		const char *mapped;
+		switch (jq_map_run(fw->order_map, m->payload, m->len, &mapped, &inlen, why,
+				   sizeof why)) {
+		case JQ_MAP_EMPTY: fw->counts.skipped++; return 0;
+		case JQ_MAP_ERROR:
+			snprintf(reason, sizeof reason, "--order-map: %s", why);
+			fw->counts.dlq++;
+			return txn_stage_dead_letter(st, m, reason);
+		case JQ_MAP_OK: in = mapped; break;
+		}
+	}
+	if (order_parse_members(in, inlen, &o, members, &n_members, reason, sizeof reason) < 0) {
+		if (fw->order_map != NULL) {
+			char why[sizeof reason];
+			memcpy(why, reason, sizeof why);
+			snprintf(reason, sizeof reason, "--order-map result: %s", why);
+		}
 		fw->counts.dlq++;
 		return txn_stage_dead_letter(st, m, reason);
 	}
@@ -135,7 +185,7 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 	json_writer_init(&decided_w);
 	json_writer_init(&notice_w);
 	const char *decided = NULL;
-	if (decided_json_write(&decided_w, m->payload, m->len, members, n_members, &d) == 0)
+	if (decided_json_write(&decided_w, in, inlen, members, n_members, &d) == 0)
 		decided = json_writer_text(&decided_w, &decided_len);
 	notification_json_write(&notice_w, &o, &d);
 	const char *notice = json_writer_text(&notice_w, &notice_len);
@@ -150,10 +200,11 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 	char created[INT_TEXT_MAX], decided_ms[INT_TEXT_MAX];
 	char source[CONFIG_TOPIC_MAX + 48];
 	const char *trace[] = {
-		HDR_ORDER_ID, o.order_id, HDR_CREATED_MS, created,   HDR_DECIDED_MS,
-		decided_ms,   HDR_SOURCE, source,         HDR_STAGE, "fraud",
-		HDR_REPLAY,   "1",        NULL,
+		HDR_ORDER_ID, o.order_id, HDR_CREATED_MS, created, HDR_DECIDED_MS, decided_ms,
+		HDR_SOURCE,   source,     HDR_STAGE,      "fraud", HDR_REPLAY,     "1",
+		NULL,         NULL,       NULL,           NULL, /* produce_mapped()'s HDR_RECORD */
 	};
+	size_t n_trace = 0; /* strings in use */
 	const char *const *hdrs = NULL;
 	if (cfg->trace_headers) {
 		int_text(created, d.created_at_ms);
@@ -164,13 +215,23 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 			replay |= strcmp(d.fired[i].id, FRAUD_RULE_REPLAY_ID) == 0;
 		if (!replay)
 			trace[10] = NULL; /* the replay pair is last */
+		n_trace = replay ? 12 : 10;
 		hdrs = trace;
 	}
 	bool approved = d.status == ORDER_APPROVED;
 	const char *out = cfg->topics[approved ? TOPIC_VALID : TOPIC_REFUSED];
 	size_t keylen = strlen(o.user_id);
-	int rc = txn_stage_produce(st, out, o.user_id, keylen, decided, decided_len, hdrs);
-	if (rc == 0)
+	int rc;
+	if (fw->decision_map != NULL)
+		rc = produce_mapped(st, fw->decision_map, out, o.user_id, decided, decided_len,
+				    trace, n_trace);
+	else
+		rc = txn_stage_produce(st, out, o.user_id, keylen, decided, decided_len, hdrs);
+	trace[n_trace] = NULL; /* the trace list as it was */
+	if (rc == 0 && fw->notice_map != NULL)
+		rc = produce_mapped(st, fw->notice_map, cfg->topics[TOPIC_NOTIFICATIONS], o.user_id,
+				    notice, notice_len, trace, n_trace);
+	else if (rc == 0)
 		rc = txn_stage_produce(st, cfg->topics[TOPIC_NOTIFICATIONS], o.user_id, keylen,
 				       notice, notice_len, hdrs);
 	json_writer_discard(&decided_w);
@@ -257,6 +318,25 @@ fraud_main(struct pipeline *p, void *state)
 	snprintf(group, sizeof group, "%s-fraud", cfg->group_prefix);
 	rules_store_current(&p->rules, &fw.rules);
 	fw.ack_pending = true;
+	/* This thread's own compiled maps (config.c checked that they compile). */
+	struct {
+		const char *program;
+		struct jq_map **map;
+	} maps[] = {
+		{ cfg->order_map, &fw.order_map },
+		{ cfg->decision_map, &fw.decision_map },
+		{ cfg->notification_map, &fw.notice_map },
+	};
+	for (size_t i = 0; i < sizeof maps / sizeof *maps; i++) {
+		if (maps[i].program == NULL)
+			continue;
+		*maps[i].map = jq_map_new(maps[i].program, err, sizeof err);
+		if (*maps[i].map == NULL) {
+			pipeline_set_fatal(p, "fraud: %s", err);
+			pipeline_request_stop(p);
+			goto out;
+		}
+	}
 
 	struct kafka_client_opts ro = { .kind = KAFKA_ASSIGN_CONSUMER,
 					.name = "fraud-rules",
@@ -265,7 +345,7 @@ fraud_main(struct pipeline *p, void *state)
 	if (fw.rules_reader == NULL) {
 		pipeline_set_fatal(p, "%s", err);
 		pipeline_request_stop(p);
-		return;
+		goto out;
 	}
 	/* Decide the first order with the newest rules, not the defaults. */
 	if (rules_reader_start(fw.rules_reader, cfg->topics[TOPIC_RULES]) == 0)
@@ -288,6 +368,10 @@ fraud_main(struct pipeline *p, void *state)
 	for (int32_t i = 0; i < fw.n_state; i++)
 		forget_partition(&fw, i);
 	free(fw.state);
+out:
+	jq_map_free(fw.order_map);
+	jq_map_free(fw.decision_map);
+	jq_map_free(fw.notice_map);
 }
 
 const struct role role_fraud = {

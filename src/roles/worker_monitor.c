@@ -155,10 +155,11 @@ count_decision(struct monitor *mon, int t, const struct decided *d, int64_t ts)
 	record_latency(mon, HOP_DECIDE, d->created_ms, d->decided_ms ? d->decided_ms : ts);
 }
 
+/* Counted in observe_batch(), where a second one of an order is a
+ * duplicate rather than another order notified. */
 static void
 count_notified(struct monitor *mon, const struct notice *n, int64_t ts)
 {
-	mon->counts.notified++;
 	record_latency(mon, HOP_NOTIFY, n->decided_ms, ts);
 	record_latency(mon, HOP_END_TO_END, n->created_ms, ts);
 }
@@ -255,7 +256,10 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 	case TOPIC_VALID:
 	case TOPIC_REFUSED: {
 		struct decided *d = &rec->decided;
-		if (decided_parse(m->payload, m->len, d) < 0)
+		const void *val;
+		size_t len;
+		kafka_record_value(m, &val, &len); /* past a --decision-map */
+		if (decided_parse(val, len, d) < 0)
 			break;
 		ev.status = t == TOPIC_VALID ? ORDER_APPROVED : ORDER_REFUSED;
 		if (show)
@@ -281,10 +285,24 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 	case TOPIC_NOTIFICATIONS:
 	case TOPIC_NOTIFIED: {
 		struct notice *n = &rec->notice;
-		if (notice_parse(m->payload, m->len, n, reason, sizeof reason) < 0)
+		const void *val;
+		size_t len;
+		kafka_record_value(m, &val, &len); /* past a --notification-map */
+		if (notice_parse(val, len, n, reason, sizeof reason) < 0 ||
+		    (t == TOPIC_NOTIFICATIONS && !notice_is_decision(n))) {
+			/* what the notifier leaves alone, shown as it came */
+			snprintf(summary, sizeof summary, "foreign, not notified: ");
 			break;
+		}
 		if (show)
 			snprintf(ev.order_id, sizeof ev.order_id, "%s", n->order_id);
+		if (n->replay && t == TOPIC_NOTIFIED) {
+			/* a replay decision's: not its order notified again */
+			if (show)
+				snprintf(summary, sizeof summary, "%s %s notified of a replay (%s)",
+					 n->order_id, n->user_id, n->decision);
+			break;
+		}
 		obs->order_id = n->order_id;
 		obs->user_id = mon->lean ? NULL : n->user_id;
 		obs->created_ms = n->created_ms;
@@ -360,6 +378,7 @@ observe_batch(struct monitor *mon)
 		return;
 	order_table_observe_batch(p->orders, mon->obs, mon->n_obs, mon->batch_wall_ms,
 				  mon->obs_flags);
+	uint64_t notified = 0;
 	for (size_t i = 0; i < mon->n_obs; i++) {
 		const struct order_observation *obs = &mon->obs[i];
 		int flags = mon->obs_flags[i];
@@ -368,9 +387,17 @@ observe_batch(struct monitor *mon)
 			atomic_fetch_add(&p->stats.duplicates, 1);
 			log_warn("monitor", "order %s was decided more than once", obs->order_id);
 		}
+		if (obs->topic == TOPIC_NOTIFIED && (flags & OBS_DUPLICATE)) {
+			atomic_fetch_add(&p->stats.duplicates, 1);
+			log_warn("monitor", "order %s was notified more than once", obs->order_id);
+		} else if (obs->topic == TOPIC_NOTIFIED) {
+			notified++;
+		}
 		if (flags & OBS_FINAL)
 			atomic_store(&p->last_final_ms, mon->batch_wall_ms);
 	}
+	if (notified > 0)
+		atomic_fetch_add(&p->stats.notified, notified);
 	mon->n_obs = 0;
 }
 

@@ -2,9 +2,13 @@
  * worker_notifier.c — the notifier role: consumes notifications in its own
  * consumer group, tells the customer (the log, and --notify-exec PROG when
  * given), and publishes that the customer was notified (orders.notified),
- * in one transaction with the consumed offsets.  A notification that cannot
- * be read, or that PROG could not deliver after its retries, goes to the
- * dead-letter topic with the reason.
+ * in one transaction with the consumed offsets.  Only decisions are acted
+ * on: a record that is not one (another system's status update, anything
+ * unreadable) is foreign, counted and left alone.  A notification that
+ * PROG could not deliver after its retries goes to the dead-letter topic
+ * with the reason.  A notification shaped by --notification-map is read
+ * from its ordertop.record header, and the notified record is shaped by
+ * the same map.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,6 +16,7 @@
 #include <string.h>
 #include "decision.h"
 #include "int_text.h"
+#include "jq_map.h"
 #include "json_writer.h"
 #include "log.h"
 #include "notified_json.h"
@@ -34,6 +39,7 @@ struct pending {
 struct notifier {
 	struct pipeline *p;
 	struct notify_exec *exec; /* NULL: the log only */
+	struct jq_map *map;       /* --notification-map, or NULL */
 	struct pending *batch;
 	size_t n, cap;
 };
@@ -42,6 +48,7 @@ static int
 publish_notified(struct txn_stage *st, const struct pending *p, const char *channel, int attempts)
 {
 	struct pipeline *pl = txn_stage_pipeline(st);
+	struct notifier *nt = txn_stage_arg(st);
 	const struct config *cfg = pl->cfg;
 	const struct notice *n = &p->notice;
 	struct json_writer w;
@@ -55,15 +62,37 @@ publish_notified(struct txn_stage *st, const struct pending *p, const char *chan
 	}
 	char created[INT_TEXT_MAX], decided[INT_TEXT_MAX];
 	const char *trace[] = {
-		HDR_ORDER_ID, n->order_id, HDR_CREATED_MS, created,    HDR_DECIDED_MS, decided,
-		HDR_SOURCE,   p->source,   HDR_STAGE,      "notifier", NULL,
+		HDR_ORDER_ID, n->order_id, HDR_CREATED_MS, created,   HDR_DECIDED_MS,
+		decided,      HDR_SOURCE,  p->source,      HDR_STAGE, "notifier",
+		NULL,         NULL,        NULL,
 	};
+	const char *const *hdrs = NULL;
+	const char *value = json;
+	size_t vlen = len;
 	if (cfg->trace_headers) {
 		int_text(created, n->created_ms);
 		int_text(decided, n->decided_ms);
+		hdrs = trace;
+	}
+	if (nt->map != NULL) {
+		char why[JQ_MAP_ERR_MAX];
+		enum jq_map_result r =
+			jq_map_run(nt->map, json, len, &value, &vlen, why, sizeof why);
+		if (r == JQ_MAP_ERROR)
+			log_warn("notify", "--notification-map on order %s: %s; written unmapped",
+				 n->order_id, why);
+		if (r != JQ_MAP_OK) {
+			value = json;
+			vlen = len;
+		}
+		const char **extra = cfg->trace_headers ? &trace[10] : &trace[0];
+		extra[0] = HDR_RECORD;
+		extra[1] = json;
+		extra[2] = NULL;
+		hdrs = trace;
 	}
 	int rc = txn_stage_produce(st, cfg->topics[TOPIC_NOTIFIED], n->user_id, strlen(n->user_id),
-				   json, len, cfg->trace_headers ? trace : NULL);
+				   value, vlen, hdrs);
 	json_writer_discard(&w);
 	if (rc == 0)
 		atomic_fetch_add(&pl->stats.notify_delivered, 1);
@@ -100,9 +129,17 @@ notifier_process(struct txn_stage *st, const rd_kafka_message_t *m)
 	struct notifier *nt = txn_stage_arg(st);
 	struct pending p; /* filled as far as its use needs: ~800 bytes */
 	char reason[160];
+	const void *rec;
+	size_t reclen;
 
-	if (notice_parse(m->payload, m->len, &p.notice, reason, sizeof reason) < 0)
-		return txn_stage_dead_letter(st, m, reason);
+	kafka_record_value(m, &rec, &reclen);
+	if (notice_parse(rec, reclen, &p.notice, reason, sizeof reason) < 0 ||
+	    !notice_is_decision(&p.notice)) {
+		atomic_fetch_add(&nt->p->stats.notify_foreign, 1);
+		log_debug("notify", "%s [%" PRId32 "] @%" PRId64 " is no decision, not notified",
+			  rd_kafka_topic_name(m->rkt), m->partition, m->offset);
+		return 0;
+	}
 	fill_pending(&p, m, nt->p->cfg->trace_headers);
 	log_debug("notify", "order %s for %s: %s", p.notice.order_id, p.notice.user_id,
 		  p.notice.status);
@@ -232,6 +269,15 @@ notifier_main(struct pipeline *p, void *state)
 	(void)state;
 	snprintf(group, sizeof group, "%s-notifier", cfg->group_prefix);
 	snprintf(txn_id, sizeof txn_id, "%s-notifier-%s", cfg->group_prefix, cfg->instance);
+	if (cfg->notification_map) {
+		char err[JQ_MAP_ERR_MAX];
+		nt.map = jq_map_new(cfg->notification_map, err, sizeof err);
+		if (nt.map == NULL) {
+			pipeline_set_fatal(p, "notifier: %s", err);
+			pipeline_request_stop(p);
+			return;
+		}
+	}
 	if (cfg->notify_exec) {
 		nt.exec = notify_exec_new(cfg->notify_exec, cfg->notify_concurrency,
 					  cfg->notify_timeout_ms, cfg->notify_retries);
@@ -239,6 +285,7 @@ notifier_main(struct pipeline *p, void *state)
 			pipeline_set_fatal(p, "notifier: cannot use --notify-exec '%s'",
 					   cfg->notify_exec);
 			pipeline_request_stop(p);
+			jq_map_free(nt.map);
 			return;
 		}
 		log_info("notify", "delivering notifications through '%s' (%d at a time)",
@@ -257,6 +304,7 @@ notifier_main(struct pipeline *p, void *state)
 	batch_clear(&nt);
 	free(nt.batch);
 	notify_exec_free(nt.exec);
+	jq_map_free(nt.map);
 }
 
 const struct role role_notifier = {

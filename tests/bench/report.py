@@ -424,6 +424,11 @@ if extra:
                  f" | {fmt(r.get('own_p50'))} / {fmt(r.get('own_p99'))}"
                  f" | {fmt(r.get('cpu_per_100k'), 2)} ({fmt(r.get('broker_cpu_per_100k'), 2)}) | {fmt(r.get('peak_rss_mb'))} |")
     L.append("")
+    mp, nm = get("emb-headless-ordermap", "orders_per_sec"), get("emb-headless-nomap", "orders_per_sec")
+    if mp and nm:
+        L.append(f"--order-map (a jq program renaming fields) / headless without one, same N: "
+                 f"{fmt(mp, 0)} / {fmt(nm, 0)} = **{mp / nm * 100:.0f}%** (target ≥ 50%).")
+        L.append("")
     L.append("At --rate max the generator keeps --max-in-flight orders in the pipeline, so by Little's law"
              " the latency there is about max-in-flight / throughput: it measures the queue, not the pipeline."
              " Latency targets are for the fixed rate.")

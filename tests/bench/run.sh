@@ -49,6 +49,10 @@
 #                             headless and dashboard; max-in-flight sweep)
 #                             [200000]; 0 = skip them and the standalone run
 #   BENCH_DASHBOARD           1 run the dashboard rows, 0 skip [1]
+#   BENCH_ORDER_MAP_ORDERS    orders for headless with --order-map, and without
+#                             one beside it [200000]; 0 = skip them
+#   BENCH_ORDER_MAP           the --order-map program [one that renames fields:
+#                             builds the order member by member]
 #   BENCH_KAFKA               auto: real-broker section when tests/kafka/kafka.sh
 #                             works; 0 skip; 1 require [auto]
 #   BENCH_KAFKA_ORDERS        orders per max-rate run on the real broker [200000]
@@ -403,6 +407,16 @@ if [ "$EXTRA_N" -gt 0 ]; then
 		emb run_headless "emb-headless-mif$mif" extra max "$EXTRA_N" max --max-in-flight "$mif"
 	done
 	emb run_limit emb-limit-txn-mif1000 extra max "$EXTRA_N" max --max-in-flight 1000
+fi
+# --order-map: every order through a jq program that renames fields (it
+# builds each order member by member, as a map from another format does),
+# against headless without one on the same N.  The orders are the
+# generator's, so the result is an order again.
+MAP_N=${BENCH_ORDER_MAP_ORDERS:-200000}
+ORDER_MAP=${BENCH_ORDER_MAP:-'{order_id: .order_id, user_id: .user_id, item: .item, quantity: .quantity, unit_price: .unit_price, currency: .currency, country: .country, card_country: .card_country, created_at: .created_at}'}
+if [ "$MAP_N" -gt 0 ]; then
+	emb run_headless emb-headless-nomap  extra max "$MAP_N" max
+	emb run_headless emb-headless-ordermap extra max "$MAP_N" max --order-map "$ORDER_MAP"
 fi
 # ordertop as users start it, the mock cluster inside the same process: its
 # RSS includes the broker's retained logs (up to 5 MiB per partition).

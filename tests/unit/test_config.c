@@ -1188,6 +1188,36 @@ test_repeated_parse(void **state)
 	config_init(c);
 }
 
+/* --order-map and the output maps: the program text, also from @FILE;
+ * what jq cannot compile is refused with jq's message. */
+static void
+test_jq_maps(void **state)
+{
+	struct config *c = *state;
+	char path[] = "/tmp/test_config_map_XXXXXX";
+	int fd = mkstemp(path);
+	const char program[] = "# the envelope\n.dados | fromjson\n";
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, program, strlen(program)), (ssize_t)strlen(program));
+	close(fd);
+	char at[sizeof path + 1];
+	snprintf(at, sizeof at, "@%s", path);
+	assert_int_equal(parse(c, "--order-map", at, "--decision-map", ". + {mensagem: .status}",
+	                       NULL), 0);
+	assert_string_equal(c->order_map, program);
+	assert_string_equal(c->decision_map, ". + {mensagem: .status}");
+	assert_null(c->notification_map);
+
+	assert_int_equal(parse(c, "--notification-map", "{a: .b", NULL), -1);
+	assert_non_null(strstr(err, "--notification-map: jq: error: syntax error"));
+	assert_int_equal(parse(c, "--order-map", "  ", NULL), -1);
+	assert_non_null(strstr(err, "--order-map: expected a jq program"));
+	unlink(path);
+	assert_int_equal(parse(c, "--order-map", at, NULL), -1);
+	assert_non_null(strstr(err, "No such file"));
+}
+
 static void
 test_kv_list_and_names(void **state)
 {
@@ -1218,6 +1248,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_jq_maps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_long_flag, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_short_flags_and_equals_form, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verbose_quiet, setup, teardown),

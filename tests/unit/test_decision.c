@@ -21,6 +21,7 @@
 #include "decided_json.h"
 #include "decision.h"
 #include "flat_json.h"
+#include "fraud_rules.h"
 #include "generator.h"
 #include "json_writer.h"
 #include "notification_json.h"
@@ -918,6 +919,70 @@ test_notice_errors(void **state)
 	    "at must be a number (ms)");
 }
 
+/* The notifier acts on decisions only: another system's status update on
+ * the notifications topic reads as a notice but is no decision. */
+static void
+test_notice_is_decision(void **state)
+{
+	static const struct { const char *json; bool decision; } cases[] = {
+		{ "{\"order_id\":\"1\",\"status\":\"APPROVED\",\"at\":1}", true },
+		{ "{\"order_id\":\"1\",\"status\":\"REFUSED\"}", true },
+		{ "{\"order_id\":\"1\",\"status\":\"Analise\",\"mensagem\":\"x\"}", false },
+		{ "{\"order_id\":\"1\",\"status\":\"NOTIFIED\"}", false },
+		{ "{\"order_id\":\"1\",\"status\":\"approved\"}", false },
+		{ "{\"order_id\":\"1\"}", false },
+	};
+	struct notice n;
+	char err[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		assert_int_equal(notice_parse(cases[i].json, strlen(cases[i].json), &n, err,
+		                              sizeof err), 0);
+		assert_int_equal(notice_is_decision(&n), cases[i].decision);
+	}
+}
+
+/* A replay decision's notification says so, and so does the notified
+ * record the notifier makes of it: the monitor does not count it as its
+ * order notified a second time. */
+static void
+test_replay_marked(void **state)
+{
+	struct order o;
+	struct decision d = { .status = ORDER_REFUSED, .decided_at_ms = 1700000000100 };
+	struct notice n;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(order_parse(RAW_ORDER, strlen(RAW_ORDER), &o, err, sizeof err), 0);
+	char *plain = notification_text(&o, &d);
+	assert_null(strstr(plain, "replay"));
+	assert_int_equal(notice_parse(plain, strlen(plain), &n, err, sizeof err), 0);
+	assert_false(n.replay);
+	free(plain);
+
+	d.n_fired = 1;
+	snprintf(d.fired[0].id, sizeof d.fired[0].id, "%s", FRAUD_RULE_REPLAY_ID);
+	char *replay = notification_text(&o, &d);
+	assert_non_null(strstr(replay, ",\"replay\":true}"));
+	assert_int_equal(notice_parse(replay, strlen(replay), &n, err, sizeof err), 0);
+	assert_true(n.replay);
+	assert_true(notice_is_decision(&n));
+	char *notified = notified_text(&n, 1700000000200, "log", 1);
+	assert_non_null(strstr(notified, ",\"replay\":true}"));
+	struct notice back;
+	assert_int_equal(notice_parse(notified, strlen(notified), &back, err, sizeof err), 0);
+	assert_true(back.replay);
+	free(replay);
+	free(notified);
+	/* read by cJSON too (a member the flat reader declines) */
+	const char *spaced = "{\"order_id\": \"1\", \"status\": \"REFUSED\", \"replay\": true, "
+	                     "\"m\": \"a\\nb\"}";
+	assert_int_equal(notice_parse(spaced, strlen(spaced), &n, err, sizeof err), 0);
+	assert_true(n.replay);
+}
+
 int
 main(void)
 {
@@ -940,6 +1005,8 @@ main(void)
 		cmocka_unit_test(test_notified),
 		cmocka_unit_test(test_notice_round_trip),
 		cmocka_unit_test(test_notice_errors),
+		cmocka_unit_test(test_notice_is_decision),
+		cmocka_unit_test(test_replay_marked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
