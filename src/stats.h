@@ -81,6 +81,9 @@ struct stats {
 	/* Fraud side (this process) */
 	_Atomic uint64_t fraud_in, fraud_approved, fraud_refused, fraud_dlq;
 	_Atomic uint64_t txn_commits, txn_aborts;
+	/* Inputs a stage dead-lettered because it could not process them
+	 * (outputs too large, transactions aborting on them) */
+	_Atomic uint64_t forced_dead_letters;
 	/* Notifier side (this process) */
 	_Atomic uint64_t notify_delivered, notify_failed, notify_retries;
 	/* Monitor side: what is seen on the topics (read_committed) */
@@ -101,7 +104,7 @@ struct stats {
 struct stats_snapshot {
 	uint64_t produced, produce_errors, generated;
 	uint64_t fraud_in, fraud_approved, fraud_refused, fraud_dlq;
-	uint64_t txn_commits, txn_aborts;
+	uint64_t txn_commits, txn_aborts, forced_dead_letters;
 	uint64_t notify_delivered, notify_failed, notify_retries;
 	uint64_t seen[TOPIC__COUNT];
 	uint64_t approved, refused, notified, dead_lettered, duplicates;
