@@ -548,6 +548,7 @@ config_init(struct config *c)
 	c->drain = false;
 	c->trace_headers = false;
 	c->drain_timeout = 120;
+	c->timeout = -1;
 	c->log_level = LOG_INFO;
 
 	c->mouse = true;
@@ -604,6 +605,7 @@ enum {
 	OPT_DURATION,
 	OPT_DRAIN,
 	OPT_DRAIN_TIMEOUT,
+	OPT_TIMEOUT,
 	OPT_SUMMARY,
 	OPT_LOG_FILE,
 	OPT_THEME,
@@ -646,6 +648,7 @@ static const struct option long_opts[] = {
 	{ "duration",           required_argument, NULL, OPT_DURATION },
 	{ "drain",              no_argument,       NULL, OPT_DRAIN },
 	{ "drain-timeout",      required_argument, NULL, OPT_DRAIN_TIMEOUT },
+	{ "timeout",            required_argument, NULL, OPT_TIMEOUT },
 	{ "summary",            required_argument, NULL, OPT_SUMMARY },
 	{ "log-file",           required_argument, NULL, OPT_LOG_FILE },
 	{ "verbose",            no_argument,       NULL, 'v' },
@@ -913,6 +916,14 @@ config_apply_opt(struct config *c, int opt, const char *arg,
 		}
 		c->drain_timeout = d;
 		return 0;
+	case OPT_TIMEOUT:
+		if (!config_parse_double(arg, &d) || d <= 0) {
+			config_err(err, errlen, "--timeout: expected seconds "
+			           "> 0, got '%s'", arg);
+			return -1;
+		}
+		c->timeout = d;
+		return 0;
 	case OPT_SUMMARY:
 		return config_parse_path("--summary", arg, &c->summary_file,
 		                         err, errlen);
@@ -1076,6 +1087,9 @@ config_usage(FILE *out)
 "      --drain                 when stopping, wait until every order this\n"
 "                              process generated is final\n"
 "      --drain-timeout SEC     give up draining after SEC seconds (120)\n"
+"      --timeout SEC           give up when no broker answers within SEC seconds\n"
+"                              (ordertop rules: 30; otherwise --duration, plus\n"
+"                              --drain-timeout with --drain; else no limit)\n"
 "      --summary FILE|-        write a summary at exit to FILE, - for stdout\n"
 "      --log-file FILE         also append the log to FILE\n"
 "  -v, --verbose               log debug detail too\n"

@@ -380,6 +380,22 @@ start_worker(struct engine *e, enum worker_role w, void *(*fn)(void *), char *er
 	return 0;
 }
 
+/* How long to wait for the brokers: --timeout, else as long as the run may
+ * last headless (--duration, and --drain-timeout after it), else no limit
+ * (the dashboard shows the retries; a signal stops them). */
+static int
+broker_wait_ms(const struct config *cfg)
+{
+	double s = 0;
+	if (cfg->timeout > 0)
+		s = cfg->timeout;
+	else if (cfg->headless && cfg->duration > 0)
+		s = cfg->duration + (cfg->drain ? cfg->drain_timeout : 0);
+	else if (cfg->headless && cfg->drain)
+		s = cfg->drain_timeout;
+	return s > 0 ? (s * 1000 < INT32_MAX ? (int)(s * 1000) : INT32_MAX) : 0;
+}
+
 int
 engine_start(struct engine *e, char *err, size_t errlen)
 {
@@ -409,7 +425,7 @@ engine_start(struct engine *e, char *err, size_t errlen)
 	if (e->embedded == NULL) {
 		log_info("broker", "connecting to %s", e->bootstraps);
 		int n = topics_wait_for_brokers(e->producer, e->bootstraps, &e->health, &e->stop,
-		                                err, errlen);
+		                                broker_wait_ms(cfg), err, errlen);
 		if (n < 0)
 			return -1;
 		atomic_store(&e->brokers_total, n);

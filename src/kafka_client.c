@@ -35,6 +35,18 @@ client_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 	log_msg(ours, rd_kafka_name(rk), "%s: %s", fac, buf);
 }
 
+/* A peer that is not a Kafka listener: its first bytes read as a huge
+ * response size (SSH's banner, "HTTP"), or it hangs up on or never
+ * answers the first request every client sends (ApiVersion). */
+static bool
+speaks_no_kafka(int err, const char *reason)
+{
+	return err == RD_KAFKA_RESP_ERR__BAD_MSG ||
+	       (err == RD_KAFKA_RESP_ERR__TRANSPORT &&
+	        (strstr(reason, "Invalid response size") != NULL ||
+	         strstr(reason, "in state APIVERSION_QUERY") != NULL));
+}
+
 static void
 client_error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 {
@@ -65,6 +77,12 @@ client_error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 	}
 	if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
 		atomic_store(&h->all_brokers_down, true);
+	if (speaks_no_kafka(err, reason) && !atomic_flag_test_and_set(&h->not_kafka_once)) {
+		/* reason starts "host:port/name: ..." */
+		size_t n = strcspn(reason, "/ ");
+		snprintf(h->not_kafka_addr, sizeof h->not_kafka_addr, "%.*s", (int)n, reason);
+		atomic_store(&h->not_kafka, true);
+	}
 	log_warn("kafka", "%s: %s: %s", rd_kafka_name(rk),
 	         rd_kafka_err2name((rd_kafka_resp_err_t)err), reason);
 }

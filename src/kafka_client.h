@@ -21,7 +21,12 @@ struct kafka_health {
 	atomic_bool all_brokers_down;
 	char        auth_reason[256];  /* written once, before auth_failed is set */
 	char        fatal_reason[256]; /* written once, before fatal is set */
-	atomic_flag auth_once, fatal_once;
+	/* A broker address answered, but not in Kafka's protocol (an SSH or
+	 * HTTP server, a TLS listener spoken to in plaintext): its
+	 * "host:port", written once, before not_kafka is set. */
+	atomic_bool not_kafka;
+	char        not_kafka_addr[128];
+	atomic_flag auth_once, fatal_once, not_kafka_once;
 };
 
 enum kafka_client_kind {

@@ -12,7 +12,7 @@ ORDERTOP=${ORDERTOP:-$PWD/build/ordertop}
 tmp=$(mktemp -d)
 pids=()
 cleanup() {
-	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
 	rm -rf "$tmp"
 }
@@ -68,5 +68,56 @@ check "large records: the log says what was cut and why" \
 	     -n "$(grep "cannot be processed: its record for 'orders.valid'" "$tmp/big.log")"
 check "large records: the status line counts the poison input" \
 	test -n "$(grep '^ordertop .*| poison 1$' "$tmp/big.log")"
+
+# --- an unreachable broker ends the run at --duration -----------------------
+start=$SECONDS
+out=$(timeout -k 5 60 "$ORDERTOP" -b 127.0.0.1:1 --headless --duration 2 2>&1); rc=$?
+check "unreachable broker: --duration 2 ends the run with exit 1 within seconds" \
+	test "$rc" -eq 1 -a $((SECONDS - start)) -le 10
+check "unreachable broker: says no broker was reachable in that time" \
+	test -n "$(echo "$out" | grep 'no broker reachable at 127.0.0.1:1 within 2 s')"
+start=$SECONDS
+out=$(timeout -k 5 60 "$ORDERTOP" --headless -b 127.0.0.1:1 --count 10 --drain --drain-timeout 3 2>&1); rc=$?
+check "unreachable broker: --drain-timeout holds while waiting for brokers" \
+	test "$rc" -eq 1 -a $((SECONDS - start)) -le 12 -a -n "$(echo "$out" | grep 'within 3 s')"
+start=$SECONDS
+out=$(timeout -k 5 60 "$ORDERTOP" rules list -b 127.0.0.1:1 --timeout 2 2>&1); rc=$?
+check "ordertop rules --timeout 2: exits 1 saying no broker was reachable" \
+	test "$rc" -eq 1 -a $((SECONDS - start)) -le 10 -a \
+	     -n "$(echo "$out" | grep 'no broker reachable at 127.0.0.1:1 within 2 s')"
+out=$("$ORDERTOP" rules list -b 127.0.0.1:1 --timeout nope 2>&1); rc=$?
+check "--timeout with a bad value exits 2 naming the flag" \
+	test "$rc" -eq 2 -a -n "$(echo "$out" | grep -- '--timeout')"
+
+# --- a port that does not speak Kafka is named ------------------------------
+# serve.py KIND PORTFILE: an SSH-like banner or an HTTP server on a free port
+cat >"$tmp/serve.py" <<'PY'
+import http.server, socket, sys
+kind, portfile = sys.argv[1], sys.argv[2]
+if kind == 'http':
+    srv = http.server.HTTPServer(('127.0.0.1', 0), http.server.SimpleHTTPRequestHandler)
+    open(portfile, 'w').write(str(srv.server_address[1]))
+    srv.serve_forever()
+s = socket.socket()
+s.bind(('127.0.0.1', 0))
+s.listen(16)
+open(portfile, 'w').write(str(s.getsockname()[1]))
+conns = []
+while True:
+    c, _ = s.accept()
+    c.sendall(b'SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n')
+    conns.append(c)
+PY
+for kind in ssh http; do
+	python3 "$tmp/serve.py" $kind "$tmp/$kind.port" 2>/dev/null &
+	pids+=($!)
+	wait_until 10 test -s "$tmp/$kind.port"
+	port=$(cat "$tmp/$kind.port")
+	# an HTTP server never answers Kafka's first request: librdkafka gives up after 10 s
+	limit=$([ $kind = http ] && echo 14 || echo 4)
+	out=$(timeout -k 5 60 "$ORDERTOP" -b 127.0.0.1:$port --headless --duration $limit -q 2>&1); rc=$?
+	check "a $kind server's port: exit 1, it does not speak the Kafka protocol" \
+		test "$rc" -eq 1 -a -n "$(echo "$out" | grep "127.0.0.1:$port does not speak the Kafka protocol (is it a Kafka listener? is security.protocol right?)")"
+done
 
 exit $((fails > 0))
