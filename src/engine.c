@@ -417,7 +417,8 @@ engine_start(struct engine *e, char *err, size_t errlen)
 
 	struct kafka_client_opts po = { .kind = KAFKA_PRODUCER, .name = "producer",
 	                                .embedded = e->embedded != NULL,
-	                                .dr_msg_cb = delivery_report };
+	                                .dr_msg_cb = delivery_report,
+	                                .broker_stats = e->embedded == NULL };
 	e->producer = kafka_client_new(cfg, e->bootstraps, &po, &e->health, err, errlen);
 	if (e->producer == NULL)
 		return -1;
@@ -531,6 +532,11 @@ engine_broker_status(struct engine *e, struct broker_status *out)
 	snprintf(out->bootstraps, sizeof out->bootstraps, "%s", e->bootstraps);
 	out->up = e->embedded ? embedded_broker_up_count(e->embedded) : atomic_load(&e->brokers_up);
 	out->total = atomic_load(&e->brokers_total);
+	int known = atomic_load(&e->health.brokers_known);
+	if (e->embedded == NULL && known > 0) {      /* the producer's statistics */
+		out->up = atomic_load(&e->health.brokers_up);
+		out->total = known > out->total ? known : out->total;
+	}
 }
 
 int

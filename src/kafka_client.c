@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <cjson/cJSON.h>
 #include "int_text.h"
 #include "kafka_client.h"
 #include "log.h"
@@ -85,6 +86,39 @@ client_error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 	}
 	log_warn("kafka", "%s: %s: %s", rd_kafka_name(rk),
 	         rd_kafka_err2name((rd_kafka_resp_err_t)err), reason);
+}
+
+/* librdkafka's statistics: the brokers learnt from metadata (node id >= 0,
+ * not the bootstrap addresses) and how many of them are connected.  A
+ * broker never needed yet (INIT) counts as up; one whose connection
+ * failed stays down until it is back. */
+static int
+client_stats_cb(rd_kafka_t *rk, char *json, size_t len, void *opaque)
+{
+	struct kafka_health *h = opaque;
+	cJSON *root = cJSON_ParseWithLength(json, len);
+	const cJSON *b;
+	int known = 0, up = 0;
+	(void)rk;
+
+	cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(root, "brokers")) {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(b, "nodeid");
+		const cJSON *state = cJSON_GetObjectItemCaseSensitive(b, "state");
+		if (!cJSON_IsNumber(id) || id->valueint < 0 || !cJSON_IsString(state))
+			continue;
+		known++;
+		up += strcmp(state->valuestring, "DOWN") != 0 &&
+		      strcmp(state->valuestring, "TRY_CONNECT") != 0 &&
+		      strcmp(state->valuestring, "CONNECT") != 0;
+	}
+	cJSON_Delete(root);
+	if (h != NULL && known > 0) {
+		int was_up = atomic_exchange(&h->brokers_up, up);
+		int was_known = atomic_exchange(&h->brokers_known, known);
+		if (was_known > 0 && (was_up != up || was_known != known))
+			log_warn("broker", "%d of %d broker(s) up", up, known);
+	}
+	return 0;                   /* librdkafka frees json */
 }
 
 static int
@@ -184,6 +218,11 @@ kafka_client_new(const struct config *cfg, const char *bootstraps,
 	rd_kafka_conf_set_log_cb(conf, client_log_cb);
 	rd_kafka_conf_set_error_cb(conf, client_error_cb);
 	rd_kafka_conf_set_opaque(conf, health);
+	if (o->broker_stats) {
+		if (conf_set(conf, "statistics.interval.ms", "1000", NULL, err, errlen) < 0)
+			goto fail;
+		rd_kafka_conf_set_stats_cb(conf, client_stats_cb);
+	}
 	if (o->dr_msg_cb != NULL)
 		rd_kafka_conf_set_dr_msg_cb(conf, o->dr_msg_cb);
 	if (o->rebalance_cb != NULL)

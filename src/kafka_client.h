@@ -27,6 +27,10 @@ struct kafka_health {
 	atomic_bool not_kafka;
 	char        not_kafka_addr[128];
 	atomic_flag auth_once, fatal_once, not_kafka_once;
+	/* From the statistics of the handle made with broker_stats (once a
+	 * second): the cluster's brokers librdkafka knows, and those with a
+	 * connection up.  brokers_known 0: no statistics yet. */
+	atomic_int  brokers_known, brokers_up;
 };
 
 enum kafka_client_kind {
@@ -46,6 +50,10 @@ struct kafka_client_opts {
 	 * polls the handle (librdkafka's rebalance_cb); NULL = default. */
 	void (*rebalance_cb)(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 	                     rd_kafka_topic_partition_list_t *parts, void *opaque);
+	/* Keep kafka_health's brokers_known/brokers_up current from
+	 * librdkafka's statistics, served by rd_kafka_poll() (one handle per
+	 * engine: it costs a JSON document a second). */
+	bool        broker_stats;
 	/* Producers: delivery reports, served by rd_kafka_poll(); NULL = none. */
 	void (*dr_msg_cb)(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque);
 };

@@ -120,4 +120,26 @@ for kind in ssh http; do
 		test "$rc" -eq 1 -a -n "$(echo "$out" | grep "127.0.0.1:$port does not speak the Kafka protocol (is it a Kafka listener? is security.protocol right?)")"
 done
 
+# --- brokers up/total follows a real cluster's outage -----------------------
+# A bare embedded broker in its own process is a "real cluster" to the
+# second one; SIGKILL takes all of it down at once.
+"$ORDERTOP" --headless --roles none --bootstrap-file "$tmp/bare" -q 2>/dev/null &
+bare=$!
+pids+=("$bare")
+wait_until 30 test -s "$tmp/bare"
+start=$SECONDS
+"$ORDERTOP" -b "$(cat "$tmp/bare")" --headless --duration 12 --rate 50 2>"$tmp/outage.log" &
+run=$!
+pids+=("$run")
+wait_until 20 grep -qs '^ordertop .*produced [1-9].*brokers 3/3' "$tmp/outage.log"
+check "outage: brokers 3/3 while the cluster is up" grep -q 'brokers 3/3' "$tmp/outage.log"
+kill -KILL "$bare"
+wait "$bare" 2>/dev/null
+wait_until 8 grep -qs '^ordertop .*brokers 0/3' "$tmp/outage.log"
+check "outage: the status line says brokers 0/3 within seconds of the cluster dying" \
+	grep -qs '^ordertop .*brokers 0/3' "$tmp/outage.log"
+wait "$run"; rc=$?
+check "outage: --duration still ends the run (exit 0, within the flush limit)" \
+	test "$rc" -eq 0 -a $((SECONDS - start)) -le 40
+
 exit $((fails > 0))
