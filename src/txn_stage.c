@@ -57,6 +57,7 @@ struct txn_stage {
 	char                           input_error[192];
 	char                           last_abort[256]; /* why the last abort */
 	char                           dr_error[192];   /* first failed delivery since */
+	rd_kafka_resp_err_t            dr_err;          /* ...and its error */
 	/* The producer's handles of the topics the stage writes, made on first
 	 * use (see engine_produce()). */
 	rd_kafka_topic_t              *topic[TXN_STAGE_TOPICS_MAX];
@@ -88,9 +89,11 @@ delivered_to_stage_thread(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opa
 	struct txn_stage *st = current_stage;
 	(void)rk; (void)opaque;
 	/* The abort that follows says which record failed, and why. */
-	if (m->err && st != NULL && st->dr_error[0] == '\0')
+	if (m->err && st != NULL && st->dr_err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+		st->dr_err = m->err;
 		snprintf(st->dr_error, sizeof st->dr_error, "%s: %s",
 		         m->rkt ? rd_kafka_topic_name(m->rkt) : "?", rd_kafka_err2str(m->err));
+	}
 }
 
 void *txn_stage_arg(struct txn_stage *st) { return st->params->arg; }
@@ -178,9 +181,29 @@ note_poison(struct part_progress *p, int64_t offset)
 	}
 }
 
+/* A record the broker refused for what it is, not for the broker's state
+ * (time-outs, outages and fencing are not the record's fault). */
+static bool
+refused_for_itself(rd_kafka_resp_err_t err)
+{
+	switch (err) {
+	case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
+	case RD_KAFKA_RESP_ERR_INVALID_RECORD:
+	case RD_KAFKA_RESP_ERR_INVALID_MSG:
+	case RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE:
+	case RD_KAFKA_RESP_ERR_INVALID_TIMESTAMP:
+	case RD_KAFKA_RESP_ERR_POLICY_VIOLATION:
+	case RD_KAFKA_RESP_ERR__BAD_MSG:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* After an abort: which input caused it.  A known culprit (its processing
- * failed) counts against it; otherwise, the input alone in the transaction
- * does, and with several, each is tried again in a transaction of its own. */
+ * failed) counts against it.  When a delivery was refused for the record
+ * itself, the input alone in the transaction counts, and with several,
+ * each is tried again in a transaction of its own to find it. */
 static void
 blame_inputs(struct txn_stage *st, int32_t culprit, int64_t culprit_offset)
 {
@@ -188,6 +211,8 @@ blame_inputs(struct txn_stage *st, int32_t culprit, int64_t culprit_offset)
 		note_poison(&st->parts[culprit], culprit_offset);
 		return;
 	}
+	if (!refused_for_itself(st->dr_err))
+		return;
 	for (int32_t i = 0; i < st->n_parts; i++) {
 		struct part_progress *p = &st->parts[i];
 		if (!p->touched)
@@ -207,8 +232,9 @@ abort_and_rewind(struct txn_stage *st, const char *why, int32_t culprit, int64_t
 {
 	log_warn(st->ops->role, "aborting transaction: %s; its inputs will be read again", why);
 	snprintf(st->last_abort, sizeof st->last_abort, "%s", why);
-	st->dr_error[0] = '\0';
 	blame_inputs(st, culprit, culprit_offset);
+	st->dr_error[0] = '\0';
+	st->dr_err = RD_KAFKA_RESP_ERR_NO_ERROR;
 	for (;;) {
 		rd_kafka_error_t *error = rd_kafka_abort_transaction(st->producer, 30000);
 		if (error == NULL)
@@ -241,6 +267,14 @@ abort_and_rewind(struct txn_stage *st, const char *why, int32_t culprit, int64_t
 		st->ops->after_abort(st);
 }
 
+/* How long a commit may wait for the brokers: while running, as long as
+ * it takes (it is retried); once stopping, a few seconds. */
+static int
+commit_wait_ms(struct txn_stage *st)
+{
+	return engine_stopping(st->e) ? 5000 : 30000;
+}
+
 /* Commits the open transaction with the consumed offsets.  0 or -1. */
 static int
 commit_txn(struct txn_stage *st)
@@ -260,8 +294,10 @@ commit_txn(struct txn_stage *st)
 		rd_kafka_consumer_group_metadata_t *cgmd =
 			rd_kafka_consumer_group_metadata(st->consumer);
 		for (;;) {
-			error = rd_kafka_send_offsets_to_transaction(st->producer, offsets, cgmd, 30000);
-			if (error == NULL || !rd_kafka_error_is_retriable(error))
+			error = rd_kafka_send_offsets_to_transaction(st->producer, offsets, cgmd,
+			                                             commit_wait_ms(st));
+			if (error == NULL || !rd_kafka_error_is_retriable(error) ||
+			    engine_stopping(st->e))
 				break;
 			rd_kafka_error_destroy(error);
 			sleep_ms(50);
@@ -269,12 +305,24 @@ commit_txn(struct txn_stage *st)
 		rd_kafka_consumer_group_metadata_destroy(cgmd);
 	}
 	while (error == NULL) {
-		error = rd_kafka_commit_transaction(st->producer, 30000);
-		if (error == NULL || !rd_kafka_error_is_retriable(error))
+		error = rd_kafka_commit_transaction(st->producer, commit_wait_ms(st));
+		if (error == NULL || !rd_kafka_error_is_retriable(error) || engine_stopping(st->e))
 			break;
 		rd_kafka_error_destroy(error);
 		error = NULL;
 		sleep_ms(50);
+	}
+	if (error != NULL && rd_kafka_error_is_retriable(error) && engine_stopping(st->e)) {
+		/* Stopping while the brokers do not answer: leave the
+		 * transaction open (the broker aborts it at its time-out) and
+		 * its inputs uncommitted, so the next run reads them again. */
+		log_warn(st->ops->role, "cannot commit at stop: %s; %d input(s) will be read "
+		         "again", rd_kafka_error_string(error), st->txn_inputs);
+		rd_kafka_error_destroy(error);
+		rd_kafka_topic_partition_list_destroy(offsets);
+		st->in_txn = false;
+		st->failed = true;          /* no abort: it would wait as long */
+		return -1;
 	}
 	if (error != NULL) {
 		if (rd_kafka_error_txn_requires_abort(error)) {
@@ -325,8 +373,10 @@ rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 			log_info(st->ops->role, "assigned %s [%" PRId32 "]",
 			         parts->elems[i].topic, parts->elems[i].partition);
 			struct part_progress *p = progress_of(st, parts->elems[i].partition);
-			if (p != NULL)
-				p->suspect_end = p->poison_aborts = 0;
+			if (p != NULL) {            /* what another member saw is gone */
+				p->suspect_end = 0;
+				p->poison_aborts = 0;
+			}
 			if (st->ops->on_assign)
 				st->ops->on_assign(st, parts->elems[i].partition);
 		}

@@ -128,7 +128,7 @@ bare=$!
 pids+=("$bare")
 wait_until 30 test -s "$tmp/bare"
 start=$SECONDS
-"$ORDERTOP" -b "$(cat "$tmp/bare")" --headless --duration 12 --rate 50 2>"$tmp/outage.log" &
+"$ORDERTOP" -b "$(cat "$tmp/bare")" --headless --duration 20 --rate 50 2>"$tmp/outage.log" &
 run=$!
 pids+=("$run")
 wait_until 20 grep -qs '^ordertop .*produced [1-9].*brokers 3/3' "$tmp/outage.log"
@@ -140,6 +140,6 @@ check "outage: the status line says brokers 0/3 within seconds of the cluster dy
 	grep -qs '^ordertop .*brokers 0/3' "$tmp/outage.log"
 wait "$run"; rc=$?
 check "outage: --duration still ends the run (exit 0, within the flush limit)" \
-	test "$rc" -eq 0 -a $((SECONDS - start)) -le 40
+	test "$rc" -eq 0 -a $((SECONDS - start)) -le 50
 
 exit $((fails > 0))
