@@ -74,6 +74,25 @@ static void sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
+/* A record the broker refused for what it is, not for the broker's state
+ * (time-outs, outages and fencing are not the record's fault). */
+static bool
+refused_for_itself(rd_kafka_resp_err_t err)
+{
+	switch (err) {
+	case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
+	case RD_KAFKA_RESP_ERR_INVALID_RECORD:
+	case RD_KAFKA_RESP_ERR_INVALID_MSG:
+	case RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE:
+	case RD_KAFKA_RESP_ERR_INVALID_TIMESTAMP:
+	case RD_KAFKA_RESP_ERR_POLICY_VIOLATION:
+	case RD_KAFKA_RESP_ERR__BAD_MSG:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* The stage's producer has a delivery callback only so that librdkafka
  * hands each delivered record back to the stage's thread (served by its
  * rd_kafka_poll() and by commit_transaction's flush), which allocated it
@@ -88,8 +107,9 @@ delivered_to_stage_thread(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opa
 {
 	struct txn_stage *st = current_stage;
 	(void)rk; (void)opaque;
-	/* The abort that follows says which record failed, and why. */
-	if (m->err && st != NULL && st->dr_err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+	/* The abort that follows says which record the broker refused, and why. */
+	if (m->err && st != NULL && st->dr_err == RD_KAFKA_RESP_ERR_NO_ERROR &&
+	    refused_for_itself(m->err)) {
 		st->dr_err = m->err;
 		snprintf(st->dr_error, sizeof st->dr_error, "%s: %s",
 		         m->rkt ? rd_kafka_topic_name(m->rkt) : "?", rd_kafka_err2str(m->err));
@@ -181,25 +201,6 @@ note_poison(struct part_progress *p, int64_t offset)
 	}
 }
 
-/* A record the broker refused for what it is, not for the broker's state
- * (time-outs, outages and fencing are not the record's fault). */
-static bool
-refused_for_itself(rd_kafka_resp_err_t err)
-{
-	switch (err) {
-	case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
-	case RD_KAFKA_RESP_ERR_INVALID_RECORD:
-	case RD_KAFKA_RESP_ERR_INVALID_MSG:
-	case RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE:
-	case RD_KAFKA_RESP_ERR_INVALID_TIMESTAMP:
-	case RD_KAFKA_RESP_ERR_POLICY_VIOLATION:
-	case RD_KAFKA_RESP_ERR__BAD_MSG:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* After an abort: which input caused it.  A known culprit (its processing
  * failed) counts against it.  When a delivery was refused for the record
  * itself, the input alone in the transaction counts, and with several,
@@ -231,7 +232,10 @@ static void
 abort_and_rewind(struct txn_stage *st, const char *why, int32_t culprit, int64_t culprit_offset)
 {
 	log_warn(st->ops->role, "aborting transaction: %s; its inputs will be read again", why);
-	snprintf(st->last_abort, sizeof st->last_abort, "%s", why);
+	/* A failed produce in a transaction the broker already failed says
+	 * only "processing failed": the reason before it stays. */
+	if (culprit < 0 || st->last_abort[0] == '\0' || strcmp(why, "processing failed") != 0)
+		snprintf(st->last_abort, sizeof st->last_abort, "%s", why);
 	blame_inputs(st, culprit, culprit_offset);
 	st->dr_error[0] = '\0';
 	st->dr_err = RD_KAFKA_RESP_ERR_NO_ERROR;
@@ -327,6 +331,8 @@ commit_txn(struct txn_stage *st)
 	if (error != NULL) {
 		if (rd_kafka_error_txn_requires_abort(error)) {
 			char why[256];
+			if (st->dr_err == RD_KAFKA_RESP_ERR_NO_ERROR)   /* reports not served yet */
+				st->dr_err = rd_kafka_error_code(error);
 			if (st->dr_error[0])
 				snprintf(why, sizeof why, "%s (%s)", rd_kafka_error_string(error),
 				         st->dr_error);
