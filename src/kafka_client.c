@@ -88,10 +88,21 @@ client_error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 	         rd_kafka_err2name((rd_kafka_resp_err_t)err), reason);
 }
 
+/* Whether a broker state of librdkafka's says the broker is down (1), up
+ * (0), or nothing (-1: INIT, not connected since it was last needed). */
+static int
+broker_state_down(const char *state)
+{
+	if (strcmp(state, "INIT") == 0)
+		return -1;
+	return strcmp(state, "DOWN") == 0 || strcmp(state, "TRY_CONNECT") == 0 ||
+	       strcmp(state, "CONNECT") == 0;
+}
+
 /* librdkafka's statistics: the brokers learnt from metadata (node id >= 0,
  * not the bootstrap addresses) and how many of them are connected.  A
- * broker never needed yet (INIT) counts as up; one whose connection
- * failed stays down until it is back. */
+ * broker not connected since it was last needed (INIT) keeps what was
+ * seen of it before (up, at first). */
 static int
 client_stats_cb(rd_kafka_t *rk, char *json, size_t len, void *opaque)
 {
@@ -107,9 +118,13 @@ client_stats_cb(rd_kafka_t *rk, char *json, size_t len, void *opaque)
 		if (!cJSON_IsNumber(id) || id->valueint < 0 || !cJSON_IsString(state))
 			continue;
 		known++;
-		up += strcmp(state->valuestring, "DOWN") != 0 &&
-		      strcmp(state->valuestring, "TRY_CONNECT") != 0 &&
-		      strcmp(state->valuestring, "CONNECT") != 0;
+		int down = broker_state_down(state->valuestring);
+		if (h != NULL && id->valueint < KAFKA_HEALTH_BROKERS_MAX) {
+			if (down >= 0)
+				h->broker_down[id->valueint] = (unsigned char)down;
+			down = h->broker_down[id->valueint];
+		}
+		up += down <= 0;
 	}
 	cJSON_Delete(root);
 	if (h != NULL && known > 0) {
@@ -219,7 +234,9 @@ kafka_client_new(const struct config *cfg, const char *bootstraps,
 	rd_kafka_conf_set_error_cb(conf, client_error_cb);
 	rd_kafka_conf_set_opaque(conf, health);
 	if (o->broker_stats) {
-		if (conf_set(conf, "statistics.interval.ms", "1000", NULL, err, errlen) < 0)
+		/* connected to every broker, so each one's state is known */
+		if (conf_set(conf, "statistics.interval.ms", "1000", NULL, err, errlen) < 0 ||
+		    conf_set(conf, "enable.sparse.connections", "false", NULL, err, errlen) < 0)
 			goto fail;
 		rd_kafka_conf_set_stats_cb(conf, client_stats_cb);
 	}

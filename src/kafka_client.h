@@ -13,6 +13,8 @@
 #include <librdkafka/rdkafka.h>
 #include "config.h"
 
+#define KAFKA_HEALTH_BROKERS_MAX 256
+
 /* What error callbacks report back (shared by all handles of an engine). */
 struct kafka_health {
 	atomic_int  last_error;        /* rd_kafka_resp_err_t of the last error_cb */
@@ -31,6 +33,9 @@ struct kafka_health {
 	 * second): the cluster's brokers librdkafka knows, and those with a
 	 * connection up.  brokers_known 0: no statistics yet. */
 	atomic_int  brokers_known, brokers_up;
+	/* What the statistics last said of broker node id i (1: down), for
+	 * the states that say nothing (INIT); the statistics callback's only. */
+	unsigned char broker_down[KAFKA_HEALTH_BROKERS_MAX];
 };
 
 enum kafka_client_kind {

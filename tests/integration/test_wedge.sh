@@ -138,6 +138,7 @@ wait "$bare" 2>/dev/null
 wait_until 8 grep -qs '^ordertop .*brokers 0/3' "$tmp/outage.log"
 check "outage: the status line says brokers 0/3 within seconds of the cluster dying" \
 	grep -qs '^ordertop .*brokers 0/3' "$tmp/outage.log"
+grep -qs '^ordertop .*brokers 0/3' "$tmp/outage.log" || grep -E '^ordertop|broker:' "$tmp/outage.log" | tail -12
 wait "$run"; rc=$?
 check "outage: --duration still ends the run (exit 0, within the flush limit)" \
 	test "$rc" -eq 0 -a $((SECONDS - start)) -le 50
