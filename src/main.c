@@ -4,20 +4,27 @@
  * everything cleanly however the run ends.
  *
  * Exit codes: 0 done, 1 the pipeline failed (or --drain timed out),
- * 2 bad command line or configuration.
+ * 2 bad command line or configuration: flags, librdkafka properties, and
+ * the files named on the command line, all checked before the start.
  */
 #include <errno.h>
+#include <limits.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "allocator.h"
 #include "config.h"
 #include "engine.h"
+#include "fraud_rules.h"
 #include "headless.h"
+#include "http_server.h"
 #include "log.h"
+#include "notify_exec.h"
 #include "rules_cmd.h"
+#include "summary.h"
 #include "thread_priority.h"
 #include "ui.h"
 
@@ -61,10 +68,85 @@ check_config(const struct config *cfg, char *err, size_t errlen)
 		         "it needs the producer role");
 		return -1;
 	}
+	if (cfg->drain && !cfg->generator_on && cfg->duration <= 0) {
+		snprintf(err, errlen, "--drain with --count waits for the generator "
+		         "to make N orders, and --no-generate turns it off: add "
+		         "--duration SEC or drop --no-generate");
+		return -1;
+	}
 	if (!cfg->headless && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
 		snprintf(err, errlen, "the dashboard needs a terminal; use --headless to run without one");
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * A file ordertop will write: it exists and is a writable file, or its
+ * directory lets us create it.  by_rename: written as FILE.tmp, then
+ * renamed over FILE, so only the directory matters.
+ */
+static int
+check_output_file(const char *flag, const char *path, bool by_rename,
+                  char *err, size_t errlen)
+{
+	struct stat st;
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			snprintf(err, errlen, "%s %s: %s", flag, path, strerror(EISDIR));
+			return -1;
+		}
+		if (!by_rename && access(path, W_OK) != 0) {
+			snprintf(err, errlen, "%s %s: %s", flag, path, strerror(errno));
+			return -1;
+		}
+		if (!by_rename)
+			return 0;
+	} else if (errno != ENOENT) {
+		snprintf(err, errlen, "%s %s: %s", flag, path, strerror(errno));
+		return -1;
+	}
+	if (slash == NULL)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == path)
+		snprintf(dir, sizeof dir, "/");
+	else
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+	if (access(dir, W_OK | X_OK) != 0) {
+		snprintf(err, errlen, "%s %s: %s", flag, path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Files named on the command line, checked before anything starts, so a
+ * typo is a configuration error (exit 2), not a failed pipeline. */
+static int
+check_files(const struct config *cfg, char *err, size_t errlen)
+{
+	char why[512];
+
+	if (cfg->rules_file) {
+		struct ruleset rules;
+		if (ruleset_load_file(cfg->rules_file, &rules, why, sizeof why) < 0) {
+			snprintf(err, errlen, "--rules %s", why);
+			return -1;
+		}
+	}
+	if (cfg->audit_file &&
+	    check_output_file("--audit", cfg->audit_file, false, err, errlen) < 0)
+		return -1;
+	if (cfg->bootstrap_file &&
+	    check_output_file("--bootstrap-file", cfg->bootstrap_file, true, err, errlen) < 0)
+		return -1;
+	if (cfg->summary_file && summary_check(cfg->summary_file, err, errlen) < 0)
+		return -1;
+	if (cfg->notify_exec && (cfg->roles & ROLE_NOTIFIER) &&
+	    notify_exec_check(cfg->notify_exec, err, errlen) < 0)
+		return -1;
 	return 0;
 }
 
@@ -90,7 +172,8 @@ main(int argc, char **argv)
 		return rc < 0 ? 2 : 0;
 	}
 	log_set_level(cfg.log_level);
-	if (check_config(&cfg, err, sizeof err) < 0) {
+	if (check_config(&cfg, err, sizeof err) < 0 ||
+	    check_files(&cfg, err, sizeof err) < 0) {
 		fprintf(stderr, "ordertop: %s\n", err);
 		config_free(&cfg);
 		return 2;
@@ -112,9 +195,13 @@ main(int argc, char **argv)
 	/* The dashboard draws and reads keys ahead of the pipeline. */
 	if (!cfg.headless)
 		engine_set_worker_nice(e, DASHBOARD_WORKER_NICE);
+	struct http_server *http = NULL;
 	if (engine_start(e, err, sizeof err) < 0) {
-		fprintf(stderr, "ordertop: %s\n", err);
+		log_print_error("ordertop", err);
 		rc = 1;
+	} else if (cfg.http && (http = http_server_start(e, err, sizeof err)) == NULL) {
+		fprintf(stderr, "ordertop: %s\n", err);
+		rc = 2;
 	} else if (cfg.headless) {
 		rc = headless_run(e, &cfg);
 	} else {
@@ -125,8 +212,9 @@ main(int argc, char **argv)
 		rc = ui_run(e, &cfg);
 		log_to_stderr(true);
 		if (engine_fatal_error(e))
-			fprintf(stderr, "ordertop: %s\n", engine_fatal_error(e));
+			log_print_error("ordertop", engine_fatal_error(e));
 	}
+	http_server_stop(http);
 	engine_stop(e);
 	if (cfg.summary_file &&
 	    headless_write_summary(e, cfg.summary_file, NULL, err, sizeof err) < 0) {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # run.sh — runs ordertop's test suites and prints one closing line,
 # "N passed, M failed", counting individual test cases:
-#   unit         tests/unit/test_*.c      (cmocka, no broker)
+#   unit         tests/unit/test_*.c      (cmocka, no broker), tests/unit/*.sh,
+#                tests/structure/*.sh     (the code map: layers, style) and
+#                tests/unit/*.sh          (shell, TAP-style: the man page)
 #   integration  tests/integration/test_* (cmocka and shell, embedded broker)
 #   e2e          tests/e2e/*.sh           (the dashboard in tmux; lib.sh is shared)
 #   kafka        tests/kafka/test_*.sh    (a real Apache Kafka broker)
@@ -60,7 +62,7 @@ suite() {
 }
 
 want=${1:-all}
-[[ $want == all || $want == unit ]] && suite 300 "$BUILD"/tests/unit/test_*
+[[ $want == all || $want == unit ]] && suite 300 "$BUILD"/tests/unit/test_* tests/unit/*.sh tests/structure/*.sh
 [[ $want == all || $want == integration ]] && suite 900 "$BUILD"/tests/integration/test_* tests/integration/test_*.sh
 [[ $want == all || $want == e2e ]] && suite 600 $(ls tests/e2e/*.sh | grep -v '/lib\.sh$')
 [[ $want == all || $want == kafka ]] && suite 2400 tests/kafka/test_*.sh

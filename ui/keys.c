@@ -1,6 +1,7 @@
 /*
- * keys.c — the key table and the actions (see keys.h).  Adding a key is
- * adding a row: { key, action }, and a help line.
+ * keys.c — where a key goes (see keys.h): the open overlay, the filter
+ * prompt, the focused pane, then the key table and its actions.  Adding a
+ * key is adding a row: { key, action }, and a help line in help.c.
  */
 #include "keys.h"
 
@@ -10,58 +11,10 @@
 
 #include "dash.h"
 #include "footer.h"
-#include "overlay.h"
+#include "keycode.h"
+#include "overlays.h"
 #include "panes.h"
 #include "term.h"
-
-int keys_encode(int rc, wint_t wch)
-{
-	if (rc == KEY_CODE_YES)
-		return (int)wch;
-	if (wch < KEY_MIN)
-		return (int)wch;
-	return (int)wch | KEYS_WIDE;
-}
-
-int keys_char(int key)
-{
-	if (key & KEYS_WIDE)
-		return key & ~KEYS_WIDE;
-	if (key >= KEY_MIN)
-		return -1;
-	return key;
-}
-
-static const struct key_help help_lines[] = {
-	{"F1 ?",      "help (any key closes)"},
-	{"q F10 ^C",  "quit"},
-	{"Tab S-Tab", "next / previous pane"},
-	{"z",         "zoom pane / unzoom"},
-	{"Z",         "pause / resume panes"},
-	{"↑↓ j k",    "scroll, select"},
-	{"PgUp PgDn", "scroll a page"},
-	{"Home End",  "top / bottom"},
-	{"F",         "follow newest again"},
-	{"/",         "filter pane (Esc clears)"},
-	{"Enter",     "order detail, timeline"},
-	{"[ ]",       "previous / next topic"},
-	{"n",         "new order form"},
-	{"1-9",       "toggle fraud rule N"},
-	{"e",         "edit selected rule"},
-	{"Space",     "toggle selected rule"},
-	{"g",         "generator on / off"},
-	{"+ -",       "generator rate up/down"},
-	{"b",         "broker 2 down / up"},
-	{"t",         "next colour theme"},
-	{"^L",        "redraw the screen"},
-	{"mouse",     "click, wheel"},
-};
-
-int keys_help(const struct key_help **out)
-{
-	*out = help_lines;
-	return (int)(sizeof help_lines / sizeof help_lines[0]);
-}
 
 /* ---- actions ---- */
 
@@ -76,11 +29,10 @@ static int act_quit(struct dash *d, int key)
 static int act_help(struct dash *d, int key)
 {
 	(void)key;
-	d->ovl = OVL_HELP;
-	return DIRTY_OVERLAY | DIRTY_FOOTER;
+	return help_open(d);
 }
 
-int keys_focus_next(struct dash *d, int dir)
+static int focus_next(struct dash *d, int dir)
 {
 	int n = d->lay.n;
 	if (n == 0)
@@ -93,7 +45,7 @@ int keys_focus_next(struct dash *d, int dir)
 
 static int act_focus(struct dash *d, int key)
 {
-	return keys_focus_next(d, key == KEY_BTAB ? -1 : 1);
+	return focus_next(d, key == KEY_BTAB ? -1 : 1);
 }
 
 static int act_zoom(struct dash *d, int key)
@@ -116,59 +68,27 @@ static int act_order_form(struct dash *d, int key)
 	return form_order_open(d);
 }
 
-int keys_toggle_rule(struct dash *d, int rule)
-{
-	char err[256];
-	if (rule < 0 || rule >= fraud_rule_count) {
-		footer_message(d, ROLE_ERROR, "no rule %d (rules are 1-%d)", rule + 1,
-		               fraud_rule_count < 9 ? fraud_rule_count : 9);
-		return DIRTY_FOOTER;
-	}
-	bool was = d->rules.current.rules[rule].enabled;
-	if (engine_rule_toggle(d->e, rule, err, sizeof err) != 0) {
-		footer_message(d, ROLE_ERROR, "rule %s: %s", fraud_rule_defs[rule].id, err);
-		return DIRTY_FOOTER;
-	}
-	footer_message(d, ROLE_FOOTER_MESSAGE, "rule %d %s turned %s (new rule set published)",
-	               rule + 1, fraud_rule_defs[rule].id, was ? "off" : "on");
-	dash_pane(d, PANE_RULES)->sel = rule;
-	dash_refresh_engine(d);
-	dash_mark_pane(d, PANE_RULES);
-	return DIRTY_FOOTER | DIRTY_HEADER;
-}
-
 static int act_rule(struct dash *d, int key)
 {
-	return keys_toggle_rule(d, key - '1');
-}
-
-int keys_edit_rule(struct dash *d, int rule)
-{
-	if (rule < 0 || rule >= fraud_rule_count)
-		return 0;
-	if (fraud_rule_defs[rule].n_params == 0) {
-		footer_message(d, ROLE_ERROR, "rule %s has no parameters", fraud_rule_defs[rule].id);
-		return DIRTY_FOOTER;
-	}
-	return form_rule_open(d, rule);
+	return pane_rules_toggle(d, key - '1');
 }
 
 static int act_edit(struct dash *d, int key)
 {
 	(void)key;
-	return keys_edit_rule(d, pane_rules_selected(d));
+	return form_rule_open(d, pane_rules_selected(d));
 }
 
 static int act_gen(struct dash *d, int key)
 {
 	(void)key;
 	if (!d->gen.available) {
-		footer_message(d, ROLE_ERROR, "the generator does not run in this process");
+		dash_message(d, ROLE_ERROR, "the generator does not run in this process");
 		return DIRTY_FOOTER;
 	}
 	engine_generator_set(d->e, !d->gen.on);
 	dash_refresh_engine(d);
-	footer_message(d, ROLE_FOOTER_MESSAGE, "generator %s", d->gen.on ? "on" : "off");
+	dash_message(d, ROLE_FOOTER_MESSAGE, "generator %s", d->gen.on ? "on" : "off");
 	return DIRTY_FOOTER | DIRTY_HEADER;
 }
 
@@ -181,7 +101,7 @@ static int act_rate(struct dash *d, int key)
 {
 	double r = d->gen.rate, next = r;
 	if (!d->gen.available) {
-		footer_message(d, ROLE_ERROR, "the generator does not run in this process");
+		dash_message(d, ROLE_ERROR, "the generator does not run in this process");
 		return DIRTY_FOOTER;
 	}
 	if (key == '-' || key == '_') {
@@ -210,9 +130,9 @@ static int act_rate(struct dash *d, int key)
 	engine_generator_set_rate(d->e, next);
 	dash_refresh_engine(d);
 	if (next <= 0)
-		footer_message(d, ROLE_FOOTER_MESSAGE, "generator rate: as fast as possible");
+		dash_message(d, ROLE_FOOTER_MESSAGE, "generator rate: as fast as possible");
 	else
-		footer_message(d, ROLE_FOOTER_MESSAGE, "generator rate: %g orders/s", next);
+		dash_message(d, ROLE_FOOTER_MESSAGE, "generator rate: %g orders/s", next);
 	return DIRTY_FOOTER | DIRTY_HEADER;
 }
 
@@ -228,16 +148,16 @@ static int act_broker(struct dash *d, int key)
 	char err[256];
 	(void)key;
 	if (!d->brokers.embedded) {
-		footer_message(d, ROLE_ERROR, "broker fault injection needs the embedded cluster");
+		dash_message(d, ROLE_ERROR, "broker fault injection needs the embedded cluster");
 		return DIRTY_FOOTER;
 	}
 	bool up = d->broker2_down;
 	if (engine_broker_set_up(d->e, 2, up, err, sizeof err) != 0) {
-		footer_message(d, ROLE_ERROR, "broker 2: %s", err);
+		dash_message(d, ROLE_ERROR, "broker 2: %s", err);
 		return DIRTY_FOOTER;
 	}
 	d->broker2_down = !up;
-	footer_message(d, ROLE_FOOTER_MESSAGE, "embedded broker 2 is %s", up ? "up again" : "down");
+	dash_message(d, ROLE_FOOTER_MESSAGE, "embedded broker 2 is %s", up ? "up again" : "down");
 	dash_refresh_engine(d);
 	return DIRTY_FOOTER | DIRTY_HEADER;
 }
@@ -288,7 +208,7 @@ static int act_filter(struct dash *d, int key)
 	(void)key;
 	struct pane *p = dash_pane(d, dash_focused_pane(d));
 	if (!p || (p->cap == 0 && !p->def->filter_changed)) {
-		footer_message(d, ROLE_FOOTER_MESSAGE, "this pane has no filter");
+		dash_message(d, ROLE_FOOTER_MESSAGE, "this pane has no filter");
 		return DIRTY_FOOTER;
 	}
 	footer_prompt_start(d);
@@ -320,7 +240,7 @@ static int act_enter(struct dash *d, int key)
 	if (!p || !p->def->selected_order)
 		return 0;
 	if (!p->def->selected_order(d, p, id, sizeof id)) {
-		footer_message(d, ROLE_FOOTER_MESSAGE, "select an order first (%s)",
+		dash_message(d, ROLE_FOOTER_MESSAGE, "select an order first (%s)",
 		               d->g->utf8 ? "↑/↓" : "up/down");
 		return DIRTY_FOOTER;
 	}
@@ -331,7 +251,7 @@ static int act_tab(struct dash *d, int key)
 {
 	const struct layout *l = &d->lay;
 	if (l->n_tabs == 0) {
-		footer_message(d, ROLE_FOOTER_MESSAGE, "every topic has its own pane at this size");
+		dash_message(d, ROLE_FOOTER_MESSAGE, "every topic has its own pane at this size");
 		return DIRTY_FOOTER;
 	}
 	int cur = 0;
@@ -353,7 +273,7 @@ struct key_action {
 };
 
 static const struct key_action actions[] = {
-	{'q', act_quit}, {KEY_F(10), act_quit}, {KEYS_CTRL('c'), act_quit},
+	{'q', act_quit}, {KEY_F(10), act_quit}, {KEYCODE_CTRL('c'), act_quit},
 	{'?', act_help}, {KEY_F(1), act_help},
 	{'\t', act_focus}, {KEY_BTAB, act_focus},
 	{'z', act_zoom}, {'Z', act_pause},
@@ -364,7 +284,7 @@ static const struct key_action actions[] = {
 	{'e', act_edit},
 	{'g', act_gen}, {'+', act_rate}, {'=', act_rate}, {'-', act_rate},
 	{'t', act_theme}, {'b', act_broker},
-	{KEYS_CTRL('l'), act_redraw},
+	{KEYCODE_CTRL('l'), act_redraw},
 	{KEY_UP, act_scroll}, {'k', act_scroll}, {KEY_DOWN, act_scroll},
 	{'j', act_scroll}, {KEY_PPAGE, act_scroll}, {KEY_NPAGE, act_scroll},
 	{KEY_HOME, act_scroll}, {KEY_END, act_scroll}, {'G', act_scroll},
@@ -373,7 +293,8 @@ static const struct key_action actions[] = {
 	{'[', act_tab}, {']', act_tab},
 };
 
-int keys_dispatch(struct dash *d, int key)
+/* A key in normal mode (no overlay, no prompt). */
+static int dispatch(struct dash *d, int key)
 {
 	struct pane *p = dash_pane(d, dash_focused_pane(d));
 	if (p && p->def->key) {
@@ -387,12 +308,13 @@ int keys_dispatch(struct dash *d, int key)
 	return 0;
 }
 
-int keys_mouse(struct dash *d)
+/* KEY_MOUSE: reads the event; acts on it when no overlay or prompt is open. */
+static int mouse(struct dash *d)
 {
 	MEVENT ev;
 	if (getmouse(&ev) != OK)
 		return 0;
-	if (d->ovl != OVL_NONE || d->too_small)
+	if (d->ovl || d->prompt || d->too_small)
 		return 0;
 	int s = layout_slot_at(&d->lay, ev.y, ev.x);
 	if (s < 0)
@@ -430,4 +352,28 @@ int keys_mouse(struct dash *d)
 		dirty |= DIRTY_FOOTER;
 	}
 	return dirty;
+}
+
+static bool is_quit_key(int key)
+{
+	return key == 'q' || key == KEY_F(10) || key == KEYCODE_CTRL('c');
+}
+
+int keys_handle(struct dash *d, int key)
+{
+	if (key == KEY_MOUSE)
+		return mouse(d);
+	if (d->too_small && !(d->ovl && d->ovl->keys_when_small)) {
+		if (is_quit_key(key))
+			d->quit = true;
+		return 0;
+	}
+	int dirty;
+	if (d->ovl)
+		dirty = d->ovl->key(d, key);
+	else if (d->prompt)
+		dirty = footer_prompt_key(d, key);
+	else
+		dirty = dispatch(d, key);
+	return dirty | DIRTY_FOOTER;
 }

@@ -3,9 +3,10 @@
  * keyboard and on the event queue's fd; each turn reads every pending key,
  * drains at most DASH_DRAIN_MAX events into the panes' rings, calls
  * engine_tick() about once a second, and repaints what is dirty at most
- * cfg->fps times a second (wnoutrefresh on each changed window, then one
- * doupdate).  Keys stay responsive however fast events arrive, because the
- * drain is bounded and keys are read on every turn.
+ * cfg->fps times a second (screen.c).  Keys stay responsive however fast
+ * events arrive, because the drain is bounded and keys are read on every
+ * turn; where a key goes is keys.c's.  The top of ui/: nothing calls back
+ * into this file.
  */
 #include "ui.h"
 
@@ -17,15 +18,13 @@
 #include <unistd.h>
 
 #include "dash.h"
-#include "draw.h"
-#include "footer.h"
-#include "formbox.h"
-#include "frame.h"
-#include "header.h"
+#include "event_match.h"
+#include "keycode.h"
 #include "keys.h"
 #include "log.h"
-#include "overlay.h"
+#include "overlays.h"
 #include "panes.h"
+#include "screen.h"
 #include "term.h"
 #include "text_sanitize.h"
 
@@ -34,86 +33,6 @@
 #define KEYS_PER_TURN 256
 #define POP_BATCH 256
 #define DRAIN_GAP_MS 10
-
-/* ---- small accessors (dash.h) ---- */
-
-attr_t dash_attr(const struct dash *d, int role)
-{
-	return (role >= 0 && role < ROLE__COUNT) ? d->attr[role] : A_NORMAL;
-}
-
-struct pane *dash_pane(struct dash *d, int id)
-{
-	return (id >= 0 && id < PANE__COUNT) ? &d->panes[id] : NULL;
-}
-
-int dash_focused_pane(const struct dash *d)
-{
-	return d->focus_pane;
-}
-
-void dash_mark_pane(struct dash *d, int id)
-{
-	if (id >= 0 && id < PANE__COUNT)
-		d->panes[id].dirty = true;
-}
-
-bool dash_pane_visible(const struct dash *d, int id)
-{
-	return layout_slot_of(&d->lay, id, d->tab_pane) >= 0;
-}
-
-void dash_set_focus_pane(struct dash *d, int pane)
-{
-	int s = layout_slot_of(&d->lay, pane, d->tab_pane);
-	if (s < 0 && d->lay.n_tabs > 0) {
-		for (int i = 0; i < d->lay.n_tabs; i++)
-			if (d->lay.tabs[i] == pane) {
-				d->tab_pane = pane;
-				s = layout_slot_of(&d->lay, pane, d->tab_pane);
-			}
-	}
-	if (s < 0)
-		s = 0;
-	d->focus = s;
-	if (s < d->lay.n) {
-		int p = d->lay.slot[s].pane;
-		d->focus_pane = p == LAYOUT_TABS ? d->tab_pane : p;
-	}
-}
-
-void dash_refresh_engine(struct dash *d)
-{
-	engine_rules_status(d->e, &d->rules);
-	engine_generator_status(d->e, &d->gen);
-	engine_broker_status(d->e, &d->brokers);
-	d->dirty |= DIRTY_HEADER;
-}
-
-void dash_pause(struct dash *d, bool on)
-{
-	if (on == d->paused)
-		return;
-	d->paused = on;
-	for (int i = 0; i < PANE__COUNT; i++) {
-		struct pane *p = &d->panes[i];
-		if (!p->def->follow)
-			continue;
-		if (on) {
-			d->follow_before_pause[i] = p->follow;
-			if (p->follow) {
-				if (p->cap > 0)
-					pane_unfollow(p);
-				else if (p->def->seek)
-					p->def->seek(d, p, 0);
-			}
-		} else if (d->follow_before_pause[i]) {
-			p->def->follow(d, p);
-		}
-		p->dirty = true;
-	}
-	d->dirty |= DIRTY_ALL;
-}
 
 /* ---- setup ---- */
 
@@ -124,7 +43,7 @@ static int panes_init(struct dash *d)
 
 	rc |= pane_init(&d->panes[PANE_STATUS], &pane_status_def, -1, 0, 0, NULL);
 	rc |= pane_init(&d->panes[PANE_DECISIONS], &pane_decisions_def, -1,
-	                sizeof(struct event), DASH_PANE_LINES, pane_stream_match);
+	                sizeof(struct event), DASH_PANE_LINES, event_match);
 	rc |= pane_init(&d->panes[PANE_RULES], &pane_rules_def, -1, 0, 0, NULL);
 	rc |= pane_init(&d->panes[PANE_LOG], &pane_log_def, -1,
 	                sizeof(struct log_line), DASH_PANE_LINES, pane_log_match);
@@ -135,7 +54,7 @@ static int panes_init(struct dash *d)
 	for (int t = 0; t < TOPIC__COUNT; t++) {
 		struct pane *p = &d->panes[PANE_TOPIC(t)];
 		rc |= pane_init(p, t == TOPIC_DLQ ? &pane_dlq_def : &pane_stream_def, t,
-		                sizeof(struct event), DASH_PANE_LINES, pane_stream_match);
+		                sizeof(struct event), DASH_PANE_LINES, event_match);
 		char name[CONFIG_TOPIC_MAX * 2];
 		text_sanitize(name, sizeof name, cfg->topics[t], strlen(cfg->topics[t]), 24);
 		if (t == TOPIC_DLQ)
@@ -158,225 +77,20 @@ static void panes_free(struct dash *d)
 	d->status.rows = NULL;
 }
 
-static void windows_free(struct dash *d)
-{
-	for (int i = 0; i < LAYOUT_SLOTS_MAX; i++)
-		if (d->win_slot[i]) {
-			delwin(d->win_slot[i]);
-			d->win_slot[i] = NULL;
-		}
-	if (d->win_header)
-		delwin(d->win_header);
-	if (d->win_footer)
-		delwin(d->win_footer);
-	if (d->win_ovl)
-		delwin(d->win_ovl);
-	d->win_header = d->win_footer = d->win_ovl = NULL;
-}
-
-/* New size, zoom or Ctrl-L: recompute the layout and make new windows. */
-static void relayout(struct dash *d)
-{
-	int lines, cols;
-	getmaxyx(stdscr, lines, cols);
-	d->lines = lines;
-	d->cols = cols;
-	windows_free(d);
-	wbkgdset(stdscr, dash_attr(d, ROLE_TEXT) | ' ');
-	werase(stdscr);
-	d->dirty &= ~DIRTY_LAYOUT;
-	d->dirty |= DIRTY_STDSCR | DIRTY_ALL;
-	d->too_small = cols < DASH_MIN_COLS || lines < DASH_MIN_LINES;
-	if (d->too_small)
-		return;
-
-	int zoom_pane = d->focus_pane;
-	if (d->zoom && d->focus < d->lay.n && d->lay.slot[d->focus].pane == LAYOUT_TABS)
-		zoom_pane = LAYOUT_TABS;
-	int hh = header_height(cols, lines);
-	layout_compute(&d->lay, cols, lines, hh, pane_rules_rows(d), d->zoom, zoom_pane);
-	d->win_header = newwin(hh, cols, 0, 0);
-	d->win_footer = newwin(1, cols, lines - 1, 0);
-	for (int i = 0; i < d->lay.n; i++) {
-		const struct slot *s = &d->lay.slot[i];
-		d->win_slot[i] = newwin(s->h, s->w, s->y, s->x);
-		if (d->win_slot[i])
-			leaveok(d->win_slot[i], TRUE);
-	}
-	if (d->win_header)
-		leaveok(d->win_header, TRUE);
-	dash_set_focus_pane(d, d->focus_pane);
-	if (d->form)
-		formbox_relayout(d->form, d);
-	for (int i = 0; i < PANE__COUNT; i++)
-		d->panes[i].dirty = true;
-	d->dirty |= DIRTY_ALL;
-}
-
-/* ---- drawing ---- */
-
-static void draw_too_small(struct dash *d)
-{
-	char msg[128];
-	const char *x = d->g->times;
-	snprintf(msg, sizeof msg, "terminal too small (%d%s%d), need at least %d%s%d",
-	         d->cols, x, d->lines, DASH_MIN_COLS, x, DASH_MIN_LINES);
-	werase(stdscr);
-	int w = text_width(msg);
-	if (w <= d->cols) {
-		mvwaddstr(stdscr, d->lines / 2, (d->cols - w) / 2, msg);
-	} else {
-		/* Wrap on a narrow terminal. */
-		int y = 0;
-		const char *p = msg;
-		while (*p && y < d->lines) {
-			char line[128];
-			snprintf(line, sizeof line, "%s", p);
-			text_truncate(line, d->cols);
-			size_t n = strlen(line);
-			if (n == 0)
-				break;
-			mvwaddstr(stdscr, y++, 0, line);
-			p += n;
-		}
-	}
-	wnoutrefresh(stdscr);
-}
-
-static void draw_slot(struct dash *d, int i)
-{
-	WINDOW *w = d->win_slot[i];
-	const struct slot *s = &d->lay.slot[i];
-	bool tabs = s->pane == LAYOUT_TABS;
-	int id = tabs ? d->tab_pane : s->pane;
-	struct pane *p = dash_pane(d, id);
-	if (!w || !p)
-		return;
-	if (id == PANE_STATUS)
-		pane_status_refresh(d);
-	wbkgdset(w, dash_attr(d, ROLE_TEXT) | ' ');
-	werase(w);
-	int h = getmaxy(w), wd = getmaxx(w);
-	if (h > 2 && wd > 2)
-		p->def->draw(d, p, w, 1, 1, h - 2, wd - 2);
-	frame_draw(d, w, p, i == d->focus, tabs);
-	wnoutrefresh(w);
-}
-
-static void draw_overlay(struct dash *d)
-{
-	switch (d->ovl) {
-	case OVL_HELP:       help_draw(d); break;
-	case OVL_DETAIL:     detail_draw(d); break;
-	case OVL_FORM_ORDER: form_order_draw(d); break;
-	case OVL_FORM_RULE:  form_rule_draw(d); break;
-	case OVL_FATAL: {
-		overlay_window(d, 7, d->cols - 4 > 90 ? 90 : d->cols - 4);
-		if (!d->win_ovl)
-			break;
-		overlay_frame(d, "ordertop stopped");
-		int w = getmaxx(d->win_ovl) - 4;
-		draw_text(d->win_ovl, 2, 2, w, dash_attr(d, ROLE_ERROR), d->fatal);
-		draw_text(d->win_ovl, 4, 2, w, dash_attr(d, ROLE_DIM),
-		          "Press any key to quit (quits by itself in a few seconds).");
-		wnoutrefresh(d->win_ovl);
-		break;
-	}
-	case OVL_NONE:
-		break;
-	}
-}
-
-static void frame(struct dash *d)
-{
-	if (d->dirty & DIRTY_LAYOUT)
-		relayout(d);
-	if (d->dirty & DIRTY_CLEAR)
-		clearok(curscr, TRUE);
-	if (d->dirty & DIRTY_STDSCR) {
-		/* stdscr untouched from here on, so wget_wch never repaints it. */
-		wnoutrefresh(stdscr);
-	}
-	if (d->too_small) {
-		draw_too_small(d);
-		doupdate();
-		d->dirty = 0;
-		return;
-	}
-	bool any = false;
-	if (d->dirty & DIRTY_HEADER) {
-		header_draw(d);
-		any = true;
-	}
-	for (int i = 0; i < d->lay.n; i++) {
-		int id = d->lay.slot[i].pane == LAYOUT_TABS ? d->tab_pane : d->lay.slot[i].pane;
-		if ((d->dirty & DIRTY_PANES) || d->panes[id].dirty) {
-			draw_slot(d, i);
-			d->panes[id].dirty = false;
-			any = true;
-		}
-	}
-	if (d->msg[0] && mono_ms() >= d->msg_until_ms)
-		d->dirty |= DIRTY_FOOTER;
-	if (d->dirty & DIRTY_FOOTER) {
-		footer_draw(d);
-		any = true;
-	}
-	if (d->ovl != OVL_NONE && (any || (d->dirty & DIRTY_OVERLAY)))
-		draw_overlay(d);
-	if (d->prompt && d->win_footer && d->ovl == OVL_NONE) {
-		footer_draw(d);        /* last, so the cursor lands in the prompt */
-	}
-	doupdate();
-	d->dirty = 0;
-}
-
 /* ---- input ---- */
 
-static bool is_quit_key(int key)
-{
-	return key == 'q' || key == KEY_F(10) || key == KEYS_CTRL('c');
-}
-
+/* A key from wget_wch: a resize waits for the next frame; other keys go
+ * to keys.c, then the layout is redone at once so the next key (Tab after
+ * z) sees the new slots. */
 static void handle_key(struct dash *d, int key)
 {
 	if (key == KEY_RESIZE) {
 		d->dirty |= DIRTY_LAYOUT | DIRTY_ALL;
 		return;
 	}
-	if (key == KEY_MOUSE) {
-		if (d->ovl == OVL_NONE && !d->prompt) {
-			d->dirty |= keys_mouse(d);
-		} else {
-			MEVENT ev;
-			getmouse(&ev);
-		}
-		return;
-	}
-	if (d->ovl == OVL_FATAL) {
-		d->quit = true;
-		return;
-	}
-	if (d->too_small) {
-		if (is_quit_key(key))
-			d->quit = true;
-		return;
-	}
-	int dirty = 0;
-	switch (d->ovl) {
-	case OVL_HELP:       dirty = help_key(d, key); break;
-	case OVL_DETAIL:     dirty = detail_key(d, key); break;
-	case OVL_FORM_ORDER: dirty = form_order_key(d, key); break;
-	case OVL_FORM_RULE:  dirty = form_rule_key(d, key); break;
-	case OVL_FATAL:
-	case OVL_NONE:
-		dirty = d->prompt ? footer_prompt_key(d, key) : keys_dispatch(d, key);
-		break;
-	}
-	d->dirty |= dirty | DIRTY_FOOTER;
-	/* Lay out now, so the next key (Tab after z) sees the new slots. */
+	d->dirty |= keys_handle(d, key);
 	if (d->dirty & DIRTY_LAYOUT)
-		relayout(d);
+		screen_relayout(d);
 }
 
 /* Returns how many keys were handled. */
@@ -388,7 +102,7 @@ static int read_keys(struct dash *d)
 		int rc = wget_wch(stdscr, &wch);
 		if (rc == ERR)
 			break;
-		handle_key(d, keys_encode(rc, wch));
+		handle_key(d, keycode_encode(rc, wch));
 		n++;
 	}
 	return n;
@@ -451,31 +165,26 @@ static void tick(struct dash *d)
 	dash_refresh_engine(d);
 	d->panes[PANE_STATUS].dirty = true;     /* ages move */
 	d->panes[PANE_RULES].dirty = true;
-	if (d->ovl == OVL_DETAIL)
-		detail_refresh(d);
+	if (d->ovl && d->ovl->tick)
+		d->ovl->tick(d);
+}
+
+/* Closes the open overlay, if it can be closed (the fatal notice cannot). */
+static void close_overlay(struct dash *d)
+{
+	if (d->ovl && d->ovl->close)
+		d->ovl->close(d);
 }
 
 static void check_fatal(struct dash *d)
 {
 	const char *f = engine_fatal_error(d->e);
-	if (!f || d->ovl == OVL_FATAL)
+	if (!f || d->ovl == &fatal_def)
 		return;
-	if (d->form) {
-		formbox_close(d->form);
-		free(d->form);
-		d->form = NULL;
-	}
-	detail_close(d);
+	close_overlay(d);
 	d->prompt = false;
 	curs_set(0);
-	char safe[400];
-	text_sanitize(safe, sizeof safe, f, strlen(f), -1);
-	snprintf(d->fatal, sizeof d->fatal, "fatal: %s", safe);
-	log_error("ui", "%s", d->fatal);
-	d->ovl = OVL_FATAL;
-	d->fatal_since_ms = mono_ms();
-	d->exit_code = 1;
-	d->dirty |= DIRTY_ALL | DIRTY_OVERLAY;
+	fatal_open(d, f);
 }
 
 static void loop(struct dash *d)
@@ -519,7 +228,7 @@ static void loop(struct dash *d)
 			d->quit = true;
 			break;
 		}
-		if (d->ovl != OVL_FATAL && engine_stopping(d->e) && !engine_fatal_error(d->e)) {
+		if (d->ovl != &fatal_def && engine_stopping(d->e) && !engine_fatal_error(d->e)) {
 			d->quit = true;
 			break;
 		}
@@ -540,7 +249,7 @@ static void loop(struct dash *d)
 			next_header = now + HEADER_REFRESH_MS;
 		}
 		check_fatal(d);
-		if (d->ovl == OVL_FATAL && now - d->fatal_since_ms > FATAL_QUIT_MS)
+		if (d->ovl == &fatal_def && now - d->fatal_since_ms > FATAL_QUIT_MS)
 			d->quit = true;
 
 		pending = d->dirty != 0;
@@ -548,11 +257,11 @@ static void loop(struct dash *d)
 			pending = d->panes[i].dirty && dash_pane_visible(d, i);
 		/* A key is answered at once; the streams are drawn at --fps. */
 		if (pending && (keys > 0 || now - last_frame >= frame_ms)) {
-			frame(d);
+			screen_draw(d);
 			last_frame = now;
 		}
 	}
-	if (d->ovl == OVL_FATAL)
+	if (d->ovl == &fatal_def)
 		d->exit_code = 1;
 }
 
@@ -590,15 +299,10 @@ int ui_run(struct engine *e, const struct config *cfg)
 
 	loop(d);
 
-	if (d->form) {
-		formbox_close(d->form);
-		free(d->form);
-		d->form = NULL;
-	}
-	detail_close(d);
-	windows_free(d);
+	close_overlay(d);
+	screen_free(d);
 	term_restore();
-	if (d->ovl == OVL_FATAL)
+	if (d->ovl == &fatal_def)
 		fprintf(stderr, "ordertop: %s\n", d->fatal);
 	int code = d->exit_code;
 	panes_free(d);

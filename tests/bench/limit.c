@@ -345,8 +345,8 @@ wall_ms_of(uint64_t mono)
 	return now_ms() - ((int64_t)mono_us() - (int64_t)mono) / 1000;
 }
 
-/* Same as engine_produce(): new headers on each attempt, waits out a full
- * queue.  tr NULL: no headers (the plain limit). */
+/* As pipeline_produce() with a stop flag: new headers on each attempt,
+ * waits out a full queue.  tr NULL: no headers (the plain limit). */
 static int
 produce(rd_kafka_t *rk, const char *topic, const void *key, size_t keylen,
         const void *val, size_t len, const struct trace *tr)

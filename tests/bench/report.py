@@ -62,7 +62,7 @@ def keys(path):
                 if ms == "timeout":
                     out["timeouts"] += 1
                 else:
-                    out[kind].append(int(ms))
+                    out[kind].append(float(ms))
     except OSError:
         return None
     return out
@@ -278,13 +278,13 @@ else:
     ratio_target("dashboard ≥ 90% of headless orders/s", d, h, md, mh, 0.90)
 kp = get("emb-dashboard", "key_all_p99")
 kt = get("emb-dashboard", "key_timeouts")
-t.append(("dashboard keys answered within 100 ms (p99 of open+close, full load)",
+t.append(("dashboard keys answered within 50 ms (p99 of open+close, full load, outside: tmux)",
           f"p99 {fmt(kp, 0)} ms, max {fmt(get('emb-dashboard', 'key_max'), 0)} ms, "
           f"{fmt(get('emb-dashboard', 'key_presses'))} presses, {fmt(kt)} timeouts",
-          None if kp is None else (kp <= 100 and not kt)))
+          None if kp is None else (kp < 50 and not kt)))
 fp = get("emb-dashboard", "frame_p99")
-t.append(("dashboard frame p99 < 50 ms (full load)", f"{fmt(fp)} ms over {fmt(get('emb-dashboard', 'frames'))} frames",
-          None if fp is None else fp < 50))
+t.append(("dashboard frame p99 < 20 ms (full load)", f"{fmt(fp)} ms over {fmt(get('emb-dashboard', 'frames'))} frames",
+          None if fp is None else fp < 20))
 for nm, label in (("emb-headless-lat", "headless"), ("emb-dashboard-lat", "dashboard")):
     lp = get(nm, "p99")
     t.append((f"e2e p99 < 50 ms at the fixed rate, embedded ({label}, after warm-up)",
@@ -440,7 +440,7 @@ if dash and dash.get("frames"):
              f" the UI thread woke {fmt(dash.get('ui_wakeups_per_s'), 0)} times a second (loop turns) for 20 frames a second")
     L.append(f"- key press → screen, inside the process (stdin readable → doupdate): "
              f"p50 {fmt(dash.get('input_p50'), 2)} ms, p99 {fmt(dash.get('input_p99'), 2)} ms")
-    L.append(f"- key press → screen, from outside (tmux send-keys → capture-pane shows it): "
+    L.append(f"- key press → screen, from outside (tmux send-keys → capture-pane shows it, one control-mode client): "
              f"open help p50 {fmt(dash.get('key_open_p50'), 0)} / p99 {fmt(dash.get('key_open_p99'), 0)} ms, "
              f"close p50 {fmt(dash.get('key_close_p50'), 0)} / p99 {fmt(dash.get('key_close_p99'), 0)} ms")
     dl = runs.get("emb-dashboard-lat")

@@ -12,6 +12,9 @@
 #   headless    ordertop --headless, all roles, -b that broker
 #   dashboard   ordertop with its dashboard in a 200x50 tmux pane
 #
+#   http        tests/bench/http.sh: POST /orders over HTTP (wrk, 32
+#               keep-alive connections), accepted orders/s and latency at
+#               BENCH_HTTP_RATE (2000) requests/s; BENCH_HTTP=0 skips it
 # For each: orders/s end to end at --rate max (N orders), end-to-end latency
 # at a fixed rate (warm-up left out), CPU seconds per 100,000 orders, peak
 # RSS and whether RSS grows; for the dashboard also its frame times and
@@ -216,26 +219,6 @@ run_standalone() {   # run_standalone NAME SECTION ORDERS
 
 screen() { tmux -L "$SOCK" capture-pane -p -t bench 2>/dev/null; }
 
-now_ms() { date +%s%3N; }
-
-# One key press: send KEY, poll the screen until REGEX appears (or, with
-# gone, disappears); prints the milliseconds, or "timeout".
-key_latency() {   # key_latency KEY REGEX [gone]
-	local t0 t1 end
-	t0=$(now_ms)
-	tmux -L "$SOCK" send-keys -t bench "$1"
-	end=$((t0 + 5000))
-	while :; do
-		t1=$(now_ms)
-		if [ "${3:-}" = gone ]; then
-			screen | grep -Eq -- "$2" || break
-		else
-			screen | grep -Eq -- "$2" && break
-		fi
-		[ "$t1" -gt "$end" ] && { echo timeout; return; }
-	done
-	echo $((t1 - t0))
-}
 
 # run_dashboard NAME SECTION KIND ORDERS RATE: the dashboard in a 200x50
 # tmux pane, under procmon and the frame-time shim.  kwatch says when the
@@ -271,14 +254,8 @@ run_dashboard() {
 			if [ "${count:-0}" -ge $((orders / 10)) ]; then
 				keys_done=1
 				say "$name: $keys key presses ('?' opens help, '?' closes it)"
-				local i ms
-				for ((i = 0; i < keys; i++)); do
-					ms=$(key_latency '?' 'ordertop keys')
-					echo "open $ms" >>"$RAW/$name.keys"
-					ms=$(key_latency '?' 'ordertop keys' gone)
-					echo "close $ms" >>"$RAW/$name.keys"
-					sleep "0.$((RANDOM % 3 + 1))"
-				done
+				python3 tests/bench/keylat.py "$SOCK" bench "$keys" '?' 'ordertop keys' \
+					>>"$RAW/$name.keys" 2>>"$RAW/$name.stderr"
 				read -r count _ <"$RAW/$name.progress"
 				meta "$name" "keys_until_count=$count"
 			fi
@@ -482,9 +459,17 @@ echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RAW/machine.txt"
 echo "steal_end=$(awk '/^cpu / { print $9 }' /proc/stat)" >>"$RAW/machine.txt"
 echo "bench_seconds=$(($(date +%s) - T_START))" >>"$RAW/machine.txt"
 
+# ---- HTTP API ------------------------------------------------------------------
+if [ "${BENCH_HTTP:-1}" != 0 ]; then
+	say "http: POST /orders with wrk"
+	BUILD=$BUILD "$ROOT/tests/bench/http.sh" >/dev/null 2>"$RAW/http.err" ||
+		say "http: failed (see $RAW/http.err)"
+fi
+
 # ---- report ------------------------------------------------------------------
 python3 "$ROOT/tests/bench/report.py" "$OUT"
 rc=$?
+[ -s "$OUT/http.md" ] && { echo; cat "$OUT/http.md"; } >>"$OUT/results.md"
 say "done: $OUT/results.md, $OUT/results.csv"
 [ "$KAFKA" = 1 ] && [ -n "$kafka_why" ] && rc=1
 exit $rc

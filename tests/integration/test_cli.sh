@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # test_cli.sh — the ordertop binary from the outside, on its embedded
-# broker: flags and config errors, headless --drain with an exact summary,
+# broker: flags and config errors (exit 2, before anything starts: bad
+# librdkafka properties, --rules, unwritable output files, flags that
+# contradict each other), headless --drain with an exact summary,
 # --notify-exec (delivered, and dead-lettered when PROG fails), interop
 # with another Kafka client (kcat) through --bootstrap-file, the
 # dead-letter topic's headers, the audit trail, `ordertop rules`, and a
@@ -56,6 +58,48 @@ check "the dashboard without a terminal says so" \
 	test "$rc" -eq 2 -a -n "$(echo "$out" | grep -i "needs a terminal")"
 out=$("$ORDERTOP" --headless --drain 2>&1); rc=$?
 check "--drain without --count is refused" test "$rc" -eq 2
+
+# Exit 2, before anything starts, with a message holding WANT:
+# refused NAME WANT ARGS...
+refused() {
+	local name=$1 want=$2 out rc
+	shift 2
+	out=$(timeout -s INT 30 "$ORDERTOP" "$@" 2>&1 </dev/null); rc=$?
+	if [ "$rc" -eq 2 ] && echo "$out" | grep -qF -- "$want"; then
+		ok "$name"
+	else
+		not_ok "$name (exit $rc: $(echo "$out" | tail -n 2))"
+	fi
+}
+refused "an unknown librdkafka property (-X) exits 2" \
+	'-X: No such configuration property: "no.such.property"' \
+	--headless --count 1 -X no.such.property=1
+printf 'acks=all\nlinger.ms=-5\n' >"$tmp/range.properties"
+refused "an invalid librdkafka value (-F) exits 2 naming file:line" \
+	"range.properties:2: " --headless --count 1 -F "$tmp/range.properties"
+printf '{"rules": [' >"$tmp/bad-rules.json"
+refused "a bad --rules file exits 2" "--rules $tmp/bad-rules.json: " \
+	--headless --count 1 --rules "$tmp/bad-rules.json"
+refused "a missing --rules file exits 2" "No such file or directory" \
+	--headless --count 1 --rules "$tmp/no-rules.json"
+refused "an unwritable --audit path exits 2" "--audit $tmp/no/dir/audit.jsonl: " \
+	--headless --count 1 --audit "$tmp/no/dir/audit.jsonl"
+refused "--audit naming a directory exits 2" "Is a directory" \
+	--headless --count 1 --audit "$tmp"
+refused "an unwritable --bootstrap-file path exits 2" \
+	"--bootstrap-file $tmp/no/dir/bs: " --headless --roles none --bootstrap-file "$tmp/no/dir/bs"
+refused "an unwritable --summary path exits 2 before the run" \
+	"--summary $tmp/no/dir/s.json: " --headless --count 1 --summary "$tmp/no/dir/s.json"
+refused "-b with --embedded-brokers exits 2 saying why" \
+	"--embedded-brokers applies only to the embedded cluster" \
+	--headless -b 127.0.0.1:1 --embedded-brokers 2
+refused "-b with --bootstrap-file exits 2 saying why" \
+	"--bootstrap-file applies only to the embedded cluster" \
+	--headless -b 127.0.0.1:1 --bootstrap-file "$tmp/bs-real"
+refused "--drain --count without the generator (--no-generate) exits 2" \
+	"--no-generate" --headless --no-generate --count 5 --drain
+check "nothing was written by the refused runs" \
+	test ! -e "$tmp/bs-real" -a ! -e "$tmp/no"
 
 # --- headless run with an exact summary ------------------------------------
 "$ORDERTOP" --headless --count 3000 --rate max --drain --drain-timeout 120 \

@@ -4,7 +4,9 @@
  * exactly once; malformed input sent by a separate client goes to the
  * dead-letter topic while good orders keep flowing; a rule toggled at run
  * time changes later decisions; a broker taken down and up mid-run loses
- * nothing.  Waits are on conditions, with generous limits.
+ * nothing; an order from the form or a rule change that finds the
+ * producer's queue full is answered at once, never waited on.  Waits are
+ * on conditions, with generous limits.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -432,6 +434,116 @@ test_lone_orders_commit_when_input_runs_dry(void **state)
 	finish(f);
 }
 
+/* The shared producer holds one message at a time, for a second before
+ * it sends it: a second one finds its queue full.  Only the producer and
+ * the monitor run. */
+static void
+one_slow_message(struct config *c)
+{
+	c->roles = ROLE_PRODUCER | ROLE_MONITOR;
+	kv_list_add(&c->props, "queue.buffering.max.messages", "1", "test");
+	kv_list_add(&c->props, "linger.ms", "1000", "test");
+}
+
+static struct order
+form_order(const char *user)
+{
+	struct order o = { .quantity = 2, .unit_price = 10, .has_unit_price = true };
+	snprintf(o.user_id, sizeof o.user_id, "%s", user);
+	strcpy(o.item, "book");
+	strcpy(o.currency, "EUR");
+	return o;
+}
+
+static bool
+on_orders_topic(struct engine *e, const void *arg)
+{
+	struct order_detail d;
+	if (order_table_detail(engine_orders(e), arg, &d) < 0)
+		return false;
+	free(d.json);
+	return d.stage[TOPIC_ORDERS].seen;
+}
+
+/* The dashboard calls these on its only thread: none may wait.  Each
+ * call is timed; one that waited for room would take most of a second. */
+#define STEER_MS_MAX 50
+
+static int
+timed_submit(struct engine *e, struct order *o, char *err, size_t errlen)
+{
+	int64_t t0 = mono_ms();
+	int rc = engine_submit_order(e, o, err, errlen);
+	int64_t took = mono_ms() - t0;
+	if (took >= STEER_MS_MAX)
+		fail_msg("engine_submit_order took %lld ms", (long long)took);
+	return rc;
+}
+
+static int
+timed_toggle(struct engine *e, int rule, char *err, size_t errlen)
+{
+	int64_t t0 = mono_ms();
+	int rc = engine_rule_toggle(e, rule, err, errlen);
+	int64_t took = mono_ms() - t0;
+	if (took >= STEER_MS_MAX)
+		fail_msg("engine_rule_toggle took %lld ms", (long long)took);
+	return rc;
+}
+
+static void
+test_full_producer_queue_is_answered_at_once(void **state)
+{
+	(void)state;
+	struct fixture *f = start_tuned(0, 0, false, false, one_slow_message);
+	struct rules_status before, after;
+	char err[256];
+	int rule = ruleset_find("total_limit");
+
+	struct order a = form_order("queue-user-a");
+	assert_int_equal(timed_submit(f->e, &a, err, sizeof err), 0);
+
+	/* a is still lingering in the queue */
+	struct order b = form_order("queue-user-b");
+	assert_int_equal(timed_submit(f->e, &b, err, sizeof err), -1);
+	print_message("second order: %s\n", err);
+	assert_non_null(strstr(err, "Queue full"));
+
+	engine_rules_status(f->e, &before);
+	assert_int_equal(timed_toggle(f->e, rule, err, sizeof err), -1);
+	print_message("rule change: %s\n", err);
+	assert_non_null(strstr(err, "Queue full"));
+	engine_rules_status(f->e, &after);
+	assert_int_equal(after.current.version, before.current.version);
+	assert_int_equal(after.current.rules[rule].enabled, before.current.rules[rule].enabled);
+
+	/* Once a is out there is room again: the change goes out as the next
+	 * version and is in force here at once. */
+	int64_t give_up = mono_ms() + 10000;
+	int rc;
+	while ((rc = timed_toggle(f->e, rule, err, sizeof err)) != 0 && mono_ms() < give_up)
+		sleep_ms(20);
+	assert_int_equal(rc, 0);
+	engine_rules_status(f->e, &after);
+	assert_int_equal(after.current.version, before.current.version + 1);
+	assert_int_not_equal(after.current.rules[rule].enabled, before.current.rules[rule].enabled);
+
+	/* b, sent again, and a both reach the orders topic */
+	b = form_order("queue-user-b");
+	give_up = mono_ms() + 10000;
+	while ((rc = timed_submit(f->e, &b, err, sizeof err)) != 0 && mono_ms() < give_up)
+		sleep_ms(20);
+	assert_int_equal(rc, 0);
+	assert_true(wait_for(f->e, on_orders_topic, a.order_id, 30));
+	assert_true(wait_for(f->e, on_orders_topic, b.order_id, 30));
+	struct stats_snapshot s;
+	stats_snapshot(engine_stats(f->e), &s);
+	assert_int_equal(s.produced, 2);
+	assert_int_equal(s.produce_errors, 0);
+	assert_null(engine_fatal_error(f->e));
+	finish(f);
+}
+
 static void
 test_broker_down_and_up_loses_nothing(void **state)
 {
@@ -463,6 +575,7 @@ main(void)
 		cmocka_unit_test(test_malformed_input_goes_to_dead_letters),
 		cmocka_unit_test(test_rule_toggle_changes_later_decisions),
 		cmocka_unit_test(test_lone_orders_commit_when_input_runs_dry),
+		cmocka_unit_test(test_full_producer_queue_is_answered_at_once),
 		cmocka_unit_test(test_broker_down_and_up_loses_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,7 +2,8 @@
  * test_config.c — unit tests for config.c: every flag, every error
  * message, the environment, -F property files and their precedence with
  * -X, secret keys (never shown, warned about when the file is readable by
- * others), --help/--version, and repeated parsing.
+ * others), --help/--version, the options table (defaults, ranges and help
+ * all from it), librdkafka's check of the properties, and repeated parsing.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,10 +178,8 @@ test_every_long_flag(void **state)
 
 	int rc = parse(c,
 		"--brokers", "k1:9092,k2:9092",
-		"--embedded-brokers", "5",
 		"--partitions", "12",
 		"--replication-factor", "2",
-		"--bootstrap-file", "/tmp/boot",
 		"--topic", "orders=o",
 		"--topic", "valid=v",
 		"--topic", "refused=r",
@@ -222,10 +222,8 @@ test_every_long_flag(void **state)
 	assert_int_equal(rc, 0);
 	assert_string_equal(err, "");
 	assert_string_equal(c->brokers, "k1:9092,k2:9092");
-	assert_int_equal(c->embedded_brokers, 5);
 	assert_int_equal(c->partitions, 12);
 	assert_int_equal(c->replication_factor, 2);
-	assert_string_equal(c->bootstrap_file, "/tmp/boot");
 	assert_string_equal(c->topics[TOPIC_ORDERS], "o");
 	assert_string_equal(c->topics[TOPIC_VALID], "v");
 	assert_string_equal(c->topics[TOPIC_REFUSED], "r");
@@ -264,6 +262,14 @@ test_every_long_flag(void **state)
 	assert_false(c->mouse);
 	assert_int_equal(c->fps, 120);
 	assert_int_equal(c->props.n, 0);
+
+	/* The embedded cluster's two flags go without -b. */
+	config_free(c);
+	config_init(c);
+	assert_int_equal(parse(c, "--embedded-brokers", "5",
+	                       "--bootstrap-file", "/tmp/boot", NULL), 0);
+	assert_int_equal(c->embedded_brokers, 5);
+	assert_string_equal(c->bootstrap_file, "/tmp/boot");
 }
 
 static void
@@ -845,6 +851,319 @@ test_usage_mentions_every_flag(void **state)
 	free(out);
 }
 
+/* ---- the options table ---- */
+
+/* "--partitions" or "-b/--brokers" or "-X", as messages name options. */
+static void
+option_name(const struct config_option *o, char *buf, size_t len)
+{
+	if (o->short_flag != 0 && o->name != NULL)
+		snprintf(buf, len, "-%c/--%s", o->short_flag, o->name);
+	else if (o->short_flag != 0)
+		snprintf(buf, len, "-%c", o->short_flag);
+	else
+		snprintf(buf, len, "--%s", o->name);
+}
+
+static void
+test_table_is_consistent(void **state)
+{
+	(void)state;
+	assert_true(config_options_count > 40);
+	for (size_t i = 0; i < config_options_count; i++) {
+		const struct config_option *a = &config_options[i];
+
+		if (a->name == NULL && a->short_flag == 0)
+			fail_msg("option %zu has no flag", i);
+		if (a->help == NULL || *a->help == '\0')
+			fail_msg("option %zu has no help", i);
+		if (a->type == CONFIG_DOUBLE && a->unit == NULL)
+			fail_msg("--%s: a double needs a unit", a->name);
+		if ((a->type == CONFIG_SET || a->type == CONFIG_CLEAR) &&
+		    a->arg != NULL)
+			fail_msg("--%s: a flag takes no value", a->name);
+		if ((a->type == CONFIG_UNSIGNED || a->type == CONFIG_ACTION ||
+		     a->type == CONFIG_STRING) && a->parse == NULL)
+			fail_msg("option %zu needs a parser", i);
+		for (size_t j = i + 1; j < config_options_count; j++) {
+			const struct config_option *b = &config_options[j];
+			if (a->name && b->name && strcmp(a->name, b->name) == 0)
+				fail_msg("--%s twice", a->name);
+			if (a->short_flag && a->short_flag == b->short_flag)
+				fail_msg("-%c twice", a->short_flag);
+		}
+	}
+}
+
+/* Every numeric, string and flag default of config_init is the table's. */
+static void
+test_table_defaults(void **state)
+{
+	struct config *c = *state;
+
+	for (size_t i = 0; i < config_options_count; i++) {
+		const struct config_option *o = &config_options[i];
+		const char *field = (const char *)c + o->offset;
+		bool ok = true;
+
+		switch (o->type) {
+		case CONFIG_INT:
+			ok = *(const int *)(const void *)field == (int)o->def;
+			break;
+		case CONFIG_INT64:
+			ok = *(const int64_t *)(const void *)field == (int64_t)o->def;
+			break;
+		case CONFIG_UINT64:
+			ok = *(const uint64_t *)(const void *)field == (uint64_t)o->def;
+			break;
+		case CONFIG_UNSIGNED:
+			ok = *(const unsigned *)(const void *)field == (unsigned)o->def;
+			break;
+		case CONFIG_DOUBLE:
+			ok = *(const double *)(const void *)field == o->def;
+			break;
+		case CONFIG_SET:
+			ok = !*(const bool *)(const void *)field;
+			break;
+		case CONFIG_CLEAR:
+			ok = *(const bool *)(const void *)field;
+			break;
+		case CONFIG_STRING:
+		case CONFIG_PATH:
+		case CONFIG_NAME: {
+			const char *v = *(char *const *)(const void *)field;
+			if (o->def_str != NULL)
+				ok = v != NULL && strcmp(v, o->def_str) == 0;
+			else if (o->def_text == NULL)
+				ok = v == NULL;
+			break;
+		}
+		case CONFIG_ACTION:
+			break;
+		}
+		if (!ok)
+			fail_msg("option %zu (%s): default differs from the table",
+			         i, o->name ? o->name : "?");
+	}
+}
+
+/* The part of --help that describes option o, whitespace collapsed. */
+static void
+help_block(const char *help, const struct config_option *o, char *out,
+           size_t len)
+{
+	char head[64];
+	const char *start, *end;
+	size_t n = 0;
+
+	if (o->short_flag != 0 && o->name != NULL)
+		snprintf(head, sizeof head, "\n  -%c, --%s", o->short_flag, o->name);
+	else if (o->short_flag != 0)
+		snprintf(head, sizeof head, "\n  -%c", o->short_flag);
+	else
+		snprintf(head, sizeof head, "\n      --%s", o->name);
+	if (o->arg != NULL)
+		snprintf(head + strlen(head), sizeof head - strlen(head), " %s ",
+		         o->arg);
+	else
+		snprintf(head + strlen(head), sizeof head - strlen(head), " ");
+	start = strstr(help, head);
+	if (start == NULL)
+		fail_msg("--help lacks \"%s\"", head + 1);
+	start++;
+	/* Up to the next option or section: a line not indented 30 columns. */
+	for (end = strchr(start, '\n'); end != NULL && strncmp(end + 1,
+	     "                              ", 30) == 0; end = strchr(end + 1, '\n'))
+		;
+	if (end == NULL)
+		end = start + strlen(start);
+	for (const char *p = start; p < end && n + 1 < len; p++) {
+		bool space = *p == ' ' || *p == '\n';
+		if (space && (n == 0 || out[n - 1] == ' '))
+			continue;
+		out[n++] = space ? ' ' : *p;
+	}
+	out[n] = '\0';
+}
+
+static void
+test_table_help_has_every_option_and_default(void **state)
+{
+	(void)state;
+	int rc;
+	char *help = capture_stdout(run_usage, NULL, &rc);
+
+	for (size_t i = 0; i < config_options_count; i++) {
+		const struct config_option *o = &config_options[i];
+		bool numeric = o->type == CONFIG_INT || o->type == CONFIG_INT64 ||
+		               o->type == CONFIG_UINT64 ||
+		               o->type == CONFIG_DOUBLE;
+		char block[1024], want[256] = "";
+
+		help_block(help, o, block, sizeof block);
+		if (o->arg == NULL)
+			continue;            /* a flag: nothing to default */
+		if (o->def_text != NULL)
+			snprintf(want, sizeof want, "(%s)", o->def_text);
+		else if (numeric && o->def == 0 && o->zero != NULL)
+			snprintf(want, sizeof want, "(0 = %s)", o->zero);
+		else if (numeric)
+			snprintf(want, sizeof want, "(%g)", o->def);
+		else if (o->def_str != NULL)
+			snprintf(want, sizeof want, "(%s)", o->def_str);
+		if (*want != '\0' && strstr(block, want) == NULL)
+			fail_msg("--help of %s lacks its default %s: \"%s\"",
+			         o->name, want, block);
+		/* A bounded range is shown, as "MIN-MAX". */
+		if (numeric && o->parse == NULL && !isinf(o->maximum)) {
+			snprintf(want, sizeof want, "%g-%g", o->minimum,
+			         o->maximum);
+			if (strstr(block, want) == NULL)
+				fail_msg("--help of %s lacks its range %s", o->name,
+				         want);
+		}
+	}
+	free(help);
+}
+
+/* Just outside the range, each numeric option is refused naming the
+ * flag and the range; at its ends it is accepted. */
+static void
+test_table_ranges(void **state)
+{
+	struct config *c = *state;
+	int checked = 0;
+
+	for (size_t i = 0; i < config_options_count; i++) {
+		const struct config_option *o = &config_options[i];
+		char name[64], flag[64], range[64], low[64], high[64];
+		bool is_int = o->type == CONFIG_INT || o->type == CONFIG_INT64;
+
+		if ((!is_int && o->type != CONFIG_DOUBLE) || o->parse != NULL)
+			continue;
+		option_name(o, name, sizeof name);
+		snprintf(flag, sizeof flag, "--%s", o->name);
+		if (!isinf(o->maximum))
+			snprintf(range, sizeof range, "between %g and %g",
+			         o->minimum, o->maximum);
+		else
+			snprintf(range, sizeof range, "%s %g",
+			         o->above_minimum ? ">" : ">=", o->minimum);
+		snprintf(low, sizeof low, "%g", o->above_minimum ? o->minimum :
+		         o->minimum - (is_int ? 1 : 0.5));
+		snprintf(high, sizeof high, "%g", o->maximum + (is_int ? 1 : 0.5));
+
+		config_free(c);
+		config_init(c);
+		if (parse(c, flag, low, NULL) != -1 || strstr(err, name) == NULL ||
+		    strstr(err, range) == NULL)
+			fail_msg("%s %s: \"%s\" should name %s and %s", flag, low,
+			         err, name, range);
+		if (!isinf(o->maximum) &&
+		    (parse(c, flag, high, NULL) != -1 ||
+		     strstr(err, name) == NULL || strstr(err, range) == NULL))
+			fail_msg("%s %s: \"%s\"", flag, high, err);
+
+		if (!o->above_minimum) {
+			snprintf(low, sizeof low, "%g", o->minimum);
+			if (parse(c, flag, low, NULL) != 0)
+				fail_msg("%s %s refused: %s", flag, low, err);
+		}
+		if (!isinf(o->maximum)) {
+			snprintf(high, sizeof high, "%g", o->maximum);
+			if (parse(c, flag, high, NULL) != 0)
+				fail_msg("%s %s refused: %s", flag, high, err);
+		}
+		checked++;
+	}
+	assert_true(checked >= 12);
+}
+
+/* ---- librdkafka properties are checked while parsing ---- */
+
+static void
+test_properties_checked(void **state)
+{
+	struct config *c = *state;
+	char *path = write_temp("acks=all\nlinger.ms=-5\n", 0600);
+	char want[400];
+
+	assert_int_equal(parse(c, "-X", "foo.bar=1", NULL), -1);
+	assert_string_equal(err, "-X: No such configuration property: "
+	                         "\"foo.bar\"");
+
+	config_free(c);
+	config_init(c);
+	assert_int_equal(parse(c, "-X", "acks=sometimes", NULL), -1);
+	assert_non_null(strstr(err, "-X: Invalid value"));
+
+	/* A bad value in a file names the file and line; no newline. */
+	config_free(c);
+	config_init(c);
+	snprintf(want, sizeof want, "%s:2: ", path);
+	assert_int_equal(parse(c, "-F", path, NULL), -1);
+	assert_non_null(strstr(err, want));
+	assert_non_null(strstr(err, "outside allowed range"));
+	assert_null(strchr(err, '\n'));
+	remove_temp(path);
+
+	/* ordertop's own options are flags, not properties. */
+	path = write_temp("ordertop.rate=5\n", 0600);
+	config_free(c);
+	config_init(c);
+	assert_int_equal(parse(c, "-F", path, NULL), -1);
+	assert_non_null(strstr(err, "ordertop.rate"));
+	assert_non_null(strstr(err, "(--rate)"));
+	remove_temp(path);
+
+	/* A mistyped secret key: the value stays out of the message. */
+	config_free(c);
+	config_init(c);
+	assert_int_equal(parse(c, "-X", "sasl.passwrd=hunter2", NULL), -1);
+	assert_null(strstr(err, "hunter2"));
+
+	/* Good ones pass, managed ones too (kafka_client overrides them). */
+	config_free(c);
+	config_init(c);
+	assert_int_equal(parse(c, "-X", "acks=all", "-X", "linger.ms=0",
+	                       "-X", "group.id=x", "-X",
+	                       "security.protocol=plaintext", NULL), 0);
+}
+
+/* Options for the embedded cluster make no sense with given brokers. */
+static void
+test_brokers_and_embedded_flags(void **state)
+{
+	struct config *c = *state;
+
+	assert_int_equal(parse(c, "-b", "k:1", "--embedded-brokers", "2",
+	                       NULL), -1);
+	assert_string_equal(err, "--embedded-brokers applies only to the "
+	                         "embedded cluster, which is not started when "
+	                         "-b/--brokers names the brokers");
+
+	config_free(c);
+	config_init(c);
+	assert_int_equal(parse(c, "--bootstrap-file", "/tmp/b", "-X",
+	                       "bootstrap.servers=k:1", NULL), -1);
+	assert_non_null(strstr(err, "--bootstrap-file applies only to the "
+	                            "embedded cluster"));
+	assert_non_null(strstr(err, "bootstrap.servers from -X"));
+
+	config_free(c);
+	config_init(c);
+	setenv("KAFKA_BOOTSTRAP_SERVERS", "env:1", 1);
+	assert_int_equal(parse(c, "--embedded-brokers", "1", NULL), -1);
+	assert_non_null(strstr(err, "$KAFKA_BOOTSTRAP_SERVERS"));
+	unsetenv("KAFKA_BOOTSTRAP_SERVERS");
+
+	/* --partitions and --replication-factor apply to a real cluster. */
+	config_free(c);
+	config_init(c);
+	assert_int_equal(parse(c, "-b", "k:1", "--partitions", "6",
+	                       "--replication-factor", "3", NULL), 0);
+}
+
 static void
 test_repeated_parse(void **state)
 {
@@ -915,6 +1234,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_secret_file_permissions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_help_and_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_usage_mentions_every_flag, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_table_is_consistent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_table_defaults, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_table_help_has_every_option_and_default, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_table_ranges, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_properties_checked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_brokers_and_embedded_flags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_repeated_parse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kv_list_and_names, setup, teardown),
 	};

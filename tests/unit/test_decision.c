@@ -18,11 +18,15 @@
 
 #include <cjson/cJSON.h>
 
+#include "decided_json.h"
 #include "decision.h"
 #include "flat_json.h"
 #include "generator.h"
 #include "json_writer.h"
+#include "notification_json.h"
+#include "notified_json.h"
 #include "order.h"
+#include "order_json.h"
 
 #define RAW_ORDER "{\"order_id\":\"123\",\"user_id\":\"user0007\"," \
 	"\"item\":\"laptop\",\"quantity\":2,\"unit_price\":1299," \
@@ -43,18 +47,53 @@ exact_copy(const char *s, size_t *len)
 	return b;
 }
 
+/* decided_json_write() into a writer of its own: malloc'd, or NULL. */
+static char *
+decided_text(const char *b, size_t n, const struct flat_member *m, int nm,
+             const struct decision *d)
+{
+	struct json_writer w;
+
+	json_writer_init(&w);
+	if (decided_json_write(&w, b, n, m, nm, d) < 0) {
+		json_writer_discard(&w);
+		return NULL;
+	}
+	return json_writer_finish(&w);
+}
+
+static char *
+notification_text(const struct order *o, const struct decision *d)
+{
+	struct json_writer w;
+
+	json_writer_init(&w);
+	notification_json_write(&w, o, d);
+	return json_writer_finish(&w);
+}
+
+static char *
+notified_text(const struct notice *n, int64_t at_ms, const char *channel, int attempts)
+{
+	struct json_writer w;
+
+	json_writer_init(&w);
+	notified_json_write(&w, n, at_ms, channel, attempts);
+	return json_writer_finish(&w);
+}
+
 static char *
 order_json_of(const char *raw, const struct decision *d)
 {
 	size_t n;
 	char *b = exact_copy(raw, &n), *out;
 
-	out = decision_order_json(b, n, d);
+	out = decided_text(b, n, NULL, 0, d);
 	free(b);
 	return out;
 }
 
-/* decision_order_write() of the bytes, with the members the flat reader
+/* decided_json_write() of the bytes, with the members the flat reader
  * finds in them (none when it cannot read them); malloc'd, or NULL. */
 static char *
 order_write_of(const char *b, size_t n, const struct decision *d)
@@ -64,7 +103,7 @@ order_write_of(const char *b, size_t n, const struct decision *d)
 	int nm = flat_json_members(b, n, m, ORDER_FLAT_MEMBERS_MAX);
 
 	json_writer_init(&w);
-	if (decision_order_write(&w, b, n, m, nm, d) < 0) {
+	if (decided_json_write(&w, b, n, m, nm, d) < 0) {
 		json_writer_discard(&w);
 		return NULL;
 	}
@@ -364,7 +403,7 @@ test_order_json_parsed_same(void **state)
 	for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
 		size_t n;
 		char *b = exact_copy(inputs[i], &n);
-		char *checked = decision_order_json(b, n, &d);
+		char *checked = decided_text(b, n, NULL, 0, &d);
 		char *parsed = order_write_of(b, n, &d);
 
 		assert_non_null(checked);
@@ -491,7 +530,8 @@ test_order_json_mutations(void **state)
 
 /* The generator's orders, as ordertop writes and reads them, then the same
  * orders with a blank, an escape, a nested member, a decision field or a
- * member too many: decision_order_write() gives decision_order_json()'s
+ * member too many: decided_json_write() with the members gives the text
+ * it gives without them
  * text every time, copying the order when it can. */
 static void
 test_order_write_generated(void **state)
@@ -516,7 +556,7 @@ test_order_write_generated(void **state)
 		generator_next(g, &o, 1700000000000LL + i);
 		if (i % 7 == 0)
 			o.created_at_ms = 0;         /* the decision adds created_at */
-		char *js = order_to_json(&o);
+		char *js = order_json(&o);
 		size_t n = strlen(js) - 1;       /* without its '}' */
 		const char *tail = tails[i % (sizeof tails / sizeof tails[0])];
 		assert_true(n + strlen(tail) + 2 < sizeof buf);
@@ -532,10 +572,10 @@ test_order_write_generated(void **state)
 		if (order_parse_members(buf, n, &back, m, &nm, err, sizeof err) < 0)
 			fail_msg("%s: %s", err, buf);
 		json_writer_init(&w);
-		assert_int_equal(decision_order_write(&w, buf, n, m, nm, &d), 0);
+		assert_int_equal(decided_json_write(&w, buf, n, m, nm, &d), 0);
 		size_t len;
 		const char *written = json_writer_text(&w, &len);
-		char *want = decision_order_json(buf, n, &d);
+		char *want = decided_text(buf, n, NULL, 0, &d);
 		assert_non_null(written);
 		assert_non_null(want);
 		assert_string_equal(written, want);
@@ -550,6 +590,41 @@ test_order_write_generated(void **state)
 	}
 	assert_true(copied > 100);
 	generator_free(g);
+}
+
+/* The monitor reads the rules_version a decided order carries exactly,
+ * past 2^53 too (the flat reader leaves numbers that long to cJSON, and
+ * the digits are read from the text); anything but digits reads as 0. */
+static void
+test_decided_rules_version_exact(void **state)
+{
+	static const uint64_t versions[] = {
+		3, 999999999999999ULL, 9007199254740993ULL, UINT64_MAX,
+	};
+	struct decision d;
+	struct decided back;
+
+	(void)state;
+	sample_decision(&d, ORDER_APPROVED);
+	for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++) {
+		d.rules_version = versions[i];
+		char *js = order_json_of(RAW_ORDER, &d);
+		assert_non_null(js);
+		assert_int_equal(decided_parse(js, strlen(js), &back), 0);
+		assert_true(back.rules_version == versions[i]);
+		free(js);
+	}
+	static const char *const odd[] = {
+		"{\"order_id\":\"1\",\"rules_version\":-3}",
+		"{\"order_id\":\"1\",\"rules_version\":2.5}",
+		"{\"order_id\":\"1\",\"rules_version\":1e300}",
+		"{\"order_id\":\"1\",\"rules_version\":-1e300}",
+		"{\"order_id\":\"1\",\"rules_version\":\"7\"}",
+	};
+	for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+		assert_int_equal(decided_parse(odd[i], strlen(odd[i]), &back), 0);
+		assert_true(back.rules_version == 0);
+	}
 }
 
 static void
@@ -600,7 +675,13 @@ test_order_json_bad_input(void **state)
 	assert_null(order_json_of("[1,2]", &d));
 	assert_null(order_json_of("{\"a\":1", &d));
 	assert_null(order_json_of("{\"a\":1} junk", &d));
-	assert_null(decision_order_json(NULL, 0, &d));
+	/* refused by cJSON, so by the splice's cursor too */
+	assert_null(order_json_of("{\"a\":\"\\udc00\"}", &d));
+	assert_null(order_json_of("{\"a\":\"\\ud800x\"}", &d));
+	assert_null(order_json_of("{\"a\":\"\\x\"}", &d));
+	assert_null(order_json_of("{\"a\":[1,]}", &d));
+	assert_null(order_json_of("{\"a\":1,}", &d));
+	assert_null(decided_text(NULL, 0, NULL, 0, &d));
 }
 
 static void
@@ -642,7 +723,7 @@ test_total_spelling(void **state)
 		if (strcmp(want, "-0") == 0)
 			strcpy(want, "0");
 		d.total = v;
-		js = decision_notification_json(&o, &d);
+		js = notification_text(&o, &d);
 		assert_non_null(js);
 		p = strstr(js, "\"total\":");
 		assert_non_null(p);
@@ -669,7 +750,7 @@ test_notification(void **state)
 	(void)state;
 	sample_order(&o);
 	sample_decision(&d, ORDER_APPROVED);
-	js = decision_notification_json(&o, &d);
+	js = notification_text(&o, &d);
 	assert_non_null(js);
 	root = cJSON_Parse(js);
 	assert_non_null(root);
@@ -689,7 +770,7 @@ test_notification(void **state)
 	free(js);
 
 	d.created_at_ms = 1700000000000LL;
-	js = decision_notification_json(&o, &d);
+	js = notification_text(&o, &d);
 	root = cJSON_Parse(js);
 	assert_int_equal(cJSON_GetArraySize(root), 7);
 	assert_true(cJSON_GetObjectItem(root, "created_at")->valuedouble == 1700000000000.0);
@@ -697,7 +778,7 @@ test_notification(void **state)
 	free(js);
 
 	sample_decision(&d, ORDER_REFUSED);
-	js = decision_notification_json(&o, &d);
+	js = notification_text(&o, &d);
 	root = cJSON_Parse(js);
 	assert_string_equal(cJSON_GetObjectItem(root, "status")->valuestring,
 	    "REFUSED");
@@ -716,7 +797,7 @@ test_notified(void **state)
 	(void)state;
 	struct notice n = { .order_id = "123", .user_id = "user0007", .status = "REFUSED",
 	                    .created_ms = 1700000000000LL, .decided_ms = 1700000000500LL };
-	js = decision_notified_json(&n, 1700000000900LL, "exec", 2);
+	js = notified_text(&n, 1700000000900LL, "exec", 2);
 	assert_non_null(js);
 	root = cJSON_Parse(js);
 	assert_non_null(root);
@@ -741,7 +822,7 @@ test_notified(void **state)
 
 	/* unknown times are left out, an unknown decision is named so */
 	struct notice bare = { .order_id = "1" };
-	js = decision_notified_json(&bare, 5, "log", 1);
+	js = notified_text(&bare, 5, "log", 1);
 	assert_non_null(js);
 	assert_string_equal(js, "{\"order_id\":\"1\",\"user_id\":\"\",\"status\":\"NOTIFIED\","
 	    "\"decision\":\"UNKNOWN\",\"notified_at\":5,\"channel\":\"log\",\"attempts\":1}");
@@ -771,7 +852,7 @@ test_notice_round_trip(void **state)
 	sample_order(&o);
 	sample_decision(&d, ORDER_REFUSED);
 	d.created_at_ms = 1700000000000LL;
-	js = decision_notification_json(&o, &d);
+	js = notification_text(&o, &d);
 	assert_int_equal(notice_of(js, &n, err, sizeof err), 0);
 	assert_string_equal(n.order_id, "123");
 	assert_string_equal(n.user_id, "user0007");
@@ -784,7 +865,7 @@ test_notice_round_trip(void **state)
 	free(js);
 
 	/* the notifier passes both times on */
-	js = decision_notified_json(&n, 1700000000900LL, "exec", 1);
+	js = notified_text(&n, 1700000000900LL, "exec", 1);
 	assert_int_equal(notice_of(js, &n, err, sizeof err), 0);
 	assert_string_equal(n.status, "NOTIFIED");
 	assert_string_equal(n.decision, "REFUSED");
@@ -851,6 +932,7 @@ main(void)
 		cmocka_unit_test(test_order_json_parsed_same),
 		cmocka_unit_test(test_order_json_mutations),
 		cmocka_unit_test(test_order_write_generated),
+		cmocka_unit_test(test_decided_rules_version_exact),
 		cmocka_unit_test(test_order_json_limits),
 		cmocka_unit_test(test_order_json_bad_input),
 		cmocka_unit_test(test_total_spelling),

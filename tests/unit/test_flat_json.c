@@ -1,8 +1,9 @@
 /*
- * test_flat_json.c — the flat-object reader, and the promise that makes it
- * safe: order_parse(), notice_parse() and decided_parse() answer exactly
- * as their cJSON paths do, on ordertop's own records and on many mutations
- * of them
+ * test_flat_json.c — the flat-object reader and the strict cursor, and the
+ * promise that makes the reader safe: order_parse(), notice_parse() and
+ * decided_parse() answer exactly as their cJSON paths do
+ * (tests/support/reference_json.c), on ordertop's own records and on many
+ * mutations of them
  * (every text the reader declines goes to cJSON, so only texts it accepts
  * can differ, and those are compared field by field and error by error).
  *
@@ -15,15 +16,55 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
+#include "decided_json.h"
 #include "decision.h"
 #include "flat_json.h"
 #include "generator.h"
+#include "json_writer.h"
+#include "notification_json.h"
+#include "notified_json.h"
 #include "order.h"
+#include "order_json.h"
+#include "support/reference_json.h"
+
+/* The writers into a writer of their own: malloc'd text. */
+static char *
+decided_text(const char *order, size_t len, const struct decision *d)
+{
+	struct json_writer w;
+
+	json_writer_init(&w);
+	assert_int_equal(decided_json_write(&w, order, len, NULL, 0, d), 0);
+	return json_writer_finish(&w);
+}
+
+static char *
+notification_text(const struct order *o, const struct decision *d)
+{
+	struct json_writer w;
+
+	json_writer_init(&w);
+	notification_json_write(&w, o, d);
+	return json_writer_finish(&w);
+}
+
+static char *
+notified_text(const struct notice *n, int64_t at_ms, const char *channel, int attempts)
+{
+	struct json_writer w;
+
+	json_writer_init(&w);
+	notified_json_write(&w, n, at_ms, channel, attempts);
+	return json_writer_finish(&w);
+}
 
 /* The members point into the copy: it lives until the next call. */
 static int
@@ -146,6 +187,153 @@ next_random(uint64_t *x)
 	return *x;
 }
 
+/* The cursor's members of s (a heap copy of exactly its bytes), joined as
+ * "key=type:text;" into out; its last answer (0 or -1). */
+static int
+cursor_walk(const char *s, size_t n, char *out, size_t outlen)
+{
+	char *buf = malloc(n > 0 ? n : 1);
+	struct flat_cursor c;
+	struct flat_member m;
+	size_t used = 0;
+	int rc;
+
+	assert_non_null(buf);
+	memcpy(buf, s, n);
+	out[0] = '\0';
+	rc = flat_cursor_begin(&c, buf, n);
+	while (rc >= 0 && (rc = flat_cursor_next(&c, &m)) == 1) {
+		int w = snprintf(out + used, outlen - used, "%.*s=%d:%.*s;", (int)m.key_len, m.key,
+		                 (int)m.type, (int)m.len, m.text);
+		assert_true(w > 0 && (size_t)w < outlen - used);
+		used += (size_t)w;
+		assert_ptr_equal(flat_member_end(&m),
+		                 m.text + m.len + (m.type == FLAT_STRING ? 1 : 0));
+	}
+	free(buf);
+	return rc;
+}
+
+static void
+test_cursor(void **state)
+{
+	(void)state;
+	char out[512];
+	const char *s = " { \"a\\n\" : \"x\\\"y\\u00e9\\ud83d\\ude00\" ,\"n\":12345678901234567890123,"
+	                "\"e\":-1.5E+300, \"t\":true,\"f\":false,\"z\":null,"
+	                "\"o\":{ \"k\" : [1, \"\\t\"] },\"\":[]}\n";
+
+	assert_int_equal(cursor_walk(s, strlen(s), out, sizeof out), 0);
+	assert_string_equal(out, "a\\n=0:x\\\"y\\u00e9\\ud83d\\ude00;n=1:12345678901234567890123;"
+	                    "e=1:-1.5E+300;t=2:true;f=3:false;z=4:null;o=5:{ \"k\" : [1, \"\\t\"] };=5:[];");
+	assert_int_equal(cursor_walk("{}", 2, out, sizeof out), 0);
+	assert_string_equal(out, "");
+
+	/* Not strict JSON: cJSON takes some of these; the cursor none. */
+	static const char *const no[] = {
+		"", "[]", "{", "{\"a\":1", "{\"a\":1,}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}",
+		"{\"a\":+1}", "{\"a\":1e}", "{\"a\":1 2}", "{\"a\":1}x", "{\"a\":\"\x01\"}",
+		"{\"a\":\"\\x\"}", "{\"a\":\"\\u12g4\"}", "{\"a\":\"\\udc00\"}", "{\"a\":\"\\ud800\"}",
+		"{\"a\":\"\\ud800\\u0041\"}", "{\"a\":\"\\u00\"}", "{\"a\":[1,]}", "{\"a\":tru}",
+		"\f{\"a\":1}", "{\"a\":1}\v", "{a:1}", "{\"a\":1,,\"b\":2}", "{\"a\":[\"\\q\"]}",
+	};
+	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+		if (cursor_walk(no[i], strlen(no[i]), out, sizeof out) != -1)
+			fail_msg("walked: %s", no[i]);
+}
+
+/* What the cursor walks to the end cJSON reads too (the decided order is
+ * spliced from such text without cJSON looking at it), over many
+ * mutations of texts with escapes, long numbers and nesting. */
+static void
+test_cursor_within_cjson(void **state)
+{
+	(void)state;
+	static const char *const seeds[] = {
+		"{\"a\":\"x\\\"y\\u00e9\",\"n\":-12.5e-3,\"b\":[true,{\"c\":null}],\"k\":\"\\ud83d\\ude00\"}",
+		"{ \"order_id\" : \"1\", \"ref\": 12345678901234567891, \"s\":\"\\/\\b\\f\\n\\r\\t\" }",
+	};
+	static const char alphabet[] = "{}[]\":,\\ 0123456789.eE+-tfnulux\t\n\x01" "dD";
+	uint64_t x = 0x2545F4914F6CDD1DULL;
+	int walked = 0;
+	char out[1024];
+
+	for (int iter = 0; iter < 60000; iter++) {
+		char buf[256];
+		const char *seed = seeds[iter % 2];
+		size_t n = strlen(seed);
+
+		memcpy(buf, seed, n);
+		for (int e = 0; e < 1 + iter % 3; e++) {
+			size_t pos = (size_t)(next_random(&x) % n);
+			char c = alphabet[(x >> 32) % (sizeof alphabet - 1)];
+			switch ((x >> 20) % 3) {
+			case 0:
+				buf[pos] = c;
+				break;
+			case 1:
+				memmove(buf + pos + 1, buf + pos, n - pos);
+				buf[pos] = c;
+				n++;
+				break;
+			default:
+				memmove(buf + pos, buf + pos + 1, n - pos - 1);
+				n--;
+				break;
+			}
+		}
+		if (cursor_walk(buf, n, out, sizeof out) != 0)
+			continue;
+		walked++;
+		buf[n] = '\0';
+		cJSON *root = cJSON_ParseWithLengthOpts(buf, n + 1, NULL, 1);
+		if (!cJSON_IsObject(root))
+			fail_msg("walked, but cJSON refuses: %s", buf);
+		cJSON_Delete(root);
+	}
+	assert_true(walked > 3000);
+}
+
+/* A member cJSON read, found in the text as written; integers exactly. */
+static void
+test_member_of_and_uint64(void **state)
+{
+	(void)state;
+	const char *s = "\xef\xbb\xbf { \"a\":\"\\u0041\", \"a\":[1], \"v\" : 18446744073709551615 }";
+	cJSON *root = cJSON_Parse(s);
+	struct flat_member m;
+	uint64_t v = 0;
+
+	assert_non_null(root);
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(root, "v");
+	assert_true(flat_member_of(s, strlen(s), root, item, &m));
+	assert_true(flat_uint64(m.text, m.len, &v));
+	assert_true(v == UINT64_MAX);
+	assert_true(flat_member_of(s, strlen(s), root, root->child->next, &m));
+	assert_int_equal(m.type, FLAT_NESTED);
+	assert_false(flat_member_of(s, strlen(s), root, root, &m));   /* not a member */
+	cJSON_Delete(root);
+	/* cJSON reads 01; the text up to it is not strict JSON */
+	s = "{\"v\":01}";
+	root = cJSON_Parse(s);
+	assert_non_null(root);
+	assert_false(flat_member_of(s, strlen(s), root, root->child, &m));
+	cJSON_Delete(root);
+
+	static const struct { const char *text; bool ok; uint64_t v; } cases[] = {
+		{ "0", true, 0 }, { "9007199254740993", true, 9007199254740993ULL },
+		{ "18446744073709551615", true, UINT64_MAX }, { "18446744073709551616", false, 0 },
+		{ "99999999999999999999", false, 0 }, { "", false, 0 }, { "-1", false, 0 },
+		{ "1.0", false, 0 }, { "1e3", false, 0 }, { "+1", false, 0 }, { " 1", false, 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		v = 7;
+		bool ok = flat_uint64(cases[i].text, strlen(cases[i].text), &v);
+		if (ok != cases[i].ok || (ok && v != cases[i].v))
+			fail_msg("%s: %d %" PRIu64, cases[i].text, ok, v);
+	}
+}
+
 /* Numbers it reads have strtod's value, bit for bit. */
 static void
 test_numbers_match_strtod(void **state)
@@ -196,7 +384,7 @@ same_order(const char *text, size_t n)
 	memset(&a, 0x55, sizeof a);
 	memset(&b, 0x55, sizeof b);
 	int ra = order_parse(buf, n, &a, ea, sizeof ea);
-	int rb = order_parse_reference(buf, n, &b, eb, sizeof eb);
+	int rb = reference_order_parse(buf, n, &b, eb, sizeof eb);
 	free(buf);
 	if (ra != rb || strcmp(ea, eb) != 0)
 		fail_msg("%.*s: %d '%s', cJSON %d '%s'", (int)n, text, ra, ea, rb, eb);
@@ -290,7 +478,7 @@ test_order_parse_agrees_with_cjson(void **state)
 	for (int i = 0; i < 20000; i++) {
 		struct order o;
 		generator_next(g, &o, 1700000000000 + i);
-		char *json = order_to_json(&o);
+		char *json = order_json(&o);
 		assert_non_null(json);
 		check_with_mutations(same_order, json, 4, &x);
 		free(json);
@@ -301,43 +489,17 @@ test_order_parse_agrees_with_cjson(void **state)
 static void
 same_notice(const char *text, size_t n)
 {
-	/* The same members after an unknown member with an escape, which
-	 * sends the text to cJSON. */
-	char *slow = malloc(n + 32), *fast = malloc(n > 0 ? n : 1);
+	char *buf = malloc(n > 0 ? n : 1);
 	struct notice a, b;
 	char ea[160] = "", eb[160] = "";
 
-	assert_non_null(slow);
-	assert_non_null(fast);
-	memcpy(fast, text, n);
-	size_t brace = 0;
-	while (brace < n && text[brace] != '{')
-		brace++;
-	if (brace == n) {
-		free(slow);
-		free(fast);
-		return;
-	}
-	struct flat_member m[40];
-	int members_fast = flat_json_members(fast, n, m, 40);
-	if (members_fast < 0) {
-		free(slow);
-		free(fast);
-		return;                 /* it goes to cJSON as it is */
-	}
-	const char *esc = members_fast ? "\"zz\":\"\\t\"," : "\"zz\":\"\\t\"";
-	size_t el = strlen(esc);
-	memcpy(slow, text, brace + 1);
-	memcpy(slow + brace + 1, esc, el);
-	memcpy(slow + brace + 1 + el, text + brace + 1, n - brace - 1);
-	size_t sn = n + el;
-	assert_int_equal(flat_json_members(slow, sn, m, 40), -1);
+	assert_non_null(buf);
+	memcpy(buf, text, n);
 	memset(&a, 0x55, sizeof a);
 	memset(&b, 0x55, sizeof b);
-	int ra = notice_parse(fast, n, &a, ea, sizeof ea);
-	int rb = notice_parse(slow, sn, &b, eb, sizeof eb);
-	free(slow);
-	free(fast);
+	int ra = notice_parse(buf, n, &a, ea, sizeof ea);
+	int rb = reference_notice_parse(buf, n, &b, eb, sizeof eb);
+	free(buf);
 	if (ra != rb || strcmp(ea, eb) != 0)
 		fail_msg("%.*s: %d '%s', cJSON %d '%s'", (int)n, text, ra, ea, rb, eb);
 	if (ra == 0 && (strcmp(a.order_id, b.order_id) || strcmp(a.user_id, b.user_id) ||
@@ -370,10 +532,10 @@ test_notice_parse_agrees_with_cjson(void **state)
 		                      .total = 12.5 * (i % 7), .decided_at_ms = 1700000000000 + i,
 		                      .created_at_ms = i % 5 ? 1699999999000 + i : 0 };
 		generator_next(g, &o, d.decided_at_ms);
-		char *notice = decision_notification_json(&o, &d);
+		char *notice = notification_text(&o, &d);
 		struct notice read;
 		assert_int_equal(notice_parse(notice, strlen(notice), &read, NULL, 0), 0);
-		char *notified = decision_notified_json(&read, d.decided_at_ms + 3, "log", 1);
+		char *notified = notified_text(&read, d.decided_at_ms + 3, "log", 1);
 		assert_non_null(notice);
 		assert_non_null(notified);
 		const char *texts[2] = { notice, notified };
@@ -396,7 +558,7 @@ same_decided(const char *text, size_t n)
 	memset(&a, 0x55, sizeof a);
 	memset(&b, 0x55, sizeof b);
 	int ra = decided_parse(buf, n, &a);
-	int rb = decided_parse_reference(buf, n, &b);
+	int rb = reference_decided_parse(buf, n, &b);
 	free(buf);
 	if (ra != rb)
 		fail_msg("%.*s: %d, cJSON %d", (int)n, text, ra, rb);
@@ -441,9 +603,9 @@ test_decided_parse_agrees_with_cjson(void **state)
 			snprintf(d.fired[f].reason, sizeof d.fired[f].reason, "reason \"%d\"", f);
 		}
 		generator_next(g, &o, d.decided_at_ms);
-		char *order = order_to_json(&o);
+		char *order = order_json(&o);
 		assert_non_null(order);
-		char *decided = decision_order_json(order, strlen(order), &d);
+		char *decided = decided_text(order, strlen(order), &d);
 		assert_non_null(decided);
 		check_with_mutations(same_decided, decided, 3, &x);
 		free(order);
@@ -459,6 +621,9 @@ main(void)
 		cmocka_unit_test(test_reads_members),
 		cmocka_unit_test(test_declines),
 		cmocka_unit_test(test_numbers_match_strtod),
+		cmocka_unit_test(test_cursor),
+		cmocka_unit_test(test_cursor_within_cjson),
+		cmocka_unit_test(test_member_of_and_uint64),
 		cmocka_unit_test(test_order_parse_agrees_with_cjson),
 		cmocka_unit_test(test_notice_parse_agrees_with_cjson),
 		cmocka_unit_test(test_decided_parse_agrees_with_cjson),

@@ -1,6 +1,6 @@
 /*
- * test_fraud_rules.c — unit tests of the fraud rules (src/fraud_rules.c)
- * and their per-partition state (src/fraud_state.c): each rule at its
+ * test_fraud_rules.c — unit tests of the fraud rules (src/model/fraud_rules.c)
+ * and their per-partition state (src/model/fraud_state.c): each rule at its
  * boundary, toggles and parameters, velocity windows and eviction, replay
  * and its bound, the rule set's text and JSON forms with every error, and
  * --rules files.  Run from the repository root or anywhere: the example
@@ -13,12 +13,14 @@
 #include <cmocka.h>
 
 #include <locale.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "fraud_rules.h"
+#include "ruleset_json.h"
 #include "fraud_state_internal.h"
 
 enum { TOTAL, QUANTITY, VELOCITY, BLOCKLIST, MISMATCH, REPLAY };
@@ -725,6 +727,33 @@ test_set_param(void **state)
 	    "max_total must be a number between 0 and 1000000000");
 	expect_set_error(TOTAL, "max_total", "1e999",
 	    "max_total must be a number between 0 and 1000000000");
+	/* Decimal only: strtod's other forms are not numbers here. */
+	expect_set_error(QUANTITY, "max_quantity", "0x10",
+	    "max_quantity must be an integer between 1 and 1000000");
+	expect_set_error(TOTAL, "max_total", "0X1p4",
+	    "max_total must be a number between 0 and 1000000000");
+	expect_set_error(TOTAL, "max_total", "+5",
+	    "max_total must be a number between 0 and 1000000000");
+	expect_set_error(TOTAL, "max_total", "infinity",
+	    "max_total must be a number between 0 and 1000000000");
+	expect_set_error(TOTAL, "max_total", "1e",
+	    "max_total must be a number between 0 and 1000000000");
+	expect_set_error(TOTAL, "max_total", "1.2.3",
+	    "max_total must be a number between 0 and 1000000000");
+	expect_set_error(TOTAL, "max_total", "--1",
+	    "max_total must be a number between 0 and 1000000000");
+	expect_set_error(TOTAL, "max_total", ".",
+	    "max_total must be a number between 0 and 1000000000");
+	expect_set_error(TOTAL, "max_total", "1 2",
+	    "max_total must be a number between 0 and 1000000000");
+	set(&rs, QUANTITY, "max_quantity", "016");
+	assert_true(rs.rules[QUANTITY].params[0].num == 16);
+	set(&rs, TOTAL, "max_total", ".5");
+	assert_true(rs.rules[TOTAL].params[0].num == 0.5);
+	set(&rs, TOTAL, "max_total", "5.");
+	assert_true(rs.rules[TOTAL].params[0].num == 5);
+	set(&rs, TOTAL, "max_total", "\t25E-1 ");
+	assert_true(rs.rules[TOTAL].params[0].num == 2.5);
 	expect_set_error(QUANTITY, "max_quantity", "2.5",
 	    "max_quantity must be an integer between 1 and 1000000");
 	expect_set_error(QUANTITY, "max_quantity", "0",
@@ -788,8 +817,10 @@ test_locale_independent(void **state)
 	assert_true(rs.rules[MISMATCH].params[0].num == 0.5);
 	ruleset_param_text(&rs, MISMATCH, 0, buf, sizeof buf);
 	assert_string_equal(buf, "0.5");
-	json = ruleset_to_json(&rs);
+	set(&rs, TOTAL, "max_total", "0.125");
+	json = ruleset_json(&rs);
 	assert_non_null(strstr(json, "\"min_total\":0.5"));
+	assert_non_null(strstr(json, "\"max_total\":0.125"));
 	assert_int_equal(ruleset_from_json(json, strlen(json), &back, err,
 	                                   sizeof err), 0);
 	assert_true(rulesets_equal(&rs, &back));
@@ -816,7 +847,7 @@ test_json_round_trip(void **state)
 	set(&rs, VELOCITY, "window_s", "30");
 	set(&rs, BLOCKLIST, "countries", "us,de");
 	set(&rs, MISMATCH, "min_total", "0.1");
-	json = ruleset_to_json(&rs);
+	json = ruleset_json(&rs);
 	assert_non_null(json);
 	assert_non_null(strstr(json, "\"version\":9"));
 	assert_non_null(strstr(json, "{\"id\":\"total_limit\",\"name\":"
@@ -836,7 +867,7 @@ test_json_round_trip(void **state)
 
 	/* Defaults round trip too, and {} means the defaults. */
 	ruleset_defaults(&rs);
-	json = ruleset_to_json(&rs);
+	json = ruleset_json(&rs);
 	memset(&back, 0x5a, sizeof back);
 	assert_int_equal(ruleset_from_json(json, strlen(json), &back, err,
 	                                   sizeof err), 0);
@@ -845,6 +876,48 @@ test_json_round_trip(void **state)
 	memset(&back, 0x5a, sizeof back);
 	assert_int_equal(ruleset_from_json("{}", 2, &back, err, sizeof err), 0);
 	assert_true(rulesets_equal(&rs, &back));
+}
+
+/* Versions are integers written and read digit for digit, to UINT64_MAX:
+ * as doubles, 2^53 + 1 would read back as 2^53, and 2^64 - 1 as 2^64. */
+static void
+test_json_version_exact(void **state)
+{
+	static const uint64_t versions[] = {
+		0, 1, 9007199254740991ULL, 9007199254740992ULL, 9007199254740993ULL,
+		1000000000000000001ULL, UINT64_MAX - 1, UINT64_MAX,
+	};
+	struct ruleset rs, back;
+	char err[256] = "", want[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++) {
+		ruleset_defaults(&rs);
+		rs.version = versions[i];
+		char *json = ruleset_json(&rs);
+		assert_non_null(json);
+		snprintf(want, sizeof want, "{\"version\":%" PRIu64 ",", versions[i]);
+		assert_int_equal(strncmp(json, want, strlen(want)), 0);
+		memset(&back, 0x5a, sizeof back);
+		if (ruleset_from_json(json, strlen(json), &back, err, sizeof err) != 0)
+			fail_msg("%s: %s", json, err);
+		assert_true(back.version == versions[i]);
+		assert_true(rulesets_equal(&rs, &back));
+		free(json);
+	}
+	/* read from the text as written: blanks, a byte order mark, a key
+	 * with an escape, another member first */
+	static const char *const texts[] = {
+		"{ \"version\" :\n 9007199254740993 }",
+		"\xef\xbb\xbf{\"version\":9007199254740993}",
+		"{\"versio\\u006e\":9007199254740993}",
+		"{\"rules\":[{\"id\":\"replay\",\"name\":\"a\\\"b\"}],\"version\":9007199254740993}",
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		if (ruleset_from_json(texts[i], strlen(texts[i]), &back, err, sizeof err) != 0)
+			fail_msg("%s: %s", texts[i], err);
+		assert_true(back.version == 9007199254740993ULL);
+	}
 }
 
 static void
@@ -871,6 +944,11 @@ test_json_partial_and_unterminated(void **state)
 	                                   sizeof err), -1);
 	assert_true(rulesets_equal(&rs, &want));
 }
+
+#define VERSION_ERROR \
+	"version must be an integer from 0 to 18446744073709551615 (digits only)"
+#define VERSION_NOT_STRICT \
+	"version cannot be read exactly: the JSON up to it is not strict (RFC 8259)"
 
 static void
 expect_json_error(const char *json, const char *want)
@@ -900,14 +978,19 @@ test_json_errors(void **state)
 	expect_json_error("{} x", "invalid JSON at line 1, column 4");
 	expect_json_error("{}\n{}", "invalid JSON at line 2, column 1");
 	expect_json_error("[]", "a rule set must be a JSON object");
-	expect_json_error("{\"version\":-1}",
-	                  "version must be a non-negative integer");
-	expect_json_error("{\"version\":1.5}",
-	                  "version must be a non-negative integer");
-	expect_json_error("{\"version\":\"3\"}",
-	                  "version must be a non-negative integer");
-	expect_json_error("{\"version\":1e300}",
-	                  "version must be a non-negative integer");
+	expect_json_error("{\"version\":-1}", VERSION_ERROR);
+	expect_json_error("{\"version\":1.5}", VERSION_ERROR);
+	expect_json_error("{\"version\":\"3\"}", VERSION_ERROR);
+	expect_json_error("{\"version\":1e300}", VERSION_ERROR);
+	expect_json_error("{\"version\":1e3}", VERSION_ERROR);
+	expect_json_error("{\"version\":3.0}", VERSION_ERROR);
+	expect_json_error("{\"version\":-0}", VERSION_ERROR);
+	expect_json_error("{\"version\":null}", VERSION_ERROR);
+	expect_json_error("{\"version\":18446744073709551616}", VERSION_ERROR);
+	expect_json_error("{\"version\":99999999999999999999}", VERSION_ERROR);
+	/* cJSON takes 01 (as 1); the digits are read from strict JSON only */
+	expect_json_error("{\"version\":01}", VERSION_NOT_STRICT);
+	expect_json_error("{\"rules\":[],\f\"version\":1}", VERSION_NOT_STRICT);
 	expect_json_error("{\"version\":1,\"rule\":[]}",
 	                  "unknown key 'rule' (expected version, rules)");
 	expect_json_error("{\"rules\":{}}", "rules must be an array");
@@ -1088,6 +1171,7 @@ main(void)
 		cmocka_unit_test(test_set_param),
 		cmocka_unit_test(test_locale_independent),
 		cmocka_unit_test(test_json_round_trip),
+		cmocka_unit_test(test_json_version_exact),
 		cmocka_unit_test(test_json_partial_and_unterminated),
 		cmocka_unit_test(test_json_errors),
 		cmocka_unit_test(test_load_file),

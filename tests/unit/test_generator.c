@@ -23,6 +23,7 @@
 
 #include "generator.h"
 #include "order.h"
+#include "order_json.h"
 
 #define NOW 1700000000000LL
 #define N   10000
@@ -90,7 +91,7 @@ test_orders_parse_back(void **state)
 		for (int i = 0; i < N; i++) {
 			struct order back;
 			char err[128] = "";
-			char *js = order_to_json(&v[i]);
+			char *js = order_json(&v[i]);
 
 			assert_non_null(js);
 			if (order_parse(js, strlen(js), &back, err,
@@ -347,7 +348,7 @@ test_prefix(void **state)
 	generator_order_id(g, small, sizeof small);   /* truncated, terminated */
 	assert_string_equal(small, "01234");
 	generator_next(g, &o, NOW);
-	js = order_to_json(&o);
+	js = order_json(&o);
 	assert_int_equal(order_parse(js, strlen(js), &o, err, sizeof err), 0);
 	free(js);
 	generator_free(g);
@@ -366,7 +367,7 @@ test_seed_zero(void **state)
 		char *js;
 
 		generator_next(g, &o, NOW);
-		js = order_to_json(&o);
+		js = order_json(&o);
 		assert_int_equal(order_parse(js, strlen(js), &o, err,
 		    sizeof err), 0);
 		free(js);

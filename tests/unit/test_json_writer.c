@@ -296,11 +296,55 @@ test_nesting_and_growth(void **state)
 	assert_same(root, json_writer_finish(&w));
 }
 
+/* Booleans; members copied with their blanks dropped (strings kept
+ * whole); a rewind takes back what followed the mark. */
+static void
+test_bool_compact_rewind(void **state)
+{
+	struct json_writer w;
+	struct json_writer_mark mark;
+	const char *members = "\"a\" : [ 1 , \"x y\\\" z\" ],\n\t\"b\":{ \"c\" : null }";
+
+	(void)state;
+	json_writer_init(&w);
+	json_object_begin(&w);
+	json_key_literal(&w, "t");
+	json_bool(&w, true);
+	json_writer_mark(&w, &mark);
+	json_key_literal(&w, "gone");
+	json_members_raw(&w, "\"x\":1", 5);
+	json_writer_rewind(&w, &mark);
+	json_key_literal(&w, "f");
+	json_bool(&w, false);
+	json_members_compact(&w, members, strlen(members));
+	json_key_literal(&w, "e");
+	json_cents(&w, 12.345);
+	json_object_end(&w);
+	char *s = json_writer_finish(&w);
+	assert_non_null(s);
+	assert_string_equal(s, "{\"t\":true,\"f\":false,\"a\":[1,\"x y\\\" z\"],\"b\":{\"c\":null},"
+	                    "\"e\":12.35}");
+	free(s);
+
+	/* a rewind to the very start leaves an empty text */
+	json_writer_init(&w);
+	json_writer_mark(&w, &mark);
+	json_object_begin(&w);
+	json_object_end(&w);
+	json_writer_rewind(&w, &mark);
+	json_array_begin(&w);
+	json_array_end(&w);
+	s = json_writer_finish(&w);
+	assert_string_equal(s, "[]");
+	free(s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_bool_compact_rewind),
 		cmocka_unit_test(test_integers),
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_random_strings),

@@ -1,7 +1,8 @@
 /*
  * test_log.c — unit tests for log.c: the ring (sequence numbers, wrapping,
  * log_copy_since), level filtering, display-safe text, the stderr and file
- * formats, and four threads logging at once while a reader polls.
+ * formats, four threads logging at once while a reader polls, the log
+ * file's mode, and secrets redacted from every line.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,13 +11,17 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "redact.h"
 
 static struct log_line lines[LOG_RING_LINES];
 
@@ -147,13 +152,14 @@ test_sanitize(void **state)
 
 	log_warn("src\n", "a\x1b[31mb\nc\td\x7f" "e\r");
 	assert_string_equal(only_line_since(before)->text,
-	                    "src?: a?[31mb?c?d?e?");
+	                    "src\\n: a\\x1b[31mb\\nc\\td\\x7fe\\r");
 
-	/* UTF-8 text is kept; a C1 control (CSI, U+009B) is not. */
+	/* UTF-8 text is kept; a C1 control (CSI, U+009B), a bidi override
+	 * and invalid UTF-8 are not (the one sanitizer, text_sanitize). */
 	before = log_last_seq();
-	log_warn("kafka", "caf\xc3\xa9 \xc2\x9b" "2J ok");
+	log_warn("kafka", "caf\xc3\xa9 \xc2\x9b" "2J ok \xe2\x80\xae \xff");
 	assert_string_equal(only_line_since(before)->text,
-	                    "kafka: caf\xc3\xa9 ??2J ok");
+	                    "kafka: caf\xc3\xa9 \\x9b2J ok \\u{202E} \xef\xbf\xbd");
 
 	/* No control byte survives anywhere. */
 	char all[40];
@@ -359,7 +365,7 @@ test_file_output(void **state)
 	assert_true(has_timestamp(text));
 	assert_memory_equal(text + 13, "warn  fraud: rule velocity fired\n", 33);
 	assert_true(has_timestamp(second));
-	assert_string_equal(second + 13, "error kafka: bad?byte\n");
+	assert_string_equal(second + 13, "error kafka: bad\\x1bbyte\n");
 	free(text);
 	unlink(path);
 
@@ -413,6 +419,77 @@ test_stderr_output(void **state)
 	assert_string_equal(lines[1].text, "monitor: dashboard owns the terminal");
 }
 
+/* The log file is created 0600 (it quotes order data). */
+static void
+test_file_mode(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/ordertop-logdir-XXXXXX", path[64];
+	struct stat st;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/x.log", dir);
+	mode_t old = umask(022);
+	assert_int_equal(log_open_file(path), 0);
+	umask(old);
+	log_info("a", "1");
+	log_close();
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* No configured secret reaches the ring, stderr or the file, in either
+ * form: the literal value anywhere, or KEY=VALUE for a secret key. */
+static void
+test_redaction(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/ordertop-redact-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+
+	redact_add_property("sasl.oauthbearer.config", "principal=admin extension_k=S3CRET-oauth");
+	redact_add_property("sasl.username", "alice-not-secret");
+	assert_int_equal(log_open_file(path), 0);
+	uint64_t before = log_last_seq();
+	log_error("kafka", "Unrecognized sasl.oauthbearer.config beginning at: extension_k=S3CRET-oauth");
+	assert_string_equal(only_line_since(before)->text,
+	                    "kafka: Unrecognized sasl.oauthbearer.config beginning at: ***");
+	before = log_last_seq();
+	log_error("kafka", "token S3CRET-oauth, user alice-not-secret");
+	assert_string_equal(only_line_since(before)->text,
+	                    "kafka: token ***, user alice-not-secret");
+	before = log_last_seq();
+	log_warn("kafka", "conf: sasl.password=hunter22 ssl.key.password=\"pw two\" x=1");
+	assert_string_equal(only_line_since(before)->text,
+	                    "kafka: conf: sasl.password=*** ssl.key.password=\"***\" x=1");
+	log_close();
+	char *text = read_file(path);
+	assert_null(strstr(text, "S3CRET"));
+	assert_null(strstr(text, "hunter22"));
+	free(text);
+
+	/* An error printed outside the log: the same treatment. */
+	fflush(stderr);
+	int saved = dup(STDERR_FILENO);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_true(fd >= 0);
+	dup2(fd, STDERR_FILENO);
+	close(fd);
+	log_print_error("ordertop", "auth: beginning at: extension_k=S3CRET-oauth \x1b]0;t\a");
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	text = read_file(path);
+	assert_string_equal(text, "ordertop: auth: beginning at: *** \\x1b]0;t\\x07\n");
+	free(text);
+	unlink(path);
+	redact_reset();
+}
+
 int
 main(void)
 {
@@ -426,6 +503,9 @@ main(void)
 		cmocka_unit_test_setup(test_threads, setup),
 		cmocka_unit_test_setup(test_file_output, setup),
 		cmocka_unit_test_setup(test_stderr_output, setup),
+		cmocka_unit_test_setup(test_file_mode, setup),
+		cmocka_unit_test_setup(test_redaction, setup),
 	};
+	setlocale(LC_ALL, "C.UTF-8");           /* as main() sets the user's */
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,7 +2,8 @@
  * test_notify_exec.c — running notification programs: input on stdin,
  * exit codes and stderr in the error, timeouts (the whole process group
  * killed), retries, programs that cannot be run, the concurrency limit,
- * a child that does not read its input (EPIPE, no SIGPIPE), and stopping.
+ * a child that does not read its input (EPIPE, no SIGPIPE), stopping,
+ * what a program leaves running killed with it, and the start-up check.
  * The programs are small shell scripts written to a temporary directory.
  */
 #include <stdarg.h>
@@ -137,6 +138,7 @@ setup(void **state)
 	                  "echo 'second line' >&2\nexit 3\n");
 	script("sleep.sh", "exec sleep 10\n");
 	script("sleepbg.sh", "sleep 10 &\necho $! > \"$1/bgpid\"\nwait\n");
+	script("leavebg.sh", "sleep 30 &\necho $! > \"$1/leftpid\"\ncat >/dev/null\nexit 0\n");
 	script("flaky.sh", "n=$(cat \"$1\" 2>/dev/null || echo 0)\n"
 	                   "n=$((n + 1))\necho $n > \"$1\"\n"
 	                   "cat > /dev/null\n[ \"$n\" -ge 3 ]\n");
@@ -332,6 +334,69 @@ test_timeout_kills_group(void **state)
 		usleep(10000);
 	assert_true(process_gone(bg));
 	notify_exec_free(ne);
+}
+
+/* A run that ends normally takes what it started with it (one orphan
+ * per notification otherwise). */
+static void
+test_exit_kills_group(void **state)
+{
+	struct notify_exec *ne = prog("%s/leavebg.sh %s", 1, 5000, 0);
+	struct notify_job job;
+	char path[160], *text;
+	pid_t bg;
+	int i;
+
+	(void)state;
+	memset(&job, 0, sizeof job);
+	job.json = "{}";
+	job.len = 2;
+	assert_int_equal(notify_exec_run(ne, &job, 1, NULL), 1);
+	assert_string_equal(job.error, "");
+	snprintf(path, sizeof path, "%s/leftpid", dir);
+	text = read_file(path, NULL);
+	assert_non_null(text);
+	bg = (pid_t)atoi(text);
+	free(text);
+	assert_true(bg > 0);
+	for (i = 0; i < 100 && !process_gone(bg); i++)
+		usleep(10000);
+	assert_true(process_gone(bg));
+	notify_exec_free(ne);
+}
+
+/* The start-up check: found as execvp would find it, executable. */
+static void
+test_check(void **state)
+{
+	char err[256], path[160], *old;
+
+	(void)state;
+	assert_int_equal(notify_exec_check("true --x", err, sizeof err), 0);
+	assert_int_equal(notify_exec_check("  /bin/sh -c x", err, sizeof err), 0);
+	assert_int_equal(notify_exec_check("ordertop-no-such-program-xyz a", err, sizeof err), -1);
+	assert_string_equal(err, "--notify-exec ordertop-no-such-program-xyz: not found in PATH");
+	assert_int_equal(notify_exec_check("/nonexistent/notify-prog", err, sizeof err), -1);
+	assert_string_equal(err, "--notify-exec /nonexistent/notify-prog: No such file or directory");
+	assert_int_equal(notify_exec_check("", err, sizeof err), -1);
+	assert_int_equal(notify_exec_check(dir, err, sizeof err), -1);
+	assert_non_null(strstr(err, "Is a directory"));
+	snprintf(path, sizeof path, "%s/plain.txt", dir);
+	write_file(path, "hello\n", 0644);
+	assert_int_equal(notify_exec_check(path, err, sizeof err), -1);
+	assert_non_null(strstr(err, "Permission denied"));
+
+	/* By name, in PATH; not executable there. */
+	old = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
+	snprintf(path, sizeof path, "/nonexistent:%s", dir);
+	setenv("PATH", path, 1);
+	assert_int_equal(notify_exec_check("leavebg.sh x", err, sizeof err), 0);
+	assert_int_equal(notify_exec_check("plain.txt", err, sizeof err), -1);
+	assert_string_equal(err, "--notify-exec plain.txt: found in PATH but not executable");
+	if (old != NULL) {
+		setenv("PATH", old, 1);
+		free(old);
+	}
 }
 
 static void
@@ -632,6 +697,8 @@ main(void)
 		cmocka_unit_test(test_exit_code_and_stderr),
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_timeout_kills_group),
+		cmocka_unit_test(test_exit_kills_group),
+		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_retries),
 		cmocka_unit_test(test_cannot_run),
 		cmocka_unit_test(test_path_and_args),

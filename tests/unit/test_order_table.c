@@ -763,10 +763,35 @@ test_threads(void **state)
 	order_table_free(t);
 }
 
+/* order_table_lookup: known (0), forgotten by eviction (-2), never
+ * seen (-1); the JSON is not copied. */
+static void
+test_lookup_tells_evicted_from_unknown(void **state)
+{
+	(void)state;
+	struct order_table *t = order_table_new(2);
+	struct order_detail d;
+	char id[16];
+
+	for (int i = 0; i < 5; i++) {
+		snprintf(id, sizeof id, "o%d", i);
+		order_table_register_local(t, id, "u", "pen", 1.0, 1);
+	}
+	assert_int_equal(order_table_lookup(t, "o4", &d), 0);
+	assert_string_equal(d.row.order_id, "o4");
+	assert_null(d.json);
+	assert_int_equal(order_table_lookup(t, "o0", &d), -2);
+	assert_int_equal(order_table_lookup(t, "o1", &d), -2);
+	assert_int_equal(order_table_lookup(t, "never", &d), -1);
+	assert_int_equal(order_table_detail(t, "o0", &d), -1);
+	order_table_free(t);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lookup_tells_evicted_from_unknown),
 		cmocka_unit_test(test_lifecycle),
 		cmocka_unit_test(test_refused_and_dead_lettered),
 		cmocka_unit_test(test_out_of_order),

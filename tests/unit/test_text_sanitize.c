@@ -173,6 +173,47 @@ test_unprintable_and_invisible(void **state)
 	expect_san("ab\xe2\x80\xae", 10, "ab\\u{202E}", 10);
 }
 
+/* Every bidi control and zero-width character is escaped, each one. */
+static void
+test_bidi_and_zero_width(void **state)
+{
+	static const unsigned int cps[] = {
+		0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068,
+		0x2069, 0x200E, 0x200F, 0x061C, 0x200B, 0x200C, 0x200D, 0x2060,
+		0xFEFF,
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof cps / sizeof *cps; i++) {
+		unsigned int c = cps[i];
+		char in[8], want[32];
+
+		if (c < 0x800)
+			snprintf(in, sizeof in, "u%c%c", 0xC0 | (c >> 6), 0x80 | (c & 0x3F));
+		else
+			snprintf(in, sizeof in, "u%c%c%c", 0xE0 | (c >> 12),
+			         0x80 | ((c >> 6) & 0x3F), 0x80 | (c & 0x3F));
+		snprintf(want, sizeof want, "u\\u{%04X}", c);
+		expect_san(in, -1, want, (int)strlen(want));
+	}
+}
+
+static void
+test_utf8_valid_and_repair(void **state)
+{
+	char out[64];
+	(void)state;
+	assert_true(text_utf8_valid("caf\xc3\xa9 " NIHONGO, 15));
+	assert_true(text_utf8_valid("", 0));
+	assert_false(text_utf8_valid("a\0b", 3));                 /* NUL */
+	assert_false(text_utf8_valid("\xc0\xaf", 2));            /* overlong */
+	assert_false(text_utf8_valid("\xed\xa0\x80", 3));        /* surrogate */
+	assert_false(text_utf8_valid("\xf4\x90\x80\x80", 4));    /* > U+10FFFF */
+	assert_false(text_utf8_valid("\xe6\x97", 2));            /* cut short */
+	assert_int_equal(text_utf8_repair(out, "a\xff" "b\0c\xe6\x97", 7), 1 + 3 + 1 + 3 + 1 + 6);
+	assert_string_equal(out, "a" FFFD "b" FFFD "c" FFFD FFFD);
+	assert_true(text_utf8_valid(out, strlen(out)));
+}
+
 static void
 test_cut_ascii(void **state)
 {
@@ -387,6 +428,8 @@ main(void)
 		cmocka_unit_test(test_wide_and_combining),
 		cmocka_unit_test(test_combining_not_split),
 		cmocka_unit_test(test_unprintable_and_invisible),
+		cmocka_unit_test(test_bidi_and_zero_width),
+		cmocka_unit_test(test_utf8_valid_and_repair),
 		cmocka_unit_test(test_cut_ascii),
 		cmocka_unit_test(test_dst_small),
 		cmocka_unit_test(test_exhaustive_limits),

@@ -1,0 +1,153 @@
+/*
+ * rules_cmd.c — the `ordertop rules` command (see rules_cmd.h).  What it
+ * prints from the fraud.rules topic (worker ids, parameter values) and
+ * librdkafka's error texts are untrusted: they go through text_sanitize,
+ * errors through the redactor too (log_print_error).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "config.h"
+#include "engine.h"
+#include "fraud_rules.h"
+#include "log.h"
+#include "rules_cmd.h"
+#include "text_sanitize.h"
+
+static void
+usage(FILE *out)
+{
+	fputs("usage: ordertop rules list                        -b BROKERS [-F FILE] [-X key=value]\n"
+	      "       ordertop rules enable|disable|toggle RULE   -b BROKERS ...\n"
+	      "       ordertop rules set RULE PARAM VALUE         -b BROKERS ...\n"
+	      "RULE is a rule id (e.g. total_limit) or its number in `ordertop rules list`.\n", out);
+}
+
+static int
+find_rule(const char *arg)
+{
+	char *end;
+	long n = strtol(arg, &end, 10);
+	if (*arg && *end == '\0')
+		return n >= 1 && n <= fraud_rule_count ? (int)n - 1 : -1;
+	return ruleset_find(arg);
+}
+
+static void
+print_rules(const struct rules_status *st)
+{
+	printf("rules version %" PRIu64 "\n", st->current.version);
+	for (int i = 0; i < fraud_rule_count; i++) {
+		const struct fraud_rule_def *d = &fraud_rule_defs[i];
+		printf("%2d %-3s %-18s %s", i + 1, st->current.rules[i].enabled ? "on" : "off",
+		       d->id, d->name);
+		for (int p = 0; p < d->n_params; p++) {
+			char val[RULE_TEXT_MAX], safe[RULE_TEXT_MAX * 4];
+			ruleset_param_text(&st->current, i, p, val, sizeof val);
+			text_sanitize(safe, sizeof safe, val, strlen(val), -1);
+			printf("%s%s=%s", p ? ", " : " (", d->params[p].name, safe);
+		}
+		printf("%s\n", d->n_params ? ")" : "");
+	}
+	for (int w = 0; w < st->n_workers; w++) {
+		char id[sizeof st->workers[w].id * 4];
+		text_sanitize(id, sizeof id, st->workers[w].id,
+		              strnlen(st->workers[w].id, sizeof st->workers[w].id), -1);
+		printf("worker %s applies version %" PRIu64 "\n", id,
+		       st->workers[w].applied_version);
+	}
+}
+
+int
+rules_cmd_main(int argc, char **argv)
+{
+	char *pos[4] = { 0 };
+	char *rest[argc + 1];
+	int npos = 0, nrest = 0;
+	char err[1024];
+
+	/* Words before the first flag are the command; the rest are flags. */
+	rest[nrest++] = argv[0];
+	int i = 2;
+	for (; i < argc && argv[i][0] != '-' && npos < 4; i++)
+		pos[npos++] = argv[i];
+	for (; i < argc; i++)
+		rest[nrest++] = argv[i];
+	rest[nrest] = NULL;
+
+	const char *verb = npos > 0 ? pos[0] : NULL;
+	int want = !verb ? -1 : strcmp(verb, "list") == 0 ? 1
+	         : strcmp(verb, "set") == 0 ? 4
+	         : (strcmp(verb, "enable") == 0 || strcmp(verb, "disable") == 0 ||
+	            strcmp(verb, "toggle") == 0) ? 2 : -1;
+	if (want < 0 || npos != want) {
+		usage(stderr);
+		return 2;
+	}
+	int rule = npos >= 2 ? find_rule(pos[1]) : 0;
+	if (rule < 0) {
+		char safe[256];
+		text_sanitize(safe, sizeof safe, pos[1], strlen(pos[1]), 60);
+		fprintf(stderr, "ordertop rules: no rule '%s' (see `ordertop rules list`)\n", safe);
+		return 2;
+	}
+
+	struct config cfg;
+	config_init(&cfg);
+	int rc = config_parse_args(&cfg, nrest, rest, err, sizeof err);
+	if (rc != 0) {
+		if (rc < 0)
+			fprintf(stderr, "ordertop rules: %s\n", err);
+		else
+			usage(stdout);
+		config_free(&cfg);
+		return rc < 0 ? 2 : 0;
+	}
+	if (cfg.brokers == NULL) {
+		fprintf(stderr, "ordertop rules: needs --brokers: an embedded cluster lives inside "
+		        "its own ordertop process (start that one with --bootstrap-file FILE and "
+		        "pass -b \"$(cat FILE)\")\n");
+		config_free(&cfg);
+		return 2;
+	}
+	if (cfg.timeout < 0)
+		cfg.timeout = 30;       /* a command gives up on unreachable brokers */
+	log_set_level(cfg.log_level < LOG_INFO ? cfg.log_level : LOG_WARN);
+	cfg.roles = 0;
+	cfg.headless = true;
+
+	struct engine *e = engine_new(&cfg);
+	rc = 0;
+	if (e == NULL || engine_start(e, err, sizeof err) < 0) {
+		if (e == NULL)
+			snprintf(err, sizeof err, "out of memory");
+		log_print_error("ordertop rules", err);
+		rc = 1;
+	} else if (strcmp(verb, "set") == 0) {
+		if (engine_rule_set_param(e, rule, pos[2], pos[3], err, sizeof err) < 0) {
+			log_print_error("ordertop rules", err);
+			rc = 2;
+		}
+	} else if (strcmp(verb, "list") != 0) {
+		struct rules_status st;
+		engine_rules_status(e, &st);
+		bool on = st.current.rules[rule].enabled;
+		bool flip = strcmp(verb, "toggle") == 0 || on != (strcmp(verb, "enable") == 0);
+		if (flip && engine_rule_toggle(e, rule, err, sizeof err) < 0) {
+			log_print_error("ordertop rules", err);
+			rc = 1;
+		}
+	}
+	if (e) {
+		engine_stop(e);         /* flushes the new version to the broker */
+		if (rc == 0) {
+			struct rules_status st;
+			engine_rules_status(e, &st);
+			print_rules(&st);
+		}
+		engine_free(e);
+	}
+	config_free(&cfg);
+	return rc;
+}

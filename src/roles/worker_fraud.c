@@ -1,0 +1,294 @@
+/*
+ * worker_fraud.c — the fraud role: consumes orders in a consumer group,
+ * evaluates the fraud rules, and publishes, in one transaction with the
+ * consumed offsets, the decided order (orders.valid or orders.refused) and
+ * the customer notification.  Unreadable orders go to the dead-letter
+ * topic.  Rule sets arrive on fraud.rules (from any process); each one is
+ * applied between two orders and acknowledged with a worker record.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "decision.h"
+#include "decided_json.h"
+#include "flat_json.h"
+#include "fraud_rules.h"
+#include "int_text.h"
+#include "json_writer.h"
+#include "log.h"
+#include "notification_json.h"
+#include "order.h"
+#include "pipeline.h"
+#include "role.h"
+#include "rules_topic.h"
+#include "txn_stage.h"
+
+/* Per input partition; the tables are allocated up front. */
+#define FRAUD_STATE_USERS  20000
+#define FRAUD_STATE_ORDERS 50000
+
+struct fraud_worker {
+	struct pipeline     *p;
+	char                 id[CONFIG_TOPIC_MAX];
+	char                 decided_by[sizeof ((struct decision *)0)->decided_by]; /* id, cut */
+	struct ruleset       rules;            /* the set in force */
+	bool                 ack_pending;      /* tell others what we apply */
+	rd_kafka_t          *rules_reader;
+	struct fraud_state **state;            /* per input partition */
+	int32_t              n_state;
+	/* Counts for stats.h, added there by flush_counts() at each tick
+	 * (every 64 orders or 10 ms) and at the end: not an atomic add or
+	 * two per order. */
+	struct {
+		uint64_t in, dlq, approved, refused;
+	}                    counts;
+};
+
+static void
+flush_counts(struct fraud_worker *fw)
+{
+	struct stats *s = &fw->p->stats;
+
+	stats_add_pending(&s->fraud_in, &fw->counts.in);
+	stats_add_pending(&s->fraud_dlq, &fw->counts.dlq);
+	stats_add_pending(&s->fraud_approved, &fw->counts.approved);
+	stats_add_pending(&s->fraud_refused, &fw->counts.refused);
+}
+
+static struct fraud_state *
+state_for(struct fraud_worker *fw, int32_t partition)
+{
+	if (partition >= fw->n_state) {
+		int32_t n = partition + 16;
+		struct fraud_state **s = realloc(fw->state, (size_t)n * sizeof *s);
+		if (s == NULL)
+			return NULL;
+		memset(s + fw->n_state, 0, (size_t)(n - fw->n_state) * sizeof *s);
+		fw->state = s;
+		fw->n_state = n;
+	}
+	if (fw->state[partition] == NULL)
+		fw->state[partition] = fraud_state_new(FRAUD_STATE_USERS, FRAUD_STATE_ORDERS);
+	return fw->state[partition];
+}
+
+static void
+forget_partition(struct fraud_worker *fw, int32_t partition)
+{
+	if (partition < fw->n_state && fw->state[partition]) {
+		fraud_state_free(fw->state[partition]);
+		fw->state[partition] = NULL;
+	}
+}
+
+static void
+apply_record(void *arg, const struct rules_record *r)
+{
+	struct fraud_worker *fw = arg;
+
+	if (r->kind != RULES_RECORD_RULESET)
+		return;
+	rules_store_seen(&fw->p->rules, &r->ruleset);
+	bool changed = r->ruleset.version != fw->rules.version;
+	fw->rules = r->ruleset;             /* the newest record wins */
+	if (changed) {
+		fw->ack_pending = true;
+		log_info("fraud", "%s applies rules version %" PRIu64, fw->id, fw->rules.version);
+	}
+}
+
+static int
+fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
+{
+	struct fraud_worker *fw = txn_stage_arg(st);
+	const struct config *cfg = fw->p->cfg;
+	struct order o;
+	struct flat_member members[ORDER_FLAT_MEMBERS_MAX];
+	int n_members;
+	struct decision d;
+	char reason[160];
+
+	fw->counts.in++;
+	struct fraud_state *fs = state_for(fw, m->partition);
+	if (fs == NULL)
+		return -1;
+	fraud_evaluate_prefetch(fs, m->key, m->key_len);  /* while the order is read */
+	if (order_parse_members(m->payload, m->len, &o, members, &n_members, reason,
+	                        sizeof reason) < 0) {
+		fw->counts.dlq++;
+		return txn_stage_dead_letter(st, m, reason);
+	}
+
+	rd_kafka_timestamp_type_t tstype;
+	int64_t msg_ts = rd_kafka_message_timestamp(m, &tstype);
+	int64_t event_ms = o.created_at_ms > 0 ? o.created_at_ms : msg_ts;
+	fraud_evaluate(&fw->rules, fs, &o, event_ms, &d);
+	d.decided_at_ms = now_ms();
+	memcpy(d.decided_by, fw->decided_by, sizeof d.decided_by);
+	/* Both records carry the creation time the latencies start from. */
+	d.created_at_ms = event_ms > 0 ? event_ms : 0;
+	d.created_at_added = o.created_at_ms <= 0 && d.created_at_ms > 0;
+
+	struct json_writer decided_w, notice_w;
+	size_t decided_len = 0, notice_len;
+	json_writer_init(&decided_w);
+	json_writer_init(&notice_w);
+	const char *decided = NULL;
+	if (decided_json_write(&decided_w, m->payload, m->len, members, n_members, &d) == 0)
+		decided = json_writer_text(&decided_w, &decided_len);
+	notification_json_write(&notice_w, &o, &d);
+	const char *notice = json_writer_text(&notice_w, &notice_len);
+	if (decided == NULL || notice == NULL) {
+		json_writer_discard(&decided_w);
+		json_writer_discard(&notice_w);
+		return -1;
+	}
+
+	/* --trace-headers: the payloads carry all the monitor reads; these
+	 * are for following one order across topics with other tools. */
+	char created[INT_TEXT_MAX], decided_ms[INT_TEXT_MAX];
+	char source[CONFIG_TOPIC_MAX + 48];
+	const char *trace[] = {
+		HDR_ORDER_ID, o.order_id, HDR_CREATED_MS, created, HDR_DECIDED_MS, decided_ms,
+		HDR_SOURCE, source, HDR_STAGE, "fraud", HDR_REPLAY, "1", NULL,
+	};
+	const char *const *hdrs = NULL;
+	if (cfg->trace_headers) {
+		int_text(created, d.created_at_ms);
+		int_text(decided_ms, d.decided_at_ms);
+		kafka_source_text(source, sizeof source, m);
+		bool replay = false;
+		for (int i = 0; i < d.n_fired; i++)
+			replay |= strcmp(d.fired[i].id, FRAUD_RULE_REPLAY_ID) == 0;
+		if (!replay)
+			trace[10] = NULL;        /* the replay pair is last */
+		hdrs = trace;
+	}
+	bool approved = d.status == ORDER_APPROVED;
+	const char *out = cfg->topics[approved ? TOPIC_VALID : TOPIC_REFUSED];
+	size_t keylen = strlen(o.user_id);
+	int rc = txn_stage_produce(st, out, o.user_id, keylen, decided, decided_len, hdrs);
+	if (rc == 0)
+		rc = txn_stage_produce(st, cfg->topics[TOPIC_NOTIFICATIONS], o.user_id, keylen,
+		                       notice, notice_len, hdrs);
+	json_writer_discard(&decided_w);
+	json_writer_discard(&notice_w);
+	if (rc == 0 && approved)
+		fw->counts.approved++;
+	else if (rc == 0)
+		fw->counts.refused++;
+	return rc;
+}
+
+/* Between orders: apply new rule sets and acknowledge the one in force. */
+static void
+fraud_tick(struct txn_stage *st)
+{
+	struct fraud_worker *fw = txn_stage_arg(st);
+
+	flush_counts(fw);
+	rules_reader_poll(fw->rules_reader, apply_record, fw);
+	if (!fw->ack_pending)
+		return;
+	char key[96];
+	snprintf(key, sizeof key, "%s%s", RULES_KEY_WORKER_PREFIX, fw->id);
+	char *json = rules_worker_json(fw->id, fw->rules.version, now_ms());
+	if (json && txn_stage_produce(st, fw->p->cfg->topics[TOPIC_RULES], key, strlen(key),
+	                              json, strlen(json), NULL) == 0)
+		fw->ack_pending = false;
+	free(json);
+}
+
+static void
+fraud_after_abort(struct txn_stage *st)
+{
+	struct fraud_worker *fw = txn_stage_arg(st);
+	/* The aborted orders were recorded (replay, velocity); they will be
+	 * evaluated again, so start those memories afresh. */
+	for (int32_t p = 0; p < fw->n_state; p++)
+		forget_partition(fw, p);
+	fw->ack_pending = true;
+}
+
+static void
+fraud_on_revoke(struct txn_stage *st, int32_t partition)
+{
+	forget_partition(txn_stage_arg(st), partition);
+}
+
+static const struct txn_stage_ops fraud_ops = {
+	.role = "fraud",
+	.process = fraud_process,
+	.after_abort = fraud_after_abort,
+	.on_revoke = fraud_on_revoke,
+	.tick = fraud_tick,
+};
+
+static bool
+fraud_runs_here(const struct config *cfg)
+{
+	return (cfg->roles & ROLE_FRAUD) != 0;
+}
+
+/* The generator waits for this stage's first assignment. */
+static int
+fraud_prepare(struct pipeline *p, void **state, char *err, size_t errlen)
+{
+	(void)state;
+	(void)err;
+	(void)errlen;
+	p->stages_local++;
+	return 0;
+}
+
+static void
+fraud_main(struct pipeline *p, void *state)
+{
+	const struct config *cfg = p->cfg;
+	struct fraud_worker fw = { .p = p };
+	char group[CONFIG_TOPIC_MAX + 16], err[512];
+
+	(void)state;
+	snprintf(fw.id, sizeof fw.id, "%s-fraud-%s", cfg->group_prefix, cfg->instance);
+	snprintf(fw.decided_by, sizeof fw.decided_by, "%s", fw.id);
+	snprintf(group, sizeof group, "%s-fraud", cfg->group_prefix);
+	rules_store_current(&p->rules, &fw.rules);
+	fw.ack_pending = true;
+
+	struct kafka_client_opts ro = { .kind = KAFKA_ASSIGN_CONSUMER, .name = "fraud-rules",
+	                                .embedded = p->embedded != NULL };
+	fw.rules_reader = kafka_client_new(cfg, p->bootstraps, &ro, &p->health, err, sizeof err);
+	if (fw.rules_reader == NULL) {
+		pipeline_set_fatal(p, "%s", err);
+		pipeline_request_stop(p);
+		return;
+	}
+	/* Decide the first order with the newest rules, not the defaults. */
+	if (rules_reader_start(fw.rules_reader, cfg->topics[TOPIC_RULES]) == 0)
+		rules_reader_catch_up(fw.rules_reader, cfg->topics[TOPIC_RULES], 10000,
+		                      apply_record, &fw);
+
+	struct txn_stage_params params = {
+		.input_topic = cfg->topics[TOPIC_ORDERS], .group_id = group,
+		.transactional_id = fw.id, .arg = &fw,
+		.outputs = { cfg->topics[TOPIC_VALID], cfg->topics[TOPIC_REFUSED],
+		             cfg->topics[TOPIC_NOTIFICATIONS], cfg->topics[TOPIC_DLQ],
+		             cfg->topics[TOPIC_RULES] },
+	};
+	txn_stage_run(p, &fraud_ops, &params);
+	flush_counts(&fw);
+
+	kafka_client_destroy(fw.rules_reader, 0);
+	for (int32_t i = 0; i < fw.n_state; i++)
+		forget_partition(&fw, i);
+	free(fw.state);
+}
+
+const struct role role_fraud = {
+	.name = "fraud",
+	.thread_name = "ot-fraud",
+	.runs_here = fraud_runs_here,
+	.prepare = fraud_prepare,
+	.main = fraud_main,
+};
