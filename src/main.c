@@ -59,23 +59,27 @@ static int
 check_config(const struct config *cfg, char *err, size_t errlen)
 {
 	if (cfg->drain && cfg->count == 0 && cfg->duration <= 0) {
-		snprintf(err, errlen, "--drain needs --count N or --duration SEC "
-		         "(it waits for the orders generated until then)");
+		snprintf(err, errlen,
+			 "--drain needs --count N or --duration SEC "
+			 "(it waits for the orders generated until then)");
 		return -1;
 	}
 	if (cfg->drain && !(cfg->roles & ROLE_PRODUCER)) {
-		snprintf(err, errlen, "--drain waits for this process's own orders: "
-		         "it needs the producer role");
+		snprintf(err, errlen,
+			 "--drain waits for this process's own orders: "
+			 "it needs the producer role");
 		return -1;
 	}
 	if (cfg->drain && !cfg->generator_on && cfg->duration <= 0) {
-		snprintf(err, errlen, "--drain with --count waits for the generator "
-		         "to make N orders, and --no-generate turns it off: add "
-		         "--duration SEC or drop --no-generate");
+		snprintf(err, errlen,
+			 "--drain with --count waits for the generator "
+			 "to make N orders, and --no-generate turns it off: add "
+			 "--duration SEC or drop --no-generate");
 		return -1;
 	}
 	if (!cfg->headless && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
-		snprintf(err, errlen, "the dashboard needs a terminal; use --headless to run without one");
+		snprintf(err, errlen,
+			 "the dashboard needs a terminal; use --headless to run without one");
 		return -1;
 	}
 	return 0;
@@ -87,8 +91,7 @@ check_config(const struct config *cfg, char *err, size_t errlen)
  * renamed over FILE, so only the directory matters.
  */
 static int
-check_output_file(const char *flag, const char *path, bool by_rename,
-                  char *err, size_t errlen)
+check_output_file(const char *flag, const char *path, bool by_rename, char *err, size_t errlen)
 {
 	struct stat st;
 	char dir[PATH_MAX];
@@ -159,7 +162,7 @@ main(int argc, char **argv)
 
 	allocator_tune();
 	setlocale(LC_ALL, "");
-	setlocale(LC_NUMERIC, "C");     /* JSON numbers are written and read with '.' */
+	setlocale(LC_NUMERIC, "C"); /* JSON numbers are written and read with '.' */
 	log_init(LOG_INFO);
 	if (argc > 1 && strcmp(argv[1], "rules") == 0)
 		return rules_cmd_main(argc, argv);
@@ -172,8 +175,7 @@ main(int argc, char **argv)
 		return rc < 0 ? 2 : 0;
 	}
 	log_set_level(cfg.log_level);
-	if (check_config(&cfg, err, sizeof err) < 0 ||
-	    check_files(&cfg, err, sizeof err) < 0) {
+	if (check_config(&cfg, err, sizeof err) < 0 || check_files(&cfg, err, sizeof err) < 0) {
 		fprintf(stderr, "ordertop: %s\n", err);
 		config_free(&cfg);
 		return 2;

@@ -18,7 +18,8 @@
 
 /* ---- actions ---- */
 
-static int act_quit(struct dash *d, int key)
+static int
+act_quit(struct dash *d, int key)
 {
 	(void)key;
 	d->quit = true;
@@ -26,13 +27,15 @@ static int act_quit(struct dash *d, int key)
 	return 0;
 }
 
-static int act_help(struct dash *d, int key)
+static int
+act_help(struct dash *d, int key)
 {
 	(void)key;
 	return help_open(d);
 }
 
-static int focus_next(struct dash *d, int dir)
+static int
+focus_next(struct dash *d, int dir)
 {
 	int n = d->lay.n;
 	if (n == 0)
@@ -43,43 +46,50 @@ static int focus_next(struct dash *d, int dir)
 	return DIRTY_PANES | DIRTY_FOOTER;
 }
 
-static int act_focus(struct dash *d, int key)
+static int
+act_focus(struct dash *d, int key)
 {
 	return focus_next(d, key == KEY_BTAB ? -1 : 1);
 }
 
-static int act_zoom(struct dash *d, int key)
+static int
+act_zoom(struct dash *d, int key)
 {
 	(void)key;
 	d->zoom = !d->zoom;
 	return DIRTY_LAYOUT | DIRTY_ALL;
 }
 
-static int act_pause(struct dash *d, int key)
+static int
+act_pause(struct dash *d, int key)
 {
 	(void)key;
 	dash_pause(d, !d->paused);
 	return DIRTY_ALL;
 }
 
-static int act_order_form(struct dash *d, int key)
+static int
+act_order_form(struct dash *d, int key)
 {
 	(void)key;
 	return form_order_open(d);
 }
 
-static int act_rule(struct dash *d, int key)
+static int
+act_rule(struct dash *d, int key)
 {
 	return pane_rules_toggle(d, key - '1');
 }
 
-static int act_edit(struct dash *d, int key)
+static int
+act_edit(struct dash *d, int key)
 {
 	(void)key;
 	return form_rule_open(d, pane_rules_selected(d));
 }
 
-static int act_gen(struct dash *d, int key)
+static int
+act_gen(struct dash *d, int key)
 {
 	(void)key;
 	if (!d->gen.available) {
@@ -97,7 +107,8 @@ static const double rate_ladder[] = {
 };
 #define LADDER_N ((int)(sizeof rate_ladder / sizeof rate_ladder[0]))
 
-static int act_rate(struct dash *d, int key)
+static int
+act_rate(struct dash *d, int key)
 {
 	double r = d->gen.rate, next = r;
 	if (!d->gen.available) {
@@ -119,7 +130,7 @@ static int act_rate(struct dash *d, int key)
 		if (r <= 0)
 			next = 0;
 		else {
-			next = 0;                   /* past the ladder: as fast as possible */
+			next = 0; /* past the ladder: as fast as possible */
 			for (int i = 0; i < LADDER_N; i++)
 				if (rate_ladder[i] > r) {
 					next = rate_ladder[i];
@@ -136,14 +147,16 @@ static int act_rate(struct dash *d, int key)
 	return DIRTY_FOOTER | DIRTY_HEADER;
 }
 
-static int act_theme(struct dash *d, int key)
+static int
+act_theme(struct dash *d, int key)
 {
 	(void)key;
 	term_next_theme(d);
 	return DIRTY_ALL | DIRTY_CLEAR;
 }
 
-static int act_broker(struct dash *d, int key)
+static int
+act_broker(struct dash *d, int key)
 {
 	char err[256];
 	(void)key;
@@ -162,14 +175,16 @@ static int act_broker(struct dash *d, int key)
 	return DIRTY_FOOTER | DIRTY_HEADER;
 }
 
-static int act_redraw(struct dash *d, int key)
+static int
+act_redraw(struct dash *d, int key)
 {
 	(void)key;
 	(void)d;
 	return DIRTY_LAYOUT | DIRTY_ALL | DIRTY_CLEAR;
 }
 
-static int act_scroll(struct dash *d, int key)
+static int
+act_scroll(struct dash *d, int key)
 {
 	struct pane *p = dash_pane(d, dash_focused_pane(d));
 	if (!p || !p->def->seek)
@@ -177,12 +192,16 @@ static int act_scroll(struct dash *d, int key)
 	int page = p->rows > 1 ? p->rows - 1 : 1;
 	int delta = 0;
 	switch (key) {
-	case KEY_UP: case 'k':      delta = -1; break;
-	case KEY_DOWN: case 'j':    delta = 1; break;
-	case KEY_PPAGE:             delta = -page; break;
-	case KEY_NPAGE: case ' ':   delta = page; break;
-	case KEY_HOME:              delta = PANE_HOME; break;
-	case KEY_END: case 'G':     delta = PANE_END; break;
+	case KEY_UP:
+	case 'k': delta = -1; break;
+	case KEY_DOWN:
+	case 'j': delta = 1; break;
+	case KEY_PPAGE: delta = -page; break;
+	case KEY_NPAGE:
+	case ' ': delta = page; break;
+	case KEY_HOME: delta = PANE_HOME; break;
+	case KEY_END:
+	case 'G': delta = PANE_END; break;
 	default: return 0;
 	}
 	p->def->seek(d, p, delta);
@@ -190,7 +209,8 @@ static int act_scroll(struct dash *d, int key)
 	return DIRTY_FOOTER;
 }
 
-static int act_follow(struct dash *d, int key)
+static int
+act_follow(struct dash *d, int key)
 {
 	(void)key;
 	struct pane *p = dash_pane(d, dash_focused_pane(d));
@@ -203,7 +223,8 @@ static int act_follow(struct dash *d, int key)
 	return DIRTY_FOOTER;
 }
 
-static int act_filter(struct dash *d, int key)
+static int
+act_filter(struct dash *d, int key)
 {
 	(void)key;
 	struct pane *p = dash_pane(d, dash_focused_pane(d));
@@ -215,7 +236,8 @@ static int act_filter(struct dash *d, int key)
 	return DIRTY_FOOTER;
 }
 
-static int act_escape(struct dash *d, int key)
+static int
+act_escape(struct dash *d, int key)
 {
 	(void)key;
 	struct pane *p = dash_pane(d, dash_focused_pane(d));
@@ -232,7 +254,8 @@ static int act_escape(struct dash *d, int key)
 	return 0;
 }
 
-static int act_enter(struct dash *d, int key)
+static int
+act_enter(struct dash *d, int key)
 {
 	(void)key;
 	char id[ORDER_ID_MAX + 1];
@@ -241,13 +264,14 @@ static int act_enter(struct dash *d, int key)
 		return 0;
 	if (!p->def->selected_order(d, p, id, sizeof id)) {
 		dash_message(d, ROLE_FOOTER_MESSAGE, "select an order first (%s)",
-		               d->g->utf8 ? "↑/↓" : "up/down");
+			     d->g->utf8 ? "↑/↓" : "up/down");
 		return DIRTY_FOOTER;
 	}
 	return detail_open(d, id);
 }
 
-static int act_tab(struct dash *d, int key)
+static int
+act_tab(struct dash *d, int key)
 {
 	const struct layout *l = &d->lay;
 	if (l->n_tabs == 0) {
@@ -273,28 +297,26 @@ struct key_action {
 };
 
 static const struct key_action actions[] = {
-	{'q', act_quit}, {KEY_F(10), act_quit}, {KEYCODE_CTRL('c'), act_quit},
-	{'?', act_help}, {KEY_F(1), act_help},
-	{'\t', act_focus}, {KEY_BTAB, act_focus},
-	{'z', act_zoom}, {'Z', act_pause},
-	{'n', act_order_form},
-	{'1', act_rule}, {'2', act_rule}, {'3', act_rule}, {'4', act_rule},
-	{'5', act_rule}, {'6', act_rule}, {'7', act_rule}, {'8', act_rule},
-	{'9', act_rule},
-	{'e', act_edit},
-	{'g', act_gen}, {'+', act_rate}, {'=', act_rate}, {'-', act_rate},
-	{'t', act_theme}, {'b', act_broker},
-	{KEYCODE_CTRL('l'), act_redraw},
-	{KEY_UP, act_scroll}, {'k', act_scroll}, {KEY_DOWN, act_scroll},
-	{'j', act_scroll}, {KEY_PPAGE, act_scroll}, {KEY_NPAGE, act_scroll},
-	{KEY_HOME, act_scroll}, {KEY_END, act_scroll}, {'G', act_scroll},
-	{'F', act_follow}, {'/', act_filter}, {27, act_escape},
-	{'\r', act_enter}, {'\n', act_enter}, {KEY_ENTER, act_enter},
-	{'[', act_tab}, {']', act_tab},
+	{ 'q', act_quit },        { KEY_F(10), act_quit },   { KEYCODE_CTRL('c'), act_quit },
+	{ '?', act_help },        { KEY_F(1), act_help },    { '\t', act_focus },
+	{ KEY_BTAB, act_focus },  { 'z', act_zoom },         { 'Z', act_pause },
+	{ 'n', act_order_form },  { '1', act_rule },         { '2', act_rule },
+	{ '3', act_rule },        { '4', act_rule },         { '5', act_rule },
+	{ '6', act_rule },        { '7', act_rule },         { '8', act_rule },
+	{ '9', act_rule },        { 'e', act_edit },         { 'g', act_gen },
+	{ '+', act_rate },        { '=', act_rate },         { '-', act_rate },
+	{ 't', act_theme },       { 'b', act_broker },       { KEYCODE_CTRL('l'), act_redraw },
+	{ KEY_UP, act_scroll },   { 'k', act_scroll },       { KEY_DOWN, act_scroll },
+	{ 'j', act_scroll },      { KEY_PPAGE, act_scroll }, { KEY_NPAGE, act_scroll },
+	{ KEY_HOME, act_scroll }, { KEY_END, act_scroll },   { 'G', act_scroll },
+	{ 'F', act_follow },      { '/', act_filter },       { 27, act_escape },
+	{ '\r', act_enter },      { '\n', act_enter },       { KEY_ENTER, act_enter },
+	{ '[', act_tab },         { ']', act_tab },
 };
 
 /* A key in normal mode (no overlay, no prompt). */
-static int dispatch(struct dash *d, int key)
+static int
+dispatch(struct dash *d, int key)
 {
 	struct pane *p = dash_pane(d, dash_focused_pane(d));
 	if (p && p->def->key) {
@@ -309,7 +331,8 @@ static int dispatch(struct dash *d, int key)
 }
 
 /* KEY_MOUSE: reads the event; acts on it when no overlay or prompt is open. */
-static int mouse(struct dash *d)
+static int
+mouse(struct dash *d)
 {
 	MEVENT ev;
 	if (getmouse(&ev) != OK)
@@ -354,12 +377,14 @@ static int mouse(struct dash *d)
 	return dirty;
 }
 
-static bool is_quit_key(int key)
+static bool
+is_quit_key(int key)
 {
 	return key == 'q' || key == KEY_F(10) || key == KEYCODE_CTRL('c');
 }
 
-int keys_handle(struct dash *d, int key)
+int
+keys_handle(struct dash *d, int key)
 {
 	if (key == KEY_MOUSE)
 		return mouse(d);

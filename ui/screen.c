@@ -83,8 +83,8 @@ draw_too_small(struct dash *d)
 {
 	char msg[128];
 	const char *x = d->g->times;
-	snprintf(msg, sizeof msg, "terminal too small (%d%s%d), need at least %d%s%d",
-	         d->cols, x, d->lines, DASH_MIN_COLS, x, DASH_MIN_LINES);
+	snprintf(msg, sizeof msg, "terminal too small (%d%s%d), need at least %d%s%d", d->cols, x,
+		 d->lines, DASH_MIN_COLS, x, DASH_MIN_LINES);
 	werase(stdscr);
 	int w = text_width(msg);
 	if (w <= d->cols) {
@@ -167,7 +167,7 @@ screen_draw(struct dash *d)
 	if (d->ovl && (any || (d->dirty & DIRTY_OVERLAY)))
 		d->ovl->draw(d);
 	if (d->prompt && d->win_footer && !d->ovl) {
-		footer_draw(d);        /* last, so the cursor lands in the prompt */
+		footer_draw(d); /* last, so the cursor lands in the prompt */
 	}
 	doupdate();
 	d->dirty = 0;

@@ -29,24 +29,25 @@
 #include "text_sanitize.h"
 
 #define HEADER_REFRESH_MS 250
-#define FATAL_QUIT_MS 5000
-#define KEYS_PER_TURN 256
-#define POP_BATCH 256
-#define DRAIN_GAP_MS 10
+#define FATAL_QUIT_MS     5000
+#define KEYS_PER_TURN     256
+#define POP_BATCH         256
+#define DRAIN_GAP_MS      10
 
 /* ---- setup ---- */
 
-static int panes_init(struct dash *d)
+static int
+panes_init(struct dash *d)
 {
 	const struct config *cfg = d->cfg;
 	int rc = 0;
 
 	rc |= pane_init(&d->panes[PANE_STATUS], &pane_status_def, -1, 0, 0, NULL);
-	rc |= pane_init(&d->panes[PANE_DECISIONS], &pane_decisions_def, -1,
-	                sizeof(struct event), DASH_PANE_LINES, event_match);
+	rc |= pane_init(&d->panes[PANE_DECISIONS], &pane_decisions_def, -1, sizeof(struct event),
+			DASH_PANE_LINES, event_match);
 	rc |= pane_init(&d->panes[PANE_RULES], &pane_rules_def, -1, 0, 0, NULL);
-	rc |= pane_init(&d->panes[PANE_LOG], &pane_log_def, -1,
-	                sizeof(struct log_line), DASH_PANE_LINES, pane_log_match);
+	rc |= pane_init(&d->panes[PANE_LOG], &pane_log_def, -1, sizeof(struct log_line),
+			DASH_PANE_LINES, pane_log_match);
 	snprintf(d->panes[PANE_STATUS].title, sizeof d->panes[0].title, "Orders");
 	snprintf(d->panes[PANE_DECISIONS].title, sizeof d->panes[0].title, "Fraud decisions");
 	snprintf(d->panes[PANE_RULES].title, sizeof d->panes[0].title, "Rules");
@@ -54,13 +55,14 @@ static int panes_init(struct dash *d)
 	for (int t = 0; t < TOPIC__COUNT; t++) {
 		struct pane *p = &d->panes[PANE_TOPIC(t)];
 		rc |= pane_init(p, t == TOPIC_DLQ ? &pane_dlq_def : &pane_stream_def, t,
-		                sizeof(struct event), DASH_PANE_LINES, event_match);
+				sizeof(struct event), DASH_PANE_LINES, event_match);
 		char name[CONFIG_TOPIC_MAX * 2];
 		text_sanitize(name, sizeof name, cfg->topics[t], strlen(cfg->topics[t]), 24);
 		if (t == TOPIC_DLQ)
 			snprintf(p->title, sizeof p->title, "dead letters");
 		else
-			snprintf(p->title, sizeof p->title, "%s", name[0] ? name : config_topic_role_name(t));
+			snprintf(p->title, sizeof p->title, "%s",
+				 name[0] ? name : config_topic_role_name(t));
 	}
 	d->status.cap = 2000;
 	d->status.rows = calloc(d->status.cap, sizeof *d->status.rows);
@@ -69,7 +71,8 @@ static int panes_init(struct dash *d)
 	return rc;
 }
 
-static void panes_free(struct dash *d)
+static void
+panes_free(struct dash *d)
 {
 	for (int i = 0; i < PANE__COUNT; i++)
 		pane_free(&d->panes[i]);
@@ -82,7 +85,8 @@ static void panes_free(struct dash *d)
 /* A key from wget_wch: a resize waits for the next frame; other keys go
  * to keys.c, then the layout is redone at once so the next key (Tab after
  * z) sees the new slots. */
-static void handle_key(struct dash *d, int key)
+static void
+handle_key(struct dash *d, int key)
 {
 	if (key == KEY_RESIZE) {
 		d->dirty |= DIRTY_LAYOUT | DIRTY_ALL;
@@ -94,7 +98,8 @@ static void handle_key(struct dash *d, int key)
 }
 
 /* Returns how many keys were handled. */
-static int read_keys(struct dash *d)
+static int
+read_keys(struct dash *d)
 {
 	int n = 0;
 	for (int i = 0; i < KEYS_PER_TURN && !d->quit; i++) {
@@ -110,7 +115,8 @@ static int read_keys(struct dash *d)
 
 /* ---- engine ---- */
 
-static void route(struct dash *d, const struct event *ev)
+static void
+route(struct dash *d, const struct event *ev)
 {
 	if (ev->topic >= TOPIC__COUNT)
 		return;
@@ -126,7 +132,8 @@ static void route(struct dash *d, const struct event *ev)
 	d->events_total++;
 }
 
-static void drain_events(struct dash *d)
+static void
+drain_events(struct dash *d)
 {
 	static struct event batch[POP_BATCH];
 	struct evq *q = engine_events(d->e);
@@ -134,7 +141,8 @@ static void drain_events(struct dash *d)
 	if (!q)
 		return;
 	while (total < DASH_DRAIN_MAX) {
-		size_t want = DASH_DRAIN_MAX - total < POP_BATCH ? DASH_DRAIN_MAX - total : POP_BATCH;
+		size_t want =
+			DASH_DRAIN_MAX - total < POP_BATCH ? DASH_DRAIN_MAX - total : POP_BATCH;
 		size_t n = evq_pop(q, batch, want);
 		if (n == 0)
 			break;
@@ -144,7 +152,8 @@ static void drain_events(struct dash *d)
 	}
 }
 
-static void pull_log(struct dash *d)
+static void
+pull_log(struct dash *d)
 {
 	struct log_line lines[64];
 	for (int round = 0; round < 8; round++) {
@@ -159,24 +168,27 @@ static void pull_log(struct dash *d)
 	}
 }
 
-static void tick(struct dash *d)
+static void
+tick(struct dash *d)
 {
 	engine_tick(d->e);
 	dash_refresh_engine(d);
-	d->panes[PANE_STATUS].dirty = true;     /* ages move */
+	d->panes[PANE_STATUS].dirty = true; /* ages move */
 	d->panes[PANE_RULES].dirty = true;
 	if (d->ovl && d->ovl->tick)
 		d->ovl->tick(d);
 }
 
 /* Closes the open overlay, if it can be closed (the fatal notice cannot). */
-static void close_overlay(struct dash *d)
+static void
+close_overlay(struct dash *d)
 {
 	if (d->ovl && d->ovl->close)
 		d->ovl->close(d);
 }
 
-static void check_fatal(struct dash *d)
+static void
+check_fatal(struct dash *d)
 {
 	const char *f = engine_fatal_error(d->e);
 	if (!f || d->ovl == &fatal_def)
@@ -187,7 +199,8 @@ static void check_fatal(struct dash *d)
 	fatal_open(d, f);
 }
 
-static void loop(struct dash *d)
+static void
+loop(struct dash *d)
 {
 	int fps = d->cfg->fps > 0 ? d->cfg->fps : 20;
 	if (fps > 200)
@@ -265,7 +278,8 @@ static void loop(struct dash *d)
 		d->exit_code = 1;
 }
 
-int ui_run(struct engine *e, const struct config *cfg)
+int
+ui_run(struct engine *e, const struct config *cfg)
 {
 	struct dash *d = calloc(1, sizeof *d);
 	char err[256];

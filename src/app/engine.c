@@ -29,30 +29,33 @@
 
 /* The roles, in the order they start. */
 static const struct role *const engine_roles[] = {
-	&role_monitor, &role_fraud, &role_notifier, &role_producer,
+	&role_monitor,
+	&role_fraud,
+	&role_notifier,
+	&role_producer,
 };
 #define ENGINE_ROLES (sizeof engine_roles / sizeof engine_roles[0])
 
 /* One role in this process: prepared (state made), then running. */
 struct role_slot {
-	struct engine     *e;
+	struct engine *e;
 	const struct role *role;
-	void              *state;
-	bool               prepared, running;
-	pthread_t          thread;
+	void *state;
+	bool prepared, running;
+	pthread_t thread;
 };
 
 struct engine {
-	struct pipeline   p;
-	struct role_slot  roles[ENGINE_ROLES];
-	int               worker_nice;      /* engine_set_worker_nice(): the */
-	bool              worker_nice_set;  /* roles' threads' nice value */
-	struct generator *form_ids;         /* order ids for the form (under form_lock) */
-	pthread_mutex_t   form_lock;
+	struct pipeline p;
+	struct role_slot roles[ENGINE_ROLES];
+	int worker_nice;            /* engine_set_worker_nice(): the */
+	bool worker_nice_set;       /* roles' threads' nice value */
+	struct generator *form_ids; /* order ids for the form (under form_lock) */
+	pthread_mutex_t form_lock;
 	/* engine_serve_deliveries(): polls the shared producer when no role
 	 * here does, so delivery reports come at once. */
-	pthread_t         deliveries;
-	bool              deliveries_running;
+	pthread_t deliveries;
+	bool deliveries_running;
 };
 
 struct engine *
@@ -79,13 +82,41 @@ engine_new(const struct config *cfg)
 	return e;
 }
 
-const char *engine_fatal_error(struct engine *e) { return pipeline_fatal_error(&e->p); }
-void engine_request_stop(struct engine *e) { pipeline_request_stop(&e->p); }
-bool engine_stopping(const struct engine *e) { return pipeline_stopping(&e->p); }
-struct stats *engine_stats(struct engine *e) { return &e->p.stats; }
-struct evq *engine_events(struct engine *e) { return e->p.events; }
-struct order_table *engine_orders(struct engine *e) { return e->p.orders; }
-const struct config *engine_config(const struct engine *e) { return e->p.cfg; }
+const char *
+engine_fatal_error(struct engine *e)
+{
+	return pipeline_fatal_error(&e->p);
+}
+void
+engine_request_stop(struct engine *e)
+{
+	pipeline_request_stop(&e->p);
+}
+bool
+engine_stopping(const struct engine *e)
+{
+	return pipeline_stopping(&e->p);
+}
+struct stats *
+engine_stats(struct engine *e)
+{
+	return &e->p.stats;
+}
+struct evq *
+engine_events(struct engine *e)
+{
+	return e->p.events;
+}
+struct order_table *
+engine_orders(struct engine *e)
+{
+	return e->p.orders;
+}
+const struct config *
+engine_config(const struct engine *e)
+{
+	return e->p.cfg;
+}
 
 void
 engine_run_span(struct engine *e, int64_t *first_produced_ms, int64_t *last_final_ms)
@@ -114,13 +145,13 @@ publish_ruleset(void *arg, const struct ruleset *rs, char *err, size_t errlen)
 		return -1;
 	}
 	const char *hdrs[] = { HDR_STAGE, "rules", NULL };
-	rd_kafka_resp_err_t rc = pipeline_produce(p->producer, p->producer_topic[TOPIC_RULES], 0,
-	                                          RULES_KEY_RULESET, strlen(RULES_KEY_RULESET),
-	                                          json, strlen(json), hdrs, NULL, NULL);
+	rd_kafka_resp_err_t rc =
+		pipeline_produce(p->producer, p->producer_topic[TOPIC_RULES], 0, RULES_KEY_RULESET,
+				 strlen(RULES_KEY_RULESET), json, strlen(json), hdrs, NULL, NULL);
 	free(json);
 	if (rc != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		snprintf(err, errlen, "cannot publish the rules to '%s': %s",
-		         p->cfg->topics[TOPIC_RULES], rd_kafka_err2str(rc));
+			 p->cfg->topics[TOPIC_RULES], rd_kafka_err2str(rc));
 		return -1;
 	}
 	log_info("rules", "published rules version %" PRIu64, rs->version);
@@ -156,7 +187,10 @@ engine_rule_toggle(struct engine *e, int rule, char *err, size_t errlen)
 	return change_rules(e, toggle_rule, &rule, err, errlen);
 }
 
-struct param_change { int rule; const char *param, *text; };
+struct param_change {
+	int rule;
+	const char *param, *text;
+};
 
 static int
 set_param(struct ruleset *rs, const void *arg, char *err, size_t errlen)
@@ -170,8 +204,8 @@ set_param(struct ruleset *rs, const void *arg, char *err, size_t errlen)
 }
 
 int
-engine_rule_set_param(struct engine *e, int rule, const char *param, const char *text,
-                      char *err, size_t errlen)
+engine_rule_set_param(struct engine *e, int rule, const char *param, const char *text, char *err,
+		      size_t errlen)
 {
 	struct param_change c = { rule, param, text };
 	return change_rules(e, set_param, &c, err, errlen);
@@ -196,8 +230,8 @@ update_rule(struct ruleset *rs, const void *arg, char *err, size_t errlen)
 	for (size_t i = 0; i < u->n; i++) {
 		char why[256];
 		if (ruleset_set_param(rs, u->rule, u->names[i], u->texts[i], why, sizeof why) < 0) {
-			snprintf(err, errlen, "rule %s, parameter %s: %s", fraud_rule_defs[u->rule].id,
-			         u->names[i], why);
+			snprintf(err, errlen, "rule %s, parameter %s: %s",
+				 fraud_rule_defs[u->rule].id, u->names[i], why);
 			return -1;
 		}
 	}
@@ -206,7 +240,7 @@ update_rule(struct ruleset *rs, const void *arg, char *err, size_t errlen)
 
 int
 engine_rule_update(struct engine *e, int rule, int enabled, const char *const *names,
-                   const char *const *texts, size_t n, char *err, size_t errlen)
+		   const char *const *texts, size_t n, char *err, size_t errlen)
 {
 	struct rule_update u = { rule, enabled, names, texts, n };
 	return change_rules(e, update_rule, &u, err, errlen);
@@ -248,16 +282,17 @@ rules_startup(struct engine *e, char *err, size_t errlen)
 
 	if (cfg->rules_file && ruleset_load_file(cfg->rules_file, &from_file, err, errlen) < 0)
 		return -1;
-	struct kafka_client_opts o = { .kind = KAFKA_ASSIGN_CONSUMER, .name = "rules",
-	                               .embedded = p->embedded != NULL };
+	struct kafka_client_opts o = { .kind = KAFKA_ASSIGN_CONSUMER,
+				       .name = "rules",
+				       .embedded = p->embedded != NULL };
 	rd_kafka_t *reader = kafka_client_new(cfg, p->bootstraps, &o, &p->health, why, sizeof why);
 	if (reader == NULL) {
 		snprintf(err, errlen, "%s", why);
 		return -1;
 	}
 	if (rules_reader_start(reader, cfg->topics[TOPIC_RULES]) == 0)
-		rules_reader_catch_up(reader, cfg->topics[TOPIC_RULES], 10000,
-		                      startup_rules_record, &p->rules);
+		rules_reader_catch_up(reader, cfg->topics[TOPIC_RULES], 10000, startup_rules_record,
+				      &p->rules);
 	kafka_client_destroy(reader, 0);
 
 	if (cfg->rules_file) {
@@ -311,7 +346,7 @@ start_role(struct role_slot *s, char *err, size_t errlen)
 	int rc = pthread_create(&s->thread, NULL, role_thread, s);
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot start the %s role's thread: %s", s->role->name,
-		         strerror(rc));
+			 strerror(rc));
 		return -1;
 	}
 	/* Named for top -H and perf: "ot-fraud" beside librdkafka's "rdk:main". */
@@ -324,10 +359,11 @@ start_role(struct role_slot *s, char *err, size_t errlen)
 static int
 open_producer(struct pipeline *p, char *err, size_t errlen)
 {
-	struct kafka_client_opts po = { .kind = KAFKA_PRODUCER, .name = "producer",
-	                                .embedded = p->embedded != NULL,
-	                                .dr_msg_cb = pipeline_delivery_report,
-	                                .broker_stats = p->embedded == NULL };
+	struct kafka_client_opts po = { .kind = KAFKA_PRODUCER,
+					.name = "producer",
+					.embedded = p->embedded != NULL,
+					.dr_msg_cb = pipeline_delivery_report,
+					.broker_stats = p->embedded == NULL };
 	p->producer = kafka_client_new(p->cfg, p->bootstraps, &po, &p->health, err, errlen);
 	return p->producer ? 0 : -1;
 }
@@ -341,7 +377,7 @@ open_producer_topics(struct pipeline *p, char *err, size_t errlen)
 		p->producer_topic[t] = rd_kafka_topic_new(p->producer, p->cfg->topics[t], NULL);
 		if (p->producer_topic[t] == NULL) {
 			snprintf(err, errlen, "topic '%s': %s", p->cfg->topics[t],
-			         rd_kafka_err2str(rd_kafka_last_error()));
+				 rd_kafka_err2str(rd_kafka_last_error()));
 			return -1;
 		}
 	}
@@ -377,7 +413,7 @@ engine_start(struct engine *e, char *err, size_t errlen)
 		if (p->embedded == NULL)
 			return -1;
 		snprintf(p->bootstraps, sizeof p->bootstraps, "%s",
-		         embedded_broker_bootstraps(p->embedded));
+			 embedded_broker_bootstraps(p->embedded));
 		atomic_store(&p->brokers_total, embedded_broker_count(p->embedded));
 		atomic_store(&p->brokers_up, embedded_broker_count(p->embedded));
 	} else {
@@ -388,7 +424,7 @@ engine_start(struct engine *e, char *err, size_t errlen)
 	if (p->embedded == NULL) {
 		log_info("broker", "connecting to %s", p->bootstraps);
 		int n = topics_wait_for_brokers(p->producer, p->bootstraps, &p->health, &p->stop,
-		                                broker_wait_ms(cfg), err, errlen);
+						broker_wait_ms(cfg), err, errlen);
 		if (n < 0)
 			return -1;
 		atomic_store(&p->brokers_total, n);
@@ -484,7 +520,7 @@ engine_broker_status(struct engine *e, struct broker_status *out)
 	out->up = p->embedded ? embedded_broker_up_count(p->embedded) : atomic_load(&p->brokers_up);
 	out->total = atomic_load(&p->brokers_total);
 	int known = atomic_load(&p->health.brokers_known);
-	if (p->embedded == NULL && known > 0) {      /* the producer's statistics */
+	if (p->embedded == NULL && known > 0) { /* the producer's statistics */
 		out->up = atomic_load(&p->health.brokers_up);
 		out->total = known > out->total ? known : out->total;
 	}
@@ -572,7 +608,7 @@ engine_submit_order(struct engine *e, struct order *o, char *err, size_t errlen)
 	rd_kafka_resp_err_t pe = pipeline_produce_order(p, o, false, NULL);
 	if (pe != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		snprintf(err, errlen, "cannot publish to '%s': %s", p->cfg->topics[TOPIC_ORDERS],
-		         rd_kafka_err2str(pe));
+			 rd_kafka_err2str(pe));
 		return -1;
 	}
 	pipeline_register_local(p, o, 1);
@@ -582,7 +618,7 @@ engine_submit_order(struct engine *e, struct order *o, char *err, size_t errlen)
 
 int
 engine_submit_order_cb(struct engine *e, struct order *o, const char *source,
-                       engine_delivered_fn *done, void *arg, char *err, size_t errlen)
+		       engine_delivered_fn *done, void *arg, char *err, size_t errlen)
 {
 	struct pipeline *p = &e->p;
 
@@ -598,7 +634,7 @@ engine_submit_order_cb(struct engine *e, struct order *o, const char *source,
 	if (pe != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		free(ack);
 		snprintf(err, errlen, "cannot publish to '%s': %s", p->cfg->topics[TOPIC_ORDERS],
-		         rd_kafka_err2str(pe));
+			 rd_kafka_err2str(pe));
 		return -1;
 	}
 	pipeline_register_local(p, o, 1);
@@ -623,7 +659,8 @@ engine_serve_deliveries(struct engine *e, char *err, size_t errlen)
 		return 0;
 	int rc = pthread_create(&e->deliveries, NULL, deliveries_thread, p);
 	if (rc != 0) {
-		snprintf(err, errlen, "cannot start the delivery reports' thread: %s", strerror(rc));
+		snprintf(err, errlen, "cannot start the delivery reports' thread: %s",
+			 strerror(rc));
 		return -1;
 	}
 	pthread_setname_np(e->deliveries, "ot-deliveries");
@@ -653,7 +690,7 @@ engine_ready(struct engine *e, char *why, size_t whylen)
 	int assigned = atomic_load(&p->stages_assigned);
 	if (assigned < p->stages_local) {
 		snprintf(why, whylen, "%d of %d consumer stages have their partitions assigned",
-		         assigned, p->stages_local);
+			 assigned, p->stages_local);
 		return false;
 	}
 	snprintf(why, whylen, "ready");
@@ -676,5 +713,5 @@ engine_drained(struct engine *e)
 		return false;
 	order_table_counts(p->orders, &c);
 	return c.local_settled >= c.local_registered &&
-	       (p->producer == NULL || rd_kafka_outq_len(p->producer) == 0);
+		(p->producer == NULL || rd_kafka_outq_len(p->producer) == 0);
 }

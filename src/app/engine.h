@@ -24,14 +24,14 @@
 #include "stats.h"
 
 struct engine;
-struct pipeline_lag_row;            /* pipeline.h */
+struct pipeline_lag_row; /* pipeline.h */
 
 /* Takes a reference to cfg, which must outlive the engine. */
 struct engine *engine_new(const struct config *cfg);
 /* Starts the broker, topics and workers.  0, or -1 with the reason in err
  * (also logged).  Waits for the brokers with back-off until reachable or
  * engine_request_stop(). */
-int  engine_start(struct engine *e, char *err, size_t errlen);
+int engine_start(struct engine *e, char *err, size_t errlen);
 /* Before engine_start: the roles' threads (and the librdkafka threads they
  * start) run delta nice levels below the caller (see thread_priority.h). */
 void engine_set_worker_nice(struct engine *e, int delta);
@@ -50,15 +50,15 @@ const char *engine_fatal_error(struct engine *e);
 void engine_tick(struct engine *e);
 
 /* ---- observing ---- */
-struct stats       *engine_stats(struct engine *e);
-struct evq         *engine_events(struct engine *e);
+struct stats *engine_stats(struct engine *e);
+struct evq *engine_events(struct engine *e);
 struct order_table *engine_orders(struct engine *e);
 const struct config *engine_config(const struct engine *e);
 
 struct broker_status {
 	bool embedded;
 	char bootstraps[512];
-	int  up, total;            /* brokers up / known */
+	int up, total; /* brokers up / known */
 };
 void engine_broker_status(struct engine *e, struct broker_status *out);
 
@@ -76,13 +76,13 @@ size_t engine_consumer_lag(struct engine *e, struct pipeline_lag_row *rows, size
 void engine_run_span(struct engine *e, int64_t *first_produced_ms, int64_t *last_final_ms);
 
 struct generator_status {
-	bool   available;          /* producer role runs here */
-	bool   on;
-	double rate;               /* orders/s; 0 = max */
-	bool   holding_back;       /* paused because the pipeline lags */
-	bool   finished;           /* for good: --count reached, or finished */
+	bool available; /* producer role runs here */
+	bool on;
+	double rate;       /* orders/s; 0 = max */
+	bool holding_back; /* paused because the pipeline lags */
+	bool finished;     /* for good: --count reached, or finished */
 	uint64_t generated;
-	int64_t  limit;            /* --count, 0 = none */
+	int64_t limit; /* --count, 0 = none */
 };
 void engine_generator_status(struct engine *e, struct generator_status *out);
 
@@ -94,8 +94,7 @@ void engine_generator_status(struct engine *e, struct generator_status *out);
  * the background (a failed order is counted in stats' produce_errors). */
 /* Publishes an order on the orders topic (created_at and, when empty,
  * order_id are filled in).  0, or -1 with a reason. */
-int  engine_submit_order(struct engine *e, struct order *o,
-                         char *err, size_t errlen);
+int engine_submit_order(struct engine *e, struct order *o, char *err, size_t errlen);
 /* Publishes a new rule set version to the fraud.rules topic, built from
  * the current one with the change applied; once published it is the
  * rules in force here at once (engine_rules_status()).  0, or -1 with a
@@ -103,30 +102,29 @@ int  engine_submit_order(struct engine *e, struct order *o,
 /* One rule's change as one new version: enabled 0 or 1 (-1: as it is),
  * and n parameters set from text (names[i] = texts[i]); errors name the
  * rule and the parameter. */
-int  engine_rule_update(struct engine *e, int rule, int enabled, const char *const *names,
-                        const char *const *texts, size_t n, char *err, size_t errlen);
-int  engine_rule_toggle(struct engine *e, int rule, char *err, size_t errlen);
-int  engine_rule_set_param(struct engine *e, int rule, const char *param,
-                           const char *text, char *err, size_t errlen);
+int engine_rule_update(struct engine *e, int rule, int enabled, const char *const *names,
+		       const char *const *texts, size_t n, char *err, size_t errlen);
+int engine_rule_toggle(struct engine *e, int rule, char *err, size_t errlen);
+int engine_rule_set_param(struct engine *e, int rule, const char *param, const char *text,
+			  char *err, size_t errlen);
 /* The same as engine_submit_order (never waits), and then, once the broker
  * acknowledged the record or gave up on it, done(arg, err, partition,
  * offset) runs on the thread that serves the shared producer (see
  * engine_serve_deliveries).  source names the intake in the trace headers
  * ("http").  On -1 done never runs. */
 typedef void engine_delivered_fn(void *arg, rd_kafka_resp_err_t err, int32_t partition,
-                                 int64_t offset);
-int  engine_submit_order_cb(struct engine *e, struct order *o, const char *source,
-                            engine_delivered_fn *done, void *arg, char *err, size_t errlen);
+				 int64_t offset);
+int engine_submit_order_cb(struct engine *e, struct order *o, const char *source,
+			   engine_delivered_fn *done, void *arg, char *err, size_t errlen);
 /* After engine_start: when no role here polls the shared producer (no
  * producer role), a thread of the engine's does, until engine_stop, so
  * engine_submit_order_cb's reports come at once.  0, or -1 with reason. */
-int  engine_serve_deliveries(struct engine *e, char *err, size_t errlen);
+int engine_serve_deliveries(struct engine *e, char *err, size_t errlen);
 void engine_generator_set(struct engine *e, bool on);
 void engine_generator_set_rate(struct engine *e, double rate);
 
 /* Embedded cluster only: take broker id (1-based) down or up. */
-int  engine_broker_set_up(struct engine *e, int broker_id, bool up,
-                          char *err, size_t errlen);
+int engine_broker_set_up(struct engine *e, int broker_id, bool up, char *err, size_t errlen);
 
 /* Stops the generator for good (--duration reached); --drain then waits. */
 void engine_generator_finish(struct engine *e);

@@ -29,19 +29,19 @@ status_line(struct engine *e, double elapsed)
 	order_table_counts(engine_orders(e), &c);
 	engine_rules_status(e, &rs);
 	engine_generator_status(e, &g);
-	char poison[48] = "";          /* only when there were any */
+	char poison[48] = ""; /* only when there were any */
 	if (s.forced_dead_letters > 0)
 		snprintf(poison, sizeof poison, " | poison %" PRIu64, s.forced_dead_letters);
 	fprintf(stderr,
-	        "ordertop %6.1fs | produced %" PRIu64 " approved %" PRIu64 " refused %" PRIu64
-	        " notified %" PRIu64 " dlq %" PRIu64 " dup %" PRIu64 " | %.0f orders/s"
-	        " | e2e p50 %.1f p99 %.1f ms | brokers %d/%d | rules v%" PRIu64
-	        " | in flight %" PRIu64 "%s%s\n",
-	        elapsed, s.produced, s.approved, s.refused, s.notified, s.dead_lettered,
-	        s.duplicates, s.rate[TOPIC_ORDERS], s.p50_ms[HOP_END_TO_END],
-	        s.p99_ms[HOP_END_TO_END], b.up, b.total, rs.current.version,
-	        c.local_registered - c.local_final,
-	        g.holding_back ? " (holding back)" : "", poison);
+		"ordertop %6.1fs | produced %" PRIu64 " approved %" PRIu64 " refused %" PRIu64
+		" notified %" PRIu64 " dlq %" PRIu64 " dup %" PRIu64 " | %.0f orders/s"
+		" | e2e p50 %.1f p99 %.1f ms | brokers %d/%d | rules v%" PRIu64
+		" | in flight %" PRIu64 "%s%s\n",
+		elapsed, s.produced, s.approved, s.refused, s.notified, s.dead_lettered,
+		s.duplicates, s.rate[TOPIC_ORDERS], s.p50_ms[HOP_END_TO_END],
+		s.p99_ms[HOP_END_TO_END], b.up, b.total, rs.current.version,
+		c.local_registered - c.local_final, g.holding_back ? " (holding back)" : "",
+		poison);
 }
 
 static void
@@ -91,12 +91,14 @@ headless_run(struct engine *e, const struct config *cfg)
 				end_reason = "drained";
 				break;
 			}
-			if (drain_started && now - drain_started > (int64_t)(cfg->drain_timeout * 1000)) {
+			if (drain_started &&
+			    now - drain_started > (int64_t)(cfg->drain_timeout * 1000)) {
 				struct order_table_counts c;
 				order_table_counts(engine_orders(e), &c);
-				log_error("headless", "drain timed out after %.0f s: %" PRIu64
-				          " order(s) have no final state", cfg->drain_timeout,
-				          c.local_registered - c.local_final);
+				log_error("headless",
+					  "drain timed out after %.0f s: %" PRIu64
+					  " order(s) have no final state",
+					  cfg->drain_timeout, c.local_registered - c.local_final);
 				end_reason = "drain-timeout";
 				rc = 1;
 				break;
@@ -124,8 +126,8 @@ latency_json(const struct stats_snapshot *s, enum hop h)
 }
 
 int
-headless_write_summary(struct engine *e, const char *path, const char *why,
-                       char *err, size_t errlen)
+headless_write_summary(struct engine *e, const char *path, const char *why, char *err,
+		       size_t errlen)
 {
 	struct stats_snapshot s;
 	struct order_table_counts c;

@@ -15,7 +15,7 @@
 int headless_run(struct engine *e, const struct config *cfg);
 
 /* Writes the summary JSON to path ("-" = stdout).  why: how the run ended. */
-int headless_write_summary(struct engine *e, const char *path, const char *why,
-                           char *err, size_t errlen);
+int headless_write_summary(struct engine *e, const char *path, const char *why, char *err,
+			   size_t errlen);
 
 #endif

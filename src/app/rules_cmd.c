@@ -18,10 +18,12 @@
 static void
 usage(FILE *out)
 {
-	fputs("usage: ordertop rules list                        -b BROKERS [-F FILE] [-X key=value]\n"
+	fputs("usage: ordertop rules list                        -b BROKERS [-F FILE] [-X "
+	      "key=value]\n"
 	      "       ordertop rules enable|disable|toggle RULE   -b BROKERS ...\n"
 	      "       ordertop rules set RULE PARAM VALUE         -b BROKERS ...\n"
-	      "RULE is a rule id (e.g. total_limit) or its number in `ordertop rules list`.\n", out);
+	      "RULE is a rule id (e.g. total_limit) or its number in `ordertop rules list`.\n",
+	      out);
 }
 
 static int
@@ -53,7 +55,7 @@ print_rules(const struct rules_status *st)
 	for (int w = 0; w < st->n_workers; w++) {
 		char id[sizeof st->workers[w].id * 4];
 		text_sanitize(id, sizeof id, st->workers[w].id,
-		              strnlen(st->workers[w].id, sizeof st->workers[w].id), -1);
+			      strnlen(st->workers[w].id, sizeof st->workers[w].id), -1);
 		printf("worker %s applies version %" PRIu64 "\n", id,
 		       st->workers[w].applied_version);
 	}
@@ -77,10 +79,13 @@ rules_cmd_main(int argc, char **argv)
 	rest[nrest] = NULL;
 
 	const char *verb = npos > 0 ? pos[0] : NULL;
-	int want = !verb ? -1 : strcmp(verb, "list") == 0 ? 1
-	         : strcmp(verb, "set") == 0 ? 4
-	         : (strcmp(verb, "enable") == 0 || strcmp(verb, "disable") == 0 ||
-	            strcmp(verb, "toggle") == 0) ? 2 : -1;
+	int want = !verb                    ? -1
+		: strcmp(verb, "list") == 0 ? 1
+		: strcmp(verb, "set") == 0  ? 4
+		: (strcmp(verb, "enable") == 0 || strcmp(verb, "disable") == 0 ||
+		   strcmp(verb, "toggle") == 0)
+		? 2
+		: -1;
 	if (want < 0 || npos != want) {
 		usage(stderr);
 		return 2;
@@ -105,14 +110,15 @@ rules_cmd_main(int argc, char **argv)
 		return rc < 0 ? 2 : 0;
 	}
 	if (cfg.brokers == NULL) {
-		fprintf(stderr, "ordertop rules: needs --brokers: an embedded cluster lives inside "
-		        "its own ordertop process (start that one with --bootstrap-file FILE and "
-		        "pass -b \"$(cat FILE)\")\n");
+		fprintf(stderr,
+			"ordertop rules: needs --brokers: an embedded cluster lives inside "
+			"its own ordertop process (start that one with --bootstrap-file FILE and "
+			"pass -b \"$(cat FILE)\")\n");
 		config_free(&cfg);
 		return 2;
 	}
 	if (cfg.timeout < 0)
-		cfg.timeout = 30;       /* a command gives up on unreachable brokers */
+		cfg.timeout = 30; /* a command gives up on unreachable brokers */
 	log_set_level(cfg.log_level < LOG_INFO ? cfg.log_level : LOG_WARN);
 	cfg.roles = 0;
 	cfg.headless = true;
@@ -140,7 +146,7 @@ rules_cmd_main(int argc, char **argv)
 		}
 	}
 	if (e) {
-		engine_stop(e);         /* flushes the new version to the broker */
+		engine_stop(e); /* flushes the new version to the broker */
 		if (rc == 0) {
 			struct rules_status st;
 			engine_rules_status(e, &st);

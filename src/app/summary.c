@@ -12,8 +12,7 @@
 #include <unistd.h>
 
 static int
-summary_fail(const char *path, const char *what, int errnum, char *err,
-             size_t errlen)
+summary_fail(const char *path, const char *what, int errnum, char *err, size_t errlen)
 {
 	snprintf(err, errlen, "--summary %s: %s%s", path, what, strerror(errnum));
 	return -1;
@@ -33,7 +32,7 @@ summary_check(const char *path, char *err, size_t errlen)
 		return 0;
 	}
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd >= 0) {                  /* it can be created: not yet */
+	if (fd >= 0) { /* it can be created: not yet */
 		close(fd);
 		unlink(path);
 		return 0;

@@ -29,7 +29,7 @@ allocator_tune(void)
 #if defined(__GLIBC__) && defined(M_MXFAST)
 	static const struct {
 		const char *tunable;
-		int         param, value;
+		int param, value;
 	} settings[] = {
 		{ "mxfast", M_MXFAST, 0 },
 		/* the threshold first: setting it fixes glibc's moving one */

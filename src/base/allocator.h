@@ -27,9 +27,9 @@
 #define ALLOCATOR_TRIM_THRESHOLD (32u << 20)
 
 enum allocator_tuning {
-	ALLOCATOR_TUNED,          /* all three settings are ordertop's */
-	ALLOCATOR_LEFT_TO_USER,   /* GLIBC_TUNABLES names one: that one is theirs */
-	ALLOCATOR_UNTOUCHED,      /* not glibc's malloc, or it refused */
+	ALLOCATOR_TUNED,        /* all three settings are ordertop's */
+	ALLOCATOR_LEFT_TO_USER, /* GLIBC_TUNABLES names one: that one is theirs */
+	ALLOCATOR_UNTOUCHED,    /* not glibc's malloc, or it refused */
 };
 
 /* Call first thing in main(), before other threads exist. */

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define INT_TEXT_MAX 24         /* "-9223372036854775808" and its NUL fit */
+#define INT_TEXT_MAX 24 /* "-9223372036854775808" and its NUL fit */
 
 size_t int_text(char *buf, int64_t v);
 size_t uint_text(char *buf, uint64_t v);

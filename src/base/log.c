@@ -29,10 +29,10 @@
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct log_line log_ring[LOG_RING_LINES];
-static uint64_t        log_seq;              /* last seq handed out */
-static FILE           *log_file;
-static bool            log_stderr_on = true;
-static atomic_int      log_level_max = LOG_INFO;
+static uint64_t log_seq; /* last seq handed out */
+static FILE *log_file;
+static bool log_stderr_on = true;
+static atomic_int log_level_max = LOG_INFO;
 
 void
 log_init(int level)
@@ -103,10 +103,10 @@ log_level_name(int level)
 {
 	switch (level) {
 	case LOG_ERROR: return "error";
-	case LOG_WARN:  return "warn";
-	case LOG_INFO:  return "info";
+	case LOG_WARN: return "warn";
+	case LOG_INFO: return "info";
 	case LOG_DEBUG: return "debug";
-	default:        return "?";
+	default: return "?";
 	}
 }
 
@@ -119,8 +119,8 @@ log_write_to(FILE *f, const struct log_line *l)
 
 	localtime_r(&secs, &tm);
 	strftime(stamp, sizeof stamp, "%H:%M:%S", &tm);
-	fprintf(f, "%s.%03d %-5s %s\n", stamp, (int)(l->ts_ms % 1000),
-	        log_level_name(l->level), l->text);
+	fprintf(f, "%s.%03d %-5s %s\n", stamp, (int)(l->ts_ms % 1000), log_level_name(l->level),
+		l->text);
 }
 
 void
@@ -179,8 +179,7 @@ log_copy_since(uint64_t after, struct log_line *out, size_t max)
 	size_t n = 0;
 
 	pthread_mutex_lock(&log_lock);
-	uint64_t oldest = log_seq > LOG_RING_LINES ?
-	                  log_seq - LOG_RING_LINES + 1 : 1;
+	uint64_t oldest = log_seq > LOG_RING_LINES ? log_seq - LOG_RING_LINES + 1 : 1;
 	uint64_t seq = after >= oldest ? after + 1 : oldest;
 	for (; after < log_seq && seq <= log_seq && n < max; seq++)
 		out[n++] = log_ring[(seq - 1) % LOG_RING_LINES];

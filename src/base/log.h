@@ -11,30 +11,35 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum log_level { LOG_ERROR = 0, LOG_WARN, LOG_INFO, LOG_DEBUG };
+enum log_level {
+	LOG_ERROR = 0,
+	LOG_WARN,
+	LOG_INFO,
+	LOG_DEBUG
+};
 
-#define LOG_LINE_MAX 240
+#define LOG_LINE_MAX   240
 #define LOG_RING_LINES 512
 
 struct log_line {
-	uint64_t seq;                  /* 1, 2, 3 ... */
-	int64_t  ts_ms;
-	int      level;
-	char     text[LOG_LINE_MAX];   /* "source: message", display-safe */
+	uint64_t seq; /* 1, 2, 3 ... */
+	int64_t ts_ms;
+	int level;
+	char text[LOG_LINE_MAX]; /* "source: message", display-safe */
 };
 
 void log_init(int level);
 void log_set_level(int level);
-void log_to_stderr(bool on);          /* the dashboard turns this off */
-int  log_open_file(const char *path); /* -1 on error (errno set) */
+void log_to_stderr(bool on);         /* the dashboard turns this off */
+int log_open_file(const char *path); /* -1 on error (errno set) */
 void log_close(void);
 
 void log_msg(int level, const char *source, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 #define log_error(src, ...) log_msg(LOG_ERROR, src, __VA_ARGS__)
-#define log_warn(src, ...)  log_msg(LOG_WARN,  src, __VA_ARGS__)
-#define log_info(src, ...)  log_msg(LOG_INFO,  src, __VA_ARGS__)
+#define log_warn(src, ...)  log_msg(LOG_WARN, src, __VA_ARGS__)
+#define log_info(src, ...)  log_msg(LOG_INFO, src, __VA_ARGS__)
 #define log_debug(src, ...) log_msg(LOG_DEBUG, src, __VA_ARGS__)
 
 /* Prints "prefix: msg" on stderr outside the log (start-up and exit

@@ -23,13 +23,13 @@
  * ssl.key.pem, ssl_key, ssl.keystore.password, ssl.truststore.password)
  * and Java-style names for the same (sasl.jaas.config, *token*). */
 static const char *const redact_key_parts[] = {
-	"password", "secret", "sasl.oauthbearer.config", "ssl.key.pem",
-	"ssl_key", "sasl.jaas", "token", "private.key",
+	"password", "secret",      "sasl.oauthbearer.config", "ssl.key.pem", "ssl_key", "sasl.jaas",
+	"token",    "private.key",
 };
 
 static pthread_mutex_t redact_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
-	char  *text;
+	char *text;
 	size_t len;
 } redact_values[REDACT_SECRETS_MAX];
 static atomic_size_t redact_count;
@@ -109,7 +109,7 @@ redact_replace(char *s, size_t cap, size_t at, size_t len)
 	size_t total = strlen(s), mask = strlen(REDACT_MASK);
 	size_t tail = total - at - len;
 
-	if (at + mask >= cap) {                 /* no room: cut here */
+	if (at + mask >= cap) { /* no room: cut here */
 		s[at] = '\0';
 		return at;
 	}
@@ -156,8 +156,8 @@ redact_pairs(char *s, size_t cap)
 			end = close ? (size_t)(close - s) : strlen(s);
 		} else {
 			end = v;
-			while (s[end] != '\0' && !isspace((unsigned char)s[end]) &&
-			       s[end] != ',' && s[end] != ';')
+			while (s[end] != '\0' && !isspace((unsigned char)s[end]) && s[end] != ',' &&
+			       s[end] != ';')
 				end++;
 		}
 		if (end > v)

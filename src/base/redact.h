@@ -13,7 +13,7 @@
 #include <stddef.h>
 
 #define REDACT_MASK        "***"
-#define REDACT_MIN_LEN     4    /* shorter values are not matched literally */
+#define REDACT_MIN_LEN     4 /* shorter values are not matched literally */
 #define REDACT_SECRETS_MAX 64
 
 /* True for librdkafka property keys whose values are secret. */

@@ -16,7 +16,7 @@ text_join(char *buf, size_t len, const char *const *pieces, size_t n)
 	for (size_t i = 0; i < n && used + 1 < len; i++) {
 		size_t l = strlen(pieces[i]);
 		if (l > len - 1 - used)
-			l = len - 1 - used;             /* cut, as snprintf would */
+			l = len - 1 - used; /* cut, as snprintf would */
 		memcpy(buf + used, pieces[i], l);
 		used += l;
 	}

@@ -30,9 +30,9 @@
 
 struct text_unit {
 	char bytes[TEXT_UNIT_MAX];
-	int  len;       /* bytes */
-	int  cols;      /* display columns */
-	bool joins;     /* width-0 mark that belongs to the previous unit */
+	int len;    /* bytes */
+	int cols;   /* display columns */
+	bool joins; /* width-0 mark that belongs to the previous unit */
 };
 
 static bool
@@ -40,8 +40,7 @@ text_locale_utf8(void)
 {
 	const char *cs = nl_langinfo(CODESET);
 
-	return cs != NULL && (strcasecmp(cs, "UTF-8") == 0 ||
-	    strcasecmp(cs, "UTF8") == 0);
+	return cs != NULL && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "UTF8") == 0);
 }
 
 /* Decodes one valid UTF-8 sequence at p (n bytes available): returns its
@@ -95,13 +94,10 @@ text_decode(const unsigned char *p, size_t n, uint32_t *cp)
 static bool
 text_is_invisible(uint32_t cp)
 {
-	return cp == 0x061C || cp == 0x180E ||
-	    (cp >= 0x200B && cp <= 0x200F) ||
-	    (cp >= 0x2028 && cp <= 0x202E) ||
-	    (cp >= 0x2060 && cp <= 0x2064) ||
-	    (cp >= 0x2066 && cp <= 0x206F) ||
-	    cp == 0xFEFF || (cp >= 0xFFF9 && cp <= 0xFFFB) ||
-	    (cp >= 0xE0000 && cp <= 0xE007F);
+	return cp == 0x061C || cp == 0x180E || (cp >= 0x200B && cp <= 0x200F) ||
+		(cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) ||
+		(cp >= 0x2066 && cp <= 0x206F) || cp == 0xFEFF || (cp >= 0xFFF9 && cp <= 0xFFFB) ||
+		(cp >= 0xE0000 && cp <= 0xE007F);
 }
 
 static void
@@ -119,15 +115,9 @@ text_unit_byte_escape(struct text_unit *u, unsigned int b)
 	char tmp[8];
 
 	switch (b) {
-	case '\n':
-		text_unit_ascii(u, "\\n");
-		return;
-	case '\t':
-		text_unit_ascii(u, "\\t");
-		return;
-	case '\r':
-		text_unit_ascii(u, "\\r");
-		return;
+	case '\n': text_unit_ascii(u, "\\n"); return;
+	case '\t': text_unit_ascii(u, "\\t"); return;
+	case '\r': text_unit_ascii(u, "\\r"); return;
 	}
 	snprintf(tmp, sizeof tmp, "\\x%02x", b & 0xFF);
 	text_unit_ascii(u, tmp);
@@ -135,8 +125,7 @@ text_unit_byte_escape(struct text_unit *u, unsigned int b)
 
 /* Reads the next unit from src; returns the bytes of src consumed. */
 static size_t
-text_next_unit(const unsigned char *p, size_t n, bool utf8,
-               struct text_unit *u)
+text_next_unit(const unsigned char *p, size_t n, bool utf8, struct text_unit *u)
 {
 	uint32_t cp;
 	int k, w;
@@ -159,13 +148,13 @@ text_next_unit(const unsigned char *p, size_t n, bool utf8,
 	}
 	k = text_decode(p, n, &cp);
 	if (k == 0) {
-		memcpy(u->bytes, "\xEF\xBF\xBD", 3);    /* U+FFFD */
+		memcpy(u->bytes, "\xEF\xBF\xBD", 3); /* U+FFFD */
 		u->len = 3;
 		u->cols = 1;
 		u->joins = false;
 		return 1;
 	}
-	if (cp < 0xA0) {                                /* C1 control */
+	if (cp < 0xA0) { /* C1 control */
 		text_unit_byte_escape(u, cp);
 		return (size_t)k;
 	}
@@ -183,8 +172,7 @@ text_next_unit(const unsigned char *p, size_t n, bool utf8,
 }
 
 int
-text_sanitize(char *dst, size_t dstlen, const void *src, size_t srclen,
-              int max_cols)
+text_sanitize(char *dst, size_t dstlen, const void *src, size_t srclen, int max_cols)
 {
 	const unsigned char *p = src;
 	bool utf8 = text_locale_utf8();
@@ -210,15 +198,13 @@ text_sanitize(char *dst, size_t dstlen, const void *src, size_t srclen,
 			/* A boundary: the output may be cut here. */
 			bound_b = b;
 			bound_c = c;
-			if (b + ell_len <= cap &&
-			    (max_cols < 0 || c + ell_cols <= max_cols)) {
+			if (b + ell_len <= cap && (max_cols < 0 || c + ell_cols <= max_cols)) {
 				cut_b = b;
 				cut_c = c;
 				cut_ok = true;
 			}
 		}
-		if (b + (size_t)u.len > cap ||
-		    (max_cols >= 0 && c + u.cols > max_cols)) {
+		if (b + (size_t)u.len > cap || (max_cols >= 0 && c + u.cols > max_cols)) {
 			truncated = true;
 			break;
 		}
@@ -272,7 +258,7 @@ text_utf8_repair(char *dst, const void *s, size_t n)
 	for (size_t i = 0; i < n;) {
 		int k = p[i] == 0 ? 0 : text_decode(p + i, n - i, &cp);
 		if (k == 0) {
-			memcpy(dst + o, "\xEF\xBF\xBD", 3);    /* U+FFFD */
+			memcpy(dst + o, "\xEF\xBF\xBD", 3); /* U+FFFD */
 			o += 3;
 			i++;
 		} else {

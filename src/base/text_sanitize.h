@@ -18,8 +18,7 @@
  * within max_cols.  Newlines and tabs are shown as \n and \t.
  * Returns the display columns used.
  */
-int text_sanitize(char *dst, size_t dstlen, const void *src, size_t srclen,
-                  int max_cols);
+int text_sanitize(char *dst, size_t dstlen, const void *src, size_t srclen, int max_cols);
 
 /* True when the n bytes at s are valid UTF-8 (no overlong forms,
  * surrogates or code points above U+10FFFF) and hold no NUL. */

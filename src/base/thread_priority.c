@@ -31,7 +31,7 @@ thread_priority_lower_others(int delta)
 		errno = 0;
 		int nice_now = getpriority(PRIO_PROCESS, (id_t)tid);
 		if ((nice_now == -1 && errno != 0) || nice_now >= want)
-			continue;               /* gone meanwhile, or low enough */
+			continue; /* gone meanwhile, or low enough */
 		if (setpriority(PRIO_PROCESS, (id_t)tid, want) == 0)
 			changed++;
 	}

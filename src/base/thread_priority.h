@@ -14,7 +14,7 @@
  * many threads were changed, or -1 when /proc/self/task cannot be read. */
 int thread_priority_lower_others(int delta);
 /* The calling thread's nice value (0 when it cannot be read). */
-int  thread_priority_nice(void);
+int thread_priority_nice(void);
 /* Puts the calling thread at nice value nice_value, unless it is lower
  * (higher nice) already. */
 void thread_priority_at_least(int nice_value);

@@ -6,14 +6,15 @@
 #include "http.h"
 
 /* Request counts by method and status, for /metrics. */
-static const char *const count_methods[] = { "GET", "POST", "PATCH", "PUT", "DELETE", "HEAD",
-                                             "OPTIONS", "other" };
-static const int count_statuses[] = { 200, 202, 400, 401, 403, 404, 405, 410, 413, 415, 500,
-                                      503, 0 };
+static const char *const count_methods[] = { "GET",    "POST", "PATCH",   "PUT",
+					     "DELETE", "HEAD", "OPTIONS", "other" };
+static const int count_statuses[] = {
+	200, 202, 400, 401, 403, 404, 405, 410, 413, 415, 500, 503, 0
+};
 _Static_assert(sizeof count_methods / sizeof count_methods[0] == HTTP_COUNT_METHODS,
-               "HTTP_COUNT_METHODS");
+	       "HTTP_COUNT_METHODS");
 _Static_assert(sizeof count_statuses / sizeof count_statuses[0] == HTTP_COUNT_STATUSES,
-               "HTTP_COUNT_STATUSES");
+	       "HTTP_COUNT_STATUSES");
 
 void
 http_counts_add(struct http_counts *c, const char *method, int status)
@@ -36,7 +37,8 @@ http_counts_list(struct http_counts *c, struct http_count *out, size_t max)
 		for (size_t k = 0; k < HTTP_COUNT_STATUSES; k++) {
 			uint64_t v = atomic_load_explicit(&c->n[m][k], memory_order_relaxed);
 			if (v != 0 && n < max)
-				out[n++] = (struct http_count){ count_methods[m], count_statuses[k], v };
+				out[n++] = (struct http_count){ count_methods[m], count_statuses[k],
+								v };
 		}
 	return n;
 }

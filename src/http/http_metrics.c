@@ -51,7 +51,8 @@ latency(FILE *f, const struct latency_hist *h)
 	family(f, name, "histogram", "order created to customer notified");
 	for (size_t i = 0; i < sizeof latency_bounds / sizeof latency_bounds[0]; i++)
 		fprintf(f, "%s_bucket{le=\"%g\"} %llu\n", name, latency_bounds[i],
-		        (unsigned long long)hist_count_at_most_us(h, (uint64_t)(latency_bounds[i] * 1e6)));
+			(unsigned long long)hist_count_at_most_us(
+				h, (uint64_t)(latency_bounds[i] * 1e6)));
 	unsigned long long count = atomic_load(&h->count);
 	/* +Inf is the count: buckets are summed a moment earlier, never above it */
 	fprintf(f, "%s_bucket{le=\"+Inf\"} %llu\n", name, count);
@@ -78,19 +79,22 @@ http_metrics_get(struct http_request *r)
 	engine_rules_status(e, &rs);
 	engine_broker_status(e, &b);
 
-	counter(f, "ordertop_orders_produced_total", "orders delivered to the orders topic by "
-	        "this process", s.produced);
+	counter(f, "ordertop_orders_produced_total",
+		"orders delivered to the orders topic by "
+		"this process",
+		s.produced);
 	counter(f, "ordertop_orders_generated_total", "orders made by the generator", s.generated);
 	counter(f, "ordertop_produce_errors_total", "orders the broker did not take",
-	        s.produce_errors);
+		s.produce_errors);
 	family(f, "ordertop_orders_decided_total", "counter", "decisions seen by the monitor");
 	fprintf(f, "ordertop_orders_decided_total{decision=\"approved\"} %llu\n",
-	        (unsigned long long)s.approved);
+		(unsigned long long)s.approved);
 	fprintf(f, "ordertop_orders_decided_total{decision=\"refused\"} %llu\n",
-	        (unsigned long long)s.refused);
+		(unsigned long long)s.refused);
 	counter(f, "ordertop_orders_notified_total", "notified orders seen by the monitor",
-	        s.notified);
-	family(f, "ordertop_dead_letters_total", "counter", "dead-lettered orders seen by the "
+		s.notified);
+	family(f, "ordertop_dead_letters_total", "counter",
+	       "dead-lettered orders seen by the "
 	       "monitor");
 	fprintf(f, "ordertop_dead_letters_total{topic=\"");
 	label(f, cfg->topics[TOPIC_DLQ]);
@@ -100,20 +104,23 @@ http_metrics_get(struct http_request *r)
 
 	struct pipeline_lag_row lag[PIPELINE_LAG_MAX];
 	size_t nlag = engine_consumer_lag(e, lag, PIPELINE_LAG_MAX);
-	family(f, "ordertop_consumer_lag_records", "gauge", "records behind the high watermark, "
+	family(f, "ordertop_consumer_lag_records", "gauge",
+	       "records behind the high watermark, "
 	       "per consumer group and partition of this process");
 	for (size_t i = 0; i < nlag; i++) {
 		fprintf(f, "ordertop_consumer_lag_records{group=\"");
 		label(f, lag[i].group);
 		fprintf(f, "\",topic=\"");
 		label(f, cfg->topics[lag[i].topic]);
-		fprintf(f, "\",partition=\"%d\"} %lld\n", (int)lag[i].partition, (long long)lag[i].lag);
+		fprintf(f, "\",partition=\"%d\"} %lld\n", (int)lag[i].partition,
+			(long long)lag[i].lag);
 	}
-	family(f, "ordertop_transactions_total", "counter", "transactions of this process's stages");
+	family(f, "ordertop_transactions_total", "counter",
+	       "transactions of this process's stages");
 	fprintf(f, "ordertop_transactions_total{result=\"commit\"} %llu\n",
-	        (unsigned long long)s.txn_commits);
+		(unsigned long long)s.txn_commits);
 	fprintf(f, "ordertop_transactions_total{result=\"abort\"} %llu\n",
-	        (unsigned long long)s.txn_aborts);
+		(unsigned long long)s.txn_aborts);
 	family(f, "ordertop_rules_version", "gauge", "the rule set version in force");
 	fprintf(f, "ordertop_rules_version %llu\n", (unsigned long long)rs.current.version);
 	family(f, "ordertop_brokers_up", "gauge", "brokers reachable");
@@ -127,10 +134,11 @@ http_metrics_get(struct http_request *r)
 	for (size_t i = 0; i < nhc; i++) {
 		if (hc[i].status)
 			fprintf(f, "ordertop_http_requests_total{method=\"%s\",code=\"%d\"} %llu\n",
-			        hc[i].method, hc[i].status, (unsigned long long)hc[i].n);
+				hc[i].method, hc[i].status, (unsigned long long)hc[i].n);
 		else
-			fprintf(f, "ordertop_http_requests_total{method=\"%s\",code=\"other\"} %llu\n",
-			        hc[i].method, (unsigned long long)hc[i].n);
+			fprintf(f,
+				"ordertop_http_requests_total{method=\"%s\",code=\"other\"} %llu\n",
+				hc[i].method, (unsigned long long)hc[i].n);
 	}
 	if (fclose(f) != 0 || text == NULL) {
 		free(text);

@@ -23,25 +23,29 @@
 
 #define LIST_LIMIT_DEFAULT 100
 #define LIST_LIMIT_MAX     1000
-#define LIST_SCAN_MAX      5000     /* recent rows a filtered list looks at */
+#define LIST_SCAN_MAX      5000 /* recent rows a filtered list looks at */
 
 /* One order of a POST and what became of it. */
 struct http_order_slot {
-	struct order         o;
+	struct order o;
 	struct http_request *r;
-	atomic_int           state;     /* SLOT_* */
-	rd_kafka_resp_err_t  err;
-	int32_t              partition;
-	int64_t              offset;
-	char                 why[160];  /* SLOT_FAILED at submit */
+	atomic_int state; /* SLOT_* */
+	rd_kafka_resp_err_t err;
+	int32_t partition;
+	int64_t offset;
+	char why[160]; /* SLOT_FAILED at submit */
 };
 
-enum { SLOT_PENDING = 0, SLOT_ACKED, SLOT_FAILED };
+enum {
+	SLOT_PENDING = 0,
+	SLOT_ACKED,
+	SLOT_FAILED
+};
 
 /* The order fields, for naming the field an error is about. */
 static const char *const order_fields[] = {
-	"order_id", "user_id", "item", "quantity", "unit_price", "currency", "card_country",
-	"country", "created_at", NULL,
+	"order_id", "user_id",      "item",    "quantity",   "unit_price",
+	"currency", "card_country", "country", "created_at", NULL,
 };
 
 static const char *
@@ -130,7 +134,7 @@ split_array(const char *b, size_t len, const char **at, size_t *lens, size_t max
 			while (s < e && isspace((unsigned char)b[s]))
 				s++;
 			if (s == e && c == ']' && n == 0)
-				break;                      /* [] */
+				break; /* [] */
 			if (s == e || n >= max)
 				return s == e ? -1 : (long)max + 1;
 			at[n] = b + s;
@@ -216,8 +220,10 @@ slot_result(struct http_order_slot *slot, bool *ok, char *why, size_t whylen)
 	else if (state == SLOT_FAILED)
 		snprintf(why, whylen, "not delivered: %s", rd_kafka_err2str(slot->err));
 	else
-		snprintf(why, whylen, "the broker has not acknowledged the order within %d s "
-		         "(it may still arrive: retry with the same order_id)", HTTP_ACK_WAIT_MS / 1000);
+		snprintf(why, whylen,
+			 "the broker has not acknowledged the order within %d s "
+			 "(it may still arrive: retry with the same order_id)",
+			 HTTP_ACK_WAIT_MS / 1000);
 	cJSON_AddStringToObject(j, "error", why);
 	*ok = false;
 	return j;
@@ -242,7 +248,7 @@ orders_post_resume(struct http_request *r, bool timed_out)
 		cJSON_DeleteItemFromObject(j, "partition");
 		cJSON_DeleteItemFromObject(j, "offset");
 		snprintf(r->reply.location, sizeof r->reply.location, "/orders/%s",
-		         r->slots[0].o.order_id);
+			 r->slots[0].o.order_id);
 		http_reply_json(r, 202, j);
 		return HTTP_REPLY;
 	}
@@ -298,7 +304,7 @@ http_orders_post(struct http_request *r)
 			http_reply_error(r, 400, NULL, 0, "no orders in the body");
 		else
 			http_reply_error(r, 413, NULL, 0, "more than %d orders in one request",
-			                 HTTP_BATCH_MAX);
+					 HTTP_BATCH_MAX);
 		return HTTP_REPLY;
 	}
 	r->slots = calloc((size_t)n, sizeof *r->slots);
@@ -314,7 +320,8 @@ http_orders_post(struct http_request *r)
 			free(at);
 			free(lens);
 			if (r->body_is_batch)
-				http_reply_error(r, 400, field_of(why), 0, "order %ld: %s", i + 1, why);
+				http_reply_error(r, 400, field_of(why), 0, "order %ld: %s", i + 1,
+						 why);
 			else
 				http_reply_error(r, 400, field_of(why), 0, "%s", why);
 			return HTTP_REPLY;
@@ -333,8 +340,10 @@ http_orders_post(struct http_request *r)
 	}
 	uint64_t in_flight = order_table_local_in_flight(engine_orders(e));
 	if (in_flight + (uint64_t)n > (uint64_t)cfg->max_in_flight + HTTP_BATCH_MAX) {
-		http_reply_error(r, 503, NULL, 1, "the pipeline is holding back: %llu orders of "
-		                 "this process are unfinished", (unsigned long long)in_flight);
+		http_reply_error(r, 503, NULL, 1,
+				 "the pipeline is holding back: %llu orders of "
+				 "this process are unfinished",
+				 (unsigned long long)in_flight);
 		return HTTP_REPLY;
 	}
 	for (long i = 0; i < n; i++) {
@@ -342,7 +351,7 @@ http_orders_post(struct http_request *r)
 		atomic_fetch_add(&r->refs, 1);
 		atomic_fetch_add(&r->pending, 1);
 		if (engine_submit_order_cb(e, &slot->o, "http", on_acked, slot, slot->why,
-		                           sizeof slot->why) < 0) {
+					   sizeof slot->why) < 0) {
 			atomic_store(&slot->state, SLOT_FAILED);
 			atomic_fetch_sub(&r->pending, 1);
 			atomic_fetch_sub(&r->refs, 1);
@@ -366,7 +375,7 @@ order_json_doc(const struct order_detail *d, const struct config *cfg)
 	cJSON_AddStringToObject(j, "status", order_status_name((enum order_status)row->status));
 	if (row->decision == ORDER_APPROVED || row->decision == ORDER_REFUSED)
 		cJSON_AddStringToObject(j, "decision",
-		                        order_status_name((enum order_status)row->decision));
+					order_status_name((enum order_status)row->decision));
 	else
 		cJSON_AddNullToObject(j, "decision");
 	cJSON *fired = cJSON_AddArrayToObject(j, "rules_fired");
@@ -414,7 +423,7 @@ order_final(struct http_request *r)
 {
 	struct order_detail d;
 	return order_table_lookup(engine_orders(r->engine), r->id, &d) == 0 &&
-	       is_final(d.row.status);
+		is_final(d.row.status);
 }
 
 static int
@@ -425,9 +434,10 @@ order_reply(struct http_request *r, bool timed_out)
 
 	(void)timed_out;
 	if (rc == -2) {
-		http_reply_error(r, 410, NULL, 0, "order %s is no longer known: the order table "
-		                 "keeps the latest %d orders (--table-size)", r->id,
-		                 engine_config(r->engine)->table_size);
+		http_reply_error(r, 410, NULL, 0,
+				 "order %s is no longer known: the order table "
+				 "keeps the latest %d orders (--table-size)",
+				 r->id, engine_config(r->engine)->table_size);
 		return HTTP_REPLY;
 	}
 	if (rc < 0) {
@@ -446,9 +456,11 @@ http_orders_get(struct http_request *r)
 	if (r->query_wait) {
 		char *end;
 		wait = strtod(r->query_wait, &end);
-		if (end == r->query_wait || *end != '\0' || !(wait >= 0) || wait > HTTP_ORDER_WAIT_MAX) {
-			http_reply_error(r, 400, "wait", 0, "wait must be seconds from 0 to %d, got '%s'",
-			                 HTTP_ORDER_WAIT_MAX, r->query_wait);
+		if (end == r->query_wait || *end != '\0' || !(wait >= 0) ||
+		    wait > HTTP_ORDER_WAIT_MAX) {
+			http_reply_error(r, 400, "wait", 0,
+					 "wait must be seconds from 0 to %d, got '%s'",
+					 HTTP_ORDER_WAIT_MAX, r->query_wait);
 			return HTTP_REPLY;
 		}
 	}
@@ -474,8 +486,9 @@ http_orders_list(struct http_request *r)
 		up[i] = '\0';
 		status = order_status_parse(up);
 		if (status < 0) {
-			http_reply_error(r, 400, "status", 0, "status must be new, approved, refused, "
-			                 "notified or dead_lettered");
+			http_reply_error(r, 400, "status", 0,
+					 "status must be new, approved, refused, "
+					 "notified or dead_lettered");
 			return HTTP_REPLY;
 		}
 	}
@@ -483,7 +496,8 @@ http_orders_list(struct http_request *r)
 		char *end;
 		limit = strtol(r->query_limit, &end, 10);
 		if (end == r->query_limit || *end != '\0' || limit < 1 || limit > LIST_LIMIT_MAX) {
-			http_reply_error(r, 400, "limit", 0, "limit must be 1 to %d", LIST_LIMIT_MAX);
+			http_reply_error(r, 400, "limit", 0, "limit must be 1 to %d",
+					 LIST_LIMIT_MAX);
 			return HTTP_REPLY;
 		}
 	}

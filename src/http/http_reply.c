@@ -35,11 +35,11 @@ http_reply_json(struct http_request *r, int status, cJSON *j)
 	cJSON_Delete(j);
 	if (text == NULL) {
 		http_reply_text(r, 500, "application/json", strdup("{\"error\":\"out of memory\"}"),
-		                25);
+				25);
 		return;
 	}
 	size_t n = strlen(text);
-	char *nl = realloc(text, n + 2);      /* a newline for curl's user */
+	char *nl = realloc(text, n + 2); /* a newline for curl's user */
 	if (nl) {
 		text = nl;
 		text[n++] = '\n';
@@ -50,7 +50,7 @@ http_reply_json(struct http_request *r, int status, cJSON *j)
 
 void
 http_reply_error(struct http_request *r, int status, const char *field, int retry_after,
-                 const char *fmt, ...)
+		 const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;

@@ -27,4 +27,3 @@ http_request_unref(struct http_request *r)
 	if (atomic_fetch_sub(&r->refs, 1) == 1)
 		request_free(r);
 }
-

@@ -29,7 +29,8 @@ rule_json(const struct ruleset *rs, int i)
 		if (def->params[k].type == PARAM_COUNTRIES)
 			cJSON_AddStringToObject(params, def->params[k].name, text);
 		else
-			cJSON_AddNumberToObject(params, def->params[k].name, rs->rules[i].params[k].num);
+			cJSON_AddNumberToObject(params, def->params[k].name,
+						rs->rules[i].params[k].num);
 	}
 	return j;
 }
@@ -49,7 +50,8 @@ http_rules_get(struct http_request *r)
 	for (int i = 0; i < st.n_workers; i++) {
 		cJSON *w = cJSON_CreateObject();
 		cJSON_AddStringToObject(w, "id", st.workers[i].id);
-		cJSON_AddNumberToObject(w, "applied_version", (double)st.workers[i].applied_version);
+		cJSON_AddNumberToObject(w, "applied_version",
+					(double)st.workers[i].applied_version);
 		cJSON_AddItemToArray(workers, w);
 	}
 	http_reply_json(r, 200, j);
@@ -84,36 +86,44 @@ http_rules_patch(struct http_request *r)
 	for (cJSON *m = body->child; m; m = m->next) {
 		if (strcmp(m->string, "enabled") == 0) {
 			if (!cJSON_IsBool(m)) {
-				http_reply_error(r, 400, "enabled", 0, "rule %s: enabled must be true or false", id);
+				http_reply_error(r, 400, "enabled", 0,
+						 "rule %s: enabled must be true or false", id);
 				goto out;
 			}
 			enabled = cJSON_IsTrue(m);
 		} else if (strcmp(m->string, "params") == 0) {
 			if (!cJSON_IsObject(m)) {
-				http_reply_error(r, 400, "params", 0, "rule %s: params must be an object", id);
+				http_reply_error(r, 400, "params", 0,
+						 "rule %s: params must be an object", id);
 				goto out;
 			}
 			for (cJSON *p = m->child; p; p = p->next) {
 				snprintf(field, sizeof field, "params.%.80s", p->string);
 				if (n >= PATCH_PARAMS_MAX) {
-					http_reply_error(r, 400, field, 0, "rule %s: too many parameters", id);
+					http_reply_error(r, 400, field, 0,
+							 "rule %s: too many parameters", id);
 					goto out;
 				}
 				if (cJSON_IsNumber(p))
-					snprintf(texts[n], sizeof texts[n], "%.15g", p->valuedouble);
+					snprintf(texts[n], sizeof texts[n], "%.15g",
+						 p->valuedouble);
 				else if (cJSON_IsString(p))
 					snprintf(texts[n], sizeof texts[n], "%s", p->valuestring);
 				else {
-					http_reply_error(r, 400, field, 0, "rule %s, parameter %s: expected a "
-					                 "number or a string", id, p->string);
+					http_reply_error(r, 400, field, 0,
+							 "rule %s, parameter %s: expected a "
+							 "number or a string",
+							 id, p->string);
 					goto out;
 				}
 				snprintf(names[n], sizeof names[n], "%s", p->string);
 				/* each on its own first, so the error names it */
 				struct ruleset check = st.current;
-				if (ruleset_set_param(&check, rule, names[n], texts[n], why, sizeof why) < 0) {
-					http_reply_error(r, 400, field, 0, "rule %s, parameter %s: %s", id,
-					                 p->string, why);
+				if (ruleset_set_param(&check, rule, names[n], texts[n], why,
+						      sizeof why) < 0) {
+					http_reply_error(r, 400, field, 0,
+							 "rule %s, parameter %s: %s", id, p->string,
+							 why);
 					goto out;
 				}
 				np[n] = names[n];
@@ -121,13 +131,16 @@ http_rules_patch(struct http_request *r)
 				n++;
 			}
 		} else {
-			http_reply_error(r, 400, m->string, 0, "rule %s: unknown field '%s' (enabled, "
-			                 "params)", id, m->string);
+			http_reply_error(r, 400, m->string, 0,
+					 "rule %s: unknown field '%s' (enabled, "
+					 "params)",
+					 id, m->string);
 			goto out;
 		}
 	}
 	if (enabled < 0 && n == 0) {
-		http_reply_error(r, 400, NULL, 0, "rule %s: nothing to change (enabled, params)", id);
+		http_reply_error(r, 400, NULL, 0, "rule %s: nothing to change (enabled, params)",
+				 id);
 		goto out;
 	}
 	if (engine_rule_update(r->engine, rule, enabled, np, tp, n, why, sizeof why) < 0) {

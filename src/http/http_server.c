@@ -27,32 +27,32 @@
 #include "http_wait.h"
 #include "log.h"
 
-#define HTTP_THREADS          2
-#define HTTP_CONNECTIONS_MAX  2048        /* more at once are refused */
-#define HTTP_CONN_MEMORY      (32 * 1024) /* per connection: the header's limit */
-#define HTTP_IDLE_TIMEOUT_S   10          /* libmicrohttpd: no byte for this long */
-#define HTTP_REQUEST_TIME_MS  10000       /* a request must arrive within this */
-#define HTTP_TOKEN_MAX        512
+#define HTTP_THREADS         2
+#define HTTP_CONNECTIONS_MAX 2048        /* more at once are refused */
+#define HTTP_CONN_MEMORY     (32 * 1024) /* per connection: the header's limit */
+#define HTTP_IDLE_TIMEOUT_S  10          /* libmicrohttpd: no byte for this long */
+#define HTTP_REQUEST_TIME_MS 10000       /* a request must arrive within this */
+#define HTTP_TOKEN_MAX       512
 
 /* One open connection, for the slow-client check. */
 struct http_conn {
-	int               fd;
-	int64_t           since_ms;   /* opened, or its last request finished */
-	bool              busy;       /* a request of it is parked */
+	int fd;
+	int64_t since_ms; /* opened, or its last request finished */
+	bool busy;        /* a request of it is parked */
 	struct http_conn *prev, *next;
 };
 
 struct http_server {
-	struct engine      *e;
-	struct MHD_Daemon  *d;
-	struct http_wait   *wait;
-	char                token[HTTP_TOKEN_MAX];
-	size_t              token_len;
-	bool                has_token;
-	char                addr[64];
-	pthread_mutex_t     conns_lock;
-	struct http_conn   *conns;
-	struct http_counts  counts;
+	struct engine *e;
+	struct MHD_Daemon *d;
+	struct http_wait *wait;
+	char token[HTTP_TOKEN_MAX];
+	size_t token_len;
+	bool has_token;
+	char addr[64];
+	pthread_mutex_t conns_lock;
+	struct http_conn *conns;
+	struct http_counts counts;
 };
 
 /* ---- requests ---- */
@@ -140,7 +140,8 @@ content_type_ok(const struct http_route *rt, const char *type)
 	while (n > 0 && type[n - 1] == ' ')
 		n--;
 	for (int i = 0; rt->content_types[i]; i++)
-		if (strlen(rt->content_types[i]) == n && strncasecmp(type, rt->content_types[i], n) == 0)
+		if (strlen(rt->content_types[i]) == n &&
+		    strncasecmp(type, rt->content_types[i], n) == 0)
 			return true;
 	return false;
 }
@@ -158,35 +159,37 @@ request_check(struct http_server *s, struct http_request *r, struct MHD_Connecti
 	}
 	if (r->route == NULL) {
 		http_reply_error(r, 405, NULL, 0, "%s %s is not allowed (allowed: %s)", r->method,
-		                 r->path, methods);
+				 r->path, methods);
 		r->reply.allow = strdup(methods);
 		return -1;
 	}
 	if (r->route->has_id)
 		snprintf(r->id, sizeof r->id, "%s", r->path + strlen(r->route->path));
 	if (r->route->mutating) {
-		if (!token_ok(s, MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-		                                             MHD_HTTP_HEADER_AUTHORIZATION))) {
+		if (!token_ok(s,
+			      MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+							  MHD_HTTP_HEADER_AUTHORIZATION))) {
 			http_reply_error(r, 401, "Authorization", 0,
-			                 "%s needs 'Authorization: Bearer TOKEN'", r->path);
+					 "%s needs 'Authorization: Bearer TOKEN'", r->path);
 			return -1;
 		}
 		const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-		                                               MHD_HTTP_HEADER_CONTENT_TYPE);
+							       MHD_HTTP_HEADER_CONTENT_TYPE);
 		if (!content_type_ok(r->route, type)) {
-			http_reply_error(r, 415, "Content-Type", 0, "expected Content-Type %s%s, got '%s'",
-			                 r->route->content_types[0],
-			                 r->route->content_types[1] ? " or application/x-ndjson" : "",
-			                 type ? type : "");
+			http_reply_error(
+				r, 415, "Content-Type", 0, "expected Content-Type %s%s, got '%s'",
+				r->route->content_types[0],
+				r->route->content_types[1] ? " or application/x-ndjson" : "",
+				type ? type : "");
 			return -1;
 		}
 		snprintf(r->content_type, sizeof r->content_type, "%.*s", (int)strcspn(type, "; "),
-		         type);
+			 type);
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-		                                             MHD_HTTP_HEADER_CONTENT_LENGTH);
+							     MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_MAX) {
 			http_reply_error(r, 413, NULL, 0, "the body is larger than %d bytes",
-			                 HTTP_BODY_MAX);
+					 HTTP_BODY_MAX);
 			return -1;
 		}
 	}
@@ -203,13 +206,13 @@ queue_reply(struct http_server *s, struct http_request *r, struct MHD_Connection
 
 	if (rep->status == 0)
 		http_reply_error(r, 500, NULL, 0, "no reply");
-	struct MHD_Response *resp = MHD_create_response_from_buffer(rep->len, rep->body,
-	                                                            MHD_RESPMEM_MUST_FREE);
+	struct MHD_Response *resp =
+		MHD_create_response_from_buffer(rep->len, rep->body, MHD_RESPMEM_MUST_FREE);
 	if (resp == NULL)
 		return MHD_NO;
-	rep->body = NULL;                      /* the response's now */
+	rep->body = NULL; /* the response's now */
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-	                        rep->content_type ? rep->content_type : "application/json");
+				rep->content_type ? rep->content_type : "application/json");
 	if (rep->location[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, rep->location);
 	if (rep->retry_after > 0) {
@@ -234,8 +237,7 @@ queue_reply(struct http_server *s, struct http_request *r, struct MHD_Connection
 /* ---- the access handler ---- */
 
 static struct http_request *
-request_new(struct http_server *s, struct MHD_Connection *c, const char *url,
-            const char *method)
+request_new(struct http_server *s, struct MHD_Connection *c, const char *url, const char *method)
 {
 	struct http_request *r = calloc(1, sizeof *r);
 	if (r == NULL)
@@ -245,7 +247,7 @@ request_new(struct http_server *s, struct MHD_Connection *c, const char *url,
 	r->wait = s->wait;
 	http_wait_ref(s->wait);
 	r->conn = c;
-	r->method = method;                   /* libmicrohttpd's, lives as long */
+	r->method = method; /* libmicrohttpd's, lives as long */
 	atomic_init(&r->refs, 1);
 	snprintf(r->path, sizeof r->path, "%s", url);
 	r->query_wait = query_dup(c, "wait");
@@ -273,8 +275,7 @@ append_body(struct http_request *r, const char *data, size_t n)
 
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-           const char *version, const char *upload_data, size_t *upload_data_size,
-           void **con_cls)
+	   const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
 	struct http_server *s = cls;
 	struct http_request *r = *con_cls;
@@ -288,17 +289,17 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		if (request_check(s, r, c) < 0)
 			return queue_reply(s, r, c);
 		if (r->route->mutating)
-			return MHD_YES;               /* the body comes next */
+			return MHD_YES; /* the body comes next */
 	}
 	if (*upload_data_size > 0) {
 		size_t n = *upload_data_size;
 		*upload_data_size = 0;
 		if (r->replied)
-			return MHD_YES;               /* an early reply: the rest is dropped */
+			return MHD_YES; /* an early reply: the rest is dropped */
 		if (append_body(r, upload_data, n) < 0) {
 			if (r->body_too_large)
-				http_reply_error(r, 413, NULL, 0, "the body is larger than %d bytes",
-				                 HTTP_BODY_MAX);
+				http_reply_error(r, 413, NULL, 0,
+						 "the body is larger than %d bytes", HTTP_BODY_MAX);
 			else
 				http_reply_error(r, 500, NULL, 0, "out of memory");
 			return queue_reply(s, r, c);
@@ -335,7 +336,7 @@ resume_request(void *arg, struct http_request *r)
 
 static void
 on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
-             enum MHD_RequestTerminationCode toe)
+	     enum MHD_RequestTerminationCode toe)
 {
 	struct http_server *s = cls;
 	struct http_request *r = *con_cls;
@@ -351,7 +352,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 static void
 on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
-              enum MHD_ConnectionNotificationCode code)
+	      enum MHD_ConnectionNotificationCode code)
 {
 	struct http_server *s = cls;
 
@@ -430,8 +431,10 @@ load_token(struct http_server *s, const char *path, char *err, size_t errlen)
 	}
 	if (fstat(fileno(f), &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH | S_IWGRP | S_IWOTH))) {
 		fclose(f);
-		snprintf(err, errlen, "--http-token-file %s: readable or writable by other users; "
-		         "chmod 600 %s", path, path);
+		snprintf(err, errlen,
+			 "--http-token-file %s: readable or writable by other users; "
+			 "chmod 600 %s",
+			 path, path);
 		return -1;
 	}
 	char line[HTTP_TOKEN_MAX + 2];
@@ -441,8 +444,10 @@ load_token(struct http_server *s, const char *path, char *err, size_t errlen)
 	line[strcspn(line, "\r\n")] = '\0';
 	size_t n = strlen(line);
 	if (n == 0 || n >= HTTP_TOKEN_MAX) {
-		snprintf(err, errlen, "--http-token-file %s: the first line must hold the token "
-		         "(1 to %d bytes)", path, HTTP_TOKEN_MAX - 1);
+		snprintf(err, errlen,
+			 "--http-token-file %s: the first line must hold the token "
+			 "(1 to %d bytes)",
+			 path, HTTP_TOKEN_MAX - 1);
 		return -1;
 	}
 	memcpy(s->token, line, n + 1);
@@ -454,8 +459,8 @@ load_token(struct http_server *s, const char *path, char *err, size_t errlen)
 
 /* cfg->http as a socket address: "PORT", "ADDR:PORT" or "[V6]:PORT". */
 static int
-resolve(const char *spec, struct sockaddr_storage *ss, socklen_t *sslen, bool *loopback,
-        char *err, size_t errlen)
+resolve(const char *spec, struct sockaddr_storage *ss, socklen_t *sslen, bool *loopback, char *err,
+	size_t errlen)
 {
 	char host[256] = "127.0.0.1";
 	const char *colon = strrchr(spec, ':');
@@ -470,8 +475,10 @@ resolve(const char *spec, struct sockaddr_storage *ss, socklen_t *sslen, bool *l
 		}
 		snprintf(host, sizeof host, "%.*s", (int)n, h);
 	}
-	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-	                          .ai_flags = AI_PASSIVE | AI_NUMERICSERV }, *ai;
+	struct addrinfo hints = { .ai_family = AF_UNSPEC,
+				  .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_PASSIVE | AI_NUMERICSERV },
+			*ai;
 	int rc = getaddrinfo(host, port, &hints, &ai);
 	if (rc != 0) {
 		snprintf(err, errlen, "--http %s: %s", spec, gai_strerror(rc));
@@ -510,9 +517,10 @@ http_server_start(struct engine *e, char *err, size_t errlen)
 	if (cfg->http_token_file && load_token(s, cfg->http_token_file, err, errlen) < 0)
 		goto fail;
 	if (!loopback && !s->has_token) {
-		snprintf(err, errlen, "--http %s: not a loopback address, and POST /orders and "
-		         "PATCH /rules would take anyone's orders: give --http-token-file FILE",
-		         cfg->http);
+		snprintf(err, errlen,
+			 "--http %s: not a loopback address, and POST /orders and "
+			 "PATCH /rules would take anyone's orders: give --http-token-file FILE",
+			 cfg->http);
 		goto fail;
 	}
 	if (engine_serve_deliveries(e, err, errlen) < 0)
@@ -523,23 +531,22 @@ http_server_start(struct engine *e, char *err, size_t errlen)
 		goto fail;
 	}
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+		MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)HTTP_THREADS,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONNECTIONS_MAX,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_IDLE_TIMEOUT_S,
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
-		MHD_OPTION_END);
+	s->d = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)HTTP_THREADS, MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned)HTTP_CONNECTIONS_MAX, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)HTTP_CONN_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned)HTTP_IDLE_TIMEOUT_S, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
+		on_connection, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_END);
 	if (s->d == NULL) {
-		snprintf(err, errlen, "--http %s: cannot listen (the address in use, or not "
-		         "this host's?)", cfg->http);
+		snprintf(err, errlen,
+			 "--http %s: cannot listen (the address in use, or not "
+			 "this host's?)",
+			 cfg->http);
 		goto fail;
 	}
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
@@ -549,10 +556,10 @@ http_server_start(struct engine *e, char *err, size_t errlen)
 	else
 		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, host, sizeof host);
 	snprintf(s->addr, sizeof s->addr, ss.ss_family == AF_INET6 ? "[%s]:%u" : "%s:%u", host,
-	         di ? di->port : 0);
+		 di ? di->port : 0);
 	stats_set_http_addr(engine_stats(e), s->addr);
 	log_info("http", "HTTP API on http://%s/%s", s->addr,
-	         s->has_token ? " (POST and PATCH need the token)" : "");
+		 s->has_token ? " (POST and PATCH need the token)" : "");
 	return s;
 fail:
 	http_server_stop(s);
@@ -564,7 +571,7 @@ http_server_stop(struct http_server *s)
 {
 	if (s == NULL)
 		return;
-	http_wait_stop(s->wait);          /* answers what waits */
+	http_wait_stop(s->wait); /* answers what waits */
 	if (s->d)
 		MHD_stop_daemon(s->d);
 	http_wait_unref(s->wait);

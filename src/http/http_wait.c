@@ -14,15 +14,15 @@
 #define WAIT_TICK_MS 100
 
 struct http_wait {
-	pthread_mutex_t      lock;
-	pthread_cond_t       cond;      /* parked, woken, or stopping */
-	struct http_request *head;      /* parked requests */
-	bool                 woken, stopping, running;
-	pthread_t            thread;
-	atomic_int           refs;
-	void               (*resume)(void *arg, struct http_request *r);
-	void               (*tick)(void *arg);
-	void                *arg;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;       /* parked, woken, or stopping */
+	struct http_request *head; /* parked requests */
+	bool woken, stopping, running;
+	pthread_t thread;
+	atomic_int refs;
+	void (*resume)(void *arg, struct http_request *r);
+	void (*tick)(void *arg);
+	void *arg;
 };
 
 static void
@@ -106,8 +106,7 @@ wait_thread(void *arg)
 }
 
 struct http_wait *
-http_wait_new(void (*resume)(void *arg, struct http_request *r), void (*tick)(void *arg),
-              void *arg)
+http_wait_new(void (*resume)(void *arg, struct http_request *r), void (*tick)(void *arg), void *arg)
 {
 	struct http_wait *w = calloc(1, sizeof *w);
 	if (w == NULL)
@@ -131,7 +130,7 @@ void
 http_wait_park(struct http_wait *w, struct http_request *r)
 {
 	pthread_mutex_lock(&w->lock);
-	if (w->stopping) {                /* the server is going: answer now */
+	if (w->stopping) { /* the server is going: answer now */
 		pthread_mutex_unlock(&w->lock);
 		r->timed_out = !r->ready(r);
 		w->resume(w->arg, r);

@@ -19,7 +19,7 @@ struct http_wait;
 /* resume(arg, r): give r's connection back to the server (r->timed_out
  * says why).  tick(arg): called about every 100 ms on the same thread. */
 struct http_wait *http_wait_new(void (*resume)(void *arg, struct http_request *r),
-                                void (*tick)(void *arg), void *arg);
+				void (*tick)(void *arg), void *arg);
 /* r's connection is suspended already; r->ready, r->deadline_ms are set. */
 void http_wait_park(struct http_wait *w, struct http_request *r);
 /* Something a parked request waits for may have happened. */

@@ -28,7 +28,7 @@
 #include "json_plain.h"
 
 #define FLAT_DIGITS_MAX 15
-#define FLAT_DEPTH_MAX  16      /* as order.c's ORDER_DEPTH_MAX */
+#define FLAT_DEPTH_MAX  16 /* as order.c's ORDER_DEPTH_MAX */
 
 static const double pow10_exact[FLAT_DIGITS_MAX + 1] = {
 	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
@@ -72,9 +72,10 @@ hex4(const char *p, unsigned *u)
 	*u = 0;
 	for (int k = 0; k < 4; k++) {
 		char c = p[k];
-		unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0') :
-		             c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) :
-		             c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 16;
+		unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
+			: c >= 'a' && c <= 'f'    ? (unsigned)(c - 'a' + 10)
+			: c >= 'A' && c <= 'F'    ? (unsigned)(c - 'A' + 10)
+						  : 16;
 		if (d == 16)
 			return false;
 		*u = *u << 4 | d;
@@ -92,8 +93,14 @@ escape_len(const char *p, size_t n, size_t j)
 	if (n - j < 2)
 		return 0;
 	switch (p[j + 1]) {
-	case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
-		return 2;
+	case '"':
+	case '\\':
+	case '/':
+	case 'b':
+	case 'f':
+	case 'n':
+	case 'r':
+	case 't': return 2;
 	case 'u':
 		if (n - j < 6 || !hex4(p + j + 2, &u) || (u >= 0xDC00 && u <= 0xDFFF))
 			return 0;
@@ -103,8 +110,7 @@ escape_len(const char *p, size_t n, size_t j)
 		    u < 0xDC00 || u > 0xDFFF)
 			return 0;
 		return 12;
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -125,15 +131,14 @@ read_escaped_string(const char *p, size_t n, size_t *i, const char **text, size_
 			return true;
 		}
 		if (p[j] != '\\' || (e = escape_len(p, n, j)) == 0)
-			return false;       /* a control character, a bad escape */
+			return false; /* a control character, a bad escape */
 		j += e;
 	}
 	return false;
 }
 
 static bool
-read_any_string(const char *p, size_t n, size_t *i, const char **text, size_t *len,
-                bool escapes)
+read_any_string(const char *p, size_t n, size_t *i, const char **text, size_t *len, bool escapes)
 {
 	return escapes ? read_escaped_string(p, n, i, text, len) : read_string(p, n, i, text, len);
 }
@@ -154,7 +159,7 @@ read_number(const char *p, size_t n, size_t *i, struct flat_member *m)
 	if (j >= n || p[j] < '0' || p[j] > '9')
 		return false;
 	if (p[j] == '0') {
-		j++;                    /* a leading 0 adds nothing to mant */
+		j++; /* a leading 0 adds nothing to mant */
 	} else {
 		for (; j < n && p[j] >= '0' && p[j] <= '9'; j++, digits++)
 			mant = mant * 10 + (uint64_t)(p[j] - '0');
@@ -179,7 +184,7 @@ read_number(const char *p, size_t n, size_t *i, struct flat_member *m)
 
 static bool
 read_literal(const char *p, size_t n, size_t *i, const char *word, enum flat_type t,
-             struct flat_member *m)
+	     struct flat_member *m)
 {
 	size_t l = strlen(word);
 
@@ -236,22 +241,13 @@ skip_value(const char *p, size_t n, size_t *i, int depth, bool escapes)
 	size_t l;
 
 	switch (p[*i]) {
-	case '"':
-		return read_any_string(p, n, i, &t, &l, escapes);
+	case '"': return read_any_string(p, n, i, &t, &l, escapes);
 	case '{':
-	case '[':
-		return skip_nested(p, n, i, depth + 1, escapes);
-	case 't':
-		l = 4, t = "true";
-		break;
-	case 'f':
-		l = 5, t = "false";
-		break;
-	case 'n':
-		l = 4, t = "null";
-		break;
-	default:
-		return skip_number(p, n, i);
+	case '[': return skip_nested(p, n, i, depth + 1, escapes);
+	case 't': l = 4, t = "true"; break;
+	case 'f': l = 5, t = "false"; break;
+	case 'n': l = 4, t = "null"; break;
+	default: return skip_number(p, n, i);
 	}
 	if (n - *i < l || memcmp(p + *i, t, l) != 0)
 		return false;
@@ -323,22 +319,17 @@ read_value(const char *p, size_t n, size_t *i, struct flat_member *m)
 		m->type = FLAT_STRING;
 		m->number = 0;
 		return read_string(p, n, i, &m->text, &m->len);
-	case 't':
-		return read_literal(p, n, i, "true", FLAT_TRUE, m);
-	case 'f':
-		return read_literal(p, n, i, "false", FLAT_FALSE, m);
-	case 'n':
-		return read_literal(p, n, i, "null", FLAT_NULL, m);
-	default:
-		return read_number(p, n, i, m);
+	case 't': return read_literal(p, n, i, "true", FLAT_TRUE, m);
+	case 'f': return read_literal(p, n, i, "false", FLAT_FALSE, m);
+	case 'n': return read_literal(p, n, i, "null", FLAT_NULL, m);
+	default: return read_number(p, n, i, m);
 	}
 }
 
 /* The members of an object (keys) or the elements of an array (no keys)
  * starting at buf[start]; the text must end with it. */
 static int
-read_container(const char *buf, size_t len, size_t i, char open, struct flat_member *m,
-               int max)
+read_container(const char *buf, size_t len, size_t i, char open, struct flat_member *m, int max)
 {
 	char close = open == '{' ? '}' : ']';
 	int count = 0;
@@ -354,7 +345,8 @@ read_container(const char *buf, size_t len, size_t i, char open, struct flat_mem
 				return -1;
 			struct flat_member *cur = &m[count];
 			if (open == '{') {
-				if (buf[i] != '"' || !read_string(buf, len, &i, &cur->key, &cur->key_len))
+				if (buf[i] != '"' ||
+				    !read_string(buf, len, &i, &cur->key, &cur->key_len))
 					return -1;
 				i = skip_space(buf, len, i);
 				if (i >= len || buf[i] != ':')
@@ -428,9 +420,7 @@ json_field_from_flat(struct json_field *f, const struct flat_member *m)
 		return;
 	}
 	switch (m->type) {
-	case FLAT_NULL:
-		f->type = JF_NULL;
-		break;
+	case FLAT_NULL: f->type = JF_NULL; break;
 	case FLAT_STRING:
 		f->type = JF_STRING;
 		f->s = m->text;
@@ -440,9 +430,7 @@ json_field_from_flat(struct json_field *f, const struct flat_member *m)
 		f->type = JF_NUMBER;
 		f->num = m->number;
 		break;
-	default:                    /* true, false, an array or an object */
-		f->type = JF_OTHER;
-		break;
+	default: /* true, false, an array or an object */ f->type = JF_OTHER; break;
 	}
 }
 
@@ -561,7 +549,7 @@ flat_cursor_next(struct flat_cursor *c, struct flat_member *m)
 	}
 	i = skip_space(p, n, i);
 	if (i >= n || (p[i] != ',' && p[i] != '}'))
-		return -1;              /* 01, 1.2.3, a missing comma */
+		return -1; /* 01, 1.2.3, a missing comma */
 	c->pos = i;
 	c->first = false;
 	return 1;
@@ -575,12 +563,12 @@ flat_member_end(const struct flat_member *m)
 
 bool
 flat_member_of(const char *buf, size_t len, const cJSON *root, const cJSON *item,
-               struct flat_member *out)
+	       struct flat_member *out)
 {
 	struct flat_cursor c;
 
 	if (buf != NULL && len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
-		buf += 3;               /* cJSON skips a UTF-8 byte order mark */
+		buf += 3; /* cJSON skips a UTF-8 byte order mark */
 		len -= 3;
 	}
 	if (root == NULL || flat_cursor_begin(&c, buf, len) < 0)

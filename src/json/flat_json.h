@@ -29,35 +29,48 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum flat_type { FLAT_STRING, FLAT_NUMBER, FLAT_TRUE, FLAT_FALSE, FLAT_NULL, FLAT_NESTED };
+enum flat_type {
+	FLAT_STRING,
+	FLAT_NUMBER,
+	FLAT_TRUE,
+	FLAT_FALSE,
+	FLAT_NULL,
+	FLAT_NESTED
+};
 
 struct flat_member {
-	const char    *key;
-	size_t         key_len;
+	const char *key;
+	size_t key_len;
 	enum flat_type type;
-	const char    *text;       /* a string's bytes (no quotes), else the value's text */
-	size_t         len;
-	double         number;     /* FLAT_NUMBER: the value strtod() gives for text */
+	const char *text; /* a string's bytes (no quotes), else the value's text */
+	size_t len;
+	double number; /* FLAT_NUMBER: the value strtod() gives for text */
 };
 
 /* One member's value as the checks after either reader see it. */
 struct json_field {
-	enum { JF_ABSENT, JF_NULL, JF_STRING, JF_NUMBER, JF_OTHER } type;
-	const char *s;             /* JF_STRING: its bytes (no NUL inside) */
-	size_t      len;
-	double      num;           /* JF_NUMBER */
+	enum {
+		JF_ABSENT,
+		JF_NULL,
+		JF_STRING,
+		JF_NUMBER,
+		JF_OTHER
+	} type;
+	const char *s; /* JF_STRING: its bytes (no NUL inside) */
+	size_t len;
+	double num; /* JF_NUMBER */
 };
 
 struct cJSON;
-void json_field_from_flat(struct json_field *f, const struct flat_member *m);  /* NULL: absent */
-void json_field_from_cjson(struct json_field *f, const struct cJSON *item);  /* NULL: absent */
+void json_field_from_flat(struct json_field *f, const struct flat_member *m); /* NULL: absent */
+void json_field_from_cjson(struct json_field *f, const struct cJSON *item);   /* NULL: absent */
 
 /* The members of the object in buf, in order, into m (at most max); their
  * count, or -1 when the text is not such a flat object or has more than
  * max members. */
-int  flat_json_members(const char *buf, size_t len, struct flat_member *m, int max);
+int flat_json_members(const char *buf, size_t len, struct flat_member *m, int max);
 /* The same for the elements of an array (their keys are empty). */
-int  flat_json_elements(const char *buf, size_t len, struct flat_member *m, int max);
+int flat_json_elements(const char *buf, size_t len, struct flat_member *m, int max);
 bool flat_key_is(const struct flat_member *m, const char *key);
 /* Whether the len bytes of a key (no NUL among them) are the name: byte by
  * byte, so that most names differ at the first byte; for the readers that
@@ -66,7 +79,7 @@ static inline bool
 flat_name_is(const char *bytes, size_t len, const char *name)
 {
 	size_t i = 0;
-	while (i < len && name[i] == bytes[i])     /* stops at name's NUL */
+	while (i < len && name[i] == bytes[i]) /* stops at name's NUL */
 		i++;
 	return i == len && name[i] == '\0';
 }
@@ -88,22 +101,22 @@ const struct flat_member *flat_find(const struct flat_member *m, int n, const ch
  */
 struct flat_cursor {
 	const char *buf;
-	size_t      len;
-	size_t      pos;        /* the next member; where the text went wrong */
-	bool        first, ended;
+	size_t len;
+	size_t pos; /* the next member; where the text went wrong */
+	bool first, ended;
 };
 /* -1 when the text does not begin (after blanks) with '{'. */
-int  flat_cursor_begin(struct flat_cursor *c, const char *buf, size_t len);
+int flat_cursor_begin(struct flat_cursor *c, const char *buf, size_t len);
 /* 1 with the next member in *m, 0 at the end of the object, -1 when the
  * text is not strict JSON from c->pos on. */
-int  flat_cursor_next(struct flat_cursor *c, struct flat_member *m);
+int flat_cursor_next(struct flat_cursor *c, struct flat_member *m);
 /* Where member m's value ends in the text (past a string's quote). */
 const char *flat_member_end(const struct flat_member *m);
 /* The member cJSON read as item, a member of root, in the text buf it was
  * read from (cJSON keeps members in text order): its value as written.
  * false when the text up to it is not strict JSON. */
-bool flat_member_of(const char *buf, size_t len, const struct cJSON *root,
-                    const struct cJSON *item, struct flat_member *out);
+bool flat_member_of(const char *buf, size_t len, const struct cJSON *root, const struct cJSON *item,
+		    struct flat_member *out);
 /* A number's text as an unsigned 64-bit integer, exactly: digits only (no
  * sign, fraction or exponent), at most UINT64_MAX; else false. */
 bool flat_uint64(const char *text, size_t len, uint64_t *out);

@@ -29,7 +29,7 @@ json_plain_run(const char *p, size_t n)
 		quote = x ^ (ones * '"');
 		backslash = x ^ (ones * '\\');
 		uint64_t stops = ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) |
-		                 ((x - ones * 0x20) & ~x);
+			((x - ones * 0x20) & ~x);
 		stops &= highs;
 		if (stops != 0)
 			return i + (size_t)(__builtin_ctzll(stops) >> 3);

@@ -113,7 +113,7 @@ json_writer_text(struct json_writer *w, size_t *len)
 {
 	if (w->failed)
 		return NULL;
-	w->buf[w->len] = '\0';          /* reserve() keeps room for it */
+	w->buf[w->len] = '\0'; /* reserve() keeps room for it */
 	*len = w->len;
 	return w->buf;
 }
@@ -189,7 +189,7 @@ put_escaped(struct json_writer *w, const char *s, size_t n)
 		char esc[6] = { '\\', 0 };
 		size_t len = 2;
 		switch (c) {
-		case '"':  esc[1] = '"'; break;
+		case '"': esc[1] = '"'; break;
 		case '\\': esc[1] = '\\'; break;
 		case '\b': esc[1] = 'b'; break;
 		case '\f': esc[1] = 'f'; break;
@@ -303,7 +303,7 @@ c_decimal_point(char *buf, size_t n)
 	if (dl == 0 || (dl == 1 && dp[0] == '.') || (p = strstr(buf, dp)) == NULL)
 		return n;
 	*p = '.';
-	memmove(p + 1, p + dl, n - (size_t)(p - buf) - dl + 1);     /* with the NUL */
+	memmove(p + 1, p + dl, n - (size_t)(p - buf) - dl + 1); /* with the NUL */
 	return n - dl + 1;
 }
 
@@ -317,9 +317,10 @@ json_number(struct json_writer *w, double v)
 	if (!isfinite(v)) {
 		put(w, "null", 4);
 	} else if (v == 0 && signbit(v)) {
-		put(w, "-0", 2);                /* as cJSON prints it */
+		put(w, "-0", 2); /* as cJSON prints it */
 	} else if (v >= INT_MIN && v <= INT_MAX && v == (double)(int)v) {
-		put_ull(w, v < 0 ? (unsigned long long)-(long long)v : (unsigned long long)v, v < 0);
+		put_ull(w, v < 0 ? (unsigned long long)-(long long)v : (unsigned long long)v,
+			v < 0);
 	} else if (fabs(v) < 1e15 && v == floor(v)) {
 		/* Whole numbers of up to 15 digits (times in ms): %1.15g prints
 		 * them digit for digit, without an exponent. */
@@ -347,7 +348,7 @@ cents_round(double v)
 {
 	if (!isfinite(v))
 		return 0.0;
-	return round(v * 100.0) / 100.0 + 0.0;     /* + 0.0: no -0 */
+	return round(v * 100.0) / 100.0 + 0.0; /* + 0.0: no -0 */
 }
 
 void
@@ -357,12 +358,12 @@ json_cents(struct json_writer *w, double v)
 	size_t n;
 
 	v = cents_round(v);
-	if (fabs(v) >= 1e15) {          /* no exact cents left anyway */
+	if (fabs(v) >= 1e15) { /* no exact cents left anyway */
 		json_number(w, v);
 		return;
 	}
 	value_begin(w);
-	if (fabs(v) < 1e13) {           /* the digits of round(v * 100) */
+	if (fabs(v) < 1e13) { /* the digits of round(v * 100) */
 		n = cents_text(buf, llround(v * 100.0));
 	} else {
 		snprintf(buf, sizeof buf, "%.2f", v);
@@ -412,13 +413,14 @@ json_members_compact(struct json_writer *w, const char *text, size_t len)
 				k += json_plain_run(text + k, len - k);
 				if (k >= len || text[k] == '"')
 					break;
-				k++;            /* '\\' and what it escapes */
+				k++; /* '\\' and what it escapes */
 			}
 			k++;
 		} else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
 			put(w, text + from, k - from);
-			while (k < len && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n' ||
-			                   text[k] == '\r'))
+			while (k < len &&
+			       (text[k] == ' ' || text[k] == '\t' || text[k] == '\n' ||
+				text[k] == '\r'))
 				k++;
 			from = k;
 		} else {

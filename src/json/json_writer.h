@@ -20,15 +20,15 @@
 #include <stdint.h>
 
 struct json_writer {
-	char   *buf;            /* inline_buf until it outgrows it */
-	size_t  len, cap;
-	bool    failed;         /* out of memory: finish() returns NULL */
-	bool    need_comma;     /* a member or element was written at this level */
-	bool    after_key;      /* a key was written: its value comes next */
-	char    inline_buf[768];
+	char *buf; /* inline_buf until it outgrows it */
+	size_t len, cap;
+	bool failed;     /* out of memory: finish() returns NULL */
+	bool need_comma; /* a member or element was written at this level */
+	bool after_key;  /* a key was written: its value comes next */
+	char inline_buf[768];
 };
 
-void  json_writer_init(struct json_writer *w);
+void json_writer_init(struct json_writer *w);
 /* The text, malloc'd and NUL-terminated; NULL when memory ran out.  The
  * writer is spent either way. */
 char *json_writer_finish(struct json_writer *w);
@@ -41,7 +41,7 @@ void json_writer_discard(struct json_writer *w);
  * that turned out not to be possible). */
 struct json_writer_mark {
 	size_t len;
-	bool   need_comma, after_key;
+	bool need_comma, after_key;
 };
 void json_writer_mark(const struct json_writer *w, struct json_writer_mark *m);
 void json_writer_rewind(struct json_writer *w, const struct json_writer_mark *m);
@@ -54,8 +54,7 @@ void json_key(struct json_writer *w, const char *name);
 /* A key written as a string literal that needs no escaping (letters,
  * digits, '_'): copied in one go with its quotes and colon, neither
  * measured nor scanned.  Every key ordertop's records have. */
-#define json_key_literal(w, name) \
-	json_key_quoted((w), "\"" name "\":", sizeof "\"" name "\":" - 1)
+#define json_key_literal(w, name) json_key_quoted((w), "\"" name "\":", sizeof "\"" name "\":" - 1)
 void json_key_quoted(struct json_writer *w, const char *quoted, size_t len);
 
 /* At most max bytes of s (a fixed-size field need not be NUL-terminated);

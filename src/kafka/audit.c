@@ -16,7 +16,7 @@
 struct audit {
 	FILE *f;
 	char *path;
-	bool  failed;
+	bool failed;
 };
 
 struct audit *
@@ -102,8 +102,7 @@ add_text(cJSON *obj, const char *name, const char *s)
 }
 
 void
-audit_write(struct audit *a, const rd_kafka_message_t *m, const char *order_id,
-            const char *status)
+audit_write(struct audit *a, const rd_kafka_message_t *m, const char *order_id, const char *status)
 {
 	if (a == NULL || a->failed)
 		return;
@@ -126,13 +125,14 @@ audit_write(struct audit *a, const rd_kafka_message_t *m, const char *order_id,
 		const void *val;
 		size_t sz;
 		for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &val, &sz) ==
-		                   RD_KAFKA_RESP_ERR_NO_ERROR; i++) {
+		     RD_KAFKA_RESP_ERR_NO_ERROR;
+		     i++) {
 			char *fixed = malloc(strlen(name) * 3 + 1);
 			if (fixed == NULL)
 				continue;
 			text_utf8_repair(fixed, name, strlen(name));
-			cJSON_AddItemToObject(h, fixed, val ? bytes_to_string(val, sz)
-			                                    : cJSON_CreateNull());
+			cJSON_AddItemToObject(h, fixed,
+					      val ? bytes_to_string(val, sz) : cJSON_CreateNull());
 			free(fixed);
 		}
 	}

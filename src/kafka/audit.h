@@ -15,8 +15,8 @@
 struct audit;
 
 struct audit *audit_open(const char *path, char *err, size_t errlen);
-void audit_write(struct audit *a, const rd_kafka_message_t *m,
-                 const char *order_id, const char *status);
+void audit_write(struct audit *a, const rd_kafka_message_t *m, const char *order_id,
+		 const char *status);
 void audit_flush(struct audit *a);
 void audit_close(struct audit *a);
 

@@ -13,19 +13,21 @@
 #include "log.h"
 
 struct embedded_broker {
-	rd_kafka_t              *host;
+	rd_kafka_t *host;
 	rd_kafka_mock_cluster_t *mock;
-	int                      n_brokers;
-	atomic_uint              down_mask;   /* bit i: broker i+1 is down */
-	char                     bootstraps[512];
+	int n_brokers;
+	atomic_uint down_mask; /* bit i: broker i+1 is down */
+	char bootstraps[512];
 };
 
 static void
 host_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 {
 	(void)rk;
-	log_msg(level <= 3 ? LOG_ERROR : level == 4 ? LOG_WARN : LOG_DEBUG,
-	        "mock", "%s: %s", fac, buf);
+	log_msg(level <= 3           ? LOG_ERROR
+			: level == 4 ? LOG_WARN
+				     : LOG_DEBUG,
+		"mock", "%s: %s", fac, buf);
 }
 
 struct embedded_broker *
@@ -56,28 +58,28 @@ embedded_broker_start(const struct config *cfg, char *err, size_t errlen)
 	eb->mock = rd_kafka_mock_cluster_new(eb->host, eb->n_brokers);
 	if (eb->mock == NULL) {
 		snprintf(err, errlen, "embedded broker: cannot start a mock cluster of %d brokers",
-		         eb->n_brokers);
+			 eb->n_brokers);
 		rd_kafka_destroy(eb->host);
 		free(eb);
 		return NULL;
 	}
 	snprintf(eb->bootstraps, sizeof eb->bootstraps, "%s",
-	         rd_kafka_mock_cluster_bootstraps(eb->mock));
+		 rd_kafka_mock_cluster_bootstraps(eb->mock));
 
 	for (int t = 0; t < TOPIC__COUNT; t++) {
 		int parts = t == TOPIC_RULES ? 1 : cfg->partitions;
-		rd_kafka_resp_err_t e = rd_kafka_mock_topic_create(eb->mock, cfg->topics[t],
-		                                                   parts, 1);
+		rd_kafka_resp_err_t e =
+			rd_kafka_mock_topic_create(eb->mock, cfg->topics[t], parts, 1);
 		if (e != RD_KAFKA_RESP_ERR_NO_ERROR &&
 		    e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
 			snprintf(err, errlen, "embedded broker: cannot create topic '%s': %s",
-			         cfg->topics[t], rd_kafka_err2str(e));
+				 cfg->topics[t], rd_kafka_err2str(e));
 			embedded_broker_stop(eb);
 			return NULL;
 		}
 	}
-	log_info("broker", "embedded Kafka cluster of %d broker(s) at %s",
-	         eb->n_brokers, eb->bootstraps);
+	log_info("broker", "embedded Kafka cluster of %d broker(s) at %s", eb->n_brokers,
+		 eb->bootstraps);
 	return eb;
 }
 
@@ -101,16 +103,15 @@ embedded_broker_up_count(const struct embedded_broker *eb)
 }
 
 int
-embedded_broker_set_up(struct embedded_broker *eb, int broker_id, bool up,
-                       char *err, size_t errlen)
+embedded_broker_set_up(struct embedded_broker *eb, int broker_id, bool up, char *err, size_t errlen)
 {
 	if (broker_id < 1 || broker_id > eb->n_brokers) {
-		snprintf(err, errlen, "no broker %d (the embedded cluster has 1..%d)",
-		         broker_id, eb->n_brokers);
+		snprintf(err, errlen, "no broker %d (the embedded cluster has 1..%d)", broker_id,
+			 eb->n_brokers);
 		return -1;
 	}
 	rd_kafka_resp_err_t e = up ? rd_kafka_mock_broker_set_up(eb->mock, broker_id)
-	                           : rd_kafka_mock_broker_set_down(eb->mock, broker_id);
+				   : rd_kafka_mock_broker_set_down(eb->mock, broker_id);
 	if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		snprintf(err, errlen, "broker %d: %s", broker_id, rd_kafka_err2str(e));
 		return -1;

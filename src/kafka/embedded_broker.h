@@ -15,14 +15,13 @@
 struct embedded_broker;
 
 /* Starts the cluster and creates the topics.  NULL with reason on error. */
-struct embedded_broker *embedded_broker_start(const struct config *cfg,
-                                              char *err, size_t errlen);
+struct embedded_broker *embedded_broker_start(const struct config *cfg, char *err, size_t errlen);
 const char *embedded_broker_bootstraps(const struct embedded_broker *eb);
-int  embedded_broker_count(const struct embedded_broker *eb);
-int  embedded_broker_up_count(const struct embedded_broker *eb);
+int embedded_broker_count(const struct embedded_broker *eb);
+int embedded_broker_up_count(const struct embedded_broker *eb);
 /* broker_id is 1-based.  0, or -1 with reason. */
-int  embedded_broker_set_up(struct embedded_broker *eb, int broker_id, bool up,
-                            char *err, size_t errlen);
+int embedded_broker_set_up(struct embedded_broker *eb, int broker_id, bool up, char *err,
+			   size_t errlen);
 void embedded_broker_stop(struct embedded_broker *eb);
 
 #endif

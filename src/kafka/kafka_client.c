@@ -16,7 +16,7 @@
 
 /* Properties ordertop sets per handle; a user value would break a role. */
 static const char *managed_keys[] = {
-	"group.id", "transactional.id", "enable.auto.commit", "isolation.level",
+	"group.id",          "transactional.id",     "enable.auto.commit",   "isolation.level",
 	"bootstrap.servers", "metadata.broker.list", "enable.partition.eof",
 };
 
@@ -32,8 +32,10 @@ is_managed_key(const char *key)
 static void
 client_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 {
-	int ours = level <= 3 ? LOG_ERROR : level == 4 ? LOG_WARN :
-	           level == 5 ? LOG_INFO : LOG_DEBUG;
+	int ours = level <= 3 ? LOG_ERROR
+		: level == 4  ? LOG_WARN
+		: level == 5  ? LOG_INFO
+			      : LOG_DEBUG;
 	log_msg(ours, rd_kafka_name(rk), "%s: %s", fac, buf);
 }
 
@@ -44,9 +46,9 @@ static bool
 speaks_no_kafka(int err, const char *reason)
 {
 	return err == RD_KAFKA_RESP_ERR__BAD_MSG ||
-	       (err == RD_KAFKA_RESP_ERR__TRANSPORT &&
-	        (strstr(reason, "Invalid response size") != NULL ||
-	         strstr(reason, "in state APIVERSION_QUERY") != NULL));
+		(err == RD_KAFKA_RESP_ERR__TRANSPORT &&
+		 (strstr(reason, "Invalid response size") != NULL ||
+		  strstr(reason, "in state APIVERSION_QUERY") != NULL));
 }
 
 static void
@@ -62,12 +64,12 @@ client_error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 		rd_kafka_resp_err_t orig = rd_kafka_fatal_error(rk, fatal, sizeof fatal);
 		if (!atomic_flag_test_and_set(&h->fatal_once)) {
 			snprintf(h->fatal_reason, sizeof h->fatal_reason, "%s: %s: %s",
-			         rd_kafka_name(rk), rd_kafka_err2name(orig), fatal);
+				 rd_kafka_name(rk), rd_kafka_err2name(orig), fatal);
 			redact_text(h->fatal_reason, sizeof h->fatal_reason);
 			atomic_store(&h->fatal, true);
 		}
 		log_error("kafka", "%s: fatal error: %s: %s", rd_kafka_name(rk),
-		          rd_kafka_err2name(orig), fatal);
+			  rd_kafka_err2name(orig), fatal);
 		return;
 	}
 	if (err == RD_KAFKA_RESP_ERR__AUTHENTICATION) {
@@ -88,7 +90,7 @@ client_error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 		atomic_store(&h->not_kafka, true);
 	}
 	log_warn("kafka", "%s: %s: %s", rd_kafka_name(rk),
-	         rd_kafka_err2name((rd_kafka_resp_err_t)err), reason);
+		 rd_kafka_err2name((rd_kafka_resp_err_t)err), reason);
 }
 
 /* Whether a broker state of librdkafka's says the broker is down (1), up
@@ -99,7 +101,7 @@ broker_state_down(const char *state)
 	if (strcmp(state, "INIT") == 0)
 		return -1;
 	return strcmp(state, "DOWN") == 0 || strcmp(state, "TRY_CONNECT") == 0 ||
-	       strcmp(state, "CONNECT") == 0;
+		strcmp(state, "CONNECT") == 0;
 }
 
 /* librdkafka's statistics: the brokers learnt from metadata (node id >= 0,
@@ -115,7 +117,8 @@ client_stats_cb(rd_kafka_t *rk, char *json, size_t len, void *opaque)
 	int known = 0, up = 0;
 	(void)rk;
 
-	cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(root, "brokers")) {
+	cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(root, "brokers"))
+	{
 		const cJSON *id = cJSON_GetObjectItemCaseSensitive(b, "nodeid");
 		const cJSON *state = cJSON_GetObjectItemCaseSensitive(b, "state");
 		if (!cJSON_IsNumber(id) || id->valueint < 0 || !cJSON_IsString(state))
@@ -136,12 +139,12 @@ client_stats_cb(rd_kafka_t *rk, char *json, size_t len, void *opaque)
 		if (was_known > 0 && (was_up != up || was_known != known))
 			log_warn("broker", "%d of %d broker(s) up", up, known);
 	}
-	return 0;                   /* librdkafka frees json */
+	return 0; /* librdkafka frees json */
 }
 
 static int
-conf_set(rd_kafka_conf_t *conf, const char *key, const char *value,
-         const char *origin, char *err, size_t errlen)
+conf_set(rd_kafka_conf_t *conf, const char *key, const char *value, const char *origin, char *err,
+	 size_t errlen)
 {
 	char why[512];
 
@@ -154,17 +157,24 @@ conf_set(rd_kafka_conf_t *conf, const char *key, const char *value,
 
 rd_kafka_t *
 kafka_client_new(const struct config *cfg, const char *bootstraps,
-                 const struct kafka_client_opts *o, struct kafka_health *health,
-                 char *err, size_t errlen)
+		 const struct kafka_client_opts *o, struct kafka_health *health, char *err,
+		 size_t errlen)
 {
 	rd_kafka_conf_t *conf = rd_kafka_conf_new();
 	bool consumer = o->kind == KAFKA_GROUP_CONSUMER || o->kind == KAFKA_ASSIGN_CONSUMER;
 	char client_id[128], why[512];
-	struct { const char *k, *v; } defaults[24];
+	struct {
+		const char *k, *v;
+	} defaults[24];
 	size_t n = 0;
 
 	snprintf(client_id, sizeof client_id, "ordertop-%s", o->name);
-#define DFLT(key, val) do { defaults[n].k = (key); defaults[n].v = (val); n++; } while (0)
+#define DFLT(key, val)                                                                             \
+	do {                                                                                       \
+		defaults[n].k = (key);                                                             \
+		defaults[n].v = (val);                                                             \
+		n++;                                                                               \
+	} while (0)
 	DFLT("client.id", client_id);
 	DFLT("socket.nagle.disable", "true");
 	DFLT("reconnect.backoff.max.ms", "5000");
@@ -193,8 +203,7 @@ kafka_client_new(const struct config *cfg, const char *bootstraps,
 			DFLT("session.timeout.ms", "10000");
 		DFLT("heartbeat.interval.ms", "1000");
 		break;
-	case KAFKA_ASSIGN_CONSUMER:
-		break;
+	case KAFKA_ASSIGN_CONSUMER: break;
 	}
 #undef DFLT
 	for (size_t i = 0; i < n; i++)
@@ -224,11 +233,11 @@ kafka_client_new(const struct config *cfg, const char *bootstraps,
 	 * shows up on the broker as a (lagging) group. */
 	char reader_group[160];
 	if (o->kind == KAFKA_ASSIGN_CONSUMER)
-		snprintf(reader_group, sizeof reader_group, "%s-reader-%s-%d",
-		         cfg->group_prefix, o->name, (int)getpid());
+		snprintf(reader_group, sizeof reader_group, "%s-reader-%s-%d", cfg->group_prefix,
+			 o->name, (int)getpid());
 	if (consumer &&
 	    conf_set(conf, "group.id", o->kind == KAFKA_GROUP_CONSUMER ? o->group_id : reader_group,
-	             NULL, err, errlen) < 0)
+		     NULL, err, errlen) < 0)
 		goto fail;
 	if (o->kind == KAFKA_TXN_PRODUCER &&
 	    conf_set(conf, "transactional.id", o->transactional_id, NULL, err, errlen) < 0)
@@ -249,8 +258,8 @@ kafka_client_new(const struct config *cfg, const char *bootstraps,
 	if (o->rebalance_cb != NULL)
 		rd_kafka_conf_set_rebalance_cb(conf, o->rebalance_cb);
 
-	rd_kafka_t *rk = rd_kafka_new(consumer ? RD_KAFKA_CONSUMER : RD_KAFKA_PRODUCER,
-	                              conf, why, sizeof why);
+	rd_kafka_t *rk = rd_kafka_new(consumer ? RD_KAFKA_CONSUMER : RD_KAFKA_PRODUCER, conf, why,
+				      sizeof why);
 	if (rk == NULL) {
 		snprintf(err, errlen, "%s: cannot create Kafka client: %s", o->name, why);
 		goto fail;
@@ -274,7 +283,7 @@ kafka_client_destroy(rd_kafka_t *rk, int flush_timeout_ms)
 		rd_kafka_resp_err_t e = rd_kafka_flush(rk, flush_timeout_ms);
 		if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
 			log_warn("kafka", "%s: %d message(s) not delivered at shutdown: %s",
-			         rd_kafka_name(rk), rd_kafka_outq_len(rk), rd_kafka_err2str(e));
+				 rd_kafka_name(rk), rd_kafka_outq_len(rk), rd_kafka_err2str(e));
 	}
 	rd_kafka_destroy(rk);
 }
@@ -313,8 +322,8 @@ kafka_source_text(char *buf, size_t len, const rd_kafka_message_t *m)
 {
 	const char *topic = rd_kafka_topic_name(m->rkt);
 	char part[INT_TEXT_MAX], off[INT_TEXT_MAX];
-	size_t tl = strlen(topic), pl = int_text(part, m->partition),
-	       ol = int_text(off, m->offset), n = 0;
+	size_t tl = strlen(topic), pl = int_text(part, m->partition), ol = int_text(off, m->offset),
+	       n = 0;
 	const char *pieces[5] = { topic, "/", part, "/", off };
 	size_t lens[5] = { tl, 1, pl, 1, ol };
 

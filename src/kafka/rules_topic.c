@@ -15,13 +15,12 @@
 #include "topics.h"
 
 int
-rules_record_parse(const rd_kafka_message_t *m, struct rules_record *out,
-                   char *err, size_t errlen)
+rules_record_parse(const rd_kafka_message_t *m, struct rules_record *out, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof *out);
 	out->kind = RULES_RECORD_NONE;
 	if (m->key == NULL || m->payload == NULL)
-		return 0;           /* a tombstone or an unkeyed record: nothing to apply */
+		return 0; /* a tombstone or an unkeyed record: nothing to apply */
 	if (m->key_len == strlen(RULES_KEY_RULESET) &&
 	    memcmp(m->key, RULES_KEY_RULESET, m->key_len) == 0) {
 		if (ruleset_from_json(m->payload, m->len, &out->ruleset, err, errlen) < 0)
@@ -40,7 +39,7 @@ rules_record_parse(const rd_kafka_message_t *m, struct rules_record *out,
 		if (!cJSON_IsString(w) || !cJSON_IsNumber(v))
 			why = "unreadable worker record";
 		else if (!flat_member_of(m->payload, m->len, j, v, &raw) ||
-		         !flat_uint64(raw.text, raw.len, &out->applied_version))
+			 !flat_uint64(raw.text, raw.len, &out->applied_version))
 			why = "worker record: applied_version must be an integer "
 			      "from 0 to 18446744073709551615 in strict JSON";
 		if (why != NULL) {
@@ -50,7 +49,9 @@ rules_record_parse(const rd_kafka_message_t *m, struct rules_record *out,
 		}
 		snprintf(out->worker, sizeof out->worker, "%s", w->valuestring);
 		out->at_ms = cJSON_IsNumber(at) && at->valuedouble >= 0 &&
-		             at->valuedouble <= ORDER_TIME_MAX ? (int64_t)at->valuedouble : 0;
+				at->valuedouble <= ORDER_TIME_MAX
+			? (int64_t)at->valuedouble
+			: 0;
 		out->kind = RULES_RECORD_WORKER;
 		cJSON_Delete(j);
 	}
@@ -110,7 +111,7 @@ handle(rd_kafka_message_t *m, void (*cb)(void *, const struct rules_record *), v
 
 int
 rules_reader_catch_up(rd_kafka_t *consumer, const char *topic, int timeout_ms,
-                      void (*cb)(void *, const struct rules_record *), void *arg)
+		      void (*cb)(void *, const struct rules_record *), void *arg)
 {
 	int64_t lo = 0, hi = 0, deadline = mono_ms() + timeout_ms;
 	rd_kafka_resp_err_t e = topics_watermarks(consumer, topic, 0, &lo, &hi, timeout_ms);
@@ -136,14 +137,13 @@ rules_reader_catch_up(rd_kafka_t *consumer, const char *topic, int timeout_ms,
 	}
 	rd_kafka_topic_partition_list_destroy(pos);
 	if (next < hi)
-		log_warn("rules", "read '%s' up to offset %lld of %lld in %d ms; going on",
-		         topic, (long long)next, (long long)hi, timeout_ms);
+		log_warn("rules", "read '%s' up to offset %lld of %lld in %d ms; going on", topic,
+			 (long long)next, (long long)hi, timeout_ms);
 	return n;
 }
 
 int
-rules_reader_poll(rd_kafka_t *consumer, void (*cb)(void *, const struct rules_record *),
-                  void *arg)
+rules_reader_poll(rd_kafka_t *consumer, void (*cb)(void *, const struct rules_record *), void *arg)
 {
 	int n = 0;
 	rd_kafka_message_t *m;

@@ -25,14 +25,15 @@ not_kafka_hint(struct kafka_health *health, char *buf, size_t len)
 {
 	buf[0] = '\0';
 	if (atomic_load(&health->not_kafka))
-		snprintf(buf, len, ": %s does not speak the Kafka protocol (is it a Kafka "
-		         "listener? is security.protocol right?)", health->not_kafka_addr);
+		snprintf(buf, len,
+			 ": %s does not speak the Kafka protocol (is it a Kafka "
+			 "listener? is security.protocol right?)",
+			 health->not_kafka_addr);
 }
 
 int
-topics_wait_for_brokers(rd_kafka_t *rk, const char *bootstraps,
-                        struct kafka_health *health, const atomic_bool *stop,
-                        int timeout_ms, char *err, size_t errlen)
+topics_wait_for_brokers(rd_kafka_t *rk, const char *bootstraps, struct kafka_health *health,
+			const atomic_bool *stop, int timeout_ms, char *err, size_t errlen)
 {
 	int backoff_ms = 500, attempt = 0;
 	int64_t deadline = timeout_ms > 0 ? mono_ms() + timeout_ms : INT64_MAX;
@@ -41,14 +42,14 @@ topics_wait_for_brokers(rd_kafka_t *rk, const char *bootstraps,
 	for (;;) {
 		const struct rd_kafka_metadata *md = NULL;
 		int64_t left = deadline - mono_ms();
-		rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 0, NULL, &md,
-		                                          left < 2000 ? (int)(left > 1 ? left : 1) : 2000);
+		rd_kafka_resp_err_t e = rd_kafka_metadata(
+			rk, 0, NULL, &md, left < 2000 ? (int)(left > 1 ? left : 1) : 2000);
 		if (e == RD_KAFKA_RESP_ERR_NO_ERROR && md->broker_cnt > 0) {
 			int n = md->broker_cnt;
 			rd_kafka_metadata_destroy(md);
 			if (attempt > 0)
 				log_info("broker", "brokers at %s answer now (%d broker(s))",
-				         bootstraps, n);
+					 bootstraps, n);
 			return n;
 		}
 		if (md)
@@ -66,20 +67,21 @@ topics_wait_for_brokers(rd_kafka_t *rk, const char *bootstraps,
 		}
 		not_kafka_hint(health, hint, sizeof hint);
 		if (mono_ms() >= deadline) {
-			snprintf(err, errlen, "no broker reachable at %s within %.0f s%s", bootstraps,
-			         timeout_ms / 1000.0, hint);
+			snprintf(err, errlen, "no broker reachable at %s within %.0f s%s",
+				 bootstraps, timeout_ms / 1000.0, hint);
 			return -1;
 		}
 		attempt++;
 		log_warn("broker", "cannot reach the brokers at %s (%s)%s; retrying in %.1f s",
-		         bootstraps, rd_kafka_err2str(e), hint, backoff_ms / 1000.0);
+			 bootstraps, rd_kafka_err2str(e), hint, backoff_ms / 1000.0);
 		for (int waited = 0; waited < backoff_ms && mono_ms() < deadline; waited += 100) {
 			rd_kafka_poll(rk, 0);
 			if (atomic_load(&health->auth_failed))
 				break;
 			if (atomic_load(stop)) {
-				snprintf(err, errlen, "stopped while waiting for the brokers at %s%s",
-				         bootstraps, hint);
+				snprintf(err, errlen,
+					 "stopped while waiting for the brokers at %s%s",
+					 bootstraps, hint);
 				return -1;
 			}
 			sleep_ms(100);
@@ -104,19 +106,18 @@ static bool
 settling(rd_kafka_resp_err_t e)
 {
 	return e == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE ||
-	       e == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
-	       e == RD_KAFKA_RESP_ERR__TIMED_OUT ||
-	       e == RD_KAFKA_RESP_ERR__TRANSPORT;
+		e == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || e == RD_KAFKA_RESP_ERR__TIMED_OUT ||
+		e == RD_KAFKA_RESP_ERR__TRANSPORT;
 }
 
 rd_kafka_resp_err_t
-topics_watermarks(rd_kafka_t *rk, const char *topic, int32_t partition,
-                  int64_t *lo, int64_t *hi, int timeout_ms)
+topics_watermarks(rd_kafka_t *rk, const char *topic, int32_t partition, int64_t *lo, int64_t *hi,
+		  int timeout_ms)
 {
 	int64_t deadline = mono_ms() + timeout_ms;
 	for (;;) {
-		rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(rk, topic, partition,
-		                                                         lo, hi, 5000);
+		rd_kafka_resp_err_t e =
+			rd_kafka_query_watermark_offsets(rk, topic, partition, lo, hi, 5000);
 		if (e == RD_KAFKA_RESP_ERR_NO_ERROR || mono_ms() >= deadline ||
 		    (e != RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION && !settling(e)))
 			return e;
@@ -139,10 +140,11 @@ topics_partition_count(rd_kafka_t *rk, const char *topic, int timeout_ms)
 	for (;;) {
 		const struct rd_kafka_metadata *md;
 		int64_t left = deadline - mono_ms();
-		rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 0, rkt, &md,
-		                                          left > 1000 ? (int)left : 1000);
+		rd_kafka_resp_err_t e =
+			rd_kafka_metadata(rk, 0, rkt, &md, left > 1000 ? (int)left : 1000);
 		if (e == RD_KAFKA_RESP_ERR_NO_ERROR) {
-			e = md->topic_cnt == 1 ? md->topics[0].err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+			e = md->topic_cnt == 1 ? md->topics[0].err
+					       : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
 			if (e == RD_KAFKA_RESP_ERR_NO_ERROR && md->topics[0].partition_cnt > 0)
 				n = md->topics[0].partition_cnt;
 			rd_kafka_metadata_destroy(md);
@@ -158,7 +160,7 @@ topics_partition_count(rd_kafka_t *rk, const char *topic, int timeout_ms)
 
 static int
 create_topics(rd_kafka_t *rk, const struct config *cfg, const int *missing, int n_missing,
-              char *err, size_t errlen)
+	      char *err, size_t errlen)
 {
 	rd_kafka_NewTopic_t *nt[TOPIC__COUNT];
 	char why[256];
@@ -167,8 +169,8 @@ create_topics(rd_kafka_t *rk, const struct config *cfg, const int *missing, int 
 	for (int i = 0; i < n_missing; i++) {
 		int t = missing[i];
 		int parts = t == TOPIC_RULES ? 1 : cfg->partitions;
-		nt[i] = rd_kafka_NewTopic_new(cfg->topics[t], parts, cfg->replication_factor,
-		                              why, sizeof why);
+		nt[i] = rd_kafka_NewTopic_new(cfg->topics[t], parts, cfg->replication_factor, why,
+					      sizeof why);
 		if (nt[i] == NULL) {
 			snprintf(err, errlen, "topic '%s': %s", cfg->topics[t], why);
 			rd_kafka_NewTopic_destroy_array(nt, (size_t)i);
@@ -179,7 +181,8 @@ create_topics(rd_kafka_t *rk, const struct config *cfg, const int *missing, int 
 	}
 
 	rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
-	rd_kafka_AdminOptions_t *opts = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
+	rd_kafka_AdminOptions_t *opts =
+		rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
 	rd_kafka_AdminOptions_set_operation_timeout(opts, 15000, NULL, 0);
 	rd_kafka_AdminOptions_set_request_timeout(opts, 20000, NULL, 0);
 	rd_kafka_CreateTopics(rk, nt, (size_t)n_missing, opts, q);
@@ -203,16 +206,17 @@ create_topics(rd_kafka_t *rk, const struct config *cfg, const int *missing, int 
 			} else if (e == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
 				log_info("topics", "topic '%s' exists", name);
 			} else if (e == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED ||
-			           e == RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED) {
+				   e == RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED) {
 				snprintf(err, errlen,
-				         "not authorized to create topic '%s' (%s): create it "
-				         "beforehand or grant CREATE on it", name, rd_kafka_err2name(e));
+					 "not authorized to create topic '%s' (%s): create it "
+					 "beforehand or grant CREATE on it",
+					 name, rd_kafka_err2name(e));
 				rc = -1;
 				break;
 			} else {
 				const char *msg = rd_kafka_topic_result_error_string(tr[i]);
 				snprintf(err, errlen, "cannot create topic '%s': %s", name,
-				         msg ? msg : rd_kafka_err2str(e));
+					 msg ? msg : rd_kafka_err2str(e));
 				rc = -1;
 				break;
 			}
@@ -237,23 +241,27 @@ check_topics(rd_kafka_t *rk, const struct config *cfg, char *err, size_t errlen)
 		rd_kafka_topic_destroy(rkt);
 		if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
 			snprintf(err, errlen, "topic '%s': metadata: %s", cfg->topics[t],
-			         rd_kafka_err2str(e));
+				 rd_kafka_err2str(e));
 			return -1;
 		}
-		e = md->topic_cnt == 1 ? md->topics[0].err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+		e = md->topic_cnt == 1 ? md->topics[0].err
+				       : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
 		/* A new topic's partitions need a leader before they can be used. */
-		for (int p = 0; e == RD_KAFKA_RESP_ERR_NO_ERROR && p < md->topics[0].partition_cnt; p++)
+		for (int p = 0; e == RD_KAFKA_RESP_ERR_NO_ERROR && p < md->topics[0].partition_cnt;
+		     p++)
 			if (md->topics[0].partitions[p].leader < 0 ||
-			    md->topics[0].partitions[p].err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE)
+			    md->topics[0].partitions[p].err ==
+				    RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE)
 				e = RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE;
 		rd_kafka_metadata_destroy(md);
 		if (e == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
 			snprintf(err, errlen, "not authorized to access topic '%s' (%s)",
-			         cfg->topics[t], rd_kafka_err2name(e));
+				 cfg->topics[t], rd_kafka_err2name(e));
 			return -1;
 		}
 		if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-			snprintf(err, errlen, "topic '%s': %s", cfg->topics[t], rd_kafka_err2str(e));
+			snprintf(err, errlen, "topic '%s': %s", cfg->topics[t],
+				 rd_kafka_err2str(e));
 			return -1;
 		}
 	}
@@ -280,7 +288,7 @@ topics_provision(rd_kafka_t *rk, const struct config *cfg, char *err, size_t err
 		int want = t == TOPIC_RULES ? 1 : cfg->partitions;
 		if (md->topics[i].partition_cnt != want)
 			log_info("topics", "topic '%s' exists with %d partition(s); left as it is",
-			         cfg->topics[t], md->topics[i].partition_cnt);
+				 cfg->topics[t], md->topics[i].partition_cnt);
 	}
 	rd_kafka_metadata_destroy(md);
 

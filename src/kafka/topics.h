@@ -17,18 +17,16 @@
  * no limit).  Returns the number of brokers, or -1 (stop requested, time
  * out, authentication failed, fatal error) with the reason, which says
  * when an address answered in something other than Kafka's protocol. */
-int topics_wait_for_brokers(rd_kafka_t *rk, const char *bootstraps,
-                            struct kafka_health *health, const atomic_bool *stop,
-                            int timeout_ms, char *err, size_t errlen);
+int topics_wait_for_brokers(rd_kafka_t *rk, const char *bootstraps, struct kafka_health *health,
+			    const atomic_bool *stop, int timeout_ms, char *err, size_t errlen);
 
 /* Creates what is missing.  0, or -1 with a reason that names the topic. */
-int topics_provision(rd_kafka_t *rk, const struct config *cfg,
-                     char *err, size_t errlen);
+int topics_provision(rd_kafka_t *rk, const struct config *cfg, char *err, size_t errlen);
 
 /* Low and high watermarks, retrying while a partition has no leader yet
  * (a topic just created) for up to timeout_ms. */
 rd_kafka_resp_err_t topics_watermarks(rd_kafka_t *rk, const char *topic, int32_t partition,
-                                      int64_t *lo, int64_t *hi, int timeout_ms);
+				      int64_t *lo, int64_t *hi, int timeout_ms);
 
 /* Number of partitions of a topic (metadata), or -1. */
 int topics_partition_count(rd_kafka_t *rk, const char *topic, int timeout_ms);

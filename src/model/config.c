@@ -37,33 +37,30 @@
 #endif
 
 static const char *const topic_role_names[TOPIC__COUNT] = {
-	[TOPIC_ORDERS]        = "orders",
-	[TOPIC_VALID]         = "valid",
-	[TOPIC_REFUSED]       = "refused",
-	[TOPIC_NOTIFICATIONS] = "notifications",
-	[TOPIC_NOTIFIED]      = "notified",
-	[TOPIC_DLQ]           = "dlq",
-	[TOPIC_RULES]         = "rules",
+	[TOPIC_ORDERS] = "orders",     [TOPIC_VALID] = "valid",
+	[TOPIC_REFUSED] = "refused",   [TOPIC_NOTIFICATIONS] = "notifications",
+	[TOPIC_NOTIFIED] = "notified", [TOPIC_DLQ] = "dlq",
+	[TOPIC_RULES] = "rules",
 };
 
 static const char *const topic_default_names[TOPIC__COUNT] = {
-	[TOPIC_ORDERS]        = "orders",
-	[TOPIC_VALID]         = "orders.valid",
-	[TOPIC_REFUSED]       = "orders.refused",
+	[TOPIC_ORDERS] = "orders",
+	[TOPIC_VALID] = "orders.valid",
+	[TOPIC_REFUSED] = "orders.refused",
 	[TOPIC_NOTIFICATIONS] = "notifications",
-	[TOPIC_NOTIFIED]      = "orders.notified",
-	[TOPIC_DLQ]           = "orders.dlq",
-	[TOPIC_RULES]         = "fraud.rules",
+	[TOPIC_NOTIFIED] = "orders.notified",
+	[TOPIC_DLQ] = "orders.dlq",
+	[TOPIC_RULES] = "fraud.rules",
 };
 
 static const struct {
 	const char *name;
-	unsigned    bit;
+	unsigned bit;
 } role_names[] = {
 	{ "producer", ROLE_PRODUCER },
-	{ "fraud",    ROLE_FRAUD },
+	{ "fraud", ROLE_FRAUD },
 	{ "notifier", ROLE_NOTIFIER },
-	{ "monitor",  ROLE_MONITOR },
+	{ "monitor", ROLE_MONITOR },
 };
 
 /* ---- small helpers ---- */
@@ -128,8 +125,7 @@ config_has_control(const char *s)
 /* ---- kv_list ---- */
 
 void
-kv_list_add(struct kv_list *l, const char *key, const char *value,
-            const char *origin)
+kv_list_add(struct kv_list *l, const char *key, const char *value, const char *origin)
 {
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 16;
@@ -221,8 +217,7 @@ config_split_kv(char *line, char **key, char **value)
 }
 
 int
-config_set_property(struct config *c, const char *kv, const char *origin,
-                    char *err, size_t errlen)
+config_set_property(struct config *c, const char *kv, const char *origin, char *err, size_t errlen)
 {
 	char *copy = config_strdup(kv);
 	char *key, *value;
@@ -233,8 +228,7 @@ config_set_property(struct config *c, const char *kv, const char *origin,
 		if (config_is_secret_key(kv))
 			config_err(err, errlen, "%s: expected key=value", who);
 		else
-			config_err(err, errlen, "%s: expected key=value, got '%s'",
-			           who, kv);
+			config_err(err, errlen, "%s: expected key=value, got '%s'", who, kv);
 		free(copy);
 		return -1;
 	}
@@ -243,8 +237,8 @@ config_set_property(struct config *c, const char *kv, const char *origin,
 	return 0;
 }
 
-static int config_apply(struct config *c, const struct config_option *o, const char *arg,
-                        char *err, size_t errlen);
+static int config_apply(struct config *c, const struct config_option *o, const char *arg, char *err,
+			size_t errlen);
 static const struct config_option *config_option_by_name(const char *name);
 
 /* ordertop's own options a -F file may set, as ordertop.NAME=VALUE (NAME
@@ -255,8 +249,8 @@ static const char *const config_file_options[] = { "http", "http-token-file" };
 /* 1 and applied when key is one of config_file_options[], 0 when not,
  * -1 with err naming origin when its value is bad. */
 static int
-config_apply_file_option(struct config *c, const char *key, const char *value,
-                         const char *origin, char *err, size_t errlen)
+config_apply_file_option(struct config *c, const char *key, const char *value, const char *origin,
+			 char *err, size_t errlen)
 {
 	char name[64], why[512];
 
@@ -283,19 +277,18 @@ config_apply_file_option(struct config *c, const char *key, const char *value,
  * file can't be read (a bad line names the file and line, which is enough).
  */
 static int
-config_load_props(struct config *c, const char *path, const char *open_prefix,
-                  char *err, size_t errlen)
+config_load_props(struct config *c, const char *path, const char *open_prefix, char *err,
+		  size_t errlen)
 {
 	FILE *f = fopen(path, "re");
 
 	if (f == NULL) {
-		config_err(err, errlen, "%s%s: %s", open_prefix, path,
-		           strerror(errno));
+		config_err(err, errlen, "%s%s: %s", open_prefix, path, strerror(errno));
 		return -1;
 	}
 
 	struct kv_list found = { 0 };
-	const char *secret = NULL;      /* first secret key, in found */
+	const char *secret = NULL; /* first secret key, in found */
 	char *line = NULL;
 	size_t cap = 0;
 	unsigned lineno = 0;
@@ -310,8 +303,7 @@ config_load_props(struct config *c, const char *path, const char *open_prefix,
 		if (*s == '\0' || *s == '#' || *s == '!')
 			continue;
 		if (!config_split_kv(s, &key, &value)) {
-			config_err(err, errlen, "%s:%u: expected key=value",
-			           path, lineno);
+			config_err(err, errlen, "%s:%u: expected key=value", path, lineno);
 			rc = -1;
 			break;
 		}
@@ -325,8 +317,7 @@ config_load_props(struct config *c, const char *path, const char *open_prefix,
 			kv_list_add(&found, key, value, origin);
 	}
 	if (rc == 0 && ferror(f)) {
-		config_err(err, errlen, "%s%s: %s", open_prefix, path,
-		           strerror(errno));
+		config_err(err, errlen, "%s%s: %s", open_prefix, path, strerror(errno));
 		rc = -1;
 	}
 
@@ -337,10 +328,11 @@ config_load_props(struct config *c, const char *path, const char *open_prefix,
 				secret = found.items[i].key;
 		if (secret != NULL && fstat(fileno(f), &st) == 0 &&
 		    (st.st_mode & (S_IRGRP | S_IROTH)) != 0)
-			log_warn("config", "%s is readable by other users and "
-			         "holds a %s (%s); chmod 600 %s", path,
-			         strcasestr(secret, "password") ? "password" :
-			         "secret", secret, path);
+			log_warn("config",
+				 "%s is readable by other users and "
+				 "holds a %s (%s); chmod 600 %s",
+				 path, strcasestr(secret, "password") ? "password" : "secret",
+				 secret, path);
 		kv_list_append_move(&c->props, &found);
 	}
 
@@ -351,8 +343,7 @@ config_load_props(struct config *c, const char *path, const char *open_prefix,
 }
 
 int
-config_load_properties(struct config *c, const char *path,
-                       char *err, size_t errlen)
+config_load_properties(struct config *c, const char *path, char *err, size_t errlen)
 {
 	return config_load_props(c, path, "", err, errlen);
 }
@@ -378,8 +369,7 @@ config_topic_name_ok(const char *s)
 	if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
 		return false;
 	for (; *s != '\0'; s++)
-		if (!isalnum((unsigned char)*s) && *s != '.' && *s != '_' &&
-		    *s != '-')
+		if (!isalnum((unsigned char)*s) && *s != '.' && *s != '_' && *s != '-')
 			return false;
 	return true;
 }
@@ -437,13 +427,12 @@ config_range_text(const struct config_option *o, char *buf, size_t len)
 	if (!isinf(o->maximum))
 		snprintf(buf, len, "between %g and %g", o->minimum, o->maximum);
 	else
-		snprintf(buf, len, "%s %g", o->above_minimum ? ">" : ">=",
-		         o->minimum);
+		snprintf(buf, len, "%s %g", o->above_minimum ? ">" : ">=", o->minimum);
 }
 
 static int
-config_parse_integer(struct config *c, const struct config_option *o,
-                     const char *arg, char *err, size_t errlen)
+config_parse_integer(struct config *c, const struct config_option *o, const char *arg, char *err,
+		     size_t errlen)
 {
 	long long lo = (long long)o->minimum, hi = (long long)o->maximum, v;
 	char name[64], range[64];
@@ -453,8 +442,7 @@ config_parse_integer(struct config *c, const struct config_option *o,
 	if (!config_parse_ll(arg, &v) || v < lo || v > hi) {
 		config_opt_name(o, name, sizeof name);
 		config_range_text(o, range, sizeof range);
-		config_err(err, errlen, "%s: expected an integer %s, got '%s'",
-		           name, range, arg);
+		config_err(err, errlen, "%s: expected an integer %s, got '%s'", name, range, arg);
 		return -1;
 	}
 	if (o->type == CONFIG_INT)
@@ -465,8 +453,8 @@ config_parse_integer(struct config *c, const struct config_option *o,
 }
 
 static int
-config_parse_uint64(struct config *c, const struct config_option *o,
-                    const char *arg, char *err, size_t errlen)
+config_parse_uint64(struct config *c, const struct config_option *o, const char *arg, char *err,
+		    size_t errlen)
 {
 	char name[64], *end;
 	unsigned long long v = 0;
@@ -476,8 +464,10 @@ config_parse_uint64(struct config *c, const struct config_option *o,
 		v = strtoull(arg, &end, 10);
 	if (!isdigit((unsigned char)arg[0]) || errno != 0 || *end != '\0') {
 		config_opt_name(o, name, sizeof name);
-		config_err(err, errlen, "%s: expected a non-negative integer, "
-		           "got '%s'", name, arg);
+		config_err(err, errlen,
+			   "%s: expected a non-negative integer, "
+			   "got '%s'",
+			   name, arg);
 		return -1;
 	}
 	*CONFIG_FIELD(c, o, uint64_t) = v;
@@ -493,8 +483,8 @@ config_double_in_range(const struct config_option *o, double d)
 }
 
 static int
-config_parse_real(struct config *c, const struct config_option *o,
-                  const char *arg, char *err, size_t errlen)
+config_parse_real(struct config *c, const struct config_option *o, const char *arg, char *err,
+		  size_t errlen)
 {
 	char name[64], range[64], zero[64] = "";
 	double d;
@@ -504,8 +494,8 @@ config_parse_real(struct config *c, const struct config_option *o,
 		config_range_text(o, range, sizeof range);
 		if (o->zero != NULL)
 			snprintf(zero, sizeof zero, " (0 = %s)", o->zero);
-		config_err(err, errlen, "%s: expected %s %s%s, got '%s'", name,
-		           o->unit, range, zero, arg);
+		config_err(err, errlen, "%s: expected %s %s%s, got '%s'", name, o->unit, range,
+			   zero, arg);
 		return -1;
 	}
 	*CONFIG_FIELD(c, o, double) = d;
@@ -513,8 +503,8 @@ config_parse_real(struct config *c, const struct config_option *o,
 }
 
 static int
-config_parse_path(struct config *c, const struct config_option *o,
-                  const char *arg, char *err, size_t errlen)
+config_parse_path(struct config *c, const struct config_option *o, const char *arg, char *err,
+		  size_t errlen)
 {
 	char name[64];
 
@@ -529,15 +519,17 @@ config_parse_path(struct config *c, const struct config_option *o,
 
 /* A name that ends up in group or transactional ids and on screen. */
 static int
-config_parse_name(struct config *c, const struct config_option *o,
-                  const char *arg, char *err, size_t errlen)
+config_parse_name(struct config *c, const struct config_option *o, const char *arg, char *err,
+		  size_t errlen)
 {
 	char name[64];
 
 	if (*arg == '\0' || config_has_control(arg)) {
 		config_opt_name(o, name, sizeof name);
-		config_err(err, errlen, "%s: expected a non-empty name without "
-		           "control characters, got '%s'", name, arg);
+		config_err(err, errlen,
+			   "%s: expected a non-empty name without "
+			   "control characters, got '%s'",
+			   name, arg);
 		return -1;
 	}
 	config_set_str(CONFIG_FIELD(c, o, char *), arg);
@@ -547,12 +539,13 @@ config_parse_name(struct config *c, const struct config_option *o,
 /* ---- options with their own syntax ---- */
 
 static int
-config_parse_brokers(struct config *c, const struct config_option *o,
-                     const char *arg, char *err, size_t errlen)
+config_parse_brokers(struct config *c, const struct config_option *o, const char *arg, char *err,
+		     size_t errlen)
 {
 	if (*arg == '\0') {
-		config_err(err, errlen, "-b/--brokers: expected "
-		           "host:port[,host:port...], got ''");
+		config_err(err, errlen,
+			   "-b/--brokers: expected "
+			   "host:port[,host:port...], got ''");
 		return -1;
 	}
 	config_set_str(CONFIG_FIELD(c, o, char *), arg);
@@ -561,8 +554,8 @@ config_parse_brokers(struct config *c, const struct config_option *o,
 
 /* --http [ADDR:]PORT: ADDR an IPv4 address, a host name or [IPv6]. */
 static int
-config_parse_http(struct config *c, const struct config_option *o,
-                  const char *arg, char *err, size_t errlen)
+config_parse_http(struct config *c, const struct config_option *o, const char *arg, char *err,
+		  size_t errlen)
 {
 	const char *colon = strrchr(arg, ':');
 	const char *port = colon ? colon + 1 : arg;
@@ -570,7 +563,7 @@ config_parse_http(struct config *c, const struct config_option *o,
 
 	if (!config_parse_ll(port, &v) || v < 0 || v > 65535 || (colon && colon == arg)) {
 		config_err(err, errlen, "--%s: expected [ADDR:]PORT (PORT 0-65535), got '%s'",
-		           o->name, arg);
+			   o->name, arg);
 		return -1;
 	}
 	config_set_str(CONFIG_FIELD(c, o, char *), arg);
@@ -579,16 +572,16 @@ config_parse_http(struct config *c, const struct config_option *o,
 
 /* -1 (the broker's default) or minimum..maximum. */
 static int
-config_parse_replication(struct config *c, const struct config_option *o,
-                         const char *arg, char *err, size_t errlen)
+config_parse_replication(struct config *c, const struct config_option *o, const char *arg,
+			 char *err, size_t errlen)
 {
 	long long v;
 
-	if (!config_parse_ll(arg, &v) ||
-	    !(v == -1 || (v >= o->minimum && v <= o->maximum))) {
-		config_err(err, errlen, "--%s: expected -1 or an integer between "
-		           "%g and %g, got '%s'", o->name, o->minimum, o->maximum,
-		           arg);
+	if (!config_parse_ll(arg, &v) || !(v == -1 || (v >= o->minimum && v <= o->maximum))) {
+		config_err(err, errlen,
+			   "--%s: expected -1 or an integer between "
+			   "%g and %g, got '%s'",
+			   o->name, o->minimum, o->maximum, arg);
 		return -1;
 	}
 	*CONFIG_FIELD(c, o, int) = (int)v;
@@ -596,29 +589,28 @@ config_parse_replication(struct config *c, const struct config_option *o,
 }
 
 static int
-config_parse_file_option(struct config *c, const struct config_option *o,
-                         const char *arg, char *err, size_t errlen)
+config_parse_file_option(struct config *c, const struct config_option *o, const char *arg,
+			 char *err, size_t errlen)
 {
 	return config_load_props(c, arg, "-F/--config: ", err, errlen);
 }
 
 static int
-config_parse_x(struct config *c, const struct config_option *o,
-               const char *arg, char *err, size_t errlen)
+config_parse_x(struct config *c, const struct config_option *o, const char *arg, char *err,
+	       size_t errlen)
 {
 	return config_set_property(c, arg, "-X", err, errlen);
 }
 
 /* --topic ROLE=NAME */
 static int
-config_parse_topic(struct config *c, const struct config_option *o,
-                   const char *arg, char *err, size_t errlen)
+config_parse_topic(struct config *c, const struct config_option *o, const char *arg, char *err,
+		   size_t errlen)
 {
 	const char *eq = strchr(arg, '=');
 
 	if (eq == NULL || eq == arg) {
-		config_err(err, errlen, "--topic: expected ROLE=NAME, got '%s'",
-		           arg);
+		config_err(err, errlen, "--topic: expected ROLE=NAME, got '%s'", arg);
 		return -1;
 	}
 
@@ -631,15 +623,18 @@ config_parse_topic(struct config *c, const struct config_option *o,
 		    strncmp(arg, topic_role_names[t], rlen) == 0)
 			role = t;
 	if (role < 0) {
-		config_err(err, errlen, "--topic: unknown role '%.*s' in '%s' "
-		           "(roles: orders, valid, refused, notifications, "
-		           "notified, dlq, rules)", (int)rlen, arg, arg);
+		config_err(err, errlen,
+			   "--topic: unknown role '%.*s' in '%s' "
+			   "(roles: orders, valid, refused, notifications, "
+			   "notified, dlq, rules)",
+			   (int)rlen, arg, arg);
 		return -1;
 	}
 	if (!config_topic_name_ok(name)) {
-		config_err(err, errlen, "--topic: invalid topic name in '%s' "
-		           "(use 1 to %d of a-z A-Z 0-9 . _ -, not '.' or '..')",
-		           arg, CONFIG_TOPIC_MAX);
+		config_err(err, errlen,
+			   "--topic: invalid topic name in '%s' "
+			   "(use 1 to %d of a-z A-Z 0-9 . _ -, not '.' or '..')",
+			   arg, CONFIG_TOPIC_MAX);
 		return -1;
 	}
 	memcpy(c->topics[role], name, strlen(name) + 1);
@@ -648,19 +643,21 @@ config_parse_topic(struct config *c, const struct config_option *o,
 
 /* --roles: "all", "none" or a comma list of role names. */
 static int
-config_parse_roles(struct config *c, const struct config_option *o,
-                   const char *arg, char *err, size_t errlen)
+config_parse_roles(struct config *c, const struct config_option *o, const char *arg, char *err,
+		   size_t errlen)
 {
 	static const char hint[] = "use producer, fraud, notifier, monitor, "
-	                           "all or none";
+				   "all or none";
 	char *copy = config_strdup(arg);
 	char *rest = copy, *tok;
 	unsigned roles = 0;
 	int rc = 0;
 
 	if (*config_trim(copy) == '\0') {
-		config_err(err, errlen, "--roles: expected a list of roles, "
-		           "got '%s' (%s)", arg, hint);
+		config_err(err, errlen,
+			   "--roles: expected a list of roles, "
+			   "got '%s' (%s)",
+			   arg, hint);
 		free(copy);
 		return -1;
 	}
@@ -681,8 +678,10 @@ config_parse_roles(struct config *c, const struct config_option *o,
 			}
 		}
 		if (!known) {
-			config_err(err, errlen, "--roles: unknown role '%s' in "
-			           "'%s' (%s)", name, arg, hint);
+			config_err(err, errlen,
+				   "--roles: unknown role '%s' in "
+				   "'%s' (%s)",
+				   name, arg, hint);
 			rc = -1;
 			break;
 		}
@@ -695,8 +694,8 @@ config_parse_roles(struct config *c, const struct config_option *o,
 
 /* --rate N|max: max is 0, as fast as the pipeline goes. */
 static int
-config_parse_rate(struct config *c, const struct config_option *o,
-                  const char *arg, char *err, size_t errlen)
+config_parse_rate(struct config *c, const struct config_option *o, const char *arg, char *err,
+		  size_t errlen)
 {
 	double d;
 
@@ -705,8 +704,10 @@ config_parse_rate(struct config *c, const struct config_option *o,
 		return 0;
 	}
 	if (!config_parse_double(arg, &d) || !config_double_in_range(o, d)) {
-		config_err(err, errlen, "--rate: expected %s > %g, or 'max', "
-		           "got '%s'", o->unit, o->minimum, arg);
+		config_err(err, errlen,
+			   "--rate: expected %s > %g, or 'max', "
+			   "got '%s'",
+			   o->unit, o->minimum, arg);
 		return -1;
 	}
 	*CONFIG_FIELD(c, o, double) = d;
@@ -714,12 +715,14 @@ config_parse_rate(struct config *c, const struct config_option *o,
 }
 
 static int
-config_parse_notify_exec(struct config *c, const struct config_option *o,
-                         const char *arg, char *err, size_t errlen)
+config_parse_notify_exec(struct config *c, const struct config_option *o, const char *arg,
+			 char *err, size_t errlen)
 {
 	if (strspn(arg, " \t") == strlen(arg)) {
-		config_err(err, errlen, "--notify-exec: expected a program, "
-		           "got '%s'", arg);
+		config_err(err, errlen,
+			   "--notify-exec: expected a program, "
+			   "got '%s'",
+			   arg);
 		return -1;
 	}
 	config_set_str(CONFIG_FIELD(c, o, char *), arg);
@@ -727,8 +730,8 @@ config_parse_notify_exec(struct config *c, const struct config_option *o,
 }
 
 static int
-config_parse_verbose(struct config *c, const struct config_option *o,
-                     const char *arg, char *err, size_t errlen)
+config_parse_verbose(struct config *c, const struct config_option *o, const char *arg, char *err,
+		     size_t errlen)
 {
 	if (c->log_level < LOG_DEBUG)
 		c->log_level++;
@@ -736,8 +739,8 @@ config_parse_verbose(struct config *c, const struct config_option *o,
 }
 
 static int
-config_parse_quiet(struct config *c, const struct config_option *o,
-                   const char *arg, char *err, size_t errlen)
+config_parse_quiet(struct config *c, const struct config_option *o, const char *arg, char *err,
+		   size_t errlen)
 {
 	if (c->log_level > LOG_ERROR)
 		c->log_level--;
@@ -745,16 +748,16 @@ config_parse_quiet(struct config *c, const struct config_option *o,
 }
 
 static int
-config_parse_help(struct config *c, const struct config_option *o,
-                  const char *arg, char *err, size_t errlen)
+config_parse_help(struct config *c, const struct config_option *o, const char *arg, char *err,
+		  size_t errlen)
 {
 	config_usage(stdout);
 	return 1;
 }
 
 static int
-config_parse_version(struct config *c, const struct config_option *o,
-                     const char *arg, char *err, size_t errlen)
+config_parse_version(struct config *c, const struct config_option *o, const char *arg, char *err,
+		     size_t errlen)
 {
 	printf("ordertop %s\n", ORDERTOP_VERSION);
 	return 1;
@@ -767,230 +770,359 @@ config_parse_version(struct config *c, const struct config_option *o,
 
 const struct config_option config_options[] = {
 	{ .section = "Broker",
-	  .name = "brokers", .short_flag = 'b', .arg = "LIST",
-	  .type = CONFIG_STRING, .offset = OFF(brokers),
+	  .name = "brokers",
+	  .short_flag = 'b',
+	  .arg = "LIST",
+	  .type = CONFIG_STRING,
+	  .offset = OFF(brokers),
 	  .parse = config_parse_brokers,
 	  .def_text = "default: bootstrap.servers from -F/-X, then "
-	              "$KAFKA_BOOTSTRAP_SERVERS, else embedded",
+		      "$KAFKA_BOOTSTRAP_SERVERS, else embedded",
 	  .help = "bootstrap servers, host:port[,host:port...]" },
-	{ .name = "embedded-brokers", .arg = "N",
-	  .type = CONFIG_INT, .offset = OFF(embedded_brokers),
-	  .def = 3, .minimum = 1, .maximum = 16,
+	{ .name = "embedded-brokers",
+	  .arg = "N",
+	  .type = CONFIG_INT,
+	  .offset = OFF(embedded_brokers),
+	  .def = 3,
+	  .minimum = 1,
+	  .maximum = 16,
 	  .help = "brokers in the embedded cluster" },
-	{ .name = "partitions", .arg = "N",
-	  .type = CONFIG_INT, .offset = OFF(partitions),
-	  .def = 3, .minimum = 1, .maximum = 1000,
+	{ .name = "partitions",
+	  .arg = "N",
+	  .type = CONFIG_INT,
+	  .offset = OFF(partitions),
+	  .def = 3,
+	  .minimum = 1,
+	  .maximum = 1000,
 	  .help = "partitions of the topics it creates" },
-	{ .name = "replication-factor", .arg = "N",
-	  .type = CONFIG_INT, .offset = OFF(replication_factor),
-	  .def = -1, .minimum = 1, .maximum = 32,
+	{ .name = "replication-factor",
+	  .arg = "N",
+	  .type = CONFIG_INT,
+	  .offset = OFF(replication_factor),
+	  .def = -1,
+	  .minimum = 1,
+	  .maximum = 32,
 	  .parse = config_parse_replication,
 	  .help = "replicas of the topics it creates, 1-32, or -1 for the "
-	          "broker's default" },
-	{ .name = "bootstrap-file", .arg = "FILE",
-	  .type = CONFIG_PATH, .offset = OFF(bootstrap_file),
+		  "broker's default" },
+	{ .name = "bootstrap-file",
+	  .arg = "FILE",
+	  .type = CONFIG_PATH,
+	  .offset = OFF(bootstrap_file),
 	  .help = "write the embedded cluster's bootstrap servers to FILE, "
-	          "for other ordertop processes (-b)" },
-	{ .name = "config", .short_flag = 'F', .arg = "FILE",
-	  .type = CONFIG_ACTION, .parse = config_parse_file_option,
+		  "for other ordertop processes (-b)" },
+	{ .name = "config",
+	  .short_flag = 'F',
+	  .arg = "FILE",
+	  .type = CONFIG_ACTION,
+	  .parse = config_parse_file_option,
 	  .help = "read librdkafka properties from FILE (key=value lines, "
-	          "# comments); may be repeated" },
-	{ .short_flag = 'X', .arg = "KEY=VALUE",
-	  .type = CONFIG_ACTION, .parse = config_parse_x,
+		  "# comments); may be repeated" },
+	{ .short_flag = 'X',
+	  .arg = "KEY=VALUE",
+	  .type = CONFIG_ACTION,
+	  .parse = config_parse_x,
 	  .help = "set a librdkafka property (e.g. "
-	          "security.protocol=SASL_SSL); -F and -X apply in "
-	          "command-line order, the last one wins" },
-	{ .name = "topic", .arg = "ROLE=NAME",
-	  .type = CONFIG_ACTION, .parse = config_parse_topic,
+		  "security.protocol=SASL_SSL); -F and -X apply in "
+		  "command-line order, the last one wins" },
+	{ .name = "topic",
+	  .arg = "ROLE=NAME",
+	  .type = CONFIG_ACTION,
+	  .parse = config_parse_topic,
 	  .def_text = "defaults: orders, orders.valid, orders.refused, "
-	              "notifications, orders.notified, orders.dlq, fraud.rules",
+		      "notifications, orders.notified, orders.dlq, fraud.rules",
 	  .help = "rename a topic; ROLE is orders, valid, refused, "
-	          "notifications, notified, dlq or rules" },
-	{ .name = "group-prefix", .arg = "NAME",
-	  .type = CONFIG_NAME, .offset = OFF(group_prefix),
+		  "notifications, notified, dlq or rules" },
+	{ .name = "group-prefix",
+	  .arg = "NAME",
+	  .type = CONFIG_NAME,
+	  .offset = OFF(group_prefix),
 	  .def_str = "ordertop",
 	  .help = "consumer group name prefix" },
-	{ .name = "instance", .arg = "NAME",
-	  .type = CONFIG_NAME, .offset = OFF(instance),
+	{ .name = "instance",
+	  .arg = "NAME",
+	  .type = CONFIG_NAME,
+	  .offset = OFF(instance),
 	  .def_text = "default: the host name",
 	  .help = "this process's name, used in transactional ids" },
 
 	{ .section = "Pipeline",
-	  .name = "roles", .arg = "LIST",
-	  .type = CONFIG_UNSIGNED, .offset = OFF(roles),
-	  .def = ROLE_ALL, .def_text = "all", .parse = config_parse_roles,
+	  .name = "roles",
+	  .arg = "LIST",
+	  .type = CONFIG_UNSIGNED,
+	  .offset = OFF(roles),
+	  .def = ROLE_ALL,
+	  .def_text = "all",
+	  .parse = config_parse_roles,
 	  .help = "roles this process runs: comma-separated producer, fraud, "
-	          "notifier, monitor; or all, none" },
-	{ .name = "rate", .arg = "N|max",
-	  .type = CONFIG_DOUBLE, .offset = OFF(rate),
-	  .def = 50, .minimum = 0, .above_minimum = true,
-	  .maximum = UNBOUNDED, .unit = "orders per second",
+		  "notifier, monitor; or all, none" },
+	{ .name = "rate",
+	  .arg = "N|max",
+	  .type = CONFIG_DOUBLE,
+	  .offset = OFF(rate),
+	  .def = 50,
+	  .minimum = 0,
+	  .above_minimum = true,
+	  .maximum = UNBOUNDED,
+	  .unit = "orders per second",
 	  .parse = config_parse_rate,
 	  .help = "orders generated per second, or max" },
 	{ .name = "no-generate",
-	  .type = CONFIG_CLEAR, .offset = OFF(generator_on),
+	  .type = CONFIG_CLEAR,
+	  .offset = OFF(generator_on),
 	  .help = "start with the order generator off" },
-	{ .name = "count", .arg = "N",
-	  .type = CONFIG_INT64, .offset = OFF(count),
-	  .def = 0, .minimum = 0, .maximum = UNBOUNDED, .zero = "no limit",
+	{ .name = "count",
+	  .arg = "N",
+	  .type = CONFIG_INT64,
+	  .offset = OFF(count),
+	  .def = 0,
+	  .minimum = 0,
+	  .maximum = UNBOUNDED,
+	  .zero = "no limit",
 	  .help = "stop generating after N orders" },
-	{ .name = "suspicious", .arg = "FRACTION",
-	  .type = CONFIG_DOUBLE, .offset = OFF(suspicious_share),
-	  .def = 0.1, .minimum = 0, .maximum = 1, .unit = "a fraction",
+	{ .name = "suspicious",
+	  .arg = "FRACTION",
+	  .type = CONFIG_DOUBLE,
+	  .offset = OFF(suspicious_share),
+	  .def = 0.1,
+	  .minimum = 0,
+	  .maximum = 1,
+	  .unit = "a fraction",
 	  .help = "share of suspicious generated orders" },
-	{ .name = "seed", .arg = "N",
-	  .type = CONFIG_UINT64, .offset = OFF(seed),
-	  .def = 0, .minimum = 0, .maximum = UNBOUNDED,
+	{ .name = "seed",
+	  .arg = "N",
+	  .type = CONFIG_UINT64,
+	  .offset = OFF(seed),
+	  .def = 0,
+	  .minimum = 0,
+	  .maximum = UNBOUNDED,
 	  .zero = "from the clock",
 	  .help = "generator seed" },
-	{ .name = "max-in-flight", .arg = "N",
-	  .type = CONFIG_INT, .offset = OFF(max_in_flight),
-	  .def = 10000, .minimum = 1, .maximum = UNBOUNDED,
+	{ .name = "max-in-flight",
+	  .arg = "N",
+	  .type = CONFIG_INT,
+	  .offset = OFF(max_in_flight),
+	  .def = 10000,
+	  .minimum = 1,
+	  .maximum = UNBOUNDED,
 	  .help = "hold the generator back while N orders are unfinished" },
-	{ .name = "rules", .arg = "FILE",
-	  .type = CONFIG_PATH, .offset = OFF(rules_file),
+	{ .name = "rules",
+	  .arg = "FILE",
+	  .type = CONFIG_PATH,
+	  .offset = OFF(rules_file),
 	  .help = "initial fraud rules (JSON)" },
-	{ .name = "notify-exec", .arg = "PROG",
-	  .type = CONFIG_STRING, .offset = OFF(notify_exec),
+	{ .name = "notify-exec",
+	  .arg = "PROG",
+	  .type = CONFIG_STRING,
+	  .offset = OFF(notify_exec),
 	  .parse = config_parse_notify_exec,
 	  .help = "deliver each notification by running PROG with the JSON "
-	          "on its stdin (no shell)" },
-	{ .name = "notify-concurrency", .arg = "N",
-	  .type = CONFIG_INT, .offset = OFF(notify_concurrency),
-	  .def = 4, .minimum = 1, .maximum = 64,
+		  "on its stdin (no shell)" },
+	{ .name = "notify-concurrency",
+	  .arg = "N",
+	  .type = CONFIG_INT,
+	  .offset = OFF(notify_concurrency),
+	  .def = 4,
+	  .minimum = 1,
+	  .maximum = 64,
 	  .help = "PROG runs at a time" },
-	{ .name = "notify-timeout", .arg = "MS",
-	  .type = CONFIG_INT, .offset = OFF(notify_timeout_ms),
-	  .def = 5000, .minimum = 1, .maximum = UNBOUNDED,
+	{ .name = "notify-timeout",
+	  .arg = "MS",
+	  .type = CONFIG_INT,
+	  .offset = OFF(notify_timeout_ms),
+	  .def = 5000,
+	  .minimum = 1,
+	  .maximum = UNBOUNDED,
 	  .help = "kill PROG after MS milliseconds" },
-	{ .name = "notify-retries", .arg = "N",
-	  .type = CONFIG_INT, .offset = OFF(notify_retries),
-	  .def = 3, .minimum = 0, .maximum = 10,
+	{ .name = "notify-retries",
+	  .arg = "N",
+	  .type = CONFIG_INT,
+	  .offset = OFF(notify_retries),
+	  .def = 3,
+	  .minimum = 0,
+	  .maximum = 10,
 	  .help = "retries of a failed delivery" },
-	{ .name = "audit", .arg = "FILE",
-	  .type = CONFIG_PATH, .offset = OFF(audit_file),
+	{ .name = "audit",
+	  .arg = "FILE",
+	  .type = CONFIG_PATH,
+	  .offset = OFF(audit_file),
 	  .help = "write an audit trail to FILE" },
-	{ .name = "table-size", .arg = "N",
-	  .type = CONFIG_INT, .offset = OFF(table_size),
-	  .def = 100000, .minimum = 100, .maximum = UNBOUNDED,
+	{ .name = "table-size",
+	  .arg = "N",
+	  .type = CONFIG_INT,
+	  .offset = OFF(table_size),
+	  .def = 100000,
+	  .minimum = 100,
+	  .maximum = UNBOUNDED,
 	  .help = "orders the monitor keeps" },
 	{ .name = "from-beginning",
-	  .type = CONFIG_SET, .offset = OFF(from_beginning),
+	  .type = CONFIG_SET,
+	  .offset = OFF(from_beginning),
 	  .help = "monitor reads topics from the start, not the end" },
 	/* A transaction costs several round trips whatever its size
 	 * (AddPartitionsToTxn, AddOffsetsToTxn, TxnOffsetCommit, EndTxn):
 	 * 100 ms is Kafka Streams' commit interval under exactly-once. */
-	{ .name = "txn-max-msgs", .arg = "N",
-	  .type = CONFIG_INT, .offset = OFF(txn_max_msgs),
-	  .def = 5000, .minimum = 1, .maximum = UNBOUNDED,
+	{ .name = "txn-max-msgs",
+	  .arg = "N",
+	  .type = CONFIG_INT,
+	  .offset = OFF(txn_max_msgs),
+	  .def = 5000,
+	  .minimum = 1,
+	  .maximum = UNBOUNDED,
 	  .help = "commit a transaction after N inputs" },
-	{ .name = "txn-max-ms", .arg = "N",
-	  .type = CONFIG_INT, .offset = OFF(txn_max_ms),
-	  .def = 100, .minimum = 1, .maximum = UNBOUNDED,
+	{ .name = "txn-max-ms",
+	  .arg = "N",
+	  .type = CONFIG_INT,
+	  .offset = OFF(txn_max_ms),
+	  .def = 100,
+	  .minimum = 1,
+	  .maximum = UNBOUNDED,
 	  .help = "... or after N milliseconds" },
 	{ .name = "trace-headers",
-	  .type = CONFIG_SET, .offset = OFF(trace_headers),
+	  .type = CONFIG_SET,
+	  .offset = OFF(trace_headers),
 	  .help = "write ordertop.* headers on every record: order id, "
-	          "created and decided times, source (input "
-	          "topic/partition/offset), stage (costs throughput; see "
-	          "README)" },
+		  "created and decided times, source (input "
+		  "topic/partition/offset), stage (costs throughput; see "
+		  "README)" },
 
 	{ .section = "HTTP API",
-	  .name = "http", .arg = "[ADDR:]PORT",
-	  .type = CONFIG_STRING, .offset = OFF(http),
+	  .name = "http",
+	  .arg = "[ADDR:]PORT",
+	  .type = CONFIG_STRING,
+	  .offset = OFF(http),
 	  .parse = config_parse_http,
 	  .def_text = "ADDR default: 127.0.0.1; also ordertop.http= in -F files",
 	  .help = "serve the HTTP API (orders, rules, metrics, health) on PORT" },
-	{ .name = "http-token-file", .arg = "FILE",
-	  .type = CONFIG_PATH, .offset = OFF(http_token_file),
+	{ .name = "http-token-file",
+	  .arg = "FILE",
+	  .type = CONFIG_PATH,
+	  .offset = OFF(http_token_file),
 	  .help = "POST and PATCH need 'Authorization: Bearer TOKEN', TOKEN the "
-	          "first line of FILE (not readable by others); also "
-	          "ordertop.http_token_file= in -F files" },
+		  "first line of FILE (not readable by others); also "
+		  "ordertop.http_token_file= in -F files" },
 
 	{ .section = "Run mode",
 	  .name = "headless",
-	  .type = CONFIG_SET, .offset = OFF(headless),
+	  .type = CONFIG_SET,
+	  .offset = OFF(headless),
 	  .help = "no dashboard; log to stderr" },
-	{ .name = "duration", .arg = "SEC",
-	  .type = CONFIG_DOUBLE, .offset = OFF(duration),
-	  .def = 0, .minimum = 0, .maximum = UNBOUNDED, .unit = "seconds",
+	{ .name = "duration",
+	  .arg = "SEC",
+	  .type = CONFIG_DOUBLE,
+	  .offset = OFF(duration),
+	  .def = 0,
+	  .minimum = 0,
+	  .maximum = UNBOUNDED,
+	  .unit = "seconds",
 	  .zero = "until stopped",
 	  .help = "stop after SEC seconds" },
 	{ .name = "drain",
-	  .type = CONFIG_SET, .offset = OFF(drain),
+	  .type = CONFIG_SET,
+	  .offset = OFF(drain),
 	  .help = "when stopping, wait until every order this process "
-	          "generated is final" },
-	{ .name = "drain-timeout", .arg = "SEC",
-	  .type = CONFIG_DOUBLE, .offset = OFF(drain_timeout),
-	  .def = 120, .minimum = 0, .above_minimum = true,
-	  .maximum = UNBOUNDED, .unit = "seconds",
+		  "generated is final" },
+	{ .name = "drain-timeout",
+	  .arg = "SEC",
+	  .type = CONFIG_DOUBLE,
+	  .offset = OFF(drain_timeout),
+	  .def = 120,
+	  .minimum = 0,
+	  .above_minimum = true,
+	  .maximum = UNBOUNDED,
+	  .unit = "seconds",
 	  .help = "give up draining after SEC seconds" },
-	{ .name = "timeout", .arg = "SEC",
-	  .type = CONFIG_DOUBLE, .offset = OFF(timeout),
-	  .def = -1, .minimum = 0, .above_minimum = true,
-	  .maximum = UNBOUNDED, .unit = "seconds",
+	{ .name = "timeout",
+	  .arg = "SEC",
+	  .type = CONFIG_DOUBLE,
+	  .offset = OFF(timeout),
+	  .def = -1,
+	  .minimum = 0,
+	  .above_minimum = true,
+	  .maximum = UNBOUNDED,
+	  .unit = "seconds",
 	  .def_text = "ordertop rules: 30; otherwise --duration, plus "
-	              "--drain-timeout with --drain; else no limit",
+		      "--drain-timeout with --drain; else no limit",
 	  .help = "give up when no broker answers within SEC seconds" },
-	{ .name = "summary", .arg = "FILE|-",
-	  .type = CONFIG_PATH, .offset = OFF(summary_file),
+	{ .name = "summary",
+	  .arg = "FILE|-",
+	  .type = CONFIG_PATH,
+	  .offset = OFF(summary_file),
 	  .help = "write a summary at exit to FILE, - for stdout" },
-	{ .name = "log-file", .arg = "FILE",
-	  .type = CONFIG_PATH, .offset = OFF(log_file),
+	{ .name = "log-file",
+	  .arg = "FILE",
+	  .type = CONFIG_PATH,
+	  .offset = OFF(log_file),
 	  .help = "also append the log to FILE" },
-	{ .name = "verbose", .short_flag = 'v',
-	  .type = CONFIG_INT, .offset = OFF(log_level), .def = LOG_INFO,
+	{ .name = "verbose",
+	  .short_flag = 'v',
+	  .type = CONFIG_INT,
+	  .offset = OFF(log_level),
+	  .def = LOG_INFO,
 	  .parse = config_parse_verbose,
 	  .help = "log debug detail too" },
-	{ .name = "quiet", .short_flag = 'q',
-	  .type = CONFIG_INT, .offset = OFF(log_level), .def = LOG_INFO,
+	{ .name = "quiet",
+	  .short_flag = 'q',
+	  .type = CONFIG_INT,
+	  .offset = OFF(log_level),
+	  .def = LOG_INFO,
 	  .parse = config_parse_quiet,
 	  .help = "log only warnings and errors (-qq: errors only)" },
 
 	{ .section = "Dashboard",
-	  .name = "theme", .arg = "NAME",
-	  .type = CONFIG_NAME, .offset = OFF(theme),
+	  .name = "theme",
+	  .arg = "NAME",
+	  .type = CONFIG_NAME,
+	  .offset = OFF(theme),
 	  .def_text = "default: $ORDERTOP_THEME",
 	  .help = "colour theme" },
-	{ .name = "theme-dir", .arg = "DIR",
-	  .type = CONFIG_PATH, .offset = OFF(theme_dir),
+	{ .name = "theme-dir",
+	  .arg = "DIR",
+	  .type = CONFIG_PATH,
+	  .offset = OFF(theme_dir),
 	  .help = "look for themes in DIR first" },
 	{ .name = "no-mouse",
-	  .type = CONFIG_CLEAR, .offset = OFF(mouse),
+	  .type = CONFIG_CLEAR,
+	  .offset = OFF(mouse),
 	  .help = "don't capture the mouse" },
-	{ .name = "fps", .arg = "N",
-	  .type = CONFIG_INT, .offset = OFF(fps),
-	  .def = 20, .minimum = 1, .maximum = 120,
+	{ .name = "fps",
+	  .arg = "N",
+	  .type = CONFIG_INT,
+	  .offset = OFF(fps),
+	  .def = 20,
+	  .minimum = 1,
+	  .maximum = 120,
 	  .help = "redraws per second at most" },
-	{ .name = "help", .short_flag = 'h',
-	  .type = CONFIG_ACTION, .parse = config_parse_help,
+	{ .name = "help",
+	  .short_flag = 'h',
+	  .type = CONFIG_ACTION,
+	  .parse = config_parse_help,
 	  .help = "show this help and exit" },
-	{ .name = "version", .short_flag = 'V',
-	  .type = CONFIG_ACTION, .parse = config_parse_version,
+	{ .name = "version",
+	  .short_flag = 'V',
+	  .type = CONFIG_ACTION,
+	  .parse = config_parse_version,
 	  .help = "show the version and exit" },
 };
 
 #undef OFF
 
-const size_t config_options_count =
-	sizeof config_options / sizeof *config_options;
+const size_t config_options_count = sizeof config_options / sizeof *config_options;
 
 /* getopt_long's val for a long-only option is this plus its index. */
-#define CONFIG_LONG_VAL   256
+#define CONFIG_LONG_VAL    256
 #define CONFIG_OPTIONS_MAX 64
 
-_Static_assert(sizeof config_options / sizeof *config_options <
-               CONFIG_OPTIONS_MAX, "raise CONFIG_OPTIONS_MAX");
+_Static_assert(sizeof config_options / sizeof *config_options < CONFIG_OPTIONS_MAX,
+	       "raise CONFIG_OPTIONS_MAX");
 
 static const struct config_option *
 config_option_by_val(int val)
 {
-	if (val >= CONFIG_LONG_VAL &&
-	    (size_t)(val - CONFIG_LONG_VAL) < config_options_count)
+	if (val >= CONFIG_LONG_VAL && (size_t)(val - CONFIG_LONG_VAL) < config_options_count)
 		return &config_options[val - CONFIG_LONG_VAL];
 	for (size_t i = 0; i < config_options_count; i++)
-		if (config_options[i].short_flag != 0 &&
-		    config_options[i].short_flag == val)
+		if (config_options[i].short_flag != 0 && config_options[i].short_flag == val)
 			return &config_options[i];
 	return NULL;
 }
@@ -999,8 +1131,7 @@ static const struct config_option *
 config_option_by_name(const char *name)
 {
 	for (size_t i = 0; i < config_options_count; i++)
-		if (config_options[i].name != NULL &&
-		    strcmp(config_options[i].name, name) == 0)
+		if (config_options[i].name != NULL && strcmp(config_options[i].name, name) == 0)
 			return &config_options[i];
 	return NULL;
 }
@@ -1011,12 +1142,11 @@ config_getopt_tables(char *shorts, struct option *longs)
 {
 	size_t ns = 0, nl = 0;
 
-	shorts[ns++] = '+';     /* stop at the first non-option */
-	shorts[ns++] = ':';     /* report a missing argument as ':' */
+	shorts[ns++] = '+'; /* stop at the first non-option */
+	shorts[ns++] = ':'; /* report a missing argument as ':' */
 	for (size_t i = 0; i < config_options_count; i++) {
 		const struct config_option *o = &config_options[i];
-		int val = o->short_flag != 0 ? o->short_flag :
-		          CONFIG_LONG_VAL + (int)i;
+		int val = o->short_flag != 0 ? o->short_flag : CONFIG_LONG_VAL + (int)i;
 
 		if (o->short_flag != 0) {
 			shorts[ns++] = o->short_flag;
@@ -1025,8 +1155,8 @@ config_getopt_tables(char *shorts, struct option *longs)
 		}
 		if (o->name != NULL)
 			longs[nl++] = (struct option){
-				o->name, o->arg != NULL ? required_argument :
-				no_argument, NULL, val };
+				o->name, o->arg != NULL ? required_argument : no_argument, NULL, val
+			};
 	}
 	shorts[ns] = '\0';
 	longs[nl] = (struct option){ NULL, 0, NULL, 0 };
@@ -1044,42 +1174,25 @@ config_init(struct config *c)
 		const struct config_option *o = &config_options[i];
 
 		switch (o->type) {
-		case CONFIG_INT:
-			*CONFIG_FIELD(c, o, int) = (int)o->def;
-			break;
-		case CONFIG_INT64:
-			*CONFIG_FIELD(c, o, int64_t) = (int64_t)o->def;
-			break;
-		case CONFIG_UINT64:
-			*CONFIG_FIELD(c, o, uint64_t) = (uint64_t)o->def;
-			break;
-		case CONFIG_UNSIGNED:
-			*CONFIG_FIELD(c, o, unsigned) = (unsigned)o->def;
-			break;
-		case CONFIG_DOUBLE:
-			*CONFIG_FIELD(c, o, double) = o->def;
-			break;
+		case CONFIG_INT: *CONFIG_FIELD(c, o, int) = (int)o->def; break;
+		case CONFIG_INT64: *CONFIG_FIELD(c, o, int64_t) = (int64_t)o->def; break;
+		case CONFIG_UINT64: *CONFIG_FIELD(c, o, uint64_t) = (uint64_t)o->def; break;
+		case CONFIG_UNSIGNED: *CONFIG_FIELD(c, o, unsigned) = (unsigned)o->def; break;
+		case CONFIG_DOUBLE: *CONFIG_FIELD(c, o, double) = o->def; break;
 		case CONFIG_STRING:
 		case CONFIG_PATH:
 		case CONFIG_NAME:
 			if (o->def_str != NULL)
-				config_set_str(CONFIG_FIELD(c, o, char *),
-				               o->def_str);
+				config_set_str(CONFIG_FIELD(c, o, char *), o->def_str);
 			break;
-		case CONFIG_SET:
-			*CONFIG_FIELD(c, o, bool) = false;
-			break;
-		case CONFIG_CLEAR:
-			*CONFIG_FIELD(c, o, bool) = true;
-			break;
-		case CONFIG_ACTION:
-			break;
+		case CONFIG_SET: *CONFIG_FIELD(c, o, bool) = false; break;
+		case CONFIG_CLEAR: *CONFIG_FIELD(c, o, bool) = true; break;
+		case CONFIG_ACTION: break;
 		}
 	}
 	/* What the table cannot hold: per-role topic names, the host name. */
 	for (int t = 0; t < TOPIC__COUNT; t++)
-		snprintf(c->topics[t], sizeof c->topics[t], "%s",
-		         topic_default_names[t]);
+		snprintf(c->topics[t], sizeof c->topics[t], "%s", topic_default_names[t]);
 	if (gethostname(host, sizeof host) != 0 || host[0] == '\0')
 		snprintf(host, sizeof host, "ordertop");
 	host[sizeof host - 1] = '\0';
@@ -1091,8 +1204,7 @@ config_free(struct config *c)
 {
 	for (size_t i = 0; i < config_options_count; i++) {
 		const struct config_option *o = &config_options[i];
-		if (o->type == CONFIG_STRING || o->type == CONFIG_PATH ||
-		    o->type == CONFIG_NAME)
+		if (o->type == CONFIG_STRING || o->type == CONFIG_PATH || o->type == CONFIG_NAME)
 			free(*CONFIG_FIELD(c, o, char *));
 	}
 	kv_list_free(&c->props);
@@ -1103,33 +1215,23 @@ config_free(struct config *c)
 
 /* One option; 0, 1 (help/version printed) or -1. */
 static int
-config_apply(struct config *c, const struct config_option *o, const char *arg,
-             char *err, size_t errlen)
+config_apply(struct config *c, const struct config_option *o, const char *arg, char *err,
+	     size_t errlen)
 {
 	if (o->parse != NULL)
 		return o->parse(c, o, arg, err, errlen);
 	switch (o->type) {
 	case CONFIG_INT:
-	case CONFIG_INT64:
-		return config_parse_integer(c, o, arg, err, errlen);
-	case CONFIG_UINT64:
-		return config_parse_uint64(c, o, arg, err, errlen);
-	case CONFIG_DOUBLE:
-		return config_parse_real(c, o, arg, err, errlen);
-	case CONFIG_PATH:
-		return config_parse_path(c, o, arg, err, errlen);
-	case CONFIG_NAME:
-		return config_parse_name(c, o, arg, err, errlen);
-	case CONFIG_STRING:
-		config_set_str(CONFIG_FIELD(c, o, char *), arg);
-		return 0;
+	case CONFIG_INT64: return config_parse_integer(c, o, arg, err, errlen);
+	case CONFIG_UINT64: return config_parse_uint64(c, o, arg, err, errlen);
+	case CONFIG_DOUBLE: return config_parse_real(c, o, arg, err, errlen);
+	case CONFIG_PATH: return config_parse_path(c, o, arg, err, errlen);
+	case CONFIG_NAME: return config_parse_name(c, o, arg, err, errlen);
+	case CONFIG_STRING: config_set_str(CONFIG_FIELD(c, o, char *), arg); return 0;
 	case CONFIG_SET:
-	case CONFIG_CLEAR:
-		*CONFIG_FIELD(c, o, bool) = o->type == CONFIG_SET;
-		return 0;
+	case CONFIG_CLEAR: *CONFIG_FIELD(c, o, bool) = o->type == CONFIG_SET; return 0;
 	case CONFIG_UNSIGNED:
-	case CONFIG_ACTION:
-		break;
+	case CONFIG_ACTION: break;
 	}
 	config_err(err, errlen, "--%s: no parser", o->name);
 	return -1;
@@ -1145,11 +1247,12 @@ config_bad_option(int optchar, const char *arg, char *err, size_t errlen)
 		const struct config_option *o = config_option_by_val(optchar);
 		if (o != NULL && arg != NULL && arg[0] == '-' && arg[1] == '-') {
 			config_opt_name(o, name, sizeof name);
-			config_err(err, errlen, "%s takes no value, got '%s' "
-			           "(see --help)", name, arg);
+			config_err(err, errlen,
+				   "%s takes no value, got '%s' "
+				   "(see --help)",
+				   name, arg);
 		} else {
-			config_err(err, errlen, "unknown option '-%c' (see --help)",
-			           optchar);
+			config_err(err, errlen, "unknown option '-%c' (see --help)", optchar);
 		}
 		return;
 	}
@@ -1168,17 +1271,17 @@ config_bad_option(int optchar, const char *arg, char *err, size_t errlen)
 			continue;
 		if (++matches <= 4 && used < sizeof list) {
 			int w = snprintf(list + used, sizeof list - used, "%s--%s",
-			                 matches > 1 ? ", " : "", lname);
+					 matches > 1 ? ", " : "", lname);
 			used += w > 0 ? (size_t)w : 0;
 		}
 	}
 	if (matches > 1)
-		config_err(err, errlen, "ambiguous option '--%.*s' (could be "
-		           "%s%s; see --help)", (int)n, body, list,
-		           matches > 4 ? ", ..." : "");
+		config_err(err, errlen,
+			   "ambiguous option '--%.*s' (could be "
+			   "%s%s; see --help)",
+			   (int)n, body, list, matches > 4 ? ", ..." : "");
 	else
-		config_err(err, errlen, "unknown option '--%.*s' (see --help)",
-		           (int)n, body);
+		config_err(err, errlen, "unknown option '--%.*s' (see --help)", (int)n, body);
 }
 
 /* Topics used by two roles would loop orders back into the pipeline. */
@@ -1188,10 +1291,10 @@ config_check_topics(const struct config *c, char *err, size_t errlen)
 	for (int a = 0; a < TOPIC__COUNT; a++)
 		for (int b = a + 1; b < TOPIC__COUNT; b++)
 			if (strcmp(c->topics[a], c->topics[b]) == 0) {
-				config_err(err, errlen, "--topic: roles %s and %s "
-				           "both use topic '%s'",
-				           topic_role_names[a], topic_role_names[b],
-				           c->topics[a]);
+				config_err(err, errlen,
+					   "--topic: roles %s and %s "
+					   "both use topic '%s'",
+					   topic_role_names[a], topic_role_names[b], c->topics[a]);
 				return -1;
 			}
 	return 0;
@@ -1229,21 +1332,21 @@ config_check_properties(const struct config *c, char *err, size_t errlen)
 		const struct kv *p = &c->props.items[i];
 		const struct config_option *own = NULL;
 
-		if (rd_kafka_conf_set(conf, p->key, p->value, why,
-		                      sizeof why) == RD_KAFKA_CONF_OK)
+		if (rd_kafka_conf_set(conf, p->key, p->value, why, sizeof why) == RD_KAFKA_CONF_OK)
 			continue;
 		rc = -1;
 		why[strcspn(why, "\n")] = '\0';
 		if (strncmp(p->key, "ordertop.", 9) == 0)
 			own = config_option_by_name(p->key + 9);
 		if (own != NULL)
-			config_err(err, errlen, "%s: %s is not a librdkafka "
-			           "property; ordertop's own options are flags "
-			           "(--%s)", p->origin, p->key, own->name);
+			config_err(err, errlen,
+				   "%s: %s is not a librdkafka "
+				   "property; ordertop's own options are flags "
+				   "(--%s)",
+				   p->origin, p->key, own->name);
 		else if (config_is_secret_key(p->key) && *p->value != '\0' &&
-		         strstr(why, p->value) != NULL)
-			config_err(err, errlen, "%s: invalid value for \"%s\"",
-			           p->origin, p->key);
+			 strstr(why, p->value) != NULL)
+			config_err(err, errlen, "%s: invalid value for \"%s\"", p->origin, p->key);
 		else
 			config_err(err, errlen, "%s: %s", p->origin, why);
 	}
@@ -1253,8 +1356,7 @@ config_check_properties(const struct config *c, char *err, size_t errlen)
 
 /* Where the brokers came from, for messages. */
 static void
-config_brokers_source(const struct config *c, bool flag, char *buf,
-                      size_t len)
+config_brokers_source(const struct config *c, bool flag, char *buf, size_t len)
 {
 	const struct kv *p = config_props_brokers(c);
 
@@ -1268,8 +1370,8 @@ config_brokers_source(const struct config *c, bool flag, char *buf,
 
 /* Options that only make sense for the embedded cluster, with brokers. */
 static int
-config_check_embedded(const struct config *c, bool brokers_flag,
-                      bool embedded_given, char *err, size_t errlen)
+config_check_embedded(const struct config *c, bool brokers_flag, bool embedded_given, char *err,
+		      size_t errlen)
 {
 	char source[PATH_MAX + 64];
 	const char *what;
@@ -1283,22 +1385,21 @@ config_check_embedded(const struct config *c, bool brokers_flag,
 	else
 		return 0;
 	config_brokers_source(c, brokers_flag, source, sizeof source);
-	config_err(err, errlen, "%s applies only to the embedded cluster, "
-	           "which is not started when %s names the brokers",
-	           what, source);
+	config_err(err, errlen,
+		   "%s applies only to the embedded cluster, "
+		   "which is not started when %s names the brokers",
+		   what, source);
 	return -1;
 }
 
 int
-config_parse_args(struct config *c, int argc, char **argv,
-                  char *err, size_t errlen)
+config_parse_args(struct config *c, int argc, char **argv, char *err, size_t errlen)
 {
 	char short_opts[2 * CONFIG_OPTIONS_MAX + 3];
 	struct option long_opts[CONFIG_OPTIONS_MAX + 1];
 	const struct config_option *brokers = config_option_by_name("brokers");
 	const struct config_option *theme = config_option_by_name("theme");
-	const struct config_option *embedded =
-		config_option_by_name("embedded-brokers");
+	const struct config_option *embedded = config_option_by_name("embedded-brokers");
 	bool brokers_given = false, theme_given = false;
 	bool embedded_given = false;
 	int opt;
@@ -1306,11 +1407,10 @@ config_parse_args(struct config *c, int argc, char **argv,
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
 	config_getopt_tables(short_opts, long_opts);
-	optind = 0;          /* glibc: a full reset, so this can run again */
+	optind = 0; /* glibc: a full reset, so this can run again */
 	opterr = 0;
 
-	while ((opt = getopt_long(argc, argv, short_opts, long_opts,
-	                          NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
 		const struct config_option *o;
 		char name[64];
 
@@ -1324,8 +1424,7 @@ config_parse_args(struct config *c, int argc, char **argv,
 				config_opt_name(o, name, sizeof name);
 			else
 				snprintf(name, sizeof name, "-%c", optopt);
-			config_err(err, errlen, "%s: missing argument (see --help)",
-			           name);
+			config_err(err, errlen, "%s: missing argument (see --help)", name);
 			return -1;
 		}
 		o = config_option_by_val(opt);
@@ -1341,8 +1440,10 @@ config_parse_args(struct config *c, int argc, char **argv,
 		embedded_given |= o == embedded;
 	}
 	if (optind < argc) {
-		config_err(err, errlen, "unexpected argument '%s' (ordertop "
-		           "takes only options; see --help)", argv[optind]);
+		config_err(err, errlen,
+			   "unexpected argument '%s' (ordertop "
+			   "takes only options; see --help)",
+			   argv[optind]);
 		return -1;
 	}
 	if (config_check_topics(c, err, errlen) != 0 ||
@@ -1359,8 +1460,7 @@ config_parse_args(struct config *c, int argc, char **argv,
 		if (b != NULL)
 			config_set_str(&c->brokers, b);
 	}
-	if (config_check_embedded(c, brokers_given, embedded_given,
-	                          err, errlen) != 0)
+	if (config_check_embedded(c, brokers_given, embedded_given, err, errlen) != 0)
 		return -1;
 	if (!theme_given) {
 		const char *env = getenv("ORDERTOP_THEME");
@@ -1372,25 +1472,23 @@ config_parse_args(struct config *c, int argc, char **argv,
 
 /* ---- --help ---- */
 
-#define USAGE_COLUMN 30   /* where an option's text starts */
-#define USAGE_WIDTH  78   /* where lines end at the latest */
+#define USAGE_COLUMN 30 /* where an option's text starts */
+#define USAGE_WIDTH  78 /* where lines end at the latest */
 
 /* What --help says after an option's text: its range and default. */
 static void
 config_usage_text(const struct config_option *o, char *buf, size_t len)
 {
 	bool numeric = o->type == CONFIG_INT || o->type == CONFIG_INT64 ||
-	               o->type == CONFIG_DOUBLE || o->type == CONFIG_UINT64;
+		o->type == CONFIG_DOUBLE || o->type == CONFIG_UINT64;
 	size_t n = (size_t)snprintf(buf, len, "%s", o->help);
 
 	/* The range, when it says more than "a count" or "a time". */
 	if (numeric && o->parse == NULL && n < len) {
 		if (!isinf(o->maximum))
-			n += (size_t)snprintf(buf + n, len - n, ", %g-%g",
-			                      o->minimum, o->maximum);
+			n += (size_t)snprintf(buf + n, len - n, ", %g-%g", o->minimum, o->maximum);
 		else if (o->minimum > 1)
-			n += (size_t)snprintf(buf + n, len - n, ", at least %g",
-			                      o->minimum);
+			n += (size_t)snprintf(buf + n, len - n, ", at least %g", o->minimum);
 	}
 	if (n >= len || o->arg == NULL)
 		return;
@@ -1418,8 +1516,7 @@ config_usage_option(FILE *out, const struct config_option *o)
 	else
 		snprintf(left, sizeof left, "      --%s", o->name);
 	if (o->arg != NULL)
-		snprintf(left + strlen(left), sizeof left - strlen(left), " %s",
-		         o->arg);
+		snprintf(left + strlen(left), sizeof left - strlen(left), " %s", o->arg);
 	config_usage_text(o, text, sizeof text);
 
 	col = fprintf(out, "%s", left);
@@ -1449,35 +1546,33 @@ config_usage_option(FILE *out, const struct config_option *o)
 void
 config_usage(FILE *out)
 {
-	fputs(
-"Usage: ordertop [OPTION]...\n"
-"Runs an order-processing pipeline on Kafka and shows it on a live dashboard:\n"
-"the producer generates orders, fraud checks them against the rules, the\n"
-"notifier announces the valid ones, and the monitor follows every order.\n"
-"Without -b, ordertop starts an embedded (mock) Kafka cluster.\n",
+	fputs("Usage: ordertop [OPTION]...\n"
+	      "Runs an order-processing pipeline on Kafka and shows it on a live dashboard:\n"
+	      "the producer generates orders, fraud checks them against the rules, the\n"
+	      "notifier announces the valid ones, and the monitor follows every order.\n"
+	      "Without -b, ordertop starts an embedded (mock) Kafka cluster.\n",
 	      out);
 	for (size_t i = 0; i < config_options_count; i++) {
 		if (config_options[i].section != NULL)
 			fprintf(out, "\n%s:\n", config_options[i].section);
 		config_usage_option(out, &config_options[i]);
 	}
-	fputs(
-"\n"
-"Examples:\n"
-"  ordertop\n"
-"      everything in one process, on an embedded cluster\n"
-"  ordertop --headless --count 1000 --drain --summary -\n"
-"      1000 orders without a dashboard, then a summary on stdout\n"
-"  ordertop -b kafka1:9092,kafka2:9092 -F client.properties --roles fraud\n"
-"      a fraud worker for a real cluster, security settings from a file\n"
-"  ordertop -b localhost:9092 --roles monitor --from-beginning\n"
-"      watch a running pipeline from the start of its topics\n"
-"\n"
-"Fraud rules of a running pipeline (see `ordertop rules` for details):\n"
-"  ordertop rules list -b BROKERS\n"
-"  ordertop rules enable|disable|toggle RULE -b BROKERS\n"
-"  ordertop rules set RULE PARAM VALUE -b BROKERS\n"
-"\n"
-"Exit status: 0 done; 1 the pipeline failed; 2 a bad flag or configuration.\n",
+	fputs("\n"
+	      "Examples:\n"
+	      "  ordertop\n"
+	      "      everything in one process, on an embedded cluster\n"
+	      "  ordertop --headless --count 1000 --drain --summary -\n"
+	      "      1000 orders without a dashboard, then a summary on stdout\n"
+	      "  ordertop -b kafka1:9092,kafka2:9092 -F client.properties --roles fraud\n"
+	      "      a fraud worker for a real cluster, security settings from a file\n"
+	      "  ordertop -b localhost:9092 --roles monitor --from-beginning\n"
+	      "      watch a running pipeline from the start of its topics\n"
+	      "\n"
+	      "Fraud rules of a running pipeline (see `ordertop rules` for details):\n"
+	      "  ordertop rules list -b BROKERS\n"
+	      "  ordertop rules enable|disable|toggle RULE -b BROKERS\n"
+	      "  ordertop rules set RULE PARAM VALUE -b BROKERS\n"
+	      "\n"
+	      "Exit status: 0 done; 1 the pipeline failed; 2 a bad flag or configuration.\n",
 	      out);
 }

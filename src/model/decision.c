@@ -43,8 +43,7 @@ decision_parse_bytes(const void *buf, size_t len)
 	char *copy;
 	cJSON *root;
 
-	if (buf == NULL || len == 0 || len > ORDER_JSON_MAX ||
-	    memchr(buf, '\0', len) != NULL)
+	if (buf == NULL || len == 0 || len > ORDER_JSON_MAX || memchr(buf, '\0', len) != NULL)
 		return NULL;
 	copy = malloc(len + 1);
 	if (copy == NULL)
@@ -59,14 +58,21 @@ decision_parse_bytes(const void *buf, size_t len)
 /* The members notice_parse() reads; the first of a repeated one counts,
  * as with cJSON_GetObjectItemCaseSensitive(). */
 enum notice_key {
-	NOTICE_K_ORDER_ID, NOTICE_K_USER_ID, NOTICE_K_STATUS, NOTICE_K_DECISION,
-	NOTICE_K_TOTAL, NOTICE_K_AT, NOTICE_K_NOTIFIED_AT, NOTICE_K_CREATED_AT,
-	NOTICE_K_DECIDED_AT, NOTICE_K__COUNT
+	NOTICE_K_ORDER_ID,
+	NOTICE_K_USER_ID,
+	NOTICE_K_STATUS,
+	NOTICE_K_DECISION,
+	NOTICE_K_TOTAL,
+	NOTICE_K_AT,
+	NOTICE_K_NOTIFIED_AT,
+	NOTICE_K_CREATED_AT,
+	NOTICE_K_DECIDED_AT,
+	NOTICE_K__COUNT
 };
 
 static const char *const notice_keys[NOTICE_K__COUNT] = {
-	"order_id", "user_id", "status", "decision", "total", "at", "notified_at",
-	"created_at", "decided_at",
+	"order_id", "user_id",     "status",     "decision",   "total",
+	"at",       "notified_at", "created_at", "decided_at",
 };
 
 /* A time in ms the monitor's latencies start from; anything but a whole
@@ -84,8 +90,8 @@ time_field_ms(const struct json_field *f)
 /* The members, by the flat reader when it can, else by cJSON (*root is
  * then the tree to delete).  -1 when the bytes are not a JSON object. */
 static int
-notice_fields(const void *buf, size_t len, struct json_field f[NOTICE_K__COUNT],
-              cJSON **root, char *err, size_t errlen)
+notice_fields(const void *buf, size_t len, struct json_field f[NOTICE_K__COUNT], cJSON **root,
+	      char *err, size_t errlen)
 {
 	struct flat_member m[NOTICE_FLAT_MEMBERS_MAX];
 	int n = -1;
@@ -105,14 +111,15 @@ notice_fields(const void *buf, size_t len, struct json_field f[NOTICE_K__COUNT],
 	if (!cJSON_IsObject(*root))
 		return decision_fail(err, errlen, "not a JSON object");
 	for (int k = 0; k < NOTICE_K__COUNT; k++)
-		json_field_from_cjson(&f[k], cJSON_GetObjectItemCaseSensitive(*root, notice_keys[k]));
+		json_field_from_cjson(&f[k],
+				      cJSON_GetObjectItemCaseSensitive(*root, notice_keys[k]));
 	return 0;
 }
 
 /* An optional string field into out (outlen bytes); too long is an error. */
 static int
-notice_get_string(const struct json_field *v, const char *name, bool required,
-                  char *out, size_t outlen, char *err, size_t errlen)
+notice_get_string(const struct json_field *v, const char *name, bool required, char *out,
+		  size_t outlen, char *err, size_t errlen)
 {
 	out[0] = '\0';
 	if (v->type == JF_ABSENT || v->type == JF_NULL) {
@@ -132,8 +139,7 @@ notice_get_string(const struct json_field *v, const char *name, bool required,
 }
 
 int
-notice_parse(const void *buf, size_t len, struct notice *out, char *err,
-             size_t errlen)
+notice_parse(const void *buf, size_t len, struct notice *out, char *err, size_t errlen)
 {
 	struct json_field f[NOTICE_K__COUNT];
 	cJSON *root;
@@ -145,13 +151,13 @@ notice_parse(const void *buf, size_t len, struct notice *out, char *err,
 		goto out;
 	memset(&n, 0, sizeof n);
 	if (notice_get_string(&f[NOTICE_K_ORDER_ID], "order_id", true, n.order_id,
-	    sizeof n.order_id, err, errlen) < 0 ||
-	    notice_get_string(&f[NOTICE_K_USER_ID], "user_id", false, n.user_id,
-	    sizeof n.user_id, err, errlen) < 0 ||
-	    notice_get_string(&f[NOTICE_K_STATUS], "status", false, n.status,
-	    sizeof n.status, err, errlen) < 0 ||
+			      sizeof n.order_id, err, errlen) < 0 ||
+	    notice_get_string(&f[NOTICE_K_USER_ID], "user_id", false, n.user_id, sizeof n.user_id,
+			      err, errlen) < 0 ||
+	    notice_get_string(&f[NOTICE_K_STATUS], "status", false, n.status, sizeof n.status, err,
+			      errlen) < 0 ||
 	    notice_get_string(&f[NOTICE_K_DECISION], "decision", false, n.decision,
-	    sizeof n.decision, err, errlen) < 0)
+			      sizeof n.decision, err, errlen) < 0)
 		goto out;
 
 	v = &f[NOTICE_K_TOTAL];
@@ -166,8 +172,7 @@ notice_parse(const void *buf, size_t len, struct notice *out, char *err,
 	if (v->type == JF_ABSENT || v->type == JF_NULL)
 		v = &f[NOTICE_K_NOTIFIED_AT];
 	if (v->type != JF_ABSENT && v->type != JF_NULL) {
-		if (v->type != JF_NUMBER || !isfinite(v->num) ||
-		    fabs(v->num) > ORDER_TIME_MAX) {
+		if (v->type != JF_NUMBER || !isfinite(v->num) || fabs(v->num) > ORDER_TIME_MAX) {
 			decision_fail(err, errlen, "at must be a number (ms)");
 			goto out;
 		}
@@ -176,7 +181,7 @@ notice_parse(const void *buf, size_t len, struct notice *out, char *err,
 	n.created_ms = time_field_ms(&f[NOTICE_K_CREATED_AT]);
 	n.decided_ms = time_field_ms(&f[NOTICE_K_DECIDED_AT]);
 	if (n.decided_ms == 0 && f[NOTICE_K_AT].type == JF_NUMBER)
-		n.decided_ms = n.at_ms;         /* a notification's "at" */
+		n.decided_ms = n.at_ms; /* a notification's "at" */
 	*out = n;
 	rc = 0;
 out:
@@ -227,8 +232,14 @@ decided_copy(char *dst, size_t size, const struct json_field *f)
 #define DECIDED_VERSION_EXACT 9007199254740992.0
 
 enum {
-	DK_ORDER_ID, DK_USER_ID, DK_ITEM, DK_TOTAL, DK_RULES_VERSION, DK_CREATED_AT,
-	DK_DECIDED_AT, DK__COUNT
+	DK_ORDER_ID,
+	DK_USER_ID,
+	DK_ITEM,
+	DK_TOTAL,
+	DK_RULES_VERSION,
+	DK_CREATED_AT,
+	DK_DECIDED_AT,
+	DK__COUNT
 };
 static const char *const decided_keys[DK__COUNT] = {
 	"order_id", "user_id", "item", "total", "rules_version", "created_at", "decided_at",
@@ -279,7 +290,8 @@ decided_parse_cjson(const void *buf, size_t len, struct decided *d)
 		flat_uint64(raw.text, raw.len, &d->rules_version);
 	const cJSON *fired = cJSON_GetObjectItemCaseSensitive(j, "rules_fired"), *r;
 	size_t used = 0;
-	cJSON_ArrayForEach(r, fired) {
+	cJSON_ArrayForEach(r, fired)
+	{
 		const cJSON *rid = cJSON_GetObjectItemCaseSensitive(r, "id");
 		if (cJSON_IsString(rid) &&
 		    !decided_add_fired(d, &used, rid->valuestring, strlen(rid->valuestring)))
@@ -304,8 +316,8 @@ decided_parse(const void *buf, size_t len, struct decided *d)
 	/* cJSON walks the children of an object as it walks an array's */
 	if (fired && fired->type == FLAT_NESTED)
 		ne = fired->text[0] == '['
-		     ? flat_json_elements(fired->text, fired->len, el, DECIDED_FLAT_MAX)
-		     : flat_json_members(fired->text, fired->len, el, DECIDED_FLAT_MAX);
+			? flat_json_elements(fired->text, fired->len, el, DECIDED_FLAT_MAX)
+			: flat_json_members(fired->text, fired->len, el, DECIDED_FLAT_MAX);
 	if (n < 0 || ne < 0)
 		return decided_parse_cjson(buf, len, d);
 	for (int k = 0; k < DK__COUNT; k++)
@@ -320,7 +332,8 @@ decided_parse(const void *buf, size_t len, struct decided *d)
 		if (nr < 0)
 			return decided_parse_cjson(buf, len, d);
 		const struct flat_member *id = flat_find(r, nr, "id");
-		if (id && id->type == FLAT_STRING && !decided_add_fired(d, &used, id->text, id->len))
+		if (id && id->type == FLAT_STRING &&
+		    !decided_add_fired(d, &used, id->text, id->len))
 			break;
 	}
 	return 0;

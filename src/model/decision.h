@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include "order.h"
 
-#define DECISION_MAX_FIRED 16
+#define DECISION_MAX_FIRED  16
 #define DECISION_REASON_MAX 96
 
 struct fired_rule {
@@ -21,34 +21,33 @@ struct fired_rule {
 };
 
 struct decision {
-	enum order_status status;   /* ORDER_APPROVED or ORDER_REFUSED */
-	double   total;
+	enum order_status status; /* ORDER_APPROVED or ORDER_REFUSED */
+	double total;
 	uint64_t rules_version;
-	int64_t  decided_at_ms;
-	char     decided_by[64];    /* worker id */
+	int64_t decided_at_ms;
+	char decided_by[64]; /* worker id */
 	/* When the order was created: its created_at, or (created_at_added)
 	 * its orders record's timestamp, which the decided order then gains
 	 * as created_at, so every record after fraud carries one. */
-	int64_t  created_at_ms;
-	bool     created_at_added;
-	int      n_fired;
+	int64_t created_at_ms;
+	bool created_at_added;
+	int n_fired;
 	struct fired_rule fired[DECISION_MAX_FIRED];
 };
 
 /* The fields the notifier and monitor need from a notification or a
  * notified record.  Returns 0, or -1 with a reason. */
 struct notice {
-	char    order_id[ORDER_ID_MAX + 1];
-	char    user_id[ORDER_ID_MAX + 1];
-	char    status[16];         /* APPROVED / REFUSED / NOTIFIED */
-	char    decision[16];       /* for notified records */
-	double  total;
-	int64_t at_ms;              /* "at", else "notified_at" */
-	int64_t created_ms;         /* "created_at"; 0 when absent */
-	int64_t decided_ms;         /* "decided_at", else "at"; 0 when absent */
+	char order_id[ORDER_ID_MAX + 1];
+	char user_id[ORDER_ID_MAX + 1];
+	char status[16];   /* APPROVED / REFUSED / NOTIFIED */
+	char decision[16]; /* for notified records */
+	double total;
+	int64_t at_ms;      /* "at", else "notified_at" */
+	int64_t created_ms; /* "created_at"; 0 when absent */
+	int64_t decided_ms; /* "decided_at", else "at"; 0 when absent */
 };
-int notice_parse(const void *buf, size_t len, struct notice *out,
-                 char *err, size_t errlen);
+int notice_parse(const void *buf, size_t len, struct notice *out, char *err, size_t errlen);
 
 /* What the monitor keeps of a decision record (orders.valid/refused):
  * order_id (required), user_id, item, total (-1 when absent),
@@ -59,12 +58,12 @@ int notice_parse(const void *buf, size_t len, struct notice *out,
  * JSON. */
 #define DECIDED_FIRED_MAX 96
 struct decided {
-	char     order_id[ORDER_ID_MAX + 1], user_id[ORDER_ID_MAX + 1], item[ORDER_ITEM_MAX + 1];
-	double   total;
+	char order_id[ORDER_ID_MAX + 1], user_id[ORDER_ID_MAX + 1], item[ORDER_ITEM_MAX + 1];
+	double total;
 	uint64_t rules_version;
-	int64_t  created_ms, decided_ms;
-	char     fired[DECIDED_FIRED_MAX];
-	bool     replay;
+	int64_t created_ms, decided_ms;
+	char fired[DECIDED_FIRED_MAX];
+	bool replay;
 };
 int decided_parse(const void *buf, size_t len, struct decided *d);
 

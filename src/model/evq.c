@@ -19,12 +19,12 @@
 #include <unistd.h>
 
 struct evq {
-	pthread_mutex_t  lock;
-	struct event    *ring;
-	size_t           cap;
-	size_t           head;      /* index of the oldest event */
-	size_t           len;
-	int              efd;
+	pthread_mutex_t lock;
+	struct event *ring;
+	size_t cap;
+	size_t head; /* index of the oldest event */
+	size_t len;
+	int efd;
 	_Atomic uint64_t dropped;
 };
 

@@ -18,28 +18,28 @@
 
 /* One message seen on a pipeline topic, already display-safe. */
 struct event {
-	uint8_t  topic;                 /* enum topic_id */
-	uint8_t  status;                /* enum order_status the message implies */
-	int32_t  partition;
-	int64_t  offset;
-	int64_t  ts_ms;                 /* message timestamp */
-	char     order_id[ORDER_ID_MAX + 1]; /* "" when unknown (e.g. dead letters) */
-	char     key[EV_KEY_MAX];       /* sanitized, cut */
-	char     summary[EV_SUMMARY_MAX]; /* sanitized one-line summary (for
+	uint8_t topic;  /* enum topic_id */
+	uint8_t status; /* enum order_status the message implies */
+	int32_t partition;
+	int64_t offset;
+	int64_t ts_ms;                   /* message timestamp */
+	char order_id[ORDER_ID_MAX + 1]; /* "" when unknown (e.g. dead letters) */
+	char key[EV_KEY_MAX];            /* sanitized, cut */
+	char summary[EV_SUMMARY_MAX];    /* sanitized one-line summary (for
 	                                    dead letters: the reason first) */
 };
 
 struct evq;
 
 struct evq *evq_new(size_t capacity);
-void     evq_free(struct evq *q);
-void     evq_push(struct evq *q, const struct event *ev);  /* never blocks */
-size_t   evq_pop(struct evq *q, struct event *out, size_t max);
-int      evq_fd(const struct evq *q);     /* readable while events wait */
+void evq_free(struct evq *q);
+void evq_push(struct evq *q, const struct event *ev); /* never blocks */
+size_t evq_pop(struct evq *q, struct event *out, size_t max);
+int evq_fd(const struct evq *q); /* readable while events wait */
 uint64_t evq_dropped(const struct evq *q);
 /* Counts an event its producer chose not to make (see the monitor's
  * display budget) with the dropped ones: both are "not shown". */
-void     evq_note_dropped(struct evq *q);
-size_t   evq_length(struct evq *q);
+void evq_note_dropped(struct evq *q);
+size_t evq_length(struct evq *q);
 
 #endif

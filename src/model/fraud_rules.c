@@ -32,8 +32,8 @@
 #include "int_text.h"
 #include "text_join.h"
 
-#define RULES_FILE_MAX   (1024 * 1024)
-#define COUNTRIES_MAX    32
+#define RULES_FILE_MAX (1024 * 1024)
+#define COUNTRIES_MAX  32
 
 /* Indexes into fraud_rule_defs[]; the order is fixed (rule sets index by it). */
 enum {
@@ -110,8 +110,8 @@ format_money(char *buf, size_t len, double v)
 		return;
 	}
 	cents = llround(v * 100);
-	snprintf(buf, len, "%s%lld.%02lld", cents < 0 ? "-" : "",
-	         llabs(cents) / 100, llabs(cents) % 100);
+	snprintf(buf, len, "%s%lld.%02lld", cents < 0 ? "-" : "", llabs(cents) / 100,
+		 llabs(cents) % 100);
 }
 
 /* ---- small helpers ---- */
@@ -135,8 +135,7 @@ fail(char *err, size_t errlen, const char *fmt, ...)
 static bool
 is_ascii_space(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-	       c == '\f' || c == '\v';
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
 static bool
@@ -154,16 +153,14 @@ ascii_upper(char c)
 static bool
 same_country(const char *a, const char *b)
 {
-	return ascii_upper(a[0]) == ascii_upper(b[0]) &&
-	       ascii_upper(a[1]) == ascii_upper(b[1]);
+	return ascii_upper(a[0]) == ascii_upper(b[0]) && ascii_upper(a[1]) == ascii_upper(b[1]);
 }
 
 /* ---- the rules ---- */
 
 static bool
 rule_total_limit(const struct rule_ctx *ctx, const struct order *o,
-                 const struct rule_param_value *p, char *reason,
-                 size_t reasonlen)
+		 const struct rule_param_value *p, char *reason, size_t reasonlen)
 {
 	double total = order_total(o);
 	char t[32], max[32];
@@ -179,14 +176,13 @@ rule_total_limit(const struct rule_ctx *ctx, const struct order *o,
 
 static bool
 rule_quantity_limit(const struct rule_ctx *ctx, const struct order *o,
-                    const struct rule_param_value *p, char *reason,
-                    size_t reasonlen)
+		    const struct rule_param_value *p, char *reason, size_t reasonlen)
 {
 	(void)ctx;
 	if (!((double)o->quantity > p[0].num))
 		return false;
-	snprintf(reason, reasonlen, "quantity %lld > %lld",
-	         (long long)o->quantity, (long long)p[0].num);
+	snprintf(reason, reasonlen, "quantity %lld > %lld", (long long)o->quantity,
+		 (long long)p[0].num);
 	return true;
 }
 
@@ -194,15 +190,13 @@ rule_quantity_limit(const struct rule_ctx *ctx, const struct order *o,
  * the window_s seconds up to its event time (earlier orders exactly
  * window_s old no longer count). */
 static bool
-rule_velocity(const struct rule_ctx *ctx, const struct order *o,
-              const struct rule_param_value *p, char *reason,
-              size_t reasonlen)
+rule_velocity(const struct rule_ctx *ctx, const struct order *o, const struct rule_param_value *p,
+	      char *reason, size_t reasonlen)
 {
 	int max_orders = (int)p[0].num;
 	int64_t window_ms = (int64_t)p[1].num * 1000;
-	int earlier = fraud_state_recent_orders(ctx->state, o->user_id,
-	                                        ctx->now_ms, window_ms,
-	                                        max_orders);
+	int earlier = fraud_state_recent_orders(ctx->state, o->user_id, ctx->now_ms, window_ms,
+						max_orders);
 
 	if (earlier < max_orders)
 		return false;
@@ -217,18 +211,16 @@ rule_velocity(const struct rule_ctx *ctx, const struct order *o,
 
 static bool
 rule_country_blocklist(const struct rule_ctx *ctx, const struct order *o,
-                       const struct rule_param_value *p, char *reason,
-                       size_t reasonlen)
+		       const struct rule_param_value *p, char *reason, size_t reasonlen)
 {
-	const char *list = p[0].text;   /* canonical: "KP,IR,SY" */
+	const char *list = p[0].text; /* canonical: "KP,IR,SY" */
 
 	(void)ctx;
 	if (strlen(o->country) != 2)
 		return false;
 	for (size_t i = 0; list[i] != '\0' && list[i + 1] != '\0'; i += 3) {
 		if (same_country(&list[i], o->country)) {
-			snprintf(reason, reasonlen,
-			         "shipping country %.2s is blocked", &list[i]);
+			snprintf(reason, reasonlen, "shipping country %.2s is blocked", &list[i]);
 			return true;
 		}
 		if (list[i + 2] == '\0')
@@ -239,8 +231,7 @@ rule_country_blocklist(const struct rule_ctx *ctx, const struct order *o,
 
 static bool
 rule_card_mismatch(const struct rule_ctx *ctx, const struct order *o,
-                   const struct rule_param_value *p, char *reason,
-                   size_t reasonlen)
+		   const struct rule_param_value *p, char *reason, size_t reasonlen)
 {
 	double total;
 	char t[32];
@@ -253,22 +244,19 @@ rule_card_mismatch(const struct rule_ctx *ctx, const struct order *o,
 	if (!(total >= p[0].num))
 		return false;
 	format_money(t, sizeof t, total);
-	snprintf(reason, reasonlen,
-	         "card country %s != shipping country %s, total %s",
-	         o->card_country, o->country, t);
+	snprintf(reason, reasonlen, "card country %s != shipping country %s, total %s",
+		 o->card_country, o->country, t);
 	return true;
 }
 
 static bool
-rule_replay(const struct rule_ctx *ctx, const struct order *o,
-            const struct rule_param_value *p, char *reason,
-            size_t reasonlen)
+rule_replay(const struct rule_ctx *ctx, const struct order *o, const struct rule_param_value *p,
+	    char *reason, size_t reasonlen)
 {
 	(void)p;
 	if (!fraud_state_seen_order(ctx->state, o->order_id))
 		return false;
-	snprintf(reason, reasonlen, "order id %.64s already decided",
-	         o->order_id);
+	snprintf(reason, reasonlen, "order id %.64s already decided", o->order_id);
 	return true;
 }
 
@@ -341,8 +329,8 @@ const struct fraud_rule_def fraud_rule_defs[] = {
 
 const int fraud_rule_count = RULE__COUNT;
 
-_Static_assert(sizeof fraud_rule_defs / sizeof fraud_rule_defs[0] ==
-               RULE__COUNT, "fraud_rule_defs and the RULE_ enum differ");
+_Static_assert(sizeof fraud_rule_defs / sizeof fraud_rule_defs[0] == RULE__COUNT,
+	       "fraud_rule_defs and the RULE_ enum differ");
 _Static_assert(RULE__COUNT <= FRAUD_RULES_MAX, "raise FRAUD_RULES_MAX");
 _Static_assert(COUNTRIES_MAX * 3 <= RULE_TEXT_MAX, "country list too long");
 
@@ -350,8 +338,8 @@ _Static_assert(COUNTRIES_MAX * 3 <= RULE_TEXT_MAX, "country list too long");
 
 /* Checks a number against the parameter's type and range. */
 static int
-param_check_number(const struct rule_param_def *pd, double v,
-                   struct rule_param_value *out, char *err, size_t errlen)
+param_check_number(const struct rule_param_def *pd, double v, struct rule_param_value *out,
+		   char *err, size_t errlen)
 {
 	bool ok = isfinite(v) && v >= pd->min && v <= pd->max;
 	char lo[32], hi[32];
@@ -361,11 +349,10 @@ param_check_number(const struct rule_param_def *pd, double v,
 	if (!ok) {
 		format_double(lo, sizeof lo, pd->min);
 		format_double(hi, sizeof hi, pd->max);
-		return fail(err, errlen, "%s must be %s between %s and %s",
-		            pd->name, pd->type == PARAM_INTEGER ?
-		            "an integer" : "a number", lo, hi);
+		return fail(err, errlen, "%s must be %s between %s and %s", pd->name,
+			    pd->type == PARAM_INTEGER ? "an integer" : "a number", lo, hi);
 	}
-	out->num = v == 0 ? 0 : v;     /* no -0 */
+	out->num = v == 0 ? 0 : v; /* no -0 */
 	out->text[0] = '\0';
 	return 0;
 }
@@ -373,8 +360,7 @@ param_check_number(const struct rule_param_def *pd, double v,
 /* "kp, ir,KP" -> "KP,IR"; an empty (or blank) list is allowed. */
 static int
 param_check_countries(const struct rule_param_def *pd, const char *text,
-                      struct rule_param_value *out, char *err,
-                      size_t errlen)
+		      struct rule_param_value *out, char *err, size_t errlen)
 {
 	char canon[RULE_TEXT_MAX] = "";
 	size_t n = 0, pos = 0;
@@ -397,11 +383,11 @@ param_check_countries(const struct rule_param_def *pd, const char *text,
 		end = p;
 		while (end > tok && is_ascii_space(end[-1]))
 			end--;
-		if (end - tok != 2 || !is_ascii_alpha(tok[0]) ||
-		    !is_ascii_alpha(tok[1]))
-			return fail(err, errlen, "%s: '%.*s' is not a 2-letter "
-			            "country code", pd->name,
-			            (int)(end - tok > 16 ? 16 : end - tok), tok);
+		if (end - tok != 2 || !is_ascii_alpha(tok[0]) || !is_ascii_alpha(tok[1]))
+			return fail(err, errlen,
+				    "%s: '%.*s' is not a 2-letter "
+				    "country code",
+				    pd->name, (int)(end - tok > 16 ? 16 : end - tok), tok);
 		code[0] = ascii_upper(tok[0]);
 		code[1] = ascii_upper(tok[1]);
 		code[2] = '\0';
@@ -409,9 +395,10 @@ param_check_countries(const struct rule_param_def *pd, const char *text,
 			dup = canon[i] == code[0] && canon[i + 1] == code[1];
 		if (!dup) {
 			if (n == COUNTRIES_MAX)
-				return fail(err, errlen, "%s: at most %d "
-				            "country codes", pd->name,
-				            COUNTRIES_MAX);
+				return fail(err, errlen,
+					    "%s: at most %d "
+					    "country codes",
+					    pd->name, COUNTRIES_MAX);
 			if (n > 0)
 				canon[pos++] = ',';
 			memcpy(&canon[pos], code, 3);
@@ -420,7 +407,7 @@ param_check_countries(const struct rule_param_def *pd, const char *text,
 		}
 		if (*p == '\0')
 			break;
-		p++;                   /* the comma */
+		p++; /* the comma */
 	}
 done:
 	out->num = (double)n;
@@ -488,15 +475,15 @@ param_find(int rule, const char *name)
 }
 
 static int
-param_set_text(const struct rule_param_def *pd, const char *text,
-               struct rule_param_value *out, char *err, size_t errlen)
+param_set_text(const struct rule_param_def *pd, const char *text, struct rule_param_value *out,
+	       char *err, size_t errlen)
 {
 	double v;
 
 	if (pd->type == PARAM_COUNTRIES)
 		return param_check_countries(pd, text, out, err, errlen);
 	if (parse_number_text(text, &v) != 0)
-		v = NAN;               /* reported as out of range */
+		v = NAN; /* reported as out of range */
 	return param_check_number(pd, v, out, err, errlen);
 }
 
@@ -513,7 +500,7 @@ ruleset_defaults(struct ruleset *rs)
 		for (int i = 0; i < def->n_params; i++) {
 			/* The defaults are valid: the table is ours. */
 			param_set_text(&def->params[i], def->params[i].default_text,
-			               &rs->rules[r].params[i], NULL, 0);
+				       &rs->rules[r].params[i], NULL, 0);
 		}
 	}
 }
@@ -531,8 +518,8 @@ ruleset_find(const char *id)
 }
 
 int
-ruleset_set_param(struct ruleset *rs, int rule, const char *name,
-                  const char *text, char *err, size_t errlen)
+ruleset_set_param(struct ruleset *rs, int rule, const char *name, const char *text, char *err,
+		  size_t errlen)
 {
 	struct rule_param_value v;
 	int i;
@@ -540,20 +527,17 @@ ruleset_set_param(struct ruleset *rs, int rule, const char *name,
 	if (rule < 0 || rule >= fraud_rule_count)
 		return fail(err, errlen, "no rule number %d", rule);
 	if (name == NULL || (i = param_find(rule, name)) < 0)
-		return fail(err, errlen, "unknown parameter '%s'",
-		            name != NULL ? name : "");
+		return fail(err, errlen, "unknown parameter '%s'", name != NULL ? name : "");
 	if (text == NULL)
 		text = "";
-	if (param_set_text(&fraud_rule_defs[rule].params[i], text, &v,
-	                   err, errlen) != 0)
+	if (param_set_text(&fraud_rule_defs[rule].params[i], text, &v, err, errlen) != 0)
 		return -1;
 	rs->rules[rule].params[i] = v;
 	return 0;
 }
 
 void
-ruleset_param_text(const struct ruleset *rs, int rule, int param,
-                   char *buf, size_t len)
+ruleset_param_text(const struct ruleset *rs, int rule, int param, char *buf, size_t len)
 {
 	const struct rule_param_value *v;
 
@@ -565,15 +549,9 @@ ruleset_param_text(const struct ruleset *rs, int rule, int param,
 		return;
 	v = &rs->rules[rule].params[param];
 	switch (fraud_rule_defs[rule].params[param].type) {
-	case PARAM_COUNTRIES:
-		snprintf(buf, len, "%s", v->text);
-		break;
-	case PARAM_INTEGER:
-		c_snprintf(buf, len, "%.0f", v->num);
-		break;
-	case PARAM_NUMBER:
-		format_double(buf, len, v->num);
-		break;
+	case PARAM_COUNTRIES: snprintf(buf, len, "%s", v->text); break;
+	case PARAM_INTEGER: c_snprintf(buf, len, "%.0f", v->num); break;
+	case PARAM_NUMBER: format_double(buf, len, v->num); break;
 	}
 }
 
@@ -601,16 +579,16 @@ trailing_junk(const char *buf, size_t len, const char **end)
 {
 	size_t pos = (size_t)(*end - buf);
 
-	while (pos < len && (buf[pos] == ' ' || buf[pos] == '\t' ||
-	                     buf[pos] == '\n' || buf[pos] == '\r'))
+	while (pos < len &&
+	       (buf[pos] == ' ' || buf[pos] == '\t' || buf[pos] == '\n' || buf[pos] == '\r'))
 		pos++;
 	*end = buf + pos;
 	return pos < len;
 }
 
 static int
-rule_from_json(const cJSON *entry, int idx, struct ruleset *rs,
-               bool *seen, char *err, size_t errlen)
+rule_from_json(const cJSON *entry, int idx, struct ruleset *rs, bool *seen, char *err,
+	       size_t errlen)
 {
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(entry, "id");
 	const cJSON *item;
@@ -624,72 +602,78 @@ rule_from_json(const cJSON *entry, int idx, struct ruleset *rs,
 		return fail(err, errlen, "rules[%d]: missing id", idx);
 	rid = id->valuestring;
 	if ((r = ruleset_find(rid)) < 0)
-		return fail(err, errlen, "rules[%d]: unknown rule '%.64s'",
-		            idx, rid);
+		return fail(err, errlen, "rules[%d]: unknown rule '%.64s'", idx, rid);
 	if (seen[r])
 		return fail(err, errlen, "rule '%s' appears twice", rid);
 	seen[r] = true;
 
-	cJSON_ArrayForEach(item, entry) {
+	cJSON_ArrayForEach(item, entry)
+	{
 		const char *key = item->string;
 
 		if (strcmp(key, "id") == 0) {
 			continue;
 		} else if (strcmp(key, "name") == 0) {
 			if (!cJSON_IsString(item))
-				return fail(err, errlen, "rule '%s': name "
-				            "must be a string", rid);
+				return fail(err, errlen,
+					    "rule '%s': name "
+					    "must be a string",
+					    rid);
 		} else if (strcmp(key, "enabled") == 0) {
 			if (!cJSON_IsBool(item))
-				return fail(err, errlen, "rule '%s': enabled "
-				            "must be true or false", rid);
+				return fail(err, errlen,
+					    "rule '%s': enabled "
+					    "must be true or false",
+					    rid);
 			rs->rules[r].enabled = cJSON_IsTrue(item);
 		} else if (strcmp(key, "params") == 0) {
 			const cJSON *p;
 
 			if (!cJSON_IsObject(item))
-				return fail(err, errlen, "rule '%s': params "
-				            "must be an object", rid);
-			cJSON_ArrayForEach(p, item) {
+				return fail(err, errlen,
+					    "rule '%s': params "
+					    "must be an object",
+					    rid);
+			cJSON_ArrayForEach(p, item)
+			{
 				int i = param_find(r, p->string);
 				const struct rule_param_def *pd;
 				int rc;
 
 				if (i < 0)
-					return fail(err, errlen, "rule '%s': "
-					            "unknown parameter '%.64s'",
-					            rid, p->string);
+					return fail(err, errlen,
+						    "rule '%s': "
+						    "unknown parameter '%.64s'",
+						    rid, p->string);
 				pd = &fraud_rule_defs[r].params[i];
 				if (pd->type == PARAM_COUNTRIES)
-					rc = cJSON_IsString(p) ?
-					     param_check_countries(pd,
-					         p->valuestring,
-					         &rs->rules[r].params[i],
-					         why, sizeof why) :
-					     fail(why, sizeof why, "%s must be "
-					          "a string like \"KP,IR\"",
-					          pd->name);
+					rc = cJSON_IsString(p)
+						? param_check_countries(pd, p->valuestring,
+									&rs->rules[r].params[i],
+									why, sizeof why)
+						: fail(why, sizeof why,
+						       "%s must be "
+						       "a string like \"KP,IR\"",
+						       pd->name);
 				else
-					rc = param_check_number(pd,
-					         cJSON_IsNumber(p) ?
-					         p->valuedouble : NAN,
-					         &rs->rules[r].params[i],
-					         why, sizeof why);
+					rc = param_check_number(
+						pd, cJSON_IsNumber(p) ? p->valuedouble : NAN,
+						&rs->rules[r].params[i], why, sizeof why);
 				if (rc != 0)
-					return fail(err, errlen, "rule '%s': %s",
-					            rid, why);
+					return fail(err, errlen, "rule '%s': %s", rid, why);
 			}
 		} else {
-			return fail(err, errlen, "rule '%s': unknown key "
-			            "'%.64s'", rid, key);
+			return fail(err, errlen,
+				    "rule '%s': unknown key "
+				    "'%.64s'",
+				    rid, key);
 		}
 	}
 	return 0;
 }
 
 int
-ruleset_from_json(const void *buf, size_t len, struct ruleset *out,
-                  char *err, size_t errlen)
+ruleset_from_json(const void *buf, size_t len, struct ruleset *out, char *err, size_t errlen)
 {
 	struct ruleset rs;
 	bool seen[FRAUD_RULES_MAX] = { false };
@@ -707,15 +691,15 @@ ruleset_from_json(const void *buf, size_t len, struct ruleset *out,
 
 		cJSON_Delete(root);
 		text_position(buf, len, pos, &line, &col);
-		return fail(err, errlen, "invalid JSON at line %d, column %d",
-		            line, col);
+		return fail(err, errlen, "invalid JSON at line %d, column %d", line, col);
 	}
 	ruleset_defaults(&rs);
 	if (!cJSON_IsObject(root)) {
 		fail(err, errlen, "a rule set must be a JSON object");
 		goto done;
 	}
-	cJSON_ArrayForEach(item, root) {
+	cJSON_ArrayForEach(item, root)
+	{
 		const char *key = item->string;
 
 		if (strcmp(key, "version") == 0) {
@@ -723,13 +707,16 @@ ruleset_from_json(const void *buf, size_t len, struct ruleset *out,
 
 			/* from its digits: a double holds integers only to 2^53 */
 			if (cJSON_IsNumber(item) && !flat_member_of(buf, len, root, item, &raw)) {
-				fail(err, errlen, "version cannot be read exactly: the "
+				fail(err, errlen,
+				     "version cannot be read exactly: the "
 				     "JSON up to it is not strict (RFC 8259)");
 				goto done;
 			}
 			if (!cJSON_IsNumber(item) || !flat_uint64(raw.text, raw.len, &rs.version)) {
-				fail(err, errlen, "version must be an integer from 0 to "
-				     "%" PRIu64 " (digits only)", UINT64_MAX);
+				fail(err, errlen,
+				     "version must be an integer from 0 to "
+				     "%" PRIu64 " (digits only)",
+				     UINT64_MAX);
 				goto done;
 			}
 		} else if (strcmp(key, "rules") == 0) {
@@ -740,14 +727,16 @@ ruleset_from_json(const void *buf, size_t len, struct ruleset *out,
 				fail(err, errlen, "rules must be an array");
 				goto done;
 			}
-			cJSON_ArrayForEach(entry, item) {
-				if (rule_from_json(entry, idx++, &rs, seen,
-				                   err, errlen) != 0)
+			cJSON_ArrayForEach(entry, item)
+			{
+				if (rule_from_json(entry, idx++, &rs, seen, err, errlen) != 0)
 					goto done;
 			}
 		} else {
-			fail(err, errlen, "unknown key '%.64s' (expected "
-			     "version, rules)", key);
+			fail(err, errlen,
+			     "unknown key '%.64s' (expected "
+			     "version, rules)",
+			     key);
 			goto done;
 		}
 	}
@@ -759,8 +748,7 @@ done:
 }
 
 int
-ruleset_load_file(const char *path, struct ruleset *out, char *err,
-                  size_t errlen)
+ruleset_load_file(const char *path, struct ruleset *out, char *err, size_t errlen)
 {
 	char *buf = NULL, why[256];
 	size_t len = 0;
@@ -785,8 +773,7 @@ ruleset_load_file(const char *path, struct ruleset *out, char *err,
 			break;
 		len += (size_t)n;
 		if (len > RULES_FILE_MAX) {
-			fail(err, errlen, "%s: larger than %d bytes", path,
-			     RULES_FILE_MAX);
+			fail(err, errlen, "%s: larger than %d bytes", path, RULES_FILE_MAX);
 			goto done;
 		}
 	}
@@ -811,8 +798,8 @@ fraud_evaluate_prefetch(const struct fraud_state *st, const void *user_id, size_
 }
 
 void
-fraud_evaluate(const struct ruleset *rs, struct fraud_state *st,
-               const struct order *o, int64_t now_ms, struct decision *d)
+fraud_evaluate(const struct ruleset *rs, struct fraud_state *st, const struct order *o,
+	       int64_t now_ms, struct decision *d)
 {
 	struct rule_ctx ctx = { .state = st, .now_ms = now_ms };
 	char spill[DECISION_REASON_MAX];
@@ -831,8 +818,7 @@ fraud_evaluate(const struct ruleset *rs, struct fraud_state *st,
 		if (!rs->rules[r].enabled)
 			continue;
 		reason[0] = '\0';
-		if (!def->evaluate(&ctx, o, rs->rules[r].params, reason,
-		                   DECISION_REASON_MAX))
+		if (!def->evaluate(&ctx, o, rs->rules[r].params, reason, DECISION_REASON_MAX))
 			continue;
 		refused = true;
 		if (room) {
@@ -843,5 +829,5 @@ fraud_evaluate(const struct ruleset *rs, struct fraud_state *st,
 	d->status = refused ? ORDER_REFUSED : ORDER_APPROVED;
 	/* Recorded whatever the outcome, and even when velocity is off. */
 	fraud_state_record(st, o->user_id, o->order_id, now_ms,
-	                   (int)rs->rules[RULE_VELOCITY].params[0].num);
+			   (int)rs->rules[RULE_VELOCITY].params[0].num);
 }

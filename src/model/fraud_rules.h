@@ -31,45 +31,44 @@
 #define FRAUD_RULE_REPLAY_ID "replay"
 
 enum rule_param_type {
-	PARAM_NUMBER,       /* double within [min, max] */
-	PARAM_INTEGER,      /* integer within [min, max] */
-	PARAM_COUNTRIES,    /* comma-separated ISO alpha-2 codes, e.g. "KP,IR" */
+	PARAM_NUMBER,    /* double within [min, max] */
+	PARAM_INTEGER,   /* integer within [min, max] */
+	PARAM_COUNTRIES, /* comma-separated ISO alpha-2 codes, e.g. "KP,IR" */
 };
 
-#define RULE_PARAMS_MAX   3
-#define RULE_TEXT_MAX     128
+#define RULE_PARAMS_MAX 3
+#define RULE_TEXT_MAX   128
 
 struct rule_param_def {
-	const char          *name;     /* "max_total" */
-	const char          *label;    /* "maximum order total" */
+	const char *name;  /* "max_total" */
+	const char *label; /* "maximum order total" */
 	enum rule_param_type type;
-	double               min, max;
-	const char          *default_text; /* default value as text */
+	double min, max;
+	const char *default_text; /* default value as text */
 };
 
 struct rule_param_value {
-	double num;                    /* PARAM_NUMBER / PARAM_INTEGER */
-	char   text[RULE_TEXT_MAX];    /* PARAM_COUNTRIES: canonical "KP,IR" */
+	double num;               /* PARAM_NUMBER / PARAM_INTEGER */
+	char text[RULE_TEXT_MAX]; /* PARAM_COUNTRIES: canonical "KP,IR" */
 };
 
 struct fraud_state;
 
 /* What a rule sees besides the order. */
 struct rule_ctx {
-	struct fraud_state *state;     /* the partition's state, never NULL */
-	int64_t             now_ms;    /* the order's event time */
+	struct fraud_state *state; /* the partition's state, never NULL */
+	int64_t now_ms;            /* the order's event time */
 };
 
 struct fraud_rule_def {
-	const char *id;                /* "total_limit" */
-	const char *name;              /* "Order total above limit" */
-	bool        default_enabled;
-	int         n_params;
+	const char *id;   /* "total_limit" */
+	const char *name; /* "Order total above limit" */
+	bool default_enabled;
+	int n_params;
 	struct rule_param_def params[RULE_PARAMS_MAX];
 	/* Returns true when the rule fires, with a reason ("total 12000.00 > 5000"). */
 	bool (*evaluate)(const struct rule_ctx *ctx, const struct order *o,
-	                 const struct rule_param_value *params,
-	                 char *reason, size_t reasonlen);
+			 const struct rule_param_value *params, char *reason, size_t reasonlen);
 };
 
 extern const struct fraud_rule_def fraud_rule_defs[];
@@ -83,24 +82,21 @@ struct rule_setting {
 };
 
 struct ruleset {
-	uint64_t version;              /* 0 = built-in defaults */
-	struct rule_setting rules[FRAUD_RULES_MAX];   /* index = fraud_rule_defs index */
+	uint64_t version;                           /* 0 = built-in defaults */
+	struct rule_setting rules[FRAUD_RULES_MAX]; /* index = fraud_rule_defs index */
 };
 
 void ruleset_defaults(struct ruleset *rs);
-int  ruleset_find(const char *id);            /* index, or -1 */
+int ruleset_find(const char *id); /* index, or -1 */
 /* Sets one parameter from text, validated.  0, or -1 with reason. */
-int  ruleset_set_param(struct ruleset *rs, int rule, const char *name,
-                       const char *text, char *err, size_t errlen);
+int ruleset_set_param(struct ruleset *rs, int rule, const char *name, const char *text, char *err,
+		      size_t errlen);
 /* Writes a parameter's current value as text (what the UI shows). */
-void ruleset_param_text(const struct ruleset *rs, int rule, int param,
-                        char *buf, size_t len);
+void ruleset_param_text(const struct ruleset *rs, int rule, int param, char *buf, size_t len);
 /* Parses JSON over a copy of the defaults; on error *out is unchanged. */
-int  ruleset_from_json(const void *buf, size_t len, struct ruleset *out,
-                       char *err, size_t errlen);
+int ruleset_from_json(const void *buf, size_t len, struct ruleset *out, char *err, size_t errlen);
 /* Loads --rules FILE; errors name the file. */
-int  ruleset_load_file(const char *path, struct ruleset *out,
-                       char *err, size_t errlen);
+int ruleset_load_file(const char *path, struct ruleset *out, char *err, size_t errlen);
 
 /*
  * Per-partition state for the rules that remember: recent order times per
@@ -115,9 +111,8 @@ void fraud_state_free(struct fraud_state *st);
  * d->rules_version; then records the order in the state (so a replay of
  * the same order_id is caught next time).
  */
-void fraud_evaluate(const struct ruleset *rs, struct fraud_state *st,
-                    const struct order *o, int64_t now_ms,
-                    struct decision *d);
+void fraud_evaluate(const struct ruleset *rs, struct fraud_state *st, const struct order *o,
+		    int64_t now_ms, struct decision *d);
 /* A hint, before the order is even read: starts loading what evaluating
  * an order of this user (len bytes, not NUL-terminated: ordertop keys its
  * orders by user id) will look up first.  Changes nothing. */

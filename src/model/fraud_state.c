@@ -23,44 +23,44 @@
 #include "fraud_rules.h"
 #include "fraud_state_internal.h"
 
-#define NIL            UINT32_MAX
-#define HISTORY_INLINE 8
+#define NIL             UINT32_MAX
+#define HISTORY_INLINE  8
 #define STATE_SLOTS_MAX ((size_t)1 << 28)
 
 struct cell {
 	uint32_t hash;
-	uint32_t slot1;                /* slot index + 1; 0 = empty cell */
+	uint32_t slot1; /* slot index + 1; 0 = empty cell */
 };
 
 struct hindex {
 	struct cell *cells;
-	uint32_t     mask;
+	uint32_t mask;
 };
 
 /* Both slot kinds start with the key so the index can compare keys. */
 struct user_slot {
-	char     id[ORDER_ID_MAX + 1];
+	char id[ORDER_ID_MAX + 1];
 	uint32_t hash;
-	uint32_t prev, next;           /* LRU list; head = most recent */
-	uint32_t start, n, cap;        /* ring of times: oldest at start */
-	int64_t *heap;                 /* grown ring, or NULL: inline_ts */
-	int64_t  inline_ts[HISTORY_INLINE];
+	uint32_t prev, next;    /* LRU list; head = most recent */
+	uint32_t start, n, cap; /* ring of times: oldest at start */
+	int64_t *heap;          /* grown ring, or NULL: inline_ts */
+	int64_t inline_ts[HISTORY_INLINE];
 };
 
 struct id_slot {
-	char     id[ORDER_ID_MAX + 1];
+	char id[ORDER_ID_MAX + 1];
 	uint32_t hash;
 };
 
 struct fraud_state {
 	struct user_slot *users;
-	uint32_t          max_users, n_users;
-	uint32_t          lru_head, lru_tail;
-	struct hindex     user_index;
+	uint32_t max_users, n_users;
+	uint32_t lru_head, lru_tail;
+	struct hindex user_index;
 
-	struct id_slot   *ids;
-	uint32_t          max_ids, n_ids, next_id;  /* next_id: oldest when full */
-	struct hindex     id_index;
+	struct id_slot *ids;
+	uint32_t max_ids, n_ids, next_id; /* next_id: oldest when full */
+	struct hindex id_index;
 };
 
 static uint32_t
@@ -95,8 +95,8 @@ hindex_init(struct hindex *ix, uint32_t max_entries)
 
 /* Slot whose key (first member, stride bytes apart) equals key, or NIL. */
 static uint32_t
-hindex_find(const struct hindex *ix, const void *slots, size_t stride,
-            uint32_t hash, const char *key, size_t len)
+hindex_find(const struct hindex *ix, const void *slots, size_t stride, uint32_t hash,
+	    const char *key, size_t len)
 {
 	const char *base = slots;
 
@@ -132,7 +132,7 @@ hindex_remove(struct hindex *ix, uint32_t hash, uint32_t slot)
 
 	while (ix->cells[i].slot1 != slot + 1) {
 		if (ix->cells[i].slot1 == 0)
-			return;                /* not there: nothing to do */
+			return; /* not there: nothing to do */
 		i = (i + 1) & ix->mask;
 	}
 	/* Backward shift: pull later members of the cluster into the hole
@@ -265,14 +265,14 @@ history_push(struct user_slot *u, int64_t t, uint32_t keep)
 {
 	if (u->n == u->cap && u->cap < keep)
 		history_grow(u, keep);
-	if (u->n == u->cap) {          /* full: the newest replaces the oldest */
+	if (u->n == u->cap) { /* full: the newest replaces the oldest */
 		history(u)[u->start] = t;
 		u->start = (u->start + 1) % u->cap;
 	} else {
 		history(u)[(u->start + u->n) % u->cap] = t;
 		u->n++;
 	}
-	while (u->n > keep) {          /* keep went down: forget the oldest */
+	while (u->n > keep) { /* keep went down: forget the oldest */
 		u->start = (u->start + 1) % u->cap;
 		u->n--;
 	}
@@ -285,15 +285,15 @@ user_take_slot(struct fraud_state *st)
 
 	if (st->n_users < st->max_users)
 		return st->n_users++;
-	s = st->lru_tail;              /* forget the least recently seen */
+	s = st->lru_tail; /* forget the least recently seen */
 	lru_unlink(st, s);
 	hindex_remove(&st->user_index, st->users[s].hash, s);
 	return s;
 }
 
 int
-fraud_state_recent_orders(const struct fraud_state *st, const char *user_id,
-                          int64_t now_ms, int64_t window_ms, int limit)
+fraud_state_recent_orders(const struct fraud_state *st, const char *user_id, int64_t now_ms,
+			  int64_t window_ms, int limit)
 {
 	size_t len = key_len(user_id);
 	uint32_t s;
@@ -303,15 +303,15 @@ fraud_state_recent_orders(const struct fraud_state *st, const char *user_id,
 
 	if (len == 0 || limit <= 0)
 		return 0;
-	s = hindex_find(&st->user_index, st->users, sizeof *st->users,
-	                hash_key(user_id, len), user_id, len);
+	s = hindex_find(&st->user_index, st->users, sizeof *st->users, hash_key(user_id, len),
+			user_id, len);
 	if (s == NIL)
 		return 0;
 	u = &st->users[s];
 	ts = history_const(u);
 	/* Newest first; times may arrive out of order, so look at all. */
 	for (uint32_t k = u->n; k-- > 0 && count < limit;) {
-		uint32_t i = u->start + k;       /* < 2 * cap: no division needed */
+		uint32_t i = u->start + k; /* < 2 * cap: no division needed */
 		int64_t t = ts[i < u->cap ? i : i - u->cap];
 
 		if (t <= now_ms && now_ms - t < window_ms)
@@ -321,8 +321,7 @@ fraud_state_recent_orders(const struct fraud_state *st, const char *user_id,
 }
 
 static void
-record_user(struct fraud_state *st, const char *user_id, int64_t now_ms,
-            uint32_t keep)
+record_user(struct fraud_state *st, const char *user_id, int64_t now_ms, uint32_t keep)
 {
 	size_t len = key_len(user_id);
 	uint32_t hash, s;
@@ -331,8 +330,7 @@ record_user(struct fraud_state *st, const char *user_id, int64_t now_ms,
 	if (len == 0)
 		return;
 	hash = hash_key(user_id, len);
-	s = hindex_find(&st->user_index, st->users, sizeof *st->users,
-	                hash, user_id, len);
+	s = hindex_find(&st->user_index, st->users, sizeof *st->users, hash, user_id, len);
 	if (s != NIL) {
 		lru_unlink(st, s);
 		u = &st->users[s];
@@ -360,8 +358,8 @@ fraud_state_seen_order(const struct fraud_state *st, const char *order_id)
 
 	if (len == 0)
 		return false;
-	return hindex_find(&st->id_index, st->ids, sizeof *st->ids,
-	                   hash_key(order_id, len), order_id, len) != NIL;
+	return hindex_find(&st->id_index, st->ids, sizeof *st->ids, hash_key(order_id, len),
+			   order_id, len) != NIL;
 }
 
 static void
@@ -374,9 +372,8 @@ record_order_id(struct fraud_state *st, const char *order_id)
 	if (len == 0)
 		return;
 	hash = hash_key(order_id, len);
-	if (hindex_find(&st->id_index, st->ids, sizeof *st->ids,
-	                hash, order_id, len) != NIL)
-		return;                /* already remembered */
+	if (hindex_find(&st->id_index, st->ids, sizeof *st->ids, hash, order_id, len) != NIL)
+		return; /* already remembered */
 	s = st->next_id;
 	slot = &st->ids[s];
 	if (st->n_ids == st->max_ids)
@@ -391,8 +388,8 @@ record_order_id(struct fraud_state *st, const char *order_id)
 }
 
 void
-fraud_state_record(struct fraud_state *st, const char *user_id,
-                   const char *order_id, int64_t now_ms, int keep)
+fraud_state_record(struct fraud_state *st, const char *user_id, const char *order_id,
+		   int64_t now_ms, int keep)
 {
 	if (keep < 1)
 		keep = 1;
@@ -403,8 +400,7 @@ fraud_state_record(struct fraud_state *st, const char *user_id,
 }
 
 void
-fraud_state_prefetch(const struct fraud_state *st, const char *user_id,
-                     const char *order_id)
+fraud_state_prefetch(const struct fraud_state *st, const char *user_id, const char *order_id)
 {
 	size_t ulen = key_len(user_id), ilen = key_len(order_id);
 
@@ -418,15 +414,16 @@ fraud_state_prefetch(const struct fraud_state *st, const char *user_id,
 			const char *u = (const char *)&st->users[c->slot1 - 1];
 			for (size_t off = 0; off < sizeof st->users[0]; off += 64)
 				__builtin_prefetch(u + off);
-			__builtin_prefetch(u + sizeof st->users[0] - 1);   /* a slot spans lines unaligned */
+			__builtin_prefetch(u + sizeof st->users[0] -
+					   1); /* a slot spans lines unaligned */
 		}
 	}
 	if (ilen > 0) {
-		__builtin_prefetch(&st->id_index.cells[
-		    hash_key(order_id, ilen) & st->id_index.mask]);
-		if (st->n_ids == st->max_ids)      /* the id to be forgotten */
-			__builtin_prefetch(&st->id_index.cells[
-			    st->ids[st->next_id].hash & st->id_index.mask]);
+		__builtin_prefetch(
+			&st->id_index.cells[hash_key(order_id, ilen) & st->id_index.mask]);
+		if (st->n_ids == st->max_ids) /* the id to be forgotten */
+			__builtin_prefetch(
+				&st->id_index.cells[st->ids[st->next_id].hash & st->id_index.mask]);
 	}
 }
 
@@ -434,8 +431,8 @@ void
 fraud_state_prefetch_user(const struct fraud_state *st, const char *user_id, size_t len)
 {
 	if (len > 0 && len <= ORDER_ID_MAX)
-		__builtin_prefetch(&st->user_index.cells[hash_key(user_id, len) &
-		                                         st->user_index.mask]);
+		__builtin_prefetch(
+			&st->user_index.cells[hash_key(user_id, len) & st->user_index.mask]);
 }
 
 size_t

@@ -27,13 +27,11 @@ struct fraud_state;
  * now_ms - window_ms < t <= now_ms, counting no further than limit.
  * Does not change the state (a lookup does not make a user "recent").
  */
-int fraud_state_recent_orders(const struct fraud_state *st,
-                              const char *user_id, int64_t now_ms,
-                              int64_t window_ms, int limit);
+int fraud_state_recent_orders(const struct fraud_state *st, const char *user_id, int64_t now_ms,
+			      int64_t window_ms, int limit);
 
 /* True when order_id was recorded and not forgotten yet. */
-bool fraud_state_seen_order(const struct fraud_state *st,
-                            const char *order_id);
+bool fraud_state_seen_order(const struct fraud_state *st, const char *order_id);
 
 /*
  * Records one evaluated order: its time in the user's history (keeping
@@ -42,22 +40,20 @@ bool fraud_state_seen_order(const struct fraud_state *st,
  * order id are forgotten.  Empty ids are not recorded.  Allocates only
  * when a user's history must grow beyond what its slot already holds.
  */
-void fraud_state_record(struct fraud_state *st, const char *user_id,
-                        const char *order_id, int64_t now_ms, int keep);
+void fraud_state_record(struct fraud_state *st, const char *user_id, const char *order_id,
+			int64_t now_ms, int keep);
 
 /*
  * Starts loading, into the CPU cache, the index cells that evaluating and
  * recording this order will read, so that their cache misses overlap
  * instead of following one another.  A hint: it changes nothing.
  */
-void fraud_state_prefetch(const struct fraud_state *st, const char *user_id,
-                          const char *order_id);
+void fraud_state_prefetch(const struct fraud_state *st, const char *user_id, const char *order_id);
 
 /* The same for the user alone, as early as the user is known (the
  * record's key): its index cell, so that fraud_state_prefetch() can then
  * start loading the user's slot too. */
-void fraud_state_prefetch_user(const struct fraud_state *st, const char *user_id,
-                               size_t len);
+void fraud_state_prefetch_user(const struct fraud_state *st, const char *user_id, size_t len);
 
 /* Users and order ids currently remembered. */
 size_t fraud_state_user_count(const struct fraud_state *st);

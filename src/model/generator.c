@@ -33,12 +33,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#define GENERATOR_USERS       5000
-#define GENERATOR_PREFIX_MAX  40
-#define GENERATOR_BIG_TOTAL   5000.0
+#define GENERATOR_USERS        5000
+#define GENERATOR_PREFIX_MAX   40
+#define GENERATOR_BIG_TOTAL    5000.0
 #define GENERATOR_MISMATCH_MIN 1000.0
-#define GENERATOR_BURST_MIN   5
-#define GENERATOR_BURST_MAX   8
+#define GENERATOR_BURST_MIN    5
+#define GENERATOR_BURST_MAX    8
 
 enum generator_kind {
 	GENERATOR_BIG,
@@ -50,23 +50,24 @@ enum generator_kind {
 
 /* How often each kind of suspicious event is drawn (out of the sum). */
 static const int generator_kind_weight[GENERATOR_KIND__COUNT] = {
-	[GENERATOR_BIG] = 15, [GENERATOR_BURST] = 2,
-	[GENERATOR_RISKY] = 15, [GENERATOR_MISMATCH] = 15,
+	[GENERATOR_BIG] = 15,
+	[GENERATOR_BURST] = 2,
+	[GENERATOR_RISKY] = 15,
+	[GENERATOR_MISMATCH] = 15,
 };
 
 struct generator_country {
 	const char *code;
-	int         weight;
+	int weight;
 };
 
 static const struct generator_country generator_countries[] = {
 	{ "US", 30 }, { "GB", 10 }, { "DE", 10 }, { "FR", 8 }, { "ES", 5 },
-	{ "IT", 5 }, { "NL", 4 }, { "BR", 5 }, { "MX", 4 }, { "JP", 6 },
-	{ "IN", 6 }, { "CA", 5 }, { "AU", 4 }, { "SE", 2 }, { "PL", 2 },
-	{ "KR", 3 }, { "CH", 2 }, { "BE", 2 }, { "IE", 1 }, { "SG", 1 },
+	{ "IT", 5 },  { "NL", 4 },  { "BR", 5 },  { "MX", 4 }, { "JP", 6 },
+	{ "IN", 6 },  { "CA", 5 },  { "AU", 4 },  { "SE", 2 }, { "PL", 2 },
+	{ "KR", 3 },  { "CH", 2 },  { "BE", 2 },  { "IE", 1 }, { "SG", 1 },
 };
-#define GENERATOR_NCOUNTRIES \
-	(sizeof generator_countries / sizeof generator_countries[0])
+#define GENERATOR_NCOUNTRIES (sizeof generator_countries / sizeof generator_countries[0])
 
 /* Shipping countries the default blocklist is expected to hold. */
 static const char *const generator_risky[] = { "KP", "IR", "SY", "CU", "RU" };
@@ -74,45 +75,40 @@ static const char *const generator_risky[] = { "KP", "IR", "SY", "CU", "RU" };
 
 struct generator_item {
 	const char *name;
-	double      price;      /* USD */
+	double price; /* USD */
 };
 
 static const struct generator_item generator_items[] = {
-	{ "laptop", 1299.00 },        { "smartphone", 899.00 },
-	{ "tablet", 549.00 },         { "camera", 749.00 },
-	{ "television", 1099.00 },    { "game-console", 499.99 },
-	{ "smartwatch", 349.00 },     { "headphones", 199.99 },
-	{ "monitor", 329.00 },        { "espresso-machine", 599.00 },
-	{ "vacuum-cleaner", 279.00 }, { "bicycle", 649.00 },
-	{ "office-chair", 289.00 },   { "keyboard", 89.99 },
-	{ "mouse", 39.99 },           { "usb-cable", 9.99 },
-	{ "phone-case", 19.99 },      { "book", 18.50 },
-	{ "board-game", 44.95 },      { "running-shoes", 129.00 },
-	{ "backpack", 79.00 },        { "jacket", 159.00 },
-	{ "t-shirt", 24.00 },         { "sunglasses", 149.00 },
-	{ "perfume", 95.00 },         { "coffee-beans", 16.90 },
-	{ "yoga-mat", 34.50 },        { "desk-lamp", 49.00 },
-	{ "blender", 119.00 },        { "water-bottle", 22.00 },
-	{ "drone", 1199.00 },         { "e-reader", 139.99 },
+	{ "laptop", 1299.00 },          { "smartphone", 899.00 },     { "tablet", 549.00 },
+	{ "camera", 749.00 },           { "television", 1099.00 },    { "game-console", 499.99 },
+	{ "smartwatch", 349.00 },       { "headphones", 199.99 },     { "monitor", 329.00 },
+	{ "espresso-machine", 599.00 }, { "vacuum-cleaner", 279.00 }, { "bicycle", 649.00 },
+	{ "office-chair", 289.00 },     { "keyboard", 89.99 },        { "mouse", 39.99 },
+	{ "usb-cable", 9.99 },          { "phone-case", 19.99 },      { "book", 18.50 },
+	{ "board-game", 44.95 },        { "running-shoes", 129.00 },  { "backpack", 79.00 },
+	{ "jacket", 159.00 },           { "t-shirt", 24.00 },         { "sunglasses", 149.00 },
+	{ "perfume", 95.00 },           { "coffee-beans", 16.90 },    { "yoga-mat", 34.50 },
+	{ "desk-lamp", 49.00 },         { "blender", 119.00 },        { "water-bottle", 22.00 },
+	{ "drone", 1199.00 },           { "e-reader", 139.99 },
 };
 #define GENERATOR_NITEMS (sizeof generator_items / sizeof generator_items[0])
 
 struct generator_user {
 	char id[16];
-	int  home;              /* index into generator_countries */
-	int  card;
+	int home; /* index into generator_countries */
+	int card;
 };
 
 struct generator {
 	uint64_t rng;
-	double   share;         /* suspicious share of orders, 0..1 */
-	double   p_event;       /* probability of a suspicious event */
-	char     prefix[GENERATOR_PREFIX_MAX + 1];
+	double share;   /* suspicious share of orders, 0..1 */
+	double p_event; /* probability of a suspicious event */
+	char prefix[GENERATOR_PREFIX_MAX + 1];
 	uint64_t seq;
-	int      last_user;     /* -1 before the first order */
-	int      burst_user;
-	int      burst_left;
-	int      country_weight_sum;
+	int last_user; /* -1 before the first order */
+	int burst_user;
+	int burst_left;
+	int country_weight_sum;
 	struct generator_user users[GENERATOR_USERS];
 };
 
@@ -167,7 +163,7 @@ generator_pick_country(struct generator *g)
 
 /* A country other than `not`, uniformly. */
 static int
-generator_other_country(struct generator *g, int not)
+generator_other_country(struct generator *g, int not )
 {
 	int c = generator_range(g, 0, (int)GENERATOR_NCOUNTRIES - 2);
 
@@ -236,7 +232,7 @@ generator_time_seed(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec) ^
-	    ((uint64_t)getpid() << 32);
+		((uint64_t)getpid() << 32);
 }
 
 static void
@@ -250,7 +246,7 @@ generator_set_prefix(struct generator *g, const char *prefix)
 	for (; prefix[n] != '\0' && n < GENERATOR_PREFIX_MAX; n++) {
 		char c = prefix[n];
 		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+			(c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
 		g->prefix[n] = ok ? c : '_';
 	}
 	g->prefix[n] = '\0';
@@ -268,9 +264,9 @@ generator_new(uint64_t seed, double suspicious_share, const char *id_prefix)
 	sm = seed != 0 ? seed : generator_time_seed();
 	g->rng = generator_splitmix(&sm);
 	if (g->rng == 0)
-		g->rng = 0x9E3779B97F4A7C15ULL;  /* xorshift needs non-zero */
+		g->rng = 0x9E3779B97F4A7C15ULL; /* xorshift needs non-zero */
 
-	if (!(suspicious_share > 0.0))          /* also NaN */
+	if (!(suspicious_share > 0.0)) /* also NaN */
 		suspicious_share = 0.0;
 	if (suspicious_share > 1.0)
 		suspicious_share = 1.0;
@@ -279,9 +275,9 @@ generator_new(uint64_t seed, double suspicious_share, const char *id_prefix)
 	 * the chance of an event, the share of suspicious orders is
 	 * p*len / (p*len + 1 - p); solved for p. */
 	for (int k = 0; k < GENERATOR_KIND__COUNT; k++) {
-		double n = k == GENERATOR_BURST ?
-		    1.0 + (GENERATOR_BURST_MIN + GENERATOR_BURST_MAX) / 2.0 :
-		    1.0;
+		double n = k == GENERATOR_BURST
+			? 1.0 + (GENERATOR_BURST_MIN + GENERATOR_BURST_MAX) / 2.0
+			: 1.0;
 		len += generator_kind_weight[k] * n;
 		wsum += generator_kind_weight[k];
 	}
@@ -297,8 +293,8 @@ generator_new(uint64_t seed, double suspicious_share, const char *id_prefix)
 
 		snprintf(usr->id, sizeof usr->id, "user%04d", u + 1);
 		usr->home = generator_pick_country(g);
-		usr->card = generator_uniform(g) < 0.04 ?
-		    generator_other_country(g, usr->home) : usr->home;
+		usr->card = generator_uniform(g) < 0.04 ? generator_other_country(g, usr->home)
+							: usr->home;
 	}
 	return g;
 }
@@ -321,8 +317,8 @@ generator_order_id(struct generator *g, char *buf, size_t len)
 }
 
 static void
-generator_fill(struct order *o, const struct generator_user *usr, int item,
-               int64_t quantity, int country, int card)
+generator_fill(struct order *o, const struct generator_user *usr, int item, int64_t quantity,
+	       int country, int card)
 {
 	const char *user_id = usr->id, *name = generator_items[item].name;
 	text_join(o->user_id, sizeof o->user_id, &user_id, 1);
@@ -341,13 +337,11 @@ generator_normal(struct generator *g, struct order *o, int user)
 	const struct generator_user *usr = &g->users[user];
 	int item = generator_pick_item(g, 0.0);
 
-	generator_fill(o, usr, item, generator_normal_quantity(g, item),
-	    usr->home, usr->card);
+	generator_fill(o, usr, item, generator_normal_quantity(g, item), usr->home, usr->card);
 }
 
 static void
-generator_suspicious(struct generator *g, struct order *o,
-                     enum generator_kind kind)
+generator_suspicious(struct generator *g, struct order *o, enum generator_kind kind)
 {
 	int user = generator_pick_user(g);
 	const struct generator_user *usr = &g->users[user];
@@ -358,31 +352,27 @@ generator_suspicious(struct generator *g, struct order *o,
 	case GENERATOR_BIG:
 		item = generator_pick_item(g, 500.0);
 		q = generator_range(g, 5, 20);
-		while ((double)q * generator_items[item].price <=
-		    GENERATOR_BIG_TOTAL)
+		while ((double)q * generator_items[item].price <= GENERATOR_BIG_TOTAL)
 			q++;
 		generator_fill(o, usr, item, q, usr->home, usr->card);
 		break;
 	case GENERATOR_BURST:
 		g->burst_user = user;
-		g->burst_left = generator_range(g, GENERATOR_BURST_MIN,
-		    GENERATOR_BURST_MAX);
+		g->burst_left = generator_range(g, GENERATOR_BURST_MIN, GENERATOR_BURST_MAX);
 		generator_normal(g, o, user);
 		break;
 	case GENERATOR_RISKY:
 		generator_normal(g, o, user);
-		memcpy(o->country, generator_risky[generator_range(g, 0,
-		    (int)GENERATOR_NRISKY - 1)], 3);
+		memcpy(o->country,
+		       generator_risky[generator_range(g, 0, (int)GENERATOR_NRISKY - 1)], 3);
 		break;
 	case GENERATOR_MISMATCH:
 	default:
 		item = generator_pick_item(g, 300.0);
 		q = 1;
-		while ((double)q * generator_items[item].price <=
-		    GENERATOR_MISMATCH_MIN)
+		while ((double)q * generator_items[item].price <= GENERATOR_MISMATCH_MIN)
 			q++;
-		generator_fill(o, usr, item, q, usr->home,
-		    generator_other_country(g, usr->home));
+		generator_fill(o, usr, item, q, usr->home, generator_other_country(g, usr->home));
 		break;
 	}
 	g->last_user = user;

@@ -14,8 +14,7 @@
 struct generator;
 
 /* id_prefix makes order ids unique per process run, e.g. "host-1a2b". */
-struct generator *generator_new(uint64_t seed, double suspicious_share,
-                                const char *id_prefix);
+struct generator *generator_new(uint64_t seed, double suspicious_share, const char *id_prefix);
 void generator_free(struct generator *g);
 /* Fills *o with the next order; created_at_ms = now_ms. */
 void generator_next(struct generator *g, struct order *o, int64_t now_ms);

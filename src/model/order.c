@@ -32,10 +32,10 @@
 #define ORDER_PRICE_MAX 1000000000.0
 
 static const char *const order_status_names[ORDER_STATUS__COUNT] = {
-	[ORDER_NEW]           = "NEW",
-	[ORDER_APPROVED]      = "APPROVED",
-	[ORDER_REFUSED]       = "REFUSED",
-	[ORDER_NOTIFIED]      = "NOTIFIED",
+	[ORDER_NEW] = "NEW",
+	[ORDER_APPROVED] = "APPROVED",
+	[ORDER_REFUSED] = "REFUSED",
+	[ORDER_NOTIFIED] = "NOTIFIED",
 	[ORDER_DEAD_LETTERED] = "DEAD_LETTERED",
 };
 
@@ -96,17 +96,17 @@ order_utf8_seq(const unsigned char *p, size_t n)
 	else if (c >= 0xE0 && c <= 0xEF) {
 		need = 3;
 		if (c == 0xE0)
-			lo = 0xA0;          /* overlong */
+			lo = 0xA0; /* overlong */
 		else if (c == 0xED)
-			hi = 0x9F;          /* surrogates */
+			hi = 0x9F; /* surrogates */
 	} else if (c >= 0xF0 && c <= 0xF4) {
 		need = 4;
 		if (c == 0xF0)
-			lo = 0x90;          /* overlong */
+			lo = 0x90; /* overlong */
 		else if (c == 0xF4)
-			hi = 0x8F;          /* above U+10FFFF */
+			hi = 0x8F; /* above U+10FFFF */
 	} else
-		return 0;               /* continuation, C0/C1 overlong, F5.. */
+		return 0; /* continuation, C0/C1 overlong, F5.. */
 	if (n < need)
 		return 0;
 	if (p[1] < lo || p[1] > hi)
@@ -126,7 +126,7 @@ order_utf8_valid(const unsigned char *p, size_t n)
 	while (i < n) {
 		uint64_t w, w2;
 
-		if (n - i >= 16) {              /* sixteen ASCII bytes at a time */
+		if (n - i >= 16) { /* sixteen ASCII bytes at a time */
 			memcpy(&w, p + i, 8);
 			memcpy(&w2, p + i + 8, 8);
 			if (((w | w2) & 0x8080808080808080ULL) == 0) {
@@ -134,7 +134,7 @@ order_utf8_valid(const unsigned char *p, size_t n)
 				continue;
 			}
 		}
-		if (n - i >= 8) {               /* eight */
+		if (n - i >= 8) { /* eight */
 			memcpy(&w, p + i, 8);
 			if ((w & 0x8080808080808080ULL) == 0) {
 				i += 8;
@@ -172,8 +172,8 @@ order_scan(const unsigned char *p, size_t n, char *err, size_t errlen)
 				if (i + 5 < n && p[i + 1] == 'u' &&
 				    memcmp(p + i + 2, "0000", 4) == 0)
 					return order_fail(err, errlen,
-					    "payload contains a NUL byte");
-				i++;            /* skip the escaped character */
+							  "payload contains a NUL byte");
+				i++; /* skip the escaped character */
 			} else if (c == '"')
 				in_str = false;
 			continue;
@@ -182,8 +182,7 @@ order_scan(const unsigned char *p, size_t n, char *err, size_t errlen)
 			in_str = true;
 		else if (c == '[' || c == '{') {
 			if (++depth > ORDER_DEPTH_MAX)
-				return order_fail(err, errlen,
-				    "nested too deeply");
+				return order_fail(err, errlen, "nested too deeply");
 		} else if (c == ']' || c == '}')
 			depth--;
 	}
@@ -193,24 +192,20 @@ order_scan(const unsigned char *p, size_t n, char *err, size_t errlen)
 /* Checks text (n bytes) as the value of a string field: not empty, at
  * most max bytes, no control characters (C0, DEL, C1). */
 static int
-order_check_text(const char *name, const char *s, size_t n, size_t max,
-                 char *err, size_t errlen)
+order_check_text(const char *name, const char *s, size_t n, size_t max, char *err, size_t errlen)
 {
 	if (n == 0)
 		return order_fail(err, errlen, "%s is empty", name);
 	if (n > max)
-		return order_fail(err, errlen, "%s longer than %zu bytes",
-		    name, max);
+		return order_fail(err, errlen, "%s longer than %zu bytes", name, max);
 	if (!order_utf8_valid((const unsigned char *)s, n))
 		return order_fail(err, errlen, "invalid UTF-8");
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c < 0x20 || c == 0x7F ||
-		    (c == 0xC2 && i + 1 < n &&
-		     (unsigned char)s[i + 1] >= 0x80 &&
+		    (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
 		     (unsigned char)s[i + 1] <= 0x9F))
-			return order_fail(err, errlen,
-			    "%s contains a control character", name);
+			return order_fail(err, errlen, "%s contains a control character", name);
 	}
 	return 0;
 }
@@ -240,15 +235,25 @@ order_is_integer(double v)
 
 /* The known keys; each may appear at most once. */
 enum order_key {
-	ORDER_K_ORDER_ID, ORDER_K_USER_ID, ORDER_K_ITEM, ORDER_K_QUANTITY,
-	ORDER_K_UNIT_PRICE, ORDER_K_CURRENCY, ORDER_K_COUNTRY,
-	ORDER_K_CARD_COUNTRY, ORDER_K_CREATED_AT, ORDER_K__COUNT
+	ORDER_K_ORDER_ID,
+	ORDER_K_USER_ID,
+	ORDER_K_ITEM,
+	ORDER_K_QUANTITY,
+	ORDER_K_UNIT_PRICE,
+	ORDER_K_CURRENCY,
+	ORDER_K_COUNTRY,
+	ORDER_K_CARD_COUNTRY,
+	ORDER_K_CREATED_AT,
+	ORDER_K__COUNT
 };
 
 static const char *const order_keys[ORDER_K__COUNT] = {
-	[ORDER_K_ORDER_ID] = "order_id",     [ORDER_K_USER_ID] = "user_id",
-	[ORDER_K_ITEM] = "item",             [ORDER_K_QUANTITY] = "quantity",
-	[ORDER_K_UNIT_PRICE] = "unit_price", [ORDER_K_CURRENCY] = "currency",
+	[ORDER_K_ORDER_ID] = "order_id",
+	[ORDER_K_USER_ID] = "user_id",
+	[ORDER_K_ITEM] = "item",
+	[ORDER_K_QUANTITY] = "quantity",
+	[ORDER_K_UNIT_PRICE] = "unit_price",
+	[ORDER_K_CURRENCY] = "currency",
 	[ORDER_K_COUNTRY] = "country",
 	[ORDER_K_CARD_COUNTRY] = "card_country",
 	[ORDER_K_CREATED_AT] = "created_at",
@@ -273,7 +278,7 @@ order_key_index(const char *name, size_t len, int guess)
  * if one appears twice. */
 static int
 order_collect_cjson(const cJSON *root, struct json_field v[ORDER_K__COUNT], char *err,
-                    size_t errlen)
+		    size_t errlen)
 {
 	for (int k = 0; k < ORDER_K__COUNT; k++)
 		v[k].type = JF_ABSENT;
@@ -293,7 +298,7 @@ order_collect_cjson(const cJSON *root, struct json_field v[ORDER_K__COUNT], char
 /* The same from the flat reader's members. */
 static int
 order_collect_flat(const struct flat_member *m, int n, struct json_field v[ORDER_K__COUNT],
-                   char *err, size_t errlen)
+		   char *err, size_t errlen)
 {
 	int next = 0;
 	for (int k = 0; k < ORDER_K__COUNT; k++)
@@ -311,8 +316,8 @@ order_collect_flat(const struct flat_member *m, int n, struct json_field v[ORDER
 }
 
 static int
-order_get_string(const struct json_field *v, const char *name, size_t max, char *out,
-                 char *err, size_t errlen)
+order_get_string(const struct json_field *v, const char *name, size_t max, char *out, char *err,
+		 size_t errlen)
 {
 	if (v->type == JF_ABSENT)
 		return order_fail(err, errlen, "missing %s", name);
@@ -327,71 +332,62 @@ order_get_string(const struct json_field *v, const char *name, size_t max, char 
 
 /* Optional code of n letters (currency, countries). */
 static int
-order_get_code(const struct json_field *v, const char *name, size_t n, char *out,
-               char *err, size_t errlen)
+order_get_code(const struct json_field *v, const char *name, size_t n, char *out, char *err,
+	       size_t errlen)
 {
 	out[0] = '\0';
 	if (v->type == JF_ABSENT || v->type == JF_NULL)
 		return 0;
 	if (v->type != JF_STRING || !order_letters(v->s, v->len, n, out)) {
 		out[0] = '\0';
-		return order_fail(err, errlen, "%s must be %zu letters",
-		    name, n);
+		return order_fail(err, errlen, "%s must be %zu letters", name, n);
 	}
 	return 0;
 }
 
 static int
 order_from_values(const struct json_field f[ORDER_K__COUNT], struct order *o, char *err,
-                  size_t errlen)
+		  size_t errlen)
 {
 	const struct json_field *v;
 
-	if (order_get_string(&f[ORDER_K_ORDER_ID], "order_id", ORDER_ID_MAX,
-	    o->order_id, err, errlen) < 0 ||
-	    order_get_string(&f[ORDER_K_USER_ID], "user_id", ORDER_ID_MAX,
-	    o->user_id, err, errlen) < 0 ||
-	    order_get_string(&f[ORDER_K_ITEM], "item", ORDER_ITEM_MAX,
-	    o->item, err, errlen) < 0)
+	if (order_get_string(&f[ORDER_K_ORDER_ID], "order_id", ORDER_ID_MAX, o->order_id, err,
+			     errlen) < 0 ||
+	    order_get_string(&f[ORDER_K_USER_ID], "user_id", ORDER_ID_MAX, o->user_id, err,
+			     errlen) < 0 ||
+	    order_get_string(&f[ORDER_K_ITEM], "item", ORDER_ITEM_MAX, o->item, err, errlen) < 0)
 		return -1;
 
 	v = &f[ORDER_K_QUANTITY];
 	if (v->type == JF_ABSENT)
 		return order_fail(err, errlen, "missing quantity");
 	if (v->type == JF_NUMBER && v->num > ORDER_QTY_MAX)
-		return order_fail(err, errlen,
-		    "quantity must be <= 1000000000");
+		return order_fail(err, errlen, "quantity must be <= 1000000000");
 	if (v->type != JF_NUMBER || !order_is_integer(v->num) || v->num <= 0)
-		return order_fail(err, errlen,
-		    "quantity must be an integer > 0");
+		return order_fail(err, errlen, "quantity must be an integer > 0");
 	o->quantity = (int64_t)v->num;
 
 	v = &f[ORDER_K_UNIT_PRICE];
 	if (v->type != JF_ABSENT && v->type != JF_NULL) {
 		if (v->type == JF_NUMBER && v->num > ORDER_PRICE_MAX)
-			return order_fail(err, errlen,
-			    "unit_price must be <= 1000000000");
+			return order_fail(err, errlen, "unit_price must be <= 1000000000");
 		if (v->type != JF_NUMBER || !isfinite(v->num) || v->num < 0)
-			return order_fail(err, errlen,
-			    "unit_price must be a number >= 0");
-		o->unit_price = v->num + 0.0;   /* no -0 */
+			return order_fail(err, errlen, "unit_price must be a number >= 0");
+		o->unit_price = v->num + 0.0; /* no -0 */
 		o->has_unit_price = true;
 	}
 
-	if (order_get_code(&f[ORDER_K_CURRENCY], "currency", 3, o->currency,
-	    err, errlen) < 0 ||
-	    order_get_code(&f[ORDER_K_COUNTRY], "country", 2, o->country,
-	    err, errlen) < 0 ||
-	    order_get_code(&f[ORDER_K_CARD_COUNTRY], "card_country", 2,
-	    o->card_country, err, errlen) < 0)
+	if (order_get_code(&f[ORDER_K_CURRENCY], "currency", 3, o->currency, err, errlen) < 0 ||
+	    order_get_code(&f[ORDER_K_COUNTRY], "country", 2, o->country, err, errlen) < 0 ||
+	    order_get_code(&f[ORDER_K_CARD_COUNTRY], "card_country", 2, o->card_country, err,
+			   errlen) < 0)
 		return -1;
 
 	v = &f[ORDER_K_CREATED_AT];
 	if (v->type != JF_ABSENT && v->type != JF_NULL) {
-		if (v->type != JF_NUMBER || !order_is_integer(v->num) ||
-		    v->num < 0 || v->num > ORDER_TIME_MAX)
-			return order_fail(err, errlen,
-			    "created_at must be an integer >= 0 (ms)");
+		if (v->type != JF_NUMBER || !order_is_integer(v->num) || v->num < 0 ||
+		    v->num > ORDER_TIME_MAX)
+			return order_fail(err, errlen, "created_at must be an integer >= 0 (ms)");
 		o->created_at_ms = (int64_t)v->num;
 	}
 	return 0;
@@ -402,8 +398,7 @@ static int
 order_check_bytes(const unsigned char *p, size_t len, char *err, size_t errlen)
 {
 	if (len > ORDER_JSON_MAX)
-		return order_fail(err, errlen,
-		    "payload larger than %d bytes", ORDER_JSON_MAX);
+		return order_fail(err, errlen, "payload larger than %d bytes", ORDER_JSON_MAX);
 	if (p == NULL || len == 0)
 		return order_fail(err, errlen, "not JSON");
 	if (memchr(p, '\0', len) != NULL)
@@ -415,8 +410,7 @@ order_check_bytes(const unsigned char *p, size_t len, char *err, size_t errlen)
 
 /* The cJSON path, for bytes order_check_bytes() passed. */
 static int
-order_parse_cjson(const unsigned char *p, size_t len, struct order *out, char *err,
-                  size_t errlen)
+order_parse_cjson(const unsigned char *p, size_t len, struct order *out, char *err, size_t errlen)
 {
 	struct json_field v[ORDER_K__COUNT];
 	struct order o;
@@ -454,8 +448,8 @@ order_parse_cjson(const unsigned char *p, size_t len, struct order *out, char *e
 }
 
 int
-order_parse_members(const void *buf, size_t len, struct order *out,
-                    struct flat_member *m, int *n, char *err, size_t errlen)
+order_parse_members(const void *buf, size_t len, struct order *out, struct flat_member *m, int *n,
+		    char *err, size_t errlen)
 {
 	struct json_field v[ORDER_K__COUNT];
 	struct order o;
@@ -475,8 +469,7 @@ order_parse_members(const void *buf, size_t len, struct order *out,
 }
 
 int
-order_parse(const void *buf, size_t len, struct order *out, char *err,
-            size_t errlen)
+order_parse(const void *buf, size_t len, struct order *out, char *err, size_t errlen)
 {
 	struct flat_member m[ORDER_FLAT_MEMBERS_MAX];
 	int n;
@@ -527,8 +520,7 @@ order_form_number(const char *s, bool allow_dot, double *out)
 }
 
 int
-order_validate_field(const char *field, const char *text, char *err,
-                     size_t errlen)
+order_validate_field(const char *field, const char *text, char *err, size_t errlen)
 {
 	char t[256], code[4];
 	double v;
@@ -538,30 +530,27 @@ order_validate_field(const char *field, const char *text, char *err,
 	order_trim(text != NULL ? text : "", t, sizeof t);
 
 	if (strcmp(field, "order_id") == 0)
-		return t[0] == '\0' ? 0 :
-		    order_check_text(field, t, strlen(t), ORDER_ID_MAX, err, errlen);
+		return t[0] == '\0'
+			? 0
+			: order_check_text(field, t, strlen(t), ORDER_ID_MAX, err, errlen);
 	if (strcmp(field, "user_id") == 0)
 		return order_check_text(field, t, strlen(t), ORDER_ID_MAX, err, errlen);
 	if (strcmp(field, "item") == 0)
 		return order_check_text(field, t, strlen(t), ORDER_ITEM_MAX, err, errlen);
 	if (strcmp(field, "quantity") == 0) {
 		if (!order_form_number(t, false, &v) || v <= 0)
-			return order_fail(err, errlen,
-			    "quantity must be an integer > 0");
+			return order_fail(err, errlen, "quantity must be an integer > 0");
 		if (v > ORDER_QTY_MAX)
-			return order_fail(err, errlen,
-			    "quantity must be <= 1000000000");
+			return order_fail(err, errlen, "quantity must be <= 1000000000");
 		return 0;
 	}
 	if (strcmp(field, "unit_price") == 0) {
 		if (t[0] == '\0')
 			return 0;
 		if (!order_form_number(t, true, &v))
-			return order_fail(err, errlen,
-			    "unit_price must be a number >= 0");
+			return order_fail(err, errlen, "unit_price must be a number >= 0");
 		if (v > ORDER_PRICE_MAX)
-			return order_fail(err, errlen,
-			    "unit_price must be <= 1000000000");
+			return order_fail(err, errlen, "unit_price must be <= 1000000000");
 		return 0;
 	}
 	if (strcmp(field, "currency") == 0) {
@@ -577,8 +566,7 @@ order_validate_field(const char *field, const char *text, char *err,
 	if (strcmp(field, "card_country") == 0) {
 		if (t[0] == '\0' || order_letters(t, strlen(t), 2, code))
 			return 0;
-		return order_fail(err, errlen,
-		    "card_country must be 2 letters");
+		return order_fail(err, errlen, "card_country must be 2 letters");
 	}
 	return order_fail(err, errlen, "unknown field %s", field);
 }

@@ -33,51 +33,54 @@
 #include <string.h>
 #include <time.h>
 
-#define NIL UINT32_MAX
+#define NIL             UINT32_MAX
 #define OT_CAPACITY_MAX (1u << 30)
 
-enum { L_RECENT = 0, L_FINAL = 1 };
+enum {
+	L_RECENT = 0,
+	L_FINAL = 1
+};
 
 struct ot_entry {
-	struct order_row   row;
+	struct order_row row;
 	struct order_stage stage[TOPIC__COUNT];
-	char              *json;          /* from the orders topic, or NULL */
-	size_t             json_len;
-	uint32_t           hash;
-	uint32_t           prev[2], next[2]; /* L_RECENT, L_FINAL links */
-	int8_t             decided_topic;  /* first decision's topic, -1 none */
-	bool               observed;       /* seen on a topic at least once */
-	bool               has_total;
-	bool               created_known;  /* created_ms is the order's own */
-	bool               final;
-	bool               settled;        /* local, final and (unless dead-lettered) decided */
+	char *json; /* from the orders topic, or NULL */
+	size_t json_len;
+	uint32_t hash;
+	uint32_t prev[2], next[2]; /* L_RECENT, L_FINAL links */
+	int8_t decided_topic;      /* first decision's topic, -1 none */
+	bool observed;             /* seen on a topic at least once */
+	bool has_total;
+	bool created_known; /* created_ms is the order's own */
+	bool final;
+	bool settled; /* local, final and (unless dead-lettered) decided */
 };
 
 struct ot_list {
-	uint32_t head, tail;               /* newest, oldest */
+	uint32_t head, tail; /* newest, oldest */
 };
 
 struct order_table {
-	pthread_mutex_t  lock;
+	pthread_mutex_t lock;
 	struct ot_entry *e;
-	size_t           cap, size;
+	size_t cap, size;
 	/* SLOT(hash, entry index); 0 = empty.  Written under the lock; atomic
 	 * (relaxed) only so that order_table_prefetch() may read a slot
 	 * without it: a stale slot only prefetches the wrong entry. */
 	_Atomic uint64_t *slots;
-	size_t           mask;             /* number of slots - 1 */
-	struct ot_list   list[2];
-	size_t           n_final;
+	size_t mask; /* number of slots - 1 */
+	struct ot_list list[2];
+	size_t n_final;
 	/* Written under the lock (count_locked()); read without it by
 	 * order_table_local_in_flight(). */
 	_Atomic uint64_t local_registered, local_final;
-	uint64_t         local_settled;
-	uint64_t         local_evicted_unfinished;
+	uint64_t local_settled;
+	uint64_t local_evicted_unfinished;
 	/* Evicted ids: bloom[gen] bit sets of bloom_mask + 1 bits; the
 	 * current generation is cleared and swapped after cap insertions. */
-	uint64_t        *bloom[2];
-	size_t           bloom_mask, bloom_added;
-	int              bloom_gen;
+	uint64_t *bloom[2];
+	size_t bloom_mask, bloom_added;
+	int bloom_gen;
 };
 
 #define BLOOM_K 4
@@ -123,7 +126,7 @@ static void
 count_locked(_Atomic uint64_t *c)
 {
 	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1,
-	                      memory_order_release);
+			      memory_order_release);
 }
 
 static bool
@@ -173,9 +176,9 @@ list_move_front(struct order_table *t, int l, uint32_t i)
 
 /* An index slot holds the entry's hash beside its index, so probing past
  * other ids and shifting slots never touch (cold) entries. */
-#define SLOT(hash, idx)   (((uint64_t)(hash) << 32) | ((uint64_t)(idx) + 1))
-#define SLOT_HASH(v)      ((uint32_t)((v) >> 32))
-#define SLOT_ENTRY(v)     ((uint32_t)(v) - 1)
+#define SLOT(hash, idx) (((uint64_t)(hash) << 32) | ((uint64_t)(idx) + 1))
+#define SLOT_HASH(v)    ((uint32_t)((v) >> 32))
+#define SLOT_ENTRY(v)   ((uint32_t)(v)-1)
 
 static uint64_t
 slot_get(const struct order_table *t, size_t i)
@@ -191,8 +194,7 @@ slot_set(struct order_table *t, size_t i, uint64_t v)
 
 /* The entry with this id, or NIL; *slot is where it is or would go. */
 static uint32_t
-index_find(const struct order_table *t, const char *id, size_t n, uint32_t h,
-           size_t *slot)
+index_find(const struct order_table *t, const char *id, size_t n, uint32_t h, size_t *slot)
 {
 	size_t i = h & t->mask;
 	uint64_t v;
@@ -283,14 +285,14 @@ bloom_has(const struct order_table *t, uint32_t h)
 static uint32_t
 evict_one(struct order_table *t)
 {
-	uint32_t idx = t->list[L_FINAL].tail != NIL ? t->list[L_FINAL].tail
-	                                            : t->list[L_RECENT].tail;
+	uint32_t idx =
+		t->list[L_FINAL].tail != NIL ? t->list[L_FINAL].tail : t->list[L_RECENT].tail;
 	struct ot_entry *e = &t->e[idx];
 
 	if (e->row.local && !e->final)
 		t->local_evicted_unfinished++;
 	if (e->row.local && e->final && !e->settled)
-		t->local_settled++;        /* its decision can no longer be seen */
+		t->local_settled++; /* its decision can no longer be seen */
 	bloom_add(t, e->hash);
 	index_remove(t, idx);
 	list_unlink(t, L_RECENT, idx);
@@ -321,7 +323,7 @@ lookup_or_create(struct order_table *t, const char *id, int64_t now)
 		/* The shift may have moved the free slot; probe again. */
 		index_find(t, id, n, h, &slot);
 	} else {
-		idx = (uint32_t)t->size;   /* never-used entries are at the end */
+		idx = (uint32_t)t->size; /* never-used entries are at the end */
 	}
 	e = &t->e[idx];
 	memset(e, 0, sizeof *e);
@@ -342,8 +344,8 @@ lookup_or_create(struct order_table *t, const char *id, int64_t now)
 
 /* Fills what the entry lacks from what a message or the producer says. */
 static void
-fill_details(struct ot_entry *e, const char *user_id, const char *item,
-             double total, int64_t created_ms)
+fill_details(struct ot_entry *e, const char *user_id, const char *item, double total,
+	     int64_t created_ms)
 {
 	if (user_id != NULL && user_id[0] != '\0' && e->row.user_id[0] == '\0')
 		copy_cut(e->row.user_id, user_id, ORDER_ID_MAX);
@@ -439,8 +441,8 @@ order_table_new(size_t capacity)
 		nbits *= 2;
 	t->e = calloc(capacity, sizeof *t->e);
 	t->slots = calloc(nslots, sizeof *t->slots);
-	t->bloom[0] = calloc(nbits / 64, sizeof (uint64_t));
-	t->bloom[1] = calloc(nbits / 64, sizeof (uint64_t));
+	t->bloom[0] = calloc(nbits / 64, sizeof(uint64_t));
+	t->bloom[1] = calloc(nbits / 64, sizeof(uint64_t));
 	if (t->e == NULL || t->slots == NULL || t->bloom[0] == NULL || t->bloom[1] == NULL) {
 		free(t->e);
 		free(t->slots);
@@ -483,9 +485,11 @@ order_table_free(struct order_table *t)
  */
 void
 order_table_prefetch(const struct order_table *t, const char *const *ids, const size_t *lens,
-                     size_t n)
+		     size_t n)
 {
-	enum { CHUNK = 64 };
+	enum {
+		CHUNK = 64
+	};
 	uint32_t h[CHUNK];
 
 	for (size_t from = 0; from < n; from += CHUNK) {
@@ -498,7 +502,7 @@ order_table_prefetch(const struct order_table *t, const char *const *ids, const 
 		for (size_t k = 0; k < m; k++) {
 			uint64_t v = slot_get(t, h[k] & t->mask);
 			if (v == 0 || SLOT_HASH(v) != h[k] || SLOT_ENTRY(v) >= t->cap)
-				continue;          /* a new order, or another first in its probe */
+				continue; /* a new order, or another first in its probe */
 			const char *e = (const char *)&t->e[SLOT_ENTRY(v)];
 			for (size_t off = 0; off < sizeof t->e[0]; off += 64)
 				__builtin_prefetch(e + off, 1);
@@ -507,9 +511,8 @@ order_table_prefetch(const struct order_table *t, const char *const *ids, const 
 }
 
 void
-order_table_register_local(struct order_table *t, const char *order_id,
-                           const char *user_id, const char *item, double total,
-                           int64_t created_ms)
+order_table_register_local(struct order_table *t, const char *order_id, const char *user_id,
+			   const char *item, double total, int64_t created_ms)
 {
 	struct local_order o = { order_id, user_id, item, total, created_ms };
 	order_table_register_local_batch(t, &o, 1);
@@ -526,8 +529,8 @@ order_table_register_local_batch(struct order_table *t, const struct local_order
 	for (size_t i = 0; i < n; i++)
 		if (o[i].order_id != NULL)
 			__builtin_prefetch(&t->slots[fnv1a(o[i].order_id,
-			                                   strnlen(o[i].order_id, ORDER_ID_MAX)) &
-			                             t->mask]);
+							   strnlen(o[i].order_id, ORDER_ID_MAX)) &
+						     t->mask]);
 	pthread_mutex_lock(&t->lock);
 	for (size_t i = 0; i < n; i++) {
 		if (o[i].order_id == NULL || o[i].order_id[0] == '\0')
@@ -561,7 +564,7 @@ observe_locked(struct order_table *t, const struct order_observation *obs, int64
 		return 0;
 	topic = (int)obs->topic;
 	if (topic < TOPIC_ORDERS || topic > TOPIC_DLQ)
-		return 0;          /* fraud.rules and the like are not orders */
+		return 0; /* fraud.rules and the like are not orders */
 
 	idx = lookup_or_create(t, obs->order_id, now);
 	e = &t->e[idx];
@@ -572,8 +575,7 @@ observe_locked(struct order_table *t, const struct order_observation *obs, int64
 
 	st = &e->stage[topic];
 	was_seen = st->seen;
-	redelivery = was_seen && st->partition == obs->partition &&
-	             st->offset == obs->offset;
+	redelivery = was_seen && st->partition == obs->partition && st->offset == obs->offset;
 	if (!was_seen) {
 		st->seen = true;
 		st->partition = obs->partition;
@@ -583,9 +585,7 @@ observe_locked(struct order_table *t, const struct order_observation *obs, int64
 	fill_details(e, obs->user_id, obs->item, obs->total, obs->created_ms);
 
 	switch (topic) {
-	case TOPIC_ORDERS:
-		keep_json(e, obs->json, obs->json_len);
-		break;
+	case TOPIC_ORDERS: keep_json(e, obs->json, obs->json_len); break;
 	case TOPIC_VALID:
 	case TOPIC_REFUSED:
 		if (e->decided_topic < 0) {
@@ -595,8 +595,7 @@ observe_locked(struct order_table *t, const struct order_observation *obs, int64
 			e->row.decision = (uint8_t)d;
 			e->row.rules_version = obs->rules_version;
 			if (obs->fired != NULL)
-				copy_cut(e->row.fired, obs->fired,
-				         ORDER_FIRED_TEXT_MAX - 1);
+				copy_cut(e->row.fired, obs->fired, ORDER_FIRED_TEXT_MAX - 1);
 			res |= advance(t, idx, d);
 		} else if (!(e->decided_topic == topic && redelivery)) {
 			res |= OBS_DUPLICATE;
@@ -607,11 +606,8 @@ observe_locked(struct order_table *t, const struct order_observation *obs, int64
 			res |= OBS_DUPLICATE;
 		res |= advance(t, idx, ORDER_NOTIFIED);
 		break;
-	case TOPIC_DLQ:
-		res |= advance(t, idx, ORDER_DEAD_LETTERED);
-		break;
-	default:           /* TOPIC_NOTIFICATIONS: only the stage */
-		break;
+	case TOPIC_DLQ: res |= advance(t, idx, ORDER_DEAD_LETTERED); break;
+	default: /* TOPIC_NOTIFICATIONS: only the stage */ break;
 	}
 	settle(t, e);
 	touch(t, idx, now);
@@ -619,8 +615,7 @@ observe_locked(struct order_table *t, const struct order_observation *obs, int64
 }
 
 int
-order_table_observe(struct order_table *t, const struct order_observation *obs,
-                    int64_t now)
+order_table_observe(struct order_table *t, const struct order_observation *obs, int64_t now)
 {
 	int flags;
 	order_table_observe_batch(t, obs, 1, now, &flags);
@@ -628,8 +623,8 @@ order_table_observe(struct order_table *t, const struct order_observation *obs,
 }
 
 void
-order_table_observe_batch(struct order_table *t, const struct order_observation *obs,
-                          size_t n, int64_t now, int *flags)
+order_table_observe_batch(struct order_table *t, const struct order_observation *obs, size_t n,
+			  int64_t now, int *flags)
 {
 	pthread_mutex_lock(&t->lock);
 	for (size_t i = 0; i < n; i++)
@@ -644,8 +639,7 @@ order_table_recent(struct order_table *t, struct order_row *rows, size_t max)
 	uint32_t i;
 
 	pthread_mutex_lock(&t->lock);
-	for (i = t->list[L_RECENT].head; i != NIL && n < max;
-	     i = t->e[i].next[L_RECENT])
+	for (i = t->list[L_RECENT].head; i != NIL && n < max; i = t->e[i].next[L_RECENT])
 		rows[n++] = t->e[i].row;
 	pthread_mutex_unlock(&t->lock);
 	return n;
@@ -653,8 +647,8 @@ order_table_recent(struct order_table *t, struct order_row *rows, size_t max)
 
 /* 0: found; -1: not known (-2: forgotten, when evicted is wanted). */
 static int
-find_detail(struct order_table *t, const char *order_id, struct order_detail *out,
-            bool with_json, bool evicted)
+find_detail(struct order_table *t, const char *order_id, struct order_detail *out, bool with_json,
+	    bool evicted)
 {
 	const struct ot_entry *e;
 	size_t n, slot;
@@ -722,15 +716,13 @@ order_table_local_in_flight(struct order_table *t)
 
 /* Oldest first. */
 size_t
-order_table_local_unfinished(struct order_table *t,
-                             char (*ids)[ORDER_ID_MAX + 1], size_t max)
+order_table_local_unfinished(struct order_table *t, char (*ids)[ORDER_ID_MAX + 1], size_t max)
 {
 	size_t n = 0;
 	uint32_t i;
 
 	pthread_mutex_lock(&t->lock);
-	for (i = t->list[L_RECENT].tail; i != NIL && n < max;
-	     i = t->e[i].prev[L_RECENT]) {
+	for (i = t->list[L_RECENT].tail; i != NIL && n < max; i = t->e[i].prev[L_RECENT]) {
 		const struct ot_entry *e = &t->e[i];
 
 		if (e->row.local && !e->final)

@@ -20,7 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define HIST_LN_BASE 0.029558802241544403   /* ln(1.03) */
+#define HIST_LN_BASE 0.029558802241544403 /* ln(1.03) */
 
 static size_t
 hist_bucket(uint64_t us)
@@ -50,17 +50,15 @@ hist_add_max(struct latency_hist *h, uint64_t us)
 	uint64_t max = atomic_load_explicit(&h->max_us, memory_order_relaxed);
 
 	while (us > max &&
-	       !atomic_compare_exchange_weak_explicit(&h->max_us, &max, us,
-	                                              memory_order_relaxed,
-	                                              memory_order_relaxed))
+	       !atomic_compare_exchange_weak_explicit(&h->max_us, &max, us, memory_order_relaxed,
+						      memory_order_relaxed))
 		;
 }
 
 void
 hist_record_us(struct latency_hist *h, uint64_t us)
 {
-	atomic_fetch_add_explicit(&h->buckets[hist_bucket(us)], 1,
-	                          memory_order_relaxed);
+	atomic_fetch_add_explicit(&h->buckets[hist_bucket(us)], 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&h->count, 1, memory_order_relaxed);
 	hist_add_max(h, us);
 }
@@ -76,7 +74,7 @@ static void
 hist_batch_add_slot(struct hist_batch *b, size_t slot)
 {
 	atomic_fetch_add_explicit(&b->h->buckets[b->bucket[slot]], b->n[slot],
-	                          memory_order_relaxed);
+				  memory_order_relaxed);
 	b->n[slot] = 0;
 }
 
@@ -122,8 +120,7 @@ hist_percentile_ms(const struct latency_hist *h, double p)
 	/* Sum what the buckets hold rather than trusting `count`: recorders
 	 * may be between their two adds. */
 	for (b = 0; b < HIST_BUCKETS; b++) {
-		counts[b] = atomic_load_explicit(&h->buckets[b],
-		                                 memory_order_relaxed);
+		counts[b] = atomic_load_explicit(&h->buckets[b], memory_order_relaxed);
 		total += counts[b];
 	}
 	if (total == 0)
@@ -154,8 +151,7 @@ hist_percentile_ms(const struct latency_hist *h, double p)
 double
 hist_max_ms(const struct latency_hist *h)
 {
-	return (double)atomic_load_explicit(&h->max_us, memory_order_relaxed) /
-	       1000.0;
+	return (double)atomic_load_explicit(&h->max_us, memory_order_relaxed) / 1000.0;
 }
 
 uint64_t
@@ -253,28 +249,28 @@ stats_snapshot(struct stats *s, struct stats_snapshot *out)
 	int t, i, h;
 
 	memset(out, 0, sizeof *out);
-	out->produced         = LOAD(produced);
-	out->produce_errors   = LOAD(produce_errors);
-	out->generated        = LOAD(generated);
-	out->fraud_in         = LOAD(fraud_in);
-	out->fraud_approved   = LOAD(fraud_approved);
-	out->fraud_refused    = LOAD(fraud_refused);
-	out->fraud_dlq        = LOAD(fraud_dlq);
-	out->txn_commits      = LOAD(txn_commits);
-	out->txn_aborts       = LOAD(txn_aborts);
+	out->produced = LOAD(produced);
+	out->produce_errors = LOAD(produce_errors);
+	out->generated = LOAD(generated);
+	out->fraud_in = LOAD(fraud_in);
+	out->fraud_approved = LOAD(fraud_approved);
+	out->fraud_refused = LOAD(fraud_refused);
+	out->fraud_dlq = LOAD(fraud_dlq);
+	out->txn_commits = LOAD(txn_commits);
+	out->txn_aborts = LOAD(txn_aborts);
 	out->forced_dead_letters = LOAD(forced_dead_letters);
 	out->notify_delivered = LOAD(notify_delivered);
-	out->notify_failed    = LOAD(notify_failed);
-	out->notify_retries   = LOAD(notify_retries);
+	out->notify_failed = LOAD(notify_failed);
+	out->notify_retries = LOAD(notify_retries);
 	for (t = 0; t < TOPIC__COUNT; t++)
 		out->seen[t] = LOAD(seen[t]);
-	out->approved         = LOAD(approved);
-	out->refused          = LOAD(refused);
-	out->notified         = LOAD(notified);
-	out->dead_lettered    = LOAD(dead_lettered);
-	out->duplicates       = LOAD(duplicates);
-	out->http_requests    = LOAD(http_requests);
-	out->http_errors      = LOAD(http_errors);
+	out->approved = LOAD(approved);
+	out->refused = LOAD(refused);
+	out->notified = LOAD(notified);
+	out->dead_lettered = LOAD(dead_lettered);
+	out->duplicates = LOAD(duplicates);
+	out->http_requests = LOAD(http_requests);
+	out->http_errors = LOAD(http_errors);
 
 	for (h = 0; h < HOP__COUNT; h++) {
 		out->p50_ms[h] = hist_percentile_ms(&s->hop[h], 50.0);
@@ -287,8 +283,7 @@ stats_snapshot(struct stats *s, struct stats_snapshot *out)
 	for (t = 0; t < TOPIC__COUNT; t++) {
 		out->rate[t] = s->rate[t];
 		for (i = 0; i < STATS_HISTORY; i++)
-			out->history[t][i] =
-				s->history[t][(s->history_pos + i) % STATS_HISTORY];
+			out->history[t][i] = s->history[t][(s->history_pos + i) % STATS_HISTORY];
 	}
 	out->http_rate = s->http_rate[0];
 	out->http_error_rate = s->http_rate[1];

@@ -24,7 +24,7 @@ struct latency_hist {
 	_Atomic uint64_t buckets[HIST_BUCKETS];
 };
 
-void   hist_record_us(struct latency_hist *h, uint64_t us);
+void hist_record_us(struct latency_hist *h, uint64_t us);
 
 /*
  * Latencies one thread records in a run (the monitor: a consumed batch),
@@ -39,8 +39,8 @@ void   hist_record_us(struct latency_hist *h, uint64_t us);
 struct hist_batch {
 	struct latency_hist *h;
 	uint64_t count, max_us;
-	uint64_t last_us;            /* the latest latency and its bucket: */
-	uint16_t last_bucket;        /* the same value is common, log() is not free */
+	uint64_t last_us;     /* the latest latency and its bucket: */
+	uint16_t last_bucket; /* the same value is common, log() is not free */
 	uint16_t bucket[HIST_BATCH_SLOTS];
 	uint32_t n[HIST_BATCH_SLOTS];
 };
@@ -55,8 +55,8 @@ double hist_max_ms(const struct latency_hist *h);
 /* Latencies recorded at or below us (to the bucket's ~3% width), and the
  * sum of all, in seconds, from the buckets' values: a Prometheus histogram. */
 uint64_t hist_count_at_most_us(const struct latency_hist *h, uint64_t us);
-double   hist_sum_seconds(const struct latency_hist *h);
-void   hist_reset(struct latency_hist *h);
+double hist_sum_seconds(const struct latency_hist *h);
+void hist_reset(struct latency_hist *h);
 
 /* Adds what one thread counted (*pending) to a shared counter and zeroes
  * it: one atomic add for many events. */
@@ -70,19 +70,19 @@ stats_add_pending(_Atomic uint64_t *counter, uint64_t *pending)
 
 /* The hops an order makes, for per-hop latency. */
 enum hop {
-	HOP_DECIDE = 0,   /* orders -> orders.valid/refused (decision time) */
-	HOP_NOTIFY,       /* decision -> notification delivered (notified) */
-	HOP_END_TO_END,   /* created_at -> notified */
+	HOP_DECIDE = 0, /* orders -> orders.valid/refused (decision time) */
+	HOP_NOTIFY,     /* decision -> notification delivered (notified) */
+	HOP_END_TO_END, /* created_at -> notified */
 	HOP__COUNT
 };
 
-#define STATS_HISTORY 60      /* seconds of rate history */
+#define STATS_HISTORY 60 /* seconds of rate history */
 
 struct stats {
 	/* Producer side (this process) */
-	_Atomic uint64_t produced;        /* delivered to the orders topic */
+	_Atomic uint64_t produced; /* delivered to the orders topic */
 	_Atomic uint64_t produce_errors;
-	_Atomic uint64_t generated;       /* by the generator (subset of produced) */
+	_Atomic uint64_t generated; /* by the generator (subset of produced) */
 	/* Fraud side (this process) */
 	_Atomic uint64_t fraud_in, fraud_approved, fraud_refused, fraud_dlq;
 	_Atomic uint64_t txn_commits, txn_aborts;
@@ -100,15 +100,15 @@ struct stats {
 	_Atomic uint64_t http_requests, http_errors;
 
 	/* Filled by stats_sample(), once a second, by one thread only. */
-	int64_t  last_sample_ms;
+	int64_t last_sample_ms;
 	uint64_t last_seen[TOPIC__COUNT];
-	double   rate[TOPIC__COUNT];                 /* msgs/s, last second */
-	float    history[TOPIC__COUNT][STATS_HISTORY]; /* ring of rates */
-	int      history_pos;
+	double rate[TOPIC__COUNT];                  /* msgs/s, last second */
+	float history[TOPIC__COUNT][STATS_HISTORY]; /* ring of rates */
+	int history_pos;
 	uint64_t last_http[2];
-	double   http_rate[2];                       /* requests/s, errors/s */
-	char     http_addr[64];                      /* "" = no HTTP API */
-	pthread_mutex_t sample_lock;  /* guards the sampled fields above */
+	double http_rate[2];         /* requests/s, errors/s */
+	char http_addr[64];          /* "" = no HTTP API */
+	pthread_mutex_t sample_lock; /* guards the sampled fields above */
 };
 
 struct stats_snapshot {
@@ -118,13 +118,12 @@ struct stats_snapshot {
 	uint64_t notify_delivered, notify_failed, notify_retries;
 	uint64_t seen[TOPIC__COUNT];
 	uint64_t approved, refused, notified, dead_lettered, duplicates;
-	double   p50_ms[HOP__COUNT], p95_ms[HOP__COUNT], p99_ms[HOP__COUNT],
-	         max_ms[HOP__COUNT];
-	double   rate[TOPIC__COUNT];
-	float    history[TOPIC__COUNT][STATS_HISTORY]; /* oldest first */
+	double p50_ms[HOP__COUNT], p95_ms[HOP__COUNT], p99_ms[HOP__COUNT], max_ms[HOP__COUNT];
+	double rate[TOPIC__COUNT];
+	float history[TOPIC__COUNT][STATS_HISTORY]; /* oldest first */
 	uint64_t http_requests, http_errors;
-	double   http_rate, http_error_rate;
-	char     http_addr[64];
+	double http_rate, http_error_rate;
+	char http_addr[64];
 };
 
 void stats_init(struct stats *s);

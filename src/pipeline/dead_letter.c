@@ -16,7 +16,7 @@ dead_letter_record_size(size_t key_len, size_t val_len, const char *const *hdrs)
 {
 	size_t n = key_len + val_len;
 	for (size_t i = 0; hdrs && hdrs[i] && hdrs[i + 1]; i += 2)
-		n += strlen(hdrs[i]) + strlen(hdrs[i + 1]) + 10;   /* + two varints */
+		n += strlen(hdrs[i]) + strlen(hdrs[i + 1]) + 10; /* + two varints */
 	return n;
 }
 
@@ -26,7 +26,11 @@ dead_letter_prepare(struct dead_letter *dl, size_t max_bytes, struct dead_letter
 	size_t n = 0;
 	snprintf(h->part, sizeof h->part, "%" PRId32, dl->partition);
 	snprintf(h->off, sizeof h->off, "%" PRId64, dl->offset);
-#define ADD(name, value) do { h->list[n++] = (name); h->list[n++] = (value); } while (0)
+#define ADD(name, value)                                                                           \
+	do {                                                                                       \
+		h->list[n++] = (name);                                                             \
+		h->list[n++] = (value);                                                            \
+	} while (0)
 	ADD(HDR_DLQ_REASON, dl->reason);
 	ADD(HDR_DLQ_TOPIC, dl->src_topic);
 	ADD(HDR_DLQ_PART, h->part);
@@ -37,7 +41,7 @@ dead_letter_prepare(struct dead_letter *dl, size_t max_bytes, struct dead_letter
 	h->list[n] = NULL;
 
 	size_t fixed = dead_letter_record_size(0, 0, h->list) + DEAD_LETTER_RECORD_OVERHEAD +
-	               TRUNCATION_HEADERS_MAX;
+		TRUNCATION_HEADERS_MAX;
 	if (max_bytes == 0 || dl->key_len + dl->val_len + fixed <= max_bytes)
 		return false;
 	size_t room = max_bytes > fixed ? max_bytes - fixed : 0;

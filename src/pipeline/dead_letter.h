@@ -24,15 +24,15 @@
 
 struct dead_letter {
 	const char *reason;
-	const char *stage;          /* "fraud", "notifier" */
-	const char *src_topic;      /* where the input was read */
-	int32_t     partition;
-	int64_t     offset;
-	const char *order_id;       /* NULL when unknown */
+	const char *stage;     /* "fraud", "notifier" */
+	const char *src_topic; /* where the input was read */
+	int32_t partition;
+	int64_t offset;
+	const char *order_id; /* NULL when unknown */
 	const void *key;
-	size_t      key_len;
+	size_t key_len;
 	const void *val;
-	size_t      val_len;
+	size_t val_len;
 };
 
 /* The headers of one dead letter (name, value, ..., NULL) and the text of
@@ -48,8 +48,7 @@ struct dead_letter_headers {
  * limit).  A value is cut before a key, a key to at most half the room.
  * Returns true when something was cut (h then says what).
  */
-bool dead_letter_prepare(struct dead_letter *dl, size_t max_bytes,
-                         struct dead_letter_headers *h);
+bool dead_letter_prepare(struct dead_letter *dl, size_t max_bytes, struct dead_letter_headers *h);
 
 /* The size librdkafka checks against message.max.bytes, give or take
  * DEAD_LETTER_RECORD_OVERHEAD: key, value and the NULL-terminated

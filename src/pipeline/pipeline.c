@@ -95,12 +95,12 @@ pipeline_delivery_report(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaq
 	(void)rk;
 	(void)opaque;
 	if (ack == NULL)
-		return;             /* not an order: rule sets */
+		return; /* not an order: rule sets */
 	struct pipeline *p = ack->p;
 	if (m->err) {
 		atomic_fetch_add(&p->stats.produce_errors, 1);
 		log_error("producer", "order not delivered to '%s': %s",
-		          rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
+			  rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
 	} else {
 		atomic_fetch_add(&p->stats.produced, 1);
 		/* Set once: looked at before a (locked) compare-and-swap is tried. */
@@ -116,45 +116,46 @@ pipeline_delivery_report(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaq
 }
 
 rd_kafka_resp_err_t
-pipeline_produce(rd_kafka_t *rk, rd_kafka_topic_t *topic, int32_t partition,
-                 const void *key, size_t keylen, const void *val, size_t vallen,
-                 const char *const *hdrs, void *msg_opaque, const atomic_bool *stop)
+pipeline_produce(rd_kafka_t *rk, rd_kafka_topic_t *topic, int32_t partition, const void *key,
+		 size_t keylen, const void *val, size_t vallen, const char *const *hdrs,
+		 void *msg_opaque, const atomic_bool *stop)
 {
 	if (topic == NULL) {
 		rd_kafka_resp_err_t err = rd_kafka_last_error();
-		log_error("producer", "cannot produce: no topic handle (%s)", rd_kafka_err2str(err));
+		log_error("producer", "cannot produce: no topic handle (%s)",
+			  rd_kafka_err2str(err));
 		return err != RD_KAFKA_RESP_ERR_NO_ERROR ? err : RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC;
 	}
 	for (;;) {
 		rd_kafka_headers_t *h = NULL;
-		if (hdrs && hdrs[0]) {        /* no list at all costs less than an empty one */
+		if (hdrs && hdrs[0]) { /* no list at all costs less than an empty one */
 			h = rd_kafka_headers_new(8);
 			for (size_t i = 0; hdrs[i] && hdrs[i + 1]; i += 2)
 				rd_kafka_header_add(h, hdrs[i], -1, hdrs[i + 1], -1);
 		}
-		rd_kafka_resp_err_t err = rd_kafka_producev(rk,
-			RD_KAFKA_V_RKT(topic), RD_KAFKA_V_PARTITION(partition),
+		rd_kafka_resp_err_t err = rd_kafka_producev(
+			rk, RD_KAFKA_V_RKT(topic), RD_KAFKA_V_PARTITION(partition),
 			RD_KAFKA_V_KEY(key, keylen), RD_KAFKA_V_VALUE((void *)val, vallen),
 			RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(h),
 			RD_KAFKA_V_OPAQUE(msg_opaque), RD_KAFKA_V_END);
 		if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
-			return err;               /* the headers belong to librdkafka now */
+			return err; /* the headers belong to librdkafka now */
 		if (h)
 			rd_kafka_headers_destroy(h);
 		if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-			log_error("producer", "cannot produce to '%s': %s", rd_kafka_topic_name(topic),
-			          rd_kafka_err2str(err));
+			log_error("producer", "cannot produce to '%s': %s",
+				  rd_kafka_topic_name(topic), rd_kafka_err2str(err));
 			return err;
 		}
 		if (stop == NULL || atomic_load(stop))
 			return err;
-		rd_kafka_poll(rk, 10);        /* make room: serve delivery reports */
+		rd_kafka_poll(rk, 10); /* make room: serve delivery reports */
 	}
 }
 
 static rd_kafka_resp_err_t
 produce_order(struct pipeline *p, const struct order *o, const char *stage,
-              struct pipeline_ack *ack, const atomic_bool *stop)
+	      struct pipeline_ack *ack, const atomic_bool *stop)
 {
 	struct json_writer w;
 	char created[INT_TEXT_MAX];
@@ -169,29 +170,27 @@ produce_order(struct pipeline *p, const struct order *o, const char *stage,
 	}
 	/* --trace-headers only: the payload carries created_at */
 	const char *trace[] = {
-		HDR_ORDER_ID, o->order_id, HDR_CREATED_MS, created,
-		HDR_STAGE, stage, NULL,
+		HDR_ORDER_ID, o->order_id, HDR_CREATED_MS, created, HDR_STAGE, stage, NULL,
 	};
 	if (p->cfg->trace_headers)
 		int_text(created, o->created_at_ms);
-	rd_kafka_resp_err_t err = pipeline_produce(p->producer, p->producer_topic[TOPIC_ORDERS],
-	                                           RD_KAFKA_PARTITION_UA, o->user_id,
-	                                           strlen(o->user_id), json, len,
-	                                           p->cfg->trace_headers ? trace : NULL, ack, stop);
+	rd_kafka_resp_err_t err = pipeline_produce(
+		p->producer, p->producer_topic[TOPIC_ORDERS], RD_KAFKA_PARTITION_UA, o->user_id,
+		strlen(o->user_id), json, len, p->cfg->trace_headers ? trace : NULL, ack, stop);
 	json_writer_discard(&w);
 	return err;
 }
 
 rd_kafka_resp_err_t
 pipeline_produce_order(struct pipeline *p, const struct order *o, bool generated,
-                       const atomic_bool *stop)
+		       const atomic_bool *stop)
 {
 	return produce_order(p, o, generated ? "generator" : "intake", &p->count_only, stop);
 }
 
 rd_kafka_resp_err_t
 pipeline_produce_order_ack(struct pipeline *p, const struct order *o, const char *stage,
-                           struct pipeline_ack *ack)
+			   struct pipeline_ack *ack)
 {
 	return produce_order(p, o, stage, ack, NULL);
 }
@@ -207,7 +206,7 @@ pipeline_register_local(struct pipeline *p, const struct order *o, size_t n)
 		size_t k = n < REGISTER_BATCH_MAX ? n : REGISTER_BATCH_MAX;
 		for (size_t i = 0; i < k; i++)
 			l[i] = (struct local_order){ o[i].order_id, o[i].user_id, o[i].item,
-			                             order_total(&o[i]), o[i].created_at_ms };
+						     order_total(&o[i]), o[i].created_at_ms };
 		order_table_register_local_batch(p->orders, l, k);
 		o += k;
 		n -= k;
@@ -216,7 +215,7 @@ pipeline_register_local(struct pipeline *p, const struct order *o, size_t n)
 
 void
 pipeline_lag_set(struct pipeline *p, const char *group, enum topic_id topic,
-                 const int32_t *partitions, const int64_t *lags, size_t n)
+		 const int32_t *partitions, const int64_t *lags, size_t n)
 {
 	struct pipeline_lag *l = &p->lag;
 	size_t kept = 0;

@@ -32,86 +32,85 @@ struct pipeline;
 /* What the shared producer's delivery report of one order does: counts it
  * in p's stats and, when done is set, hands the outcome (the broker's
  * partition and offset) to done on the thread that serves the producer. */
-typedef void pipeline_ack_fn(void *arg, rd_kafka_resp_err_t err, int32_t partition,
-                             int64_t offset);
+typedef void pipeline_ack_fn(void *arg, rd_kafka_resp_err_t err, int32_t partition, int64_t offset);
 struct pipeline_ack {
 	struct pipeline *p;
-	pipeline_ack_fn *done;          /* NULL: only counted (p->count_only) */
-	void            *arg;
+	pipeline_ack_fn *done; /* NULL: only counted (p->count_only) */
+	void *arg;
 };
 
 /* Consumer lag of the transactional stages' groups, per partition, as each
  * stage last measured it (about once a second; for /metrics). */
 #define PIPELINE_LAG_MAX 256
 struct pipeline_lag_row {
-	char          group[CONFIG_TOPIC_MAX + 16];
+	char group[CONFIG_TOPIC_MAX + 16];
 	enum topic_id topic;
-	int32_t       partition;
-	int64_t       lag;            /* records */
+	int32_t partition;
+	int64_t lag; /* records */
 };
 struct pipeline_lag {
-	pthread_mutex_t         lock;
-	size_t                  n;
+	pthread_mutex_t lock;
+	size_t n;
 	struct pipeline_lag_row rows[PIPELINE_LAG_MAX];
 };
 
 struct pipeline {
-	const struct config    *cfg;
-	struct stats            stats;
-	struct evq             *events;
-	struct order_table     *orders;
-	struct audit           *audit;            /* --audit, or NULL */
-	struct kafka_health     health;           /* shared by every handle */
-	atomic_bool             stop;
+	const struct config *cfg;
+	struct stats stats;
+	struct evq *events;
+	struct order_table *orders;
+	struct audit *audit;        /* --audit, or NULL */
+	struct kafka_health health; /* shared by every handle */
+	atomic_bool stop;
 
-	struct embedded_broker *embedded;         /* NULL on a named cluster */
-	char                    bootstraps[512];
-	atomic_int              brokers_up, brokers_total;
+	struct embedded_broker *embedded; /* NULL on a named cluster */
+	char bootstraps[512];
+	atomic_int brokers_up, brokers_total;
 
 	/* The shared producer: generator, form, rule changes.  Idempotent;
 	 * thread-safe to produce on from any thread.  Its delivery reports
 	 * (pipeline_delivery_report) count the orders. */
-	rd_kafka_t             *producer;
+	rd_kafka_t *producer;
 	/* Its handles of the topics it writes (orders, fraud.rules), made
 	 * once the topics exist; the others are NULL. */
-	rd_kafka_topic_t       *producer_topic[TOPIC__COUNT];
+	rd_kafka_topic_t *producer_topic[TOPIC__COUNT];
 
-	struct rules_store      rules;
-	struct pipeline_lag     lag;
+	struct rules_store rules;
+	struct pipeline_lag lag;
 	/* The delivery report's opaque for orders nobody waits on. */
-	struct pipeline_ack     count_only;
+	struct pipeline_ack count_only;
 
 	/* Set by the roles' prepare(), before any role's thread starts. */
-	bool                    tracks_local;     /* a monitor here registers sent orders */
-	int                     stages_local;     /* transactional stages that run here */
-	bool                    producer_served;  /* a role's thread polls the producer */
+	bool tracks_local;    /* a monitor here registers sent orders */
+	int stages_local;     /* transactional stages that run here */
+	bool producer_served; /* a role's thread polls the producer */
 	/* Local stages that have their first assignment: the generator waits
 	 * for them, so no order waits on a group join. */
-	atomic_int              stages_assigned;
+	atomic_int stages_assigned;
 
 	/* Generator control, read by the producer role. */
-	atomic_bool             gen_on;
-	_Atomic double          gen_rate;
-	atomic_bool             gen_holding_back;
-	atomic_bool             gen_finished;     /* --count reached, or finished */
+	atomic_bool gen_on;
+	_Atomic double gen_rate;
+	atomic_bool gen_holding_back;
+	atomic_bool gen_finished; /* --count reached, or finished */
 	/* A batch is out (sent, not registered yet): --drain waits.  Set
 	 * before the producer looks at gen_finished, which is set before
 	 * the engine's drained check looks at this (both seq_cst): one of the
 	 * two sees the other. */
-	atomic_bool             gen_sending;
+	atomic_bool gen_sending;
 
 	/* Summary timing (wall ms; 0 = not yet). */
-	_Atomic int64_t         first_produced_ms;
-	_Atomic int64_t         last_final_ms;
+	_Atomic int64_t first_produced_ms;
+	_Atomic int64_t last_final_ms;
 
-	pthread_mutex_t         fatal_lock;
-	char                    fatal[512];
-	atomic_bool             has_fatal;
-	char                    run_id[32];       /* unique per process run */
+	pthread_mutex_t fatal_lock;
+	char fatal[512];
+	atomic_bool has_fatal;
+	char run_id[32]; /* unique per process run */
 };
 
 /* 0, or -1 when out of memory.  cfg must outlive the pipeline. */
-int  pipeline_init(struct pipeline *p, const struct config *cfg);
+int pipeline_init(struct pipeline *p, const struct config *cfg);
 void pipeline_destroy(struct pipeline *p);
 
 static inline bool
@@ -144,26 +143,25 @@ void pipeline_delivery_report(rd_kafka_t *rk, const rd_kafka_message_t *m, void 
  * errors are logged.  Handles, not names: producing by name makes
  * librdkafka look the topic up under its client lock every time.
  */
-rd_kafka_resp_err_t pipeline_produce(rd_kafka_t *rk, rd_kafka_topic_t *topic,
-                                     int32_t partition, const void *key, size_t keylen,
-                                     const void *val, size_t vallen,
-                                     const char *const *hdrs, void *msg_opaque,
-                                     const atomic_bool *stop);
+rd_kafka_resp_err_t pipeline_produce(rd_kafka_t *rk, rd_kafka_topic_t *topic, int32_t partition,
+				     const void *key, size_t keylen, const void *val, size_t vallen,
+				     const char *const *hdrs, void *msg_opaque,
+				     const atomic_bool *stop);
 
 /* Produces one order on the shared producer, keyed by user (stop as for
  * pipeline_produce()).  generated: from the generator, not the form. */
 rd_kafka_resp_err_t pipeline_produce_order(struct pipeline *p, const struct order *o,
-                                           bool generated, const atomic_bool *stop);
+					   bool generated, const atomic_bool *stop);
 
 /* The same, never waiting, stage naming the intake (trace headers); ack (malloc'd, done set) is handed the outcome
  * and freed by the delivery report when this returns no error, and stays
  * the caller's otherwise. */
 rd_kafka_resp_err_t pipeline_produce_order_ack(struct pipeline *p, const struct order *o,
-                                               const char *stage, struct pipeline_ack *ack);
+					       const char *stage, struct pipeline_ack *ack);
 
 /* A stage's measurement replaces the rows of its group (n rows of topic). */
 void pipeline_lag_set(struct pipeline *p, const char *group, enum topic_id topic,
-                      const int32_t *partitions, const int64_t *lags, size_t n);
+		      const int32_t *partitions, const int64_t *lags, size_t n);
 /* Copies up to max rows; returns how many. */
 size_t pipeline_lag_get(struct pipeline *p, struct pipeline_lag_row *out, size_t max);
 

@@ -15,17 +15,17 @@
 #include "pipeline.h"
 
 struct role {
-	const char *name;                  /* "fraud", as in --roles */
-	const char *thread_name;           /* for top -H and perf: "ot-fraud" */
+	const char *name;        /* "fraud", as in --roles */
+	const char *thread_name; /* for top -H and perf: "ot-fraud" */
 	/* Whether this process runs the role. */
-	bool  (*runs_here)(const struct config *cfg);
+	bool (*runs_here)(const struct config *cfg);
 	/* On the engine's thread, before any role's thread starts; *state is
 	 * handed to main() and free().  0, or -1 with the reason.  NULL: none. */
-	int   (*prepare)(struct pipeline *p, void **state, char *err, size_t errlen);
+	int (*prepare)(struct pipeline *p, void **state, char *err, size_t errlen);
 	/* The role's thread: returns once pipeline_stopping(p). */
-	void  (*main)(struct pipeline *p, void *state);
+	void (*main)(struct pipeline *p, void *state);
 	/* After main() returned, or when it never ran.  NULL: nothing to free. */
-	void  (*free)(void *state);
+	void (*free)(void *state);
 };
 
 extern const struct role role_monitor;

@@ -35,7 +35,7 @@ rules_store_seen(struct rules_store *rs, const struct ruleset *set)
 
 void
 rules_store_worker_applied(struct rules_store *rs, const char *worker, uint64_t version,
-                           int64_t at_ms)
+			   int64_t at_ms)
 {
 	struct rules_status *st = &rs->status;
 	pthread_mutex_lock(&rs->lock);
@@ -71,7 +71,7 @@ rules_store_status(struct rules_store *rs, struct rules_status *out)
 
 int
 rules_store_change(struct rules_store *rs, rules_change_fn change, const void *change_arg,
-                   rules_publish_fn publish, void *publish_arg, char *err, size_t errlen)
+		   rules_publish_fn publish, void *publish_arg, char *err, size_t errlen)
 {
 	struct ruleset next;
 

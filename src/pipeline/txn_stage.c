@@ -15,61 +15,62 @@
 #include "topics.h"
 #include "txn_stage.h"
 
-#define TXN_IDLE_COMMIT_MS 10
-#define TXN_STAGE_TOPICS_MAX 8      /* outputs, dead letters, rules */
+#define TXN_IDLE_COMMIT_MS   10
+#define TXN_STAGE_TOPICS_MAX 8 /* outputs, dead letters, rules */
 /* An input whose transaction aborted this many times in a row is
  * dead-lettered instead of processed; twice more and only its first
  * POISON_CUT_BYTES go; once more and it is skipped. */
-#define POISON_ABORTS        3
-#define POISON_CUT_BYTES     1024
+#define POISON_ABORTS    3
+#define POISON_CUT_BYTES 1024
 
 /* Per input partition: where this transaction started and got to, and
  * what earlier aborts left to watch. */
 struct part_progress {
-	bool    touched;
-	int64_t first;      /* offset of the first input in this transaction */
-	int64_t next;       /* offset after the last input processed */
+	bool touched;
+	int64_t first; /* offset of the first input in this transaction */
+	int64_t next;  /* offset after the last input processed */
 	/* Inputs below it were in a transaction that aborted for a reason not
 	 * tied to one of them: each goes in a transaction of its own, so a
 	 * bad one shows up as the input of the transactions that abort. */
 	int64_t suspect_end;
-	int64_t poison_offset;  /* the input that aborted the last ones... */
-	int     poison_aborts;  /* ...this many times in a row (0: none) */
+	int64_t poison_offset; /* the input that aborted the last ones... */
+	int poison_aborts;     /* ...this many times in a row (0: none) */
 };
 
 struct txn_stage {
-	struct pipeline               *p;
-	const struct txn_stage_ops    *ops;
+	struct pipeline *p;
+	const struct txn_stage_ops *ops;
 	const struct txn_stage_params *params;
-	rd_kafka_t                    *producer, *consumer;
-	bool                           in_txn;
-	int64_t                        txn_started_ms;
-	int                            txn_inputs;
-	struct part_progress          *parts;
-	int32_t                        n_parts;
-	bool                           failed;
-	bool                           announced;   /* first assignment counted */
-	size_t                         max_msg_bytes; /* the producer's message.max.bytes */
+	rd_kafka_t *producer, *consumer;
+	bool in_txn;
+	int64_t txn_started_ms;
+	int txn_inputs;
+	struct part_progress *parts;
+	int32_t n_parts;
+	bool failed;
+	bool announced;       /* first assignment counted */
+	size_t max_msg_bytes; /* the producer's message.max.bytes */
 	/* The input being processed: outputs produced for it, and why one
 	 * could not be produced when the record itself is the reason. */
-	int                            input_outputs;
-	bool                           input_unsendable;
-	char                           input_error[192];
-	char                           last_abort[256]; /* why the last abort */
-	char                           dr_error[192];   /* first failed delivery since */
-	rd_kafka_resp_err_t            dr_err;          /* ...and its error */
+	int input_outputs;
+	bool input_unsendable;
+	char input_error[192];
+	char last_abort[256];       /* why the last abort */
+	char dr_error[192];         /* first failed delivery since */
+	rd_kafka_resp_err_t dr_err; /* ...and its error */
 	/* The producer's handles of the topics the stage writes, made on first
 	 * use (see pipeline_produce()). */
-	rd_kafka_topic_t              *topic[TXN_STAGE_TOPICS_MAX];
-	int                            n_topics;
-	int64_t                        lag_measured_ms;
+	rd_kafka_topic_t *topic[TXN_STAGE_TOPICS_MAX];
+	int n_topics;
+	int64_t lag_measured_ms;
 };
 
 /* The rebalance callback runs inside consumer_poll() on the stage's own
  * thread; this is how it finds its stage. */
 static _Thread_local struct txn_stage *current_stage;
 
-static void sleep_ms(int ms)
+static void
+sleep_ms(int ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
 	nanosleep(&ts, NULL);
@@ -87,10 +88,8 @@ refused_for_itself(rd_kafka_resp_err_t err)
 	case RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE:
 	case RD_KAFKA_RESP_ERR_INVALID_TIMESTAMP:
 	case RD_KAFKA_RESP_ERR_POLICY_VIOLATION:
-	case RD_KAFKA_RESP_ERR__BAD_MSG:
-		return true;
-	default:
-		return false;
+	case RD_KAFKA_RESP_ERR__BAD_MSG: return true;
+	default: return false;
 	}
 }
 
@@ -107,19 +106,32 @@ static void
 delivered_to_stage_thread(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
 	struct txn_stage *st = current_stage;
-	(void)rk; (void)opaque;
+	(void)rk;
+	(void)opaque;
 	/* The abort that follows says which record the broker refused, and why. */
 	if (m->err && st != NULL && st->dr_err == RD_KAFKA_RESP_ERR_NO_ERROR &&
 	    refused_for_itself(m->err)) {
 		st->dr_err = m->err;
 		snprintf(st->dr_error, sizeof st->dr_error, "%s: %s",
-		         m->rkt ? rd_kafka_topic_name(m->rkt) : "?", rd_kafka_err2str(m->err));
+			 m->rkt ? rd_kafka_topic_name(m->rkt) : "?", rd_kafka_err2str(m->err));
 	}
 }
 
-void *txn_stage_arg(struct txn_stage *st) { return st->params->arg; }
-struct pipeline *txn_stage_pipeline(struct txn_stage *st) { return st->p; }
-const char *txn_stage_worker_id(struct txn_stage *st) { return st->params->transactional_id; }
+void *
+txn_stage_arg(struct txn_stage *st)
+{
+	return st->params->arg;
+}
+struct pipeline *
+txn_stage_pipeline(struct txn_stage *st)
+{
+	return st->p;
+}
+const char *
+txn_stage_worker_id(struct txn_stage *st)
+{
+	return st->params->transactional_id;
+}
 
 static struct part_progress *
 progress_of(struct txn_stage *st, int32_t partition)
@@ -148,7 +160,7 @@ stage_fatal(struct txn_stage *st, const char *what, const rd_kafka_error_t *erro
 		hint = " (another instance with the same transactional id took over: "
 		       "give each process its own --instance)";
 	pipeline_set_fatal(st->p, "%s: %s failed: %s%s", st->ops->role, what,
-	                   rd_kafka_error_string(error), hint);
+			   rd_kafka_error_string(error), hint);
 	st->failed = true;
 	pipeline_request_stop(st->p);
 }
@@ -158,7 +170,9 @@ stage_fatal(struct txn_stage *st, const char *what, const rd_kafka_error_t *erro
 static void
 measure_lag(struct txn_stage *st, int64_t now)
 {
-	enum { LAG_PARTS_MAX = 64 };
+	enum {
+		LAG_PARTS_MAX = 64
+	};
 	rd_kafka_topic_partition_list_t *a = NULL;
 	int32_t parts[LAG_PARTS_MAX];
 	int64_t lags[LAG_PARTS_MAX];
@@ -177,8 +191,9 @@ measure_lag(struct txn_stage *st, int64_t now)
 	for (int i = 0; i < a->cnt && n < LAG_PARTS_MAX; i++) {
 		int64_t lo, hi;
 		if (rd_kafka_get_watermark_offsets(st->consumer, a->elems[i].topic,
-		                                   a->elems[i].partition, &lo, &hi) !=
-		    RD_KAFKA_RESP_ERR_NO_ERROR || hi < 0)
+						   a->elems[i].partition, &lo,
+						   &hi) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+		    hi < 0)
 			continue;
 		int64_t pos = a->elems[i].offset >= 0 ? a->elems[i].offset : lo >= 0 ? lo : hi;
 		parts[n] = a->elems[i].partition;
@@ -297,7 +312,7 @@ abort_and_rewind(struct txn_stage *st, const char *why, int32_t culprit, int64_t
 		rd_kafka_error_t *error = rd_kafka_seek_partitions(st->consumer, rewind, 10000);
 		if (error) {
 			log_error(st->ops->role, "rewinding after abort failed: %s",
-			          rd_kafka_error_string(error));
+				  rd_kafka_error_string(error));
 			rd_kafka_error_destroy(error);
 		}
 	}
@@ -323,8 +338,10 @@ commit_txn(struct txn_stage *st)
 		return 0;
 	st->input_unsendable = false;
 	if (st->ops->before_commit && st->ops->before_commit(st) < 0) {
-		abort_and_rewind(st, st->input_unsendable ? st->input_error :
-		                 "the role could not finish its batch", -1, 0);
+		abort_and_rewind(st,
+				 st->input_unsendable ? st->input_error
+						      : "the role could not finish its batch",
+				 -1, 0);
 		return -1;
 	}
 	rd_kafka_topic_partition_list_t *offsets = progress_offsets(st, false);
@@ -335,7 +352,7 @@ commit_txn(struct txn_stage *st)
 			rd_kafka_consumer_group_metadata(st->consumer);
 		for (;;) {
 			error = rd_kafka_send_offsets_to_transaction(st->producer, offsets, cgmd,
-			                                             commit_wait_ms(st));
+								     commit_wait_ms(st));
 			if (error == NULL || !rd_kafka_error_is_retriable(error) ||
 			    pipeline_stopping(st->p))
 				break;
@@ -346,7 +363,8 @@ commit_txn(struct txn_stage *st)
 	}
 	while (error == NULL) {
 		error = rd_kafka_commit_transaction(st->producer, commit_wait_ms(st));
-		if (error == NULL || !rd_kafka_error_is_retriable(error) || pipeline_stopping(st->p))
+		if (error == NULL || !rd_kafka_error_is_retriable(error) ||
+		    pipeline_stopping(st->p))
 			break;
 		rd_kafka_error_destroy(error);
 		error = NULL;
@@ -356,22 +374,24 @@ commit_txn(struct txn_stage *st)
 		/* Stopping while the brokers do not answer: leave the
 		 * transaction open (the broker aborts it at its time-out) and
 		 * its inputs uncommitted, so the next run reads them again. */
-		log_warn(st->ops->role, "cannot commit at stop: %s; %d input(s) will be read "
-		         "again", rd_kafka_error_string(error), st->txn_inputs);
+		log_warn(st->ops->role,
+			 "cannot commit at stop: %s; %d input(s) will be read "
+			 "again",
+			 rd_kafka_error_string(error), st->txn_inputs);
 		rd_kafka_error_destroy(error);
 		rd_kafka_topic_partition_list_destroy(offsets);
 		st->in_txn = false;
-		st->failed = true;          /* no abort: it would wait as long */
+		st->failed = true; /* no abort: it would wait as long */
 		return -1;
 	}
 	if (error != NULL) {
 		if (rd_kafka_error_txn_requires_abort(error)) {
 			char why[256];
-			if (st->dr_err == RD_KAFKA_RESP_ERR_NO_ERROR)   /* reports not served yet */
+			if (st->dr_err == RD_KAFKA_RESP_ERR_NO_ERROR) /* reports not served yet */
 				st->dr_err = rd_kafka_error_code(error);
 			if (st->dr_error[0])
 				snprintf(why, sizeof why, "%s (%s)", rd_kafka_error_string(error),
-				         st->dr_error);
+					 st->dr_error);
 			else
 				snprintf(why, sizeof why, "%s", rd_kafka_error_string(error));
 			rd_kafka_error_destroy(error);
@@ -386,10 +406,10 @@ commit_txn(struct txn_stage *st)
 	}
 	st->in_txn = false;
 	atomic_fetch_add(&st->p->stats.txn_commits, 1);
-	for (int32_t p = 0; p < st->n_parts; p++) {   /* a poison input went through */
+	for (int32_t p = 0; p < st->n_parts; p++) { /* a poison input went through */
 		struct part_progress *pp = &st->parts[p];
-		if (pp->touched && pp->poison_aborts > 0 &&
-		    pp->poison_offset >= pp->first && pp->poison_offset < pp->next)
+		if (pp->touched && pp->poison_aborts > 0 && pp->poison_offset >= pp->first &&
+		    pp->poison_offset < pp->next)
 			pp->poison_aborts = 0;
 	}
 	/* The mock cluster drops transactional offsets: store them directly. */
@@ -404,18 +424,18 @@ commit_txn(struct txn_stage *st)
 }
 
 static void
-rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
-             rd_kafka_topic_partition_list_t *parts, void *opaque)
+rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *parts,
+	     void *opaque)
 {
 	struct txn_stage *st = current_stage;
 	(void)opaque;
 
 	if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
 		for (int i = 0; i < parts->cnt; i++) {
-			log_info(st->ops->role, "assigned %s [%" PRId32 "]",
-			         parts->elems[i].topic, parts->elems[i].partition);
+			log_info(st->ops->role, "assigned %s [%" PRId32 "]", parts->elems[i].topic,
+				 parts->elems[i].partition);
 			struct part_progress *p = progress_of(st, parts->elems[i].partition);
-			if (p != NULL) {            /* what another member saw is gone */
+			if (p != NULL) { /* what another member saw is gone */
 				p->suspect_end = 0;
 				p->poison_aborts = 0;
 			}
@@ -438,8 +458,8 @@ rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 			abort_and_rewind(st, "partitions lost", -1, 0);
 	}
 	for (int i = 0; i < parts->cnt; i++) {
-		log_info(st->ops->role, "revoked %s [%" PRId32 "]",
-		         parts->elems[i].topic, parts->elems[i].partition);
+		log_info(st->ops->role, "revoked %s [%" PRId32 "]", parts->elems[i].topic,
+			 parts->elems[i].partition);
 		if (st->ops->on_revoke)
 			st->ops->on_revoke(st, parts->elems[i].partition);
 	}
@@ -466,29 +486,29 @@ stage_topic(struct txn_stage *st, const char *name)
  * input it was made from is the reason, so the input is dead-lettered. */
 static bool
 too_large(struct txn_stage *st, const char *topic, size_t keylen, size_t vallen,
-          const char *const *hdrs)
+	  const char *const *hdrs)
 {
 	if (keylen + vallen + DEAD_LETTER_RECORD_OVERHEAD <= st->max_msg_bytes / 2)
-		return false;                 /* the common case: one comparison */
+		return false; /* the common case: one comparison */
 	size_t size = dead_letter_record_size(keylen, vallen, hdrs) + DEAD_LETTER_RECORD_OVERHEAD;
 	if (size <= st->max_msg_bytes)
 		return false;
 	st->input_unsendable = true;
 	snprintf(st->input_error, sizeof st->input_error,
-	         "its record for '%s' would be %zu bytes, over message.max.bytes (%zu)",
-	         topic, size, st->max_msg_bytes);
+		 "its record for '%s' would be %zu bytes, over message.max.bytes (%zu)", topic,
+		 size, st->max_msg_bytes);
 	return true;
 }
 
 int
 txn_stage_produce(struct txn_stage *st, const char *topic, const void *key, size_t keylen,
-                  const void *val, size_t vallen, const char *const *hdrs)
+		  const void *val, size_t vallen, const char *const *hdrs)
 {
 	if (begin_txn(st) < 0 || too_large(st, topic, keylen, vallen, hdrs))
 		return -1;
-	rd_kafka_resp_err_t err = pipeline_produce(st->producer, stage_topic(st, topic),
-	                                           RD_KAFKA_PARTITION_UA, key, keylen, val, vallen,
-	                                           hdrs, NULL, &st->p->stop);
+	rd_kafka_resp_err_t err =
+		pipeline_produce(st->producer, stage_topic(st, topic), RD_KAFKA_PARTITION_UA, key,
+				 keylen, val, vallen, hdrs, NULL, &st->p->stop);
 	if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
 		return -1;
 	st->input_outputs++;
@@ -504,14 +524,15 @@ send_dead_letter(struct txn_stage *st, struct dead_letter *dl, size_t max_bytes)
 	if (max_bytes == 0 || max_bytes > st->max_msg_bytes)
 		max_bytes = st->max_msg_bytes;
 	if (dead_letter_prepare(dl, max_bytes, &h))
-		log_warn(st->ops->role, "dead letter of %s [%" PRId32 "] @%" PRId64 " cut from "
-		         "%zu to %zu bytes to fit (message.max.bytes %zu)", dl->src_topic,
-		         dl->partition, dl->offset, key_len + val_len, dl->key_len + dl->val_len,
-		         st->max_msg_bytes);
-	log_debug(st->ops->role, "dead-lettering %s [%" PRId32 "] @%" PRId64 ": %s",
-	          dl->src_topic, dl->partition, dl->offset, dl->reason);
-	return txn_stage_produce(st, st->p->cfg->topics[TOPIC_DLQ], dl->key, dl->key_len,
-	                         dl->val, dl->val_len, h.list);
+		log_warn(st->ops->role,
+			 "dead letter of %s [%" PRId32 "] @%" PRId64 " cut from "
+			 "%zu to %zu bytes to fit (message.max.bytes %zu)",
+			 dl->src_topic, dl->partition, dl->offset, key_len + val_len,
+			 dl->key_len + dl->val_len, st->max_msg_bytes);
+	log_debug(st->ops->role, "dead-lettering %s [%" PRId32 "] @%" PRId64 ": %s", dl->src_topic,
+		  dl->partition, dl->offset, dl->reason);
+	return txn_stage_produce(st, st->p->cfg->topics[TOPIC_DLQ], dl->key, dl->key_len, dl->val,
+				 dl->val_len, h.list);
 }
 
 int
@@ -525,9 +546,15 @@ static struct dead_letter
 dead_letter_of(struct txn_stage *st, const rd_kafka_message_t *m, const char *reason)
 {
 	return (struct dead_letter){
-		.reason = reason, .stage = st->ops->role, .src_topic = rd_kafka_topic_name(m->rkt),
-		.partition = m->partition, .offset = m->offset,
-		.key = m->key, .key_len = m->key_len, .val = m->payload, .val_len = m->len,
+		.reason = reason,
+		.stage = st->ops->role,
+		.src_topic = rd_kafka_topic_name(m->rkt),
+		.partition = m->partition,
+		.offset = m->offset,
+		.key = m->key,
+		.key_len = m->key_len,
+		.val = m->payload,
+		.val_len = m->len,
 	};
 }
 
@@ -543,8 +570,7 @@ txn_stage_dead_letter(struct txn_stage *st, const rd_kafka_message_t *m, const c
  * its outputs.  Each further abort it causes cuts it shorter, then skips
  * it: no input stops the stage for good. */
 static int
-dead_letter_poison(struct txn_stage *st, const rd_kafka_message_t *m, const char *why,
-                   int aborts)
+dead_letter_poison(struct txn_stage *st, const rd_kafka_message_t *m, const char *why, int aborts)
 {
 	char reason[448];
 	int over = aborts - POISON_ABORTS;
@@ -553,16 +579,17 @@ dead_letter_poison(struct txn_stage *st, const rd_kafka_message_t *m, const char
 		snprintf(reason, sizeof reason, "cannot be processed: %s", why);
 	else
 		snprintf(reason, sizeof reason, "aborted its transaction %d times in a row: %s",
-		         aborts, why);
+			 aborts, why);
 	if (over >= 2) {
-		log_error(st->ops->role, "%s [%" PRId32 "] @%" PRId64 " %s; it cannot be "
-		          "dead-lettered either: skipped", rd_kafka_topic_name(m->rkt),
-		          m->partition, m->offset, reason);
+		log_error(st->ops->role,
+			  "%s [%" PRId32 "] @%" PRId64 " %s; it cannot be "
+			  "dead-lettered either: skipped",
+			  rd_kafka_topic_name(m->rkt), m->partition, m->offset, reason);
 		return 0;
 	}
 	log_warn(st->ops->role, "%s [%" PRId32 "] @%" PRId64 " %s: sent to '%s' instead",
-	         rd_kafka_topic_name(m->rkt), m->partition, m->offset, reason,
-	         st->p->cfg->topics[TOPIC_DLQ]);
+		 rd_kafka_topic_name(m->rkt), m->partition, m->offset, reason,
+		 st->p->cfg->topics[TOPIC_DLQ]);
 	struct dead_letter dl = dead_letter_of(st, m, reason);
 	return send_dead_letter(st, &dl, over == 1 ? POISON_CUT_BYTES : 0);
 }
@@ -583,7 +610,7 @@ init_transactions(struct txn_stage *st)
 		}
 		if (mono_ms() - warned > 10000) {
 			log_warn(st->ops->role, "waiting for the transaction coordinator: %s",
-			         rd_kafka_error_string(error));
+				 rd_kafka_error_string(error));
 			warned = mono_ms();
 		}
 		rd_kafka_error_destroy(error);
@@ -608,7 +635,7 @@ handle_input(struct txn_stage *st, rd_kafka_message_t *m)
 	/* Under watch after an abort: alone in its transaction. */
 	bool alone = poison || m->offset < p->suspect_end;
 	if (alone && st->in_txn && st->txn_inputs > 0) {
-		bool rewinds = p->touched;      /* an abort would read m again */
+		bool rewinds = p->touched; /* an abort would read m again */
 		if (commit_txn(st) < 0 && (rewinds || st->failed))
 			return;
 	}
@@ -633,7 +660,7 @@ handle_input(struct txn_stage *st, rd_kafka_message_t *m)
 	}
 	if (rc < 0) {
 		abort_and_rewind(st, st->input_unsendable ? st->input_error : "processing failed",
-		                 m->partition, m->offset);
+				 m->partition, m->offset);
 		return;
 	}
 	if (alone)
@@ -642,7 +669,7 @@ handle_input(struct txn_stage *st, rd_kafka_message_t *m)
 
 int
 txn_stage_run(struct pipeline *p, const struct txn_stage_ops *ops,
-              const struct txn_stage_params *params)
+	      const struct txn_stage_params *params)
 {
 	struct txn_stage st = { .p = p, .ops = ops, .params = params };
 	const struct config *cfg = p->cfg;
@@ -650,17 +677,23 @@ txn_stage_run(struct pipeline *p, const struct txn_stage_ops *ops,
 
 	current_stage = &st;
 	struct kafka_client_opts po = {
-		.kind = KAFKA_TXN_PRODUCER, .name = ops->role,
-		.transactional_id = params->transactional_id, .embedded = p->embedded != NULL,
+		.kind = KAFKA_TXN_PRODUCER,
+		.name = ops->role,
+		.transactional_id = params->transactional_id,
+		.embedded = p->embedded != NULL,
 		.dr_msg_cb = delivered_to_stage_thread,
 	};
 	struct kafka_client_opts co = {
-		.kind = KAFKA_GROUP_CONSUMER, .name = ops->role, .group_id = params->group_id,
-		.embedded = p->embedded != NULL, .rebalance_cb = rebalance_cb,
+		.kind = KAFKA_GROUP_CONSUMER,
+		.name = ops->role,
+		.group_id = params->group_id,
+		.embedded = p->embedded != NULL,
+		.rebalance_cb = rebalance_cb,
 	};
 	st.producer = kafka_client_new(cfg, p->bootstraps, &po, &p->health, err, sizeof err);
 	if (st.producer)
-		st.consumer = kafka_client_new(cfg, p->bootstraps, &co, &p->health, err, sizeof err);
+		st.consumer =
+			kafka_client_new(cfg, p->bootstraps, &co, &p->health, err, sizeof err);
 	if (st.producer == NULL || st.consumer == NULL) {
 		pipeline_set_fatal(p, "%s", err);
 		pipeline_request_stop(p);
@@ -669,7 +702,7 @@ txn_stage_run(struct pipeline *p, const struct txn_stage_ops *ops,
 	}
 	char mmb[32];
 	size_t mmb_len = sizeof mmb;
-	st.max_msg_bytes = 1000000;         /* librdkafka's default */
+	st.max_msg_bytes = 1000000; /* librdkafka's default */
 	if (rd_kafka_conf_get(rd_kafka_conf(st.producer), "message.max.bytes", mmb, &mmb_len) ==
 	    RD_KAFKA_CONF_OK)
 		st.max_msg_bytes = strtoul(mmb, NULL, 10);
@@ -685,12 +718,12 @@ txn_stage_run(struct pipeline *p, const struct txn_stage_ops *ops,
 	rd_kafka_topic_partition_list_destroy(sub);
 	if (se != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		pipeline_set_fatal(p, "%s: cannot subscribe to '%s': %s", ops->role,
-		                   params->input_topic, rd_kafka_err2str(se));
+				   params->input_topic, rd_kafka_err2str(se));
 		pipeline_request_stop(p);
 		goto out;
 	}
 	log_info(ops->role, "consuming '%s' in group '%s' as '%s'", params->input_topic,
-	         params->group_id, params->transactional_id);
+		 params->group_id, params->transactional_id);
 
 	int max_msgs = params->max_msgs > 0 ? params->max_msgs : cfg->txn_max_msgs;
 	/* Producer events and the role's tick are served every 64 inputs or
@@ -719,7 +752,9 @@ txn_stage_run(struct pipeline *p, const struct txn_stage_ops *ops,
 		int timeout = 100;
 		if (st.in_txn) {
 			int64_t left = st.txn_started_ms + cfg->txn_max_ms - now;
-			timeout = left < 0 ? 0 : left > TXN_IDLE_COMMIT_MS ? TXN_IDLE_COMMIT_MS : (int)left;
+			timeout = left < 0                  ? 0
+				: left > TXN_IDLE_COMMIT_MS ? TXN_IDLE_COMMIT_MS
+							    : (int)left;
 		}
 		/* A poll that need not wait reads the clock once in librdkafka
 		 * (one with a timeout, four times): under load the input is

@@ -30,12 +30,12 @@ struct pipeline;
 struct txn_stage;
 
 struct txn_stage_ops {
-	const char *role;                   /* "fraud", "notifier" */
+	const char *role; /* "fraud", "notifier" */
 	/* One input, inside an open transaction.  Produce with
 	 * txn_stage_produce() / txn_stage_dead_letter().  -1 aborts. */
-	int  (*process)(struct txn_stage *st, const rd_kafka_message_t *m);
+	int (*process)(struct txn_stage *st, const rd_kafka_message_t *m);
 	/* Before the transaction commits (for batched work).  -1 aborts. */
-	int  (*before_commit)(struct txn_stage *st);
+	int (*before_commit)(struct txn_stage *st);
 	/* After an abort: forget whatever the aborted inputs left behind. */
 	void (*after_abort)(struct txn_stage *st);
 	void (*on_assign)(struct txn_stage *st, int32_t partition);
@@ -48,8 +48,8 @@ struct txn_stage_params {
 	const char *input_topic;
 	const char *group_id;
 	const char *transactional_id;
-	void       *arg;                    /* the role's own state */
-	int         max_msgs;               /* inputs per transaction; 0 = --txn-max-msgs */
+	void *arg;    /* the role's own state */
+	int max_msgs; /* inputs per transaction; 0 = --txn-max-msgs */
 	/* The topics the role writes (NULL-terminated): their metadata is
 	 * fetched before the first input, not while the first orders wait. */
 	const char *outputs[TOPIC__COUNT + 1];
@@ -57,23 +57,21 @@ struct txn_stage_params {
 
 /* Runs until the pipeline stops.  Returns 0, or -1 after a fatal error. */
 int txn_stage_run(struct pipeline *p, const struct txn_stage_ops *ops,
-                  const struct txn_stage_params *params);
+		  const struct txn_stage_params *params);
 
-void          *txn_stage_arg(struct txn_stage *st);
+void *txn_stage_arg(struct txn_stage *st);
 struct pipeline *txn_stage_pipeline(struct txn_stage *st);
-const char    *txn_stage_worker_id(struct txn_stage *st); /* the transactional.id */
+const char *txn_stage_worker_id(struct txn_stage *st); /* the transactional.id */
 
 /* Produces inside the stage's transaction (opening one if needed).
  * hdrs: NULL-terminated name, value, name, value... strings. */
-int txn_stage_produce(struct txn_stage *st, const char *topic,
-                      const void *key, size_t keylen,
-                      const void *val, size_t vallen, const char *const *hdrs);
+int txn_stage_produce(struct txn_stage *st, const char *topic, const void *key, size_t keylen,
+		      const void *val, size_t vallen, const char *const *hdrs);
 
 /* Sends the input to the dead-letter topic with the reason and its source
  * topic/partition/offset in headers: unchanged, or cut to fit under the
  * producer's message.max.bytes (see dead_letter.h). */
-int txn_stage_dead_letter(struct txn_stage *st, const rd_kafka_message_t *m,
-                          const char *reason);
+int txn_stage_dead_letter(struct txn_stage *st, const rd_kafka_message_t *m, const char *reason);
 struct dead_letter;
 /* The same for a record the role kept (e.g. until --notify-exec ran). */
 int txn_stage_dead_letter_record(struct txn_stage *st, const struct dead_letter *dl);

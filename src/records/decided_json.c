@@ -33,11 +33,10 @@
 /* Fields the decision writes; any already there are replaced (the last,
  * created_at, only when it is added: see struct decision). */
 static const char *const decided_fields[] = {
-	"status", "total", "rules_fired", "rules_version", "decided_at",
-	"decided_by", "created_at",
+	"status", "total", "rules_fired", "rules_version", "decided_at", "decided_by", "created_at",
 };
-#define DECIDED_FIELDS(d) (sizeof decided_fields / sizeof decided_fields[0] - \
-                           ((d)->created_at_added ? 0 : 1))
+#define DECIDED_FIELDS(d)                                                                          \
+	(sizeof decided_fields / sizeof decided_fields[0] - ((d)->created_at_added ? 0 : 1))
 
 static bool
 decided_is_field(const struct decision *d, const char *key, size_t len)
@@ -52,7 +51,9 @@ decided_is_field(const struct decision *d, const char *key, size_t len)
 static void
 decided_fields_write(struct json_writer *w, const struct decision *d)
 {
-	int n = d->n_fired < 0 ? 0 : d->n_fired > DECISION_MAX_FIRED ? DECISION_MAX_FIRED : d->n_fired;
+	int n = d->n_fired < 0                    ? 0
+		: d->n_fired > DECISION_MAX_FIRED ? DECISION_MAX_FIRED
+						  : d->n_fired;
 
 	json_key_literal(w, "status");
 	json_string(w, order_status_name(d->status), SIZE_MAX);
@@ -87,7 +88,7 @@ decided_fields_write(struct json_writer *w, const struct decision *d)
 static inline const char *
 decided_compact_end(const struct flat_member *m)
 {
-	const char *colon = m->key + m->key_len + 1;    /* past the closing quote */
+	const char *colon = m->key + m->key_len + 1; /* past the closing quote */
 
 	if (m->type == FLAT_NESTED || *colon != ':')
 		return NULL;
@@ -99,10 +100,10 @@ decided_compact_end(const struct flat_member *m)
 /* The order as its own bytes, when the flat reader's members m show it
  * written as ordertop writes orders. */
 static bool
-decided_copy_whole(struct json_writer *w, const char *p, size_t len,
-                   const struct flat_member *m, int n, const struct decision *d)
+decided_copy_whole(struct json_writer *w, const char *p, size_t len, const struct flat_member *m,
+		   int n, const struct decision *d)
 {
-	const char *at = p + 1;         /* where a member's quote must be */
+	const char *at = p + 1; /* where a member's quote must be */
 
 	if (n <= 0 || len < 2 || p[0] != '{')
 		return false;
@@ -137,7 +138,7 @@ decided_splice(struct json_writer *w, const char *p, size_t len, const struct de
 	json_object_begin(w);
 	while ((rc = flat_cursor_next(&c, &m)) == 1) {
 		if (memchr(m.key, '\\', m.key_len) != NULL)
-			break;                  /* cJSON decodes it to compare */
+			break; /* cJSON decodes it to compare */
 		if (decided_is_field(d, m.key, m.key_len))
 			continue;
 		const char *from = m.key - 1, *end = decided_compact_end(&m);
@@ -181,7 +182,7 @@ decided_print(struct json_writer *w, const char *p, size_t len, const struct dec
 	if (s == NULL)
 		return -1;
 	json_object_begin(w);
-	json_members_raw(w, s + 1, strlen(s) - 2);      /* inside its braces */
+	json_members_raw(w, s + 1, strlen(s) - 2); /* inside its braces */
 	decided_fields_write(w, d);
 	json_object_end(w);
 	free(s);
@@ -190,7 +191,7 @@ decided_print(struct json_writer *w, const char *p, size_t len, const struct dec
 
 int
 decided_json_write(struct json_writer *w, const void *order_json, size_t len,
-                   const struct flat_member *m, int n, const struct decision *d)
+		   const struct flat_member *m, int n, const struct decision *d)
 {
 	const char *p = order_json;
 

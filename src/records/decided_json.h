@@ -24,6 +24,6 @@ struct json_writer;
  * cannot print).
  */
 int decided_json_write(struct json_writer *w, const void *order_json, size_t len,
-                       const struct flat_member *m, int n, const struct decision *d);
+		       const struct flat_member *m, int n, const struct decision *d);
 
 #endif

@@ -27,20 +27,14 @@ notification_copy(char *dst, size_t dstlen, const char *src, size_t srclen)
 /* "Your order 123 for 2 x laptop was approved." */
 static void
 notification_message(char *buf, size_t len, const char *order_id, int64_t quantity,
-                     const char *item, enum order_status st)
+		     const char *item, enum order_status st)
 {
 	const char *what;
 
 	switch (st) {
-	case ORDER_APPROVED:
-		what = "was approved.";
-		break;
-	case ORDER_REFUSED:
-		what = "could not be accepted (refused).";
-		break;
-	default:
-		what = "is being processed.";
-		break;
+	case ORDER_APPROVED: what = "was approved."; break;
+	case ORDER_REFUSED: what = "could not be accepted (refused)."; break;
+	default: what = "is being processed."; break;
 	}
 	char qty[INT_TEXT_MAX];
 	int_text(qty, quantity);

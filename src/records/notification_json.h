@@ -13,6 +13,6 @@ struct order;
 
 /* Into w (json_writer.h), for text produced and dropped. */
 void notification_json_write(struct json_writer *w, const struct order *o,
-                             const struct decision *d);
+			     const struct decision *d);
 
 #endif

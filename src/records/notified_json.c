@@ -11,7 +11,7 @@
 
 void
 notified_json_write(struct json_writer *w, const struct notice *n, int64_t notified_at_ms,
-                    const char *channel, int attempts)
+		    const char *channel, int attempts)
 {
 	json_object_begin(w);
 	json_key_literal(w, "order_id");

@@ -15,6 +15,6 @@ struct notice;
 
 /* Into w (json_writer.h), for the notification n, read by notice_parse(). */
 void notified_json_write(struct json_writer *w, const struct notice *n, int64_t notified_at_ms,
-                         const char *channel, int attempts);
+			 const char *channel, int attempts);
 
 #endif

@@ -10,7 +10,7 @@ struct json_writer;
 struct order;
 
 /* Into w (json_writer.h), for text produced and dropped. */
-void  order_json_write(struct json_writer *w, const struct order *o);
+void order_json_write(struct json_writer *w, const struct order *o);
 /* The same, malloc'd; NULL when out of memory. */
 char *order_json(const struct order *o);
 

@@ -12,7 +12,7 @@
 struct json_writer;
 struct ruleset;
 
-void  ruleset_json_write(struct json_writer *w, const struct ruleset *rs);
+void ruleset_json_write(struct json_writer *w, const struct ruleset *rs);
 /* The same, malloc'd; NULL when out of memory. */
 char *ruleset_json(const struct ruleset *rs);
 

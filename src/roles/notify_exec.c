@@ -41,34 +41,37 @@
 #include <time.h>
 #include <unistd.h>
 
-#define NE_STDERR_KEEP 200
-#define NE_POLL_MAX_MS 100      /* how often *stop is checked */
-#define NE_POLL_NOPIDFD_MS 10   /* how often exits are checked without pidfd */
+#define NE_STDERR_KEEP     200
+#define NE_POLL_MAX_MS     100 /* how often *stop is checked */
+#define NE_POLL_NOPIDFD_MS 10  /* how often exits are checked without pidfd */
 
-#if defined(__GLIBC__) && \
-    (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
 #define NE_HAVE_CLOSEFROM 1
 #endif
 
 struct notify_exec {
-	char  *buf;                 /* PROG, split in place */
-	char **argv;                /* NULL-terminated */
-	int    concurrency, timeout_ms, retries;
+	char *buf;   /* PROG, split in place */
+	char **argv; /* NULL-terminated */
+	int concurrency, timeout_ms, retries;
 };
 
 struct ne_child {
-	pid_t   pid;                /* 0: slot free */
-	int     pidfd;              /* -1 when pidfd_open is unavailable */
-	int     in_fd;              /* our end of its stdin, -1 once closed */
-	int     err_fd;             /* our end of its stderr, -1 at EOF */
-	size_t  job;
-	size_t  written;
-	int64_t deadline;           /* monotonic ms; 0 = none */
-	char    err[NE_STDERR_KEEP];
-	size_t  err_len;
+	pid_t pid;  /* 0: slot free */
+	int pidfd;  /* -1 when pidfd_open is unavailable */
+	int in_fd;  /* our end of its stdin, -1 once closed */
+	int err_fd; /* our end of its stderr, -1 at EOF */
+	size_t job;
+	size_t written;
+	int64_t deadline; /* monotonic ms; 0 = none */
+	char err[NE_STDERR_KEEP];
+	size_t err_len;
 };
 
-enum { JOB_QUEUED, JOB_RUNNING, JOB_DONE };
+enum {
+	JOB_QUEUED,
+	JOB_RUNNING,
+	JOB_DONE
+};
 
 /* ---- helpers ---- */
 
@@ -94,7 +97,7 @@ static int
 ne_pidfd_open(pid_t pid)
 {
 #ifdef SYS_pidfd_open
-	return (int)syscall(SYS_pidfd_open, pid, 0);   /* close-on-exec */
+	return (int)syscall(SYS_pidfd_open, pid, 0); /* close-on-exec */
 #else
 	(void)pid;
 	return -1;
@@ -104,7 +107,7 @@ ne_pidfd_open(pid_t pid)
 /* Starts one run of PROG for job; 0, or -1 with the reason in err. */
 static int
 child_start(const struct notify_exec *ne, struct ne_child *c, size_t job,
-            const struct notify_job *j, char *err, size_t errlen)
+	    const struct notify_job *j, char *err, size_t errlen)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
@@ -125,8 +128,7 @@ child_start(const struct notify_exec *ne, struct ne_child *c, size_t job,
 
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, in[0], STDIN_FILENO);
-	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null",
-	                                 O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, ep[1], STDERR_FILENO);
 #ifdef NE_HAVE_CLOSEFROM
 	posix_spawn_file_actions_addclosefrom_np(&fa, STDERR_FILENO + 1);
@@ -138,17 +140,15 @@ child_start(const struct notify_exec *ne, struct ne_child *c, size_t job,
 	posix_spawnattr_setsigmask(&at, &mask);
 	posix_spawnattr_setsigdefault(&at, &def);
 	posix_spawnattr_setpgroup(&at, 0);
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK |
-	                              POSIX_SPAWN_SETSIGDEF |
-	                              POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setflags(
+		&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
 	rc = posix_spawnp(&pid, ne->argv[0], &fa, &at, ne->argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
 	close(in[0]);
 	close(ep[1]);
 	if (rc != 0) {
-		snprintf(err, errlen, "cannot run %s: %s", ne->argv[0],
-		         strerror(rc));
+		snprintf(err, errlen, "cannot run %s: %s", ne->argv[0], strerror(rc));
 		close(in[1]);
 		close(ep[0]);
 		return -1;
@@ -173,8 +173,7 @@ static void
 child_feed(struct ne_child *c, const struct notify_job *j)
 {
 	while (c->in_fd >= 0 && c->written < j->len) {
-		ssize_t w = write(c->in_fd, j->json + c->written,
-		                  j->len - c->written);
+		ssize_t w = write(c->in_fd, j->json + c->written, j->len - c->written);
 
 		if (w > 0) {
 			c->written += (size_t)w;
@@ -183,12 +182,12 @@ child_feed(struct ne_child *c, const struct notify_job *j)
 		} else if (w < 0 && errno == EAGAIN) {
 			return;
 		} else {
-			close_fd(&c->in_fd);    /* EPIPE: it stopped reading */
+			close_fd(&c->in_fd); /* EPIPE: it stopped reading */
 			return;
 		}
 	}
 	if (c->written >= j->len)
-		close_fd(&c->in_fd);           /* EOF for the child */
+		close_fd(&c->in_fd); /* EOF for the child */
 }
 
 /* Reads what its stderr holds, keeping the first bytes. */
@@ -211,7 +210,7 @@ child_drain_stderr(struct ne_child *c)
 		} else if (r < 0 && errno == EAGAIN) {
 			return;
 		} else {
-			close_fd(&c->err_fd);   /* EOF or error */
+			close_fd(&c->err_fd); /* EOF or error */
 		}
 	}
 }
@@ -230,8 +229,7 @@ describe_exit(const struct ne_child *c, int status, char *err, size_t errlen)
 	if (WIFEXITED(status))
 		n = (size_t)snprintf(err, errlen, "exit %d", WEXITSTATUS(status));
 	else if (WIFSIGNALED(status))
-		n = (size_t)snprintf(err, errlen, "killed by signal %d",
-		                     WTERMSIG(status));
+		n = (size_t)snprintf(err, errlen, "killed by signal %d", WTERMSIG(status));
 	else
 		n = (size_t)snprintf(err, errlen, "ended with status %d", status);
 
@@ -246,7 +244,7 @@ describe_exit(const struct ne_child *c, int status, char *err, size_t errlen)
 		}
 		line[k++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
 	}
-	if (k > 0 && n + 3 < errlen) {       /* ": " + at least 1 + NUL */
+	if (k > 0 && n + 3 < errlen) { /* ": " + at least 1 + NUL */
 		if (k > errlen - n - 3)
 			k = errlen - n - 3;
 		memcpy(err + n, ": ", 2);
@@ -280,8 +278,7 @@ child_kill(struct ne_child *c)
  * the run is over, with err "" on success or the reason.
  */
 static bool
-child_check(const struct notify_exec *ne, struct ne_child *c, int64_t now,
-            char *err, size_t errlen)
+child_check(const struct notify_exec *ne, struct ne_child *c, int64_t now, char *err, size_t errlen)
 {
 	siginfo_t info;
 	int status, r;
@@ -401,8 +398,7 @@ notify_exec_new(const char *prog, int concurrency, int timeout_ms, int retries)
 		notify_exec_free(ne);
 		return NULL;
 	}
-	for (tok = strtok_r(ne->buf, " ", &save); tok != NULL;
-	     tok = strtok_r(NULL, " ", &save))
+	for (tok = strtok_r(ne->buf, " ", &save); tok != NULL; tok = strtok_r(NULL, " ", &save))
 		ne->argv[n++] = tok;
 	if (n == 0) {
 		notify_exec_free(ne);
@@ -425,8 +421,7 @@ notify_exec_free(struct notify_exec *ne)
 }
 
 size_t
-notify_exec_run(struct notify_exec *ne, struct notify_job *jobs, size_t n,
-                const atomic_bool *stop)
+notify_exec_run(struct notify_exec *ne, struct notify_job *jobs, size_t n, const atomic_bool *stop)
 {
 	size_t conc = (size_t)ne->concurrency, running = 0, done = 0, ok = 0;
 	size_t qhead = 0, qlen = 0, i;
@@ -452,8 +447,7 @@ notify_exec_run(struct notify_exec *ne, struct notify_job *jobs, size_t n,
 	queue = calloc(n, sizeof *queue);
 	if (kids == NULL || pfd == NULL || state == NULL || queue == NULL) {
 		for (i = 0; i < n; i++)
-			snprintf(jobs[i].error, sizeof jobs[i].error,
-			         "out of memory");
+			snprintf(jobs[i].error, sizeof jobs[i].error, "out of memory");
 		free(kids);
 		free(pfd);
 		free(state);
@@ -489,8 +483,7 @@ notify_exec_run(struct notify_exec *ne, struct notify_job *jobs, size_t n,
 				if (kids[i].pid == 0)
 					c = &kids[i];
 			job->attempts++;
-			if (child_start(ne, c, j, job, job->error,
-			                sizeof job->error) == 0) {
+			if (child_start(ne, c, j, job, job->error, sizeof job->error) == 0) {
 				state[j] = JOB_RUNNING;
 				running++;
 				child_feed(c, job);

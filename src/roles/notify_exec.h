@@ -18,12 +18,12 @@
 struct notify_exec;
 
 struct notify_job {
-	const char *json;          /* input for PROG */
-	size_t      len;
+	const char *json; /* input for PROG */
+	size_t len;
 	/* results */
-	bool        ok;
-	int         attempts;      /* runs made, 1..retries+1 */
-	char        error[128];    /* last failure ("exit 3", "timed out after 5000 ms") */
+	bool ok;
+	int attempts;    /* runs made, 1..retries+1 */
+	char error[128]; /* last failure ("exit 3", "timed out after 5000 ms") */
 };
 
 /* Start-up check of PROG's first word, resolved as execvp would (a name
@@ -31,14 +31,13 @@ struct notify_job {
  * with a message naming it in err. */
 int notify_exec_check(const char *prog, char *err, size_t errlen);
 
-struct notify_exec *notify_exec_new(const char *prog, int concurrency,
-                                    int timeout_ms, int retries);
+struct notify_exec *notify_exec_new(const char *prog, int concurrency, int timeout_ms, int retries);
 void notify_exec_free(struct notify_exec *ne);
 
 /* Runs every job (in parallel up to the concurrency limit, with retries)
  * and returns when all are done or *stop becomes true (unfinished jobs
  * are then left ok=false, error "stopped").  Returns the number ok. */
-size_t notify_exec_run(struct notify_exec *ne, struct notify_job *jobs,
-                       size_t n, const atomic_bool *stop);
+size_t notify_exec_run(struct notify_exec *ne, struct notify_job *jobs, size_t n,
+		       const atomic_bool *stop);
 
 #endif

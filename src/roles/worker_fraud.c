@@ -29,20 +29,20 @@
 #define FRAUD_STATE_ORDERS 50000
 
 struct fraud_worker {
-	struct pipeline     *p;
-	char                 id[CONFIG_TOPIC_MAX];
-	char                 decided_by[sizeof ((struct decision *)0)->decided_by]; /* id, cut */
-	struct ruleset       rules;            /* the set in force */
-	bool                 ack_pending;      /* tell others what we apply */
-	rd_kafka_t          *rules_reader;
-	struct fraud_state **state;            /* per input partition */
-	int32_t              n_state;
+	struct pipeline *p;
+	char id[CONFIG_TOPIC_MAX];
+	char decided_by[sizeof((struct decision *)0)->decided_by]; /* id, cut */
+	struct ruleset rules;                                      /* the set in force */
+	bool ack_pending;                                          /* tell others what we apply */
+	rd_kafka_t *rules_reader;
+	struct fraud_state **state; /* per input partition */
+	int32_t n_state;
 	/* Counts for stats.h, added there by flush_counts() at each tick
 	 * (every 64 orders or 10 ms) and at the end: not an atomic add or
 	 * two per order. */
 	struct {
 		uint64_t in, dlq, approved, refused;
-	}                    counts;
+	} counts;
 };
 
 static void
@@ -91,7 +91,7 @@ apply_record(void *arg, const struct rules_record *r)
 		return;
 	rules_store_seen(&fw->p->rules, &r->ruleset);
 	bool changed = r->ruleset.version != fw->rules.version;
-	fw->rules = r->ruleset;             /* the newest record wins */
+	fw->rules = r->ruleset; /* the newest record wins */
 	if (changed) {
 		fw->ack_pending = true;
 		log_info("fraud", "%s applies rules version %" PRIu64, fw->id, fw->rules.version);
@@ -113,9 +113,9 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 	struct fraud_state *fs = state_for(fw, m->partition);
 	if (fs == NULL)
 		return -1;
-	fraud_evaluate_prefetch(fs, m->key, m->key_len);  /* while the order is read */
+	fraud_evaluate_prefetch(fs, m->key, m->key_len); /* while the order is read */
 	if (order_parse_members(m->payload, m->len, &o, members, &n_members, reason,
-	                        sizeof reason) < 0) {
+				sizeof reason) < 0) {
 		fw->counts.dlq++;
 		return txn_stage_dead_letter(st, m, reason);
 	}
@@ -150,8 +150,9 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 	char created[INT_TEXT_MAX], decided_ms[INT_TEXT_MAX];
 	char source[CONFIG_TOPIC_MAX + 48];
 	const char *trace[] = {
-		HDR_ORDER_ID, o.order_id, HDR_CREATED_MS, created, HDR_DECIDED_MS, decided_ms,
-		HDR_SOURCE, source, HDR_STAGE, "fraud", HDR_REPLAY, "1", NULL,
+		HDR_ORDER_ID, o.order_id, HDR_CREATED_MS, created,   HDR_DECIDED_MS,
+		decided_ms,   HDR_SOURCE, source,         HDR_STAGE, "fraud",
+		HDR_REPLAY,   "1",        NULL,
 	};
 	const char *const *hdrs = NULL;
 	if (cfg->trace_headers) {
@@ -162,7 +163,7 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 		for (int i = 0; i < d.n_fired; i++)
 			replay |= strcmp(d.fired[i].id, FRAUD_RULE_REPLAY_ID) == 0;
 		if (!replay)
-			trace[10] = NULL;        /* the replay pair is last */
+			trace[10] = NULL; /* the replay pair is last */
 		hdrs = trace;
 	}
 	bool approved = d.status == ORDER_APPROVED;
@@ -171,7 +172,7 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 	int rc = txn_stage_produce(st, out, o.user_id, keylen, decided, decided_len, hdrs);
 	if (rc == 0)
 		rc = txn_stage_produce(st, cfg->topics[TOPIC_NOTIFICATIONS], o.user_id, keylen,
-		                       notice, notice_len, hdrs);
+				       notice, notice_len, hdrs);
 	json_writer_discard(&decided_w);
 	json_writer_discard(&notice_w);
 	if (rc == 0 && approved)
@@ -194,8 +195,9 @@ fraud_tick(struct txn_stage *st)
 	char key[96];
 	snprintf(key, sizeof key, "%s%s", RULES_KEY_WORKER_PREFIX, fw->id);
 	char *json = rules_worker_json(fw->id, fw->rules.version, now_ms());
-	if (json && txn_stage_produce(st, fw->p->cfg->topics[TOPIC_RULES], key, strlen(key),
-	                              json, strlen(json), NULL) == 0)
+	if (json &&
+	    txn_stage_produce(st, fw->p->cfg->topics[TOPIC_RULES], key, strlen(key), json,
+			      strlen(json), NULL) == 0)
 		fw->ack_pending = false;
 	free(json);
 }
@@ -256,8 +258,9 @@ fraud_main(struct pipeline *p, void *state)
 	rules_store_current(&p->rules, &fw.rules);
 	fw.ack_pending = true;
 
-	struct kafka_client_opts ro = { .kind = KAFKA_ASSIGN_CONSUMER, .name = "fraud-rules",
-	                                .embedded = p->embedded != NULL };
+	struct kafka_client_opts ro = { .kind = KAFKA_ASSIGN_CONSUMER,
+					.name = "fraud-rules",
+					.embedded = p->embedded != NULL };
 	fw.rules_reader = kafka_client_new(cfg, p->bootstraps, &ro, &p->health, err, sizeof err);
 	if (fw.rules_reader == NULL) {
 		pipeline_set_fatal(p, "%s", err);
@@ -267,14 +270,16 @@ fraud_main(struct pipeline *p, void *state)
 	/* Decide the first order with the newest rules, not the defaults. */
 	if (rules_reader_start(fw.rules_reader, cfg->topics[TOPIC_RULES]) == 0)
 		rules_reader_catch_up(fw.rules_reader, cfg->topics[TOPIC_RULES], 10000,
-		                      apply_record, &fw);
+				      apply_record, &fw);
 
 	struct txn_stage_params params = {
-		.input_topic = cfg->topics[TOPIC_ORDERS], .group_id = group,
-		.transactional_id = fw.id, .arg = &fw,
+		.input_topic = cfg->topics[TOPIC_ORDERS],
+		.group_id = group,
+		.transactional_id = fw.id,
+		.arg = &fw,
 		.outputs = { cfg->topics[TOPIC_VALID], cfg->topics[TOPIC_REFUSED],
-		             cfg->topics[TOPIC_NOTIFICATIONS], cfg->topics[TOPIC_DLQ],
-		             cfg->topics[TOPIC_RULES] },
+			     cfg->topics[TOPIC_NOTIFICATIONS], cfg->topics[TOPIC_DLQ],
+			     cfg->topics[TOPIC_RULES] },
 	};
 	txn_stage_run(p, &fraud_ops, &params);
 	flush_counts(&fw);

@@ -25,51 +25,51 @@
 #include "text_sanitize.h"
 #include "topics.h"
 
-#define MONITOR_BATCH_MAX 256    /* records consumed at a time */
+#define MONITOR_BATCH_MAX 256 /* records consumed at a time */
 
 /* The record an observation's strings point into, as read. */
 union observed_record {
-	struct order   order;
+	struct order order;
 	struct decided decided;
-	struct notice  notice;
-	char           dlq_order_id[ORDER_ID_MAX + 1];
+	struct notice notice;
+	char dlq_order_id[ORDER_ID_MAX + 1];
 };
 
 struct monitor {
-	struct pipeline   *p;
-	rd_kafka_t        *consumer;
-	rd_kafka_queue_t  *queue;           /* the consumer's, read in batches */
-	int64_t            last_broker_check;
+	struct pipeline *p;
+	rd_kafka_t *consumer;
+	rd_kafka_queue_t *queue; /* the consumer's, read in batches */
+	int64_t last_broker_check;
 	/* Headless without --audit nobody reads display events or an order's
 	 * details: nothing is shown, notifications (which only the panes and
 	 * the audit trail use) are not read at all, records of the orders
 	 * topic are only counted (see handle_message()), and the table is told
 	 * an order's id, time and state but not its user, item, total or
 	 * rules. */
-	bool               lean;
-	rd_kafka_topic_t  *topic_handle[TOPIC__COUNT];   /* learnt as records come */
+	bool lean;
+	rd_kafka_topic_t *topic_handle[TOPIC__COUNT]; /* learnt as records come */
 	/* The display budget: records per topic turned into display lines
 	 * in the current 100 ms window. */
-	int64_t            budget_window_ms;
-	int                budget_used[TOPIC__COUNT];
+	int64_t budget_window_ms;
+	int budget_used[TOPIC__COUNT];
 	/* The clocks, read once per consumed batch (a fraction of a ms), not
 	 * for every record: wall (the table's times) and monotonic. */
-	int64_t            batch_wall_ms, batch_mono_ms;
+	int64_t batch_wall_ms, batch_mono_ms;
 	/* What a consumed batch adds to the counters and latencies of stats.h,
 	 * added there once the batch is read (flush_counts()): an atomic add
 	 * per counter and batch, not several per record. */
 	struct {
 		uint64_t seen[TOPIC__COUNT];
 		uint64_t approved, refused, notified, dead_lettered;
-	}                  counts;
-	struct hist_batch  hop[HOP__COUNT];
+	} counts;
+	struct hist_batch hop[HOP__COUNT];
 	/* A consumed batch's observations, made into the order table under
 	 * one lock once the batch is read (see observe_batch()); each points
 	 * into its record as read, kept here until then. */
-	size_t                   n_obs;
+	size_t n_obs;
 	struct order_observation obs[MONITOR_BATCH_MAX];
-	union observed_record    rec[MONITOR_BATCH_MAX];
-	int                      obs_flags[MONITOR_BATCH_MAX];
+	union observed_record rec[MONITOR_BATCH_MAX];
+	int obs_flags[MONITOR_BATCH_MAX];
 };
 
 /* The dashboard shows a few dozen lines of each stream.  Beyond this many
@@ -177,7 +177,8 @@ show_event(struct pipeline *p, struct event *ev, const rd_kafka_message_t *m, co
 		size_t l = strlen(ev->summary);
 		if (m->payload && l + 8 < sizeof ev->summary)
 			text_sanitize(ev->summary + l, sizeof ev->summary - l, m->payload, m->len,
-			              EV_SUMMARY_MAX / 2 - cols > 8 ? EV_SUMMARY_MAX / 2 - cols : 8);
+				      EV_SUMMARY_MAX / 2 - cols > 8 ? EV_SUMMARY_MAX / 2 - cols
+								    : 8);
 	} else {
 		text_sanitize(ev->summary, sizeof ev->summary, summary, used, EV_SUMMARY_MAX / 2);
 	}
@@ -203,11 +204,17 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 	int64_t ts = rd_kafka_message_timestamp(m, &tstype);
 	/* Shown: a display event, whose id and status --audit records too. */
 	bool show = !mon->lean && (p->audit != NULL || display_budget_take(mon, t));
-	struct event ev = { .topic = (uint8_t)t, .partition = m->partition, .offset = m->offset,
-	                    .ts_ms = ts, .status = ORDER_NEW };
+	struct event ev = { .topic = (uint8_t)t,
+			    .partition = m->partition,
+			    .offset = m->offset,
+			    .ts_ms = ts,
+			    .status = ORDER_NEW };
 	struct order_observation *obs = &mon->obs[mon->n_obs];
-	*obs = (struct order_observation){ .topic = (enum topic_id)t, .partition = m->partition,
-	                                   .offset = m->offset, .ts_ms = ts, .total = -1 };
+	*obs = (struct order_observation){ .topic = (enum topic_id)t,
+					   .partition = m->partition,
+					   .offset = m->offset,
+					   .ts_ms = ts,
+					   .total = -1 };
 	union observed_record *rec = &mon->rec[mon->n_obs];
 	char summary[EV_SUMMARY_MAX * 2], reason[160];
 
@@ -232,8 +239,8 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 			snprintf(ev.order_id, sizeof ev.order_id, "%s", o->order_id);
 		if (show)
 			snprintf(summary, sizeof summary, "%s %s %" PRId64 " x %s = %.2f %s%s%s",
-			         o->order_id, o->user_id, o->quantity, o->item, order_total(o),
-			         o->currency, o->country[0] ? " ship " : "", o->country);
+				 o->order_id, o->user_id, o->quantity, o->item, order_total(o),
+				 o->currency, o->country[0] ? " ship " : "", o->country);
 		obs->order_id = o->order_id;
 		obs->user_id = o->user_id;
 		obs->item = o->item;
@@ -255,15 +262,15 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 			snprintf(ev.order_id, sizeof ev.order_id, "%s", d->order_id);
 		if (show)
 			snprintf(summary, sizeof summary, "%s %s %.2f%s%s", d->order_id,
-			         order_status_name(ev.status), d->total, d->fired[0] ? " " : "",
-			         d->fired);
+				 order_status_name(ev.status), d->total, d->fired[0] ? " " : "",
+				 d->fired);
 		count_decision(mon, t, d, ts);
 		if (d->replay)
-			break;                    /* not its order's decision */
+			break; /* not its order's decision */
 		obs->order_id = d->order_id;
 		obs->created_ms = d->created_ms;
 		if (mon->lean)
-			break;                    /* the rest is for the dashboard's rows */
+			break; /* the rest is for the dashboard's rows */
 		obs->user_id = d->user_id;
 		obs->item = d->item;
 		obs->total = d->total;
@@ -284,15 +291,15 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 		if (t == TOPIC_NOTIFIED) {
 			ev.status = ORDER_NOTIFIED;
 			if (show)
-				snprintf(summary, sizeof summary, "%s %s notified (%s)", n->order_id,
-				         n->user_id, n->decision);
+				snprintf(summary, sizeof summary, "%s %s notified (%s)",
+					 n->order_id, n->user_id, n->decision);
 			count_notified(mon, n, ts);
 		} else {
 			int s = order_status_parse(n->status);
 			ev.status = s < 0 ? ORDER_NEW : (uint8_t)s;
 			if (show)
 				snprintf(summary, sizeof summary, "%s %s %s %.2f", n->order_id,
-				         n->user_id, n->status, n->total);
+					 n->user_id, n->status, n->total);
 		}
 		break;
 	}
@@ -303,7 +310,7 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 		snprintf(summary, sizeof summary, "%s: ", why);
 		mon->counts.dead_lettered++;
 		if (kafka_header_str(m, HDR_ORDER_ID, rec->dlq_order_id,
-		                     sizeof rec->dlq_order_id) == 0) {
+				     sizeof rec->dlq_order_id) == 0) {
 			snprintf(ev.order_id, sizeof ev.order_id, "%s", rec->dlq_order_id);
 			obs->order_id = rec->dlq_order_id;
 		}
@@ -314,14 +321,15 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 		if (rules_record_parse(m, &r, reason, sizeof reason) == 0)
 			rules_record(&p->rules, &r);
 		snprintf(summary, sizeof summary, "%s",
-		         r.kind == RULES_RECORD_RULESET ? "rule set " :
-		         r.kind == RULES_RECORD_WORKER ? "worker applies " : "");
+			 r.kind == RULES_RECORD_RULESET          ? "rule set "
+				 : r.kind == RULES_RECORD_WORKER ? "worker applies "
+								 : "");
 		if (r.kind == RULES_RECORD_RULESET)
 			snprintf(summary + strlen(summary), sizeof summary - strlen(summary),
-			         "version %" PRIu64, r.ruleset.version);
+				 "version %" PRIu64, r.ruleset.version);
 		else if (r.kind == RULES_RECORD_WORKER)
 			snprintf(summary + strlen(summary), sizeof summary - strlen(summary),
-			         "%s: version %" PRIu64, r.worker, r.applied_version);
+				 "%s: version %" PRIu64, r.worker, r.applied_version);
 		break;
 	}
 	}
@@ -334,7 +342,9 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 		evq_note_dropped(p->events);
 	if (p->audit)
 		audit_write(p->audit, m, ev.order_id,
-		            ev.status != ORDER_NEW || t == TOPIC_ORDERS ? order_status_name(ev.status) : NULL);
+			    ev.status != ORDER_NEW || t == TOPIC_ORDERS
+				    ? order_status_name(ev.status)
+				    : NULL);
 }
 
 /* The batch's observations, in the order read, under one lock of the
@@ -349,7 +359,7 @@ observe_batch(struct monitor *mon)
 	if (mon->n_obs == 0)
 		return;
 	order_table_observe_batch(p->orders, mon->obs, mon->n_obs, mon->batch_wall_ms,
-	                          mon->obs_flags);
+				  mon->obs_flags);
 	for (size_t i = 0; i < mon->n_obs; i++) {
 		const struct order_observation *obs = &mon->obs[i];
 		int flags = mon->obs_flags[i];
@@ -375,10 +385,11 @@ assign_all(struct monitor *mon, char *err, size_t errlen)
 
 	for (int t = 0; t < TOPIC__COUNT && rc == 0; t++) {
 		if (mon->lean && t == TOPIC_NOTIFICATIONS)
-			continue;               /* only the dashboard and the audit show it */
+			continue; /* only the dashboard and the audit show it */
 		int n = topics_partition_count(mon->consumer, cfg->topics[t], 10000);
 		if (n <= 0) {
-			snprintf(err, errlen, "monitor: cannot read the partitions of '%s'", cfg->topics[t]);
+			snprintf(err, errlen, "monitor: cannot read the partitions of '%s'",
+				 cfg->topics[t]);
 			rc = -1;
 			break;
 		}
@@ -386,11 +397,11 @@ assign_all(struct monitor *mon, char *err, size_t errlen)
 			int64_t lo = 0, hi = 0;
 			int64_t off = RD_KAFKA_OFFSET_BEGINNING;
 			if (t != TOPIC_RULES && !cfg->from_beginning) {
-				rd_kafka_resp_err_t e = topics_watermarks(mon->consumer, cfg->topics[t],
-				                                          p, &lo, &hi, 15000);
+				rd_kafka_resp_err_t e = topics_watermarks(
+					mon->consumer, cfg->topics[t], p, &lo, &hi, 15000);
 				if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
 					snprintf(err, errlen, "monitor: end of '%s' [%d]: %s",
-					         cfg->topics[t], p, rd_kafka_err2str(e));
+						 cfg->topics[t], p, rd_kafka_err2str(e));
 					rc = -1;
 					break;
 				}
@@ -443,8 +454,9 @@ static int
 monitor_prepare(struct pipeline *p, void **state, char *err, size_t errlen)
 {
 	struct monitor *mon = calloc(1, sizeof *mon);
-	struct kafka_client_opts o = { .kind = KAFKA_ASSIGN_CONSUMER, .name = "monitor",
-	                               .embedded = p->embedded != NULL };
+	struct kafka_client_opts o = { .kind = KAFKA_ASSIGN_CONSUMER,
+				       .name = "monitor",
+				       .embedded = p->embedded != NULL };
 	if (mon == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -495,7 +507,7 @@ prefetch_orders(struct monitor *mon, rd_kafka_message_t *const *batch, size_t n)
 	size_t lens[MONITOR_BATCH_MAX], k = 0;
 	for (size_t i = 0; i < n && k < MONITOR_BATCH_MAX; i++) {
 		if (mon->lean && !batch[i]->err && topic_of(mon, batch[i]->rkt) == TOPIC_ORDERS)
-			continue;               /* only counted: see handle_message() */
+			continue; /* only counted: see handle_message() */
 		if (leading_order_id(batch[i], &ids[k], &lens[k]))
 			k++;
 	}
@@ -511,7 +523,7 @@ monitor_main(struct pipeline *p, void *state)
 	while (!pipeline_stopping(p)) {
 		rd_kafka_message_t *batch[MONITOR_BATCH_MAX];
 		ssize_t n = rd_kafka_consume_batch_queue(mon->queue, 100, batch,
-		                                         sizeof batch / sizeof batch[0]);
+							 sizeof batch / sizeof batch[0]);
 		if (n > 0) {
 			mon->batch_wall_ms = now_ms();
 			mon->batch_mono_ms = mono_ms();
@@ -527,7 +539,7 @@ monitor_main(struct pipeline *p, void *state)
 			}
 		}
 		flush_counts(mon);
-		observe_batch(mon);             /* before the payloads go */
+		observe_batch(mon); /* before the payloads go */
 		for (ssize_t i = 0; i < n; i++)
 			rd_kafka_message_destroy(batch[i]);
 		int64_t now = mono_ms();

@@ -24,24 +24,23 @@
 /* A notification waiting for PROG, with what its outputs need. */
 struct pending {
 	struct notice notice;
-	char         *payload;
-	size_t        len;
-	char          source[CONFIG_TOPIC_MAX + 48];   /* --trace-headers */
-	char          src_topic[CONFIG_TOPIC_MAX + 1];
-	int32_t       partition;
-	int64_t       offset;
+	char *payload;
+	size_t len;
+	char source[CONFIG_TOPIC_MAX + 48]; /* --trace-headers */
+	char src_topic[CONFIG_TOPIC_MAX + 1];
+	int32_t partition;
+	int64_t offset;
 };
 
 struct notifier {
-	struct pipeline    *p;
-	struct notify_exec *exec;           /* NULL: the log only */
-	struct pending     *batch;
-	size_t              n, cap;
+	struct pipeline *p;
+	struct notify_exec *exec; /* NULL: the log only */
+	struct pending *batch;
+	size_t n, cap;
 };
 
 static int
-publish_notified(struct txn_stage *st, const struct pending *p, const char *channel,
-                 int attempts)
+publish_notified(struct txn_stage *st, const struct pending *p, const char *channel, int attempts)
 {
 	struct pipeline *pl = txn_stage_pipeline(st);
 	const struct config *cfg = pl->cfg;
@@ -57,16 +56,15 @@ publish_notified(struct txn_stage *st, const struct pending *p, const char *chan
 	}
 	char created[INT_TEXT_MAX], decided[INT_TEXT_MAX];
 	const char *trace[] = {
-		HDR_ORDER_ID, n->order_id, HDR_CREATED_MS, created, HDR_DECIDED_MS, decided,
-		HDR_SOURCE, p->source, HDR_STAGE, "notifier", NULL,
+		HDR_ORDER_ID, n->order_id, HDR_CREATED_MS, created,    HDR_DECIDED_MS, decided,
+		HDR_SOURCE,   p->source,   HDR_STAGE,      "notifier", NULL,
 	};
 	if (cfg->trace_headers) {
 		int_text(created, n->created_ms);
 		int_text(decided, n->decided_ms);
 	}
-	int rc = txn_stage_produce(st, cfg->topics[TOPIC_NOTIFIED], n->user_id,
-	                           strlen(n->user_id), json, len,
-	                           cfg->trace_headers ? trace : NULL);
+	int rc = txn_stage_produce(st, cfg->topics[TOPIC_NOTIFIED], n->user_id, strlen(n->user_id),
+				   json, len, cfg->trace_headers ? trace : NULL);
 	json_writer_discard(&w);
 	if (rc == 0)
 		atomic_fetch_add(&pl->stats.notify_delivered, 1);
@@ -77,7 +75,7 @@ publish_notified(struct txn_stage *st, const struct pending *p, const char *chan
 static void
 fill_pending(struct pending *p, const rd_kafka_message_t *m, bool trace_headers)
 {
-	if (p->notice.decided_ms == 0) {    /* another client's notification */
+	if (p->notice.decided_ms == 0) { /* another client's notification */
 		rd_kafka_timestamp_type_t tstype;
 		p->notice.decided_ms = rd_kafka_message_timestamp(m, &tstype);
 	}
@@ -101,14 +99,14 @@ static int
 notifier_process(struct txn_stage *st, const rd_kafka_message_t *m)
 {
 	struct notifier *nt = txn_stage_arg(st);
-	struct pending p;            /* filled as far as its use needs: ~800 bytes */
+	struct pending p; /* filled as far as its use needs: ~800 bytes */
 	char reason[160];
 
 	if (notice_parse(m->payload, m->len, &p.notice, reason, sizeof reason) < 0)
 		return txn_stage_dead_letter(st, m, reason);
 	fill_pending(&p, m, nt->p->cfg->trace_headers);
 	log_debug("notify", "order %s for %s: %s", p.notice.order_id, p.notice.user_id,
-	          p.notice.status);
+		  p.notice.status);
 	if (nt->exec == NULL)
 		return publish_notified(st, &p, "log", 1);
 	fill_pending_source(&p, m);
@@ -160,25 +158,33 @@ notifier_before_commit(struct txn_stage *st)
 	for (size_t i = 0; i < nt->n && rc == 0; i++) {
 		struct pending *p = &nt->batch[i];
 		if (jobs[i].attempts > 1)
-			atomic_fetch_add(&pl->stats.notify_retries, (uint64_t)(jobs[i].attempts - 1));
+			atomic_fetch_add(&pl->stats.notify_retries,
+					 (uint64_t)(jobs[i].attempts - 1));
 		if (jobs[i].ok) {
 			rc = publish_notified(st, p, "exec", jobs[i].attempts);
 			continue;
 		}
 		if (pipeline_stopping(pl)) {
-			rc = -1;            /* not delivered: abort, so it is retried next run */
+			rc = -1; /* not delivered: abort, so it is retried next run */
 			break;
 		}
 		atomic_fetch_add(&pl->stats.notify_failed, 1);
 		char reason[256];
-		snprintf(reason, sizeof reason, "notification not delivered after %d attempt(s): %s",
-		         jobs[i].attempts, jobs[i].error);
+		snprintf(reason, sizeof reason,
+			 "notification not delivered after %d attempt(s): %s", jobs[i].attempts,
+			 jobs[i].error);
 		log_warn("notify", "order %s: %s", p->notice.order_id, reason);
 		struct dead_letter dl = {
-			.reason = reason, .stage = "notifier", .src_topic = p->src_topic,
-			.partition = p->partition, .offset = p->offset, .order_id = p->notice.order_id,
-			.key = p->notice.user_id, .key_len = strlen(p->notice.user_id),
-			.val = p->payload, .val_len = p->len,
+			.reason = reason,
+			.stage = "notifier",
+			.src_topic = p->src_topic,
+			.partition = p->partition,
+			.offset = p->offset,
+			.order_id = p->notice.order_id,
+			.key = p->notice.user_id,
+			.key_len = strlen(p->notice.user_id),
+			.val = p->payload,
+			.val_len = p->len,
 		};
 		rc = txn_stage_dead_letter_record(st, &dl);
 	}
@@ -229,18 +235,21 @@ notifier_main(struct pipeline *p, void *state)
 	snprintf(txn_id, sizeof txn_id, "%s-notifier-%s", cfg->group_prefix, cfg->instance);
 	if (cfg->notify_exec) {
 		nt.exec = notify_exec_new(cfg->notify_exec, cfg->notify_concurrency,
-		                          cfg->notify_timeout_ms, cfg->notify_retries);
+					  cfg->notify_timeout_ms, cfg->notify_retries);
 		if (nt.exec == NULL) {
-			pipeline_set_fatal(p, "notifier: cannot use --notify-exec '%s'", cfg->notify_exec);
+			pipeline_set_fatal(p, "notifier: cannot use --notify-exec '%s'",
+					   cfg->notify_exec);
 			pipeline_request_stop(p);
 			return;
 		}
 		log_info("notify", "delivering notifications through '%s' (%d at a time)",
-		         cfg->notify_exec, cfg->notify_concurrency);
+			 cfg->notify_exec, cfg->notify_concurrency);
 	}
 	struct txn_stage_params params = {
-		.input_topic = cfg->topics[TOPIC_NOTIFICATIONS], .group_id = group,
-		.transactional_id = txn_id, .arg = &nt,
+		.input_topic = cfg->topics[TOPIC_NOTIFICATIONS],
+		.group_id = group,
+		.transactional_id = txn_id,
+		.arg = &nt,
 		/* A transaction must not outlive PROG's batch by much. */
 		.max_msgs = nt.exec ? cfg->notify_concurrency * 4 : 0,
 		.outputs = { cfg->topics[TOPIC_NOTIFIED], cfg->topics[TOPIC_DLQ] },

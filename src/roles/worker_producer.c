@@ -56,11 +56,11 @@ producer_main(struct pipeline *p, void *state)
 	/* Learn the orders topic's partitions now, not with the first orders. */
 	topics_partition_count(p->producer, cfg->topics[TOPIC_ORDERS], 5000);
 	if (cfg->rate > 0)
-		log_info("producer", "generator %s, %.0f orders/s", atomic_load(&p->gen_on) ? "on" : "off",
-		         cfg->rate);
+		log_info("producer", "generator %s, %.0f orders/s",
+			 atomic_load(&p->gen_on) ? "on" : "off", cfg->rate);
 	else
 		log_info("producer", "generator %s, as fast as the pipeline goes",
-		         atomic_load(&p->gen_on) ? "on" : "off");
+			 atomic_load(&p->gen_on) ? "on" : "off");
 	while (!pipeline_stopping(p)) {
 		rd_kafka_poll(p->producer, 0);
 		if (!atomic_load(&p->gen_on) || atomic_load(&p->gen_finished)) {
@@ -88,14 +88,17 @@ producer_main(struct pipeline *p, void *state)
 			batch = (int)tokens;
 			if (batch == 0) {
 				int wait_ms = (int)ceil((1 - tokens) * 1000 / rate);
-				rd_kafka_poll(p->producer, wait_ms < 1 ? 1 : wait_ms > 50 ? 50 : wait_ms);
+				rd_kafka_poll(p->producer,
+					      wait_ms < 1            ? 1
+						      : wait_ms > 50 ? 50
+								     : wait_ms);
 				last = now;
 				continue;
 			}
 			if (batch > GENERATOR_BATCH_MAX)
 				batch = GENERATOR_BATCH_MAX;
 		}
-		if (track) {                    /* never past --max-in-flight */
+		if (track) { /* never past --max-in-flight */
 			uint64_t busy = in_flight(p), max = (uint64_t)cfg->max_in_flight;
 			if (busy + (uint64_t)batch > max)
 				batch = busy < max ? (int)(max - busy) : 0;
@@ -131,7 +134,8 @@ producer_main(struct pipeline *p, void *state)
 			pipeline_register_local(p, o, (size_t)sent);
 		if (count_reached) {
 			atomic_store(&p->gen_finished, true);
-			log_info("producer", "generated %" PRIu64 " orders (--count reached)", generated);
+			log_info("producer", "generated %" PRIu64 " orders (--count reached)",
+				 generated);
 		}
 		atomic_store(&p->gen_sending, false);
 	}

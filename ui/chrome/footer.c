@@ -17,7 +17,8 @@ struct hint {
 	const char *key, *what;
 };
 
-static int add_hint(struct hint *h, int n, int max, const char *key, const char *what)
+static int
+add_hint(struct hint *h, int n, int max, const char *key, const char *what)
 {
 	if (n < max) {
 		h[n].key = key;
@@ -28,8 +29,9 @@ static int add_hint(struct hint *h, int n, int max, const char *key, const char 
 }
 
 /* Parses "k:what|k:what" into hints. */
-static int add_hints(struct hint *h, int n, int max, const char *spec,
-                     char store[][48], int *nstore, bool tabs)
+static int
+add_hints(struct hint *h, int n, int max, const char *spec, char store[][48], int *nstore,
+	  bool tabs)
 {
 	while (spec && *spec && n < max && *nstore < 16) {
 		const char *bar = strchr(spec, '|');
@@ -42,7 +44,7 @@ static int add_hints(struct hint *h, int n, int max, const char *spec,
 		char *colon = strchr(s, ':');
 		if (colon) {
 			*colon = '\0';
-			if (tabs || strcmp(s, "[ ]") != 0)   /* no tabs on big screens */
+			if (tabs || strcmp(s, "[ ]") != 0) /* no tabs on big screens */
 				n = add_hint(h, n, max, s, colon + 1);
 		}
 		spec = bar ? bar + 1 : NULL;
@@ -50,12 +52,14 @@ static int add_hints(struct hint *h, int n, int max, const char *spec,
 	return n;
 }
 
-static int hint_width(const struct hint *h)
+static int
+hint_width(const struct hint *h)
 {
 	return text_width(h->key) + 1 + text_width(h->what) + 2;
 }
 
-static int draw_hint(struct dash *d, WINDOW *w, int x, int maxx, const struct hint *h)
+static int
+draw_hint(struct dash *d, WINDOW *w, int x, int maxx, const struct hint *h)
 {
 	x += draw_text(w, 0, x, maxx - x, dash_attr(d, ROLE_FOOTER_KEY), h->key);
 	x += draw_text(w, 0, x, maxx - x, dash_attr(d, ROLE_FOOTER_TEXT), " ");
@@ -64,7 +68,8 @@ static int draw_hint(struct dash *d, WINDOW *w, int x, int maxx, const struct hi
 	return x;
 }
 
-static int collect(struct dash *d, struct hint *h, int max, char store[][48], int *nstore)
+static int
+collect(struct dash *d, struct hint *h, int max, char store[][48], int *nstore)
 {
 	int n = 0;
 	if (d->ovl)
@@ -93,7 +98,8 @@ static int collect(struct dash *d, struct hint *h, int max, char store[][48], in
 	return n;
 }
 
-static void draw_prompt(struct dash *d, WINDOW *w, int cols)
+static void
+draw_prompt(struct dash *d, WINDOW *w, int cols)
 {
 	int x = 0;
 	x += draw_text(w, 0, x, cols - x, dash_attr(d, ROLE_FOOTER_KEY), "Filter:");
@@ -111,7 +117,8 @@ static void draw_prompt(struct dash *d, WINDOW *w, int cols)
 	wmove(w, 0, cx < cols ? cx : cols - 1);
 }
 
-void footer_draw(struct dash *d)
+void
+footer_draw(struct dash *d)
 {
 	WINDOW *w = d->win_footer;
 	if (!w)
@@ -150,7 +157,8 @@ void footer_draw(struct dash *d)
 	wnoutrefresh(w);
 }
 
-void footer_prompt_start(struct dash *d)
+void
+footer_prompt_start(struct dash *d)
 {
 	struct pane *p = dash_pane(d, dash_focused_pane(d));
 	if (!p)
@@ -162,7 +170,8 @@ void footer_prompt_start(struct dash *d)
 	d->dirty |= DIRTY_FOOTER;
 }
 
-static void apply(struct dash *d, const char *text)
+static void
+apply(struct dash *d, const char *text)
 {
 	struct pane *p = dash_pane(d, dash_focused_pane(d));
 	if (!p)
@@ -173,7 +182,8 @@ static void apply(struct dash *d, const char *text)
 	p->dirty = true;
 }
 
-int footer_prompt_key(struct dash *d, int k)
+int
+footer_prompt_key(struct dash *d, int k)
 {
 	size_t n = strlen(d->prompt_buf);
 	int key = keycode_char(k);
@@ -185,17 +195,15 @@ int footer_prompt_key(struct dash *d, int k)
 		return DIRTY_FOOTER;
 	}
 	switch (key) {
-	case 27:                                 /* Esc: clear and leave */
+	case 27: /* Esc: clear and leave */
 		d->prompt_buf[0] = '\0';
 		apply(d, "");
 		goto done;
 	case '\r':
-	case '\n':
-		goto done;
+	case '\n': goto done;
 	case 127:
-	case 8:
-		goto backspace;
-	case 21:                                 /* Ctrl-U */
+	case 8: goto backspace;
+	case 21: /* Ctrl-U */
 		d->prompt_buf[0] = '\0';
 		apply(d, d->prompt_buf);
 		return DIRTY_FOOTER;

@@ -16,6 +16,6 @@ void footer_draw(struct dash *d);
 /* Starts typing a filter for the focused pane. */
 void footer_prompt_start(struct dash *d);
 /* A key while the prompt is open: DIRTY_* bits. */
-int  footer_prompt_key(struct dash *d, int key);   /* keycode.h encoding */
+int footer_prompt_key(struct dash *d, int key); /* keycode.h encoding */
 
 #endif

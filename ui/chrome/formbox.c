@@ -20,7 +20,8 @@
 
 #define ERR_W_WANTED 36
 
-static void geometry(struct formbox *fb, struct dash *d, int *h, int *w, int *y, int *x)
+static void
+geometry(struct formbox *fb, struct dash *d, int *h, int *w, int *y, int *x)
 {
 	*h = fb->n + 6;
 	*w = 2 + fb->label_w + 2 + fb->field_w + 2 + ERR_W_WANTED + 2;
@@ -32,7 +33,8 @@ static void geometry(struct formbox *fb, struct dash *d, int *h, int *w, int *y,
 	*x = (d->cols - *w) / 2;
 }
 
-static int make_windows(struct formbox *fb, struct dash *d)
+static int
+make_windows(struct formbox *fb, struct dash *d)
 {
 	int h, w, y, x;
 	geometry(fb, d, &h, &w, &y, &x);
@@ -57,7 +59,8 @@ static int make_windows(struct formbox *fb, struct dash *d)
 	return 0;
 }
 
-static void free_windows(struct formbox *fb)
+static void
+free_windows(struct formbox *fb)
 {
 	if (fb->posted) {
 		/* The field being edited keeps its text only once validated. */
@@ -72,19 +75,22 @@ static void free_windows(struct formbox *fb)
 	fb->sub = fb->win = NULL;
 }
 
-static void paint_fields(struct formbox *fb, struct dash *d)
+static void
+paint_fields(struct formbox *fb, struct dash *d)
 {
 	int cur = formbox_current(fb);
 	for (int i = 0; i < fb->n; i++) {
 		attr_t a = dash_attr(d, i == cur ? ROLE_FORM_FIELD_FOCUS : ROLE_FORM_FIELD);
 		if (fb->errors[i][0])
-			a = dash_attr(d, i == cur ? ROLE_FORM_FIELD_FOCUS : ROLE_ERROR) | A_UNDERLINE;
+			a = dash_attr(d, i == cur ? ROLE_FORM_FIELD_FOCUS : ROLE_ERROR) |
+				A_UNDERLINE;
 		set_field_back(fb->fields[i], a);
 		set_field_fore(fb->fields[i], a);
 	}
 }
 
-int formbox_open(struct formbox *fb, struct dash *d)
+int
+formbox_open(struct formbox *fb, struct dash *d)
 {
 	fb->label_w = 0;
 	fb->field_w = 0;
@@ -132,7 +138,8 @@ int formbox_open(struct formbox *fb, struct dash *d)
 	return 0;
 }
 
-void formbox_close(struct formbox *fb)
+void
+formbox_close(struct formbox *fb)
 {
 	if (!fb->form)
 		return;
@@ -146,7 +153,8 @@ void formbox_close(struct formbox *fb)
 	curs_set(0);
 }
 
-void formbox_relayout(struct formbox *fb, struct dash *d)
+void
+formbox_relayout(struct formbox *fb, struct dash *d)
 {
 	if (!fb->form)
 		return;
@@ -159,14 +167,16 @@ void formbox_relayout(struct formbox *fb, struct dash *d)
 	}
 }
 
-int formbox_current(const struct formbox *fb)
+int
+formbox_current(const struct formbox *fb)
 {
 	if (!fb->form)
 		return -1;
 	return field_index(current_field(fb->form));
 }
 
-void formbox_value(struct formbox *fb, int field, char *buf, size_t len)
+void
+formbox_value(struct formbox *fb, int field, char *buf, size_t len)
 {
 	if (fb->posted)
 		form_driver(fb->form, REQ_VALIDATION);
@@ -185,7 +195,8 @@ void formbox_value(struct formbox *fb, int field, char *buf, size_t len)
 }
 
 /* Checks one field; true when valid. */
-static bool check(struct formbox *fb, struct dash *d, int i)
+static bool
+check(struct formbox *fb, struct dash *d, int i)
 {
 	char text[FORMBOX_TEXT_MAX * 4], err[FORMBOX_ERR_MAX];
 	formbox_value(fb, i, text, sizeof text);
@@ -201,14 +212,16 @@ static bool check(struct formbox *fb, struct dash *d, int i)
 	return true;
 }
 
-static void move_to(struct formbox *fb, int req)
+static void
+move_to(struct formbox *fb, int req)
 {
 	form_driver(fb->form, req);
 	form_driver(fb->form, REQ_END_FIELD);
 	fb->fresh = true;
 }
 
-enum formbox_result formbox_key(struct formbox *fb, struct dash *d, int key)
+enum formbox_result
+formbox_key(struct formbox *fb, struct dash *d, int key)
 {
 	if (!fb->form || !fb->posted)
 		return key == 27 ? FORMBOX_CANCEL : FORMBOX_CONTINUE;
@@ -217,11 +230,12 @@ enum formbox_result formbox_key(struct formbox *fb, struct dash *d, int key)
 	fb->status[0] = '\0';
 
 	switch (key) {
-	case 27:
-		return FORMBOX_CANCEL;
-	case KEYCODE_CTRL('c'):
-		return FORMBOX_QUIT;
-	case '\t': case KEY_DOWN: case KEY_BTAB: case KEY_UP: {
+	case 27: return FORMBOX_CANCEL;
+	case KEYCODE_CTRL('c'): return FORMBOX_QUIT;
+	case '\t':
+	case KEY_DOWN:
+	case KEY_BTAB:
+	case KEY_UP: {
 		if (!check(fb, d, cur)) {
 			snprintf(fb->status, sizeof fb->status, "%s", fb->errors[cur]);
 			fb->status_role = ROLE_ERROR;
@@ -231,7 +245,9 @@ enum formbox_result formbox_key(struct formbox *fb, struct dash *d, int key)
 		move_to(fb, back ? REQ_PREV_FIELD : REQ_NEXT_FIELD);
 		break;
 	}
-	case '\r': case '\n': case KEY_ENTER: {
+	case '\r':
+	case '\n':
+	case KEY_ENTER: {
 		int bad = -1;
 		if (!check(fb, d, cur))
 			bad = cur;
@@ -249,7 +265,9 @@ enum formbox_result formbox_key(struct formbox *fb, struct dash *d, int key)
 		}
 		return FORMBOX_SUBMIT;
 	}
-	case KEY_BACKSPACE: case 127: case 8:
+	case KEY_BACKSPACE:
+	case 127:
+	case 8:
 		form_driver(fb->form, REQ_DEL_PREV);
 		fb->fresh = false;
 		break;
@@ -265,11 +283,13 @@ enum formbox_result formbox_key(struct formbox *fb, struct dash *d, int key)
 		form_driver(fb->form, REQ_NEXT_CHAR);
 		fb->fresh = false;
 		break;
-	case KEY_HOME: case KEYCODE_CTRL('a'):
+	case KEY_HOME:
+	case KEYCODE_CTRL('a'):
 		form_driver(fb->form, REQ_BEG_FIELD);
 		fb->fresh = false;
 		break;
-	case KEY_END: case KEYCODE_CTRL('e'):
+	case KEY_END:
+	case KEYCODE_CTRL('e'):
 		form_driver(fb->form, REQ_END_FIELD);
 		fb->fresh = false;
 		break;
@@ -294,7 +314,8 @@ enum formbox_result formbox_key(struct formbox *fb, struct dash *d, int key)
 	return FORMBOX_CONTINUE;
 }
 
-void formbox_draw(struct formbox *fb, struct dash *d)
+void
+formbox_draw(struct formbox *fb, struct dash *d)
 {
 	if (!fb->form)
 		return;
@@ -315,7 +336,8 @@ void formbox_draw(struct formbox *fb, struct dash *d)
 	draw_text(w, 0, 2, wd - 4, dash_attr(d, ROLE_OVERLAY_TITLE), t);
 	draw_fill(w, 1, 1, wd - 2, dash_attr(d, ROLE_OVERLAY));
 	if (!fb->posted) {
-		draw_text(w, 2, 2, wd - 4, dash_attr(d, ROLE_ERROR), "terminal too small for this form");
+		draw_text(w, 2, 2, wd - 4, dash_attr(d, ROLE_ERROR),
+			  "terminal too small for this form");
 		wnoutrefresh(w);
 		return;
 	}
@@ -324,13 +346,15 @@ void formbox_draw(struct formbox *fb, struct dash *d)
 	for (int i = 0; i < fb->n; i++) {
 		int y = 2 + i;
 		draw_fill(w, y, 1, fb->label_w + 3, dash_attr(d, ROLE_OVERLAY));
-		draw_text(w, y, 2, fb->label_w, dash_attr(d, i == cur ? ROLE_OVERLAY_TITLE : ROLE_FORM_LABEL),
-		          fb->labels[i]);
+		draw_text(w, y, 2, fb->label_w,
+			  dash_attr(d, i == cur ? ROLE_OVERLAY_TITLE : ROLE_FORM_LABEL),
+			  fb->labels[i]);
 		if (ex < wd - 1) {
 			draw_fill(w, y, ex, wd - 1 - ex, dash_attr(d, ROLE_OVERLAY));
 			if (fb->errors[i][0]) {
 				char e[FORMBOX_ERR_MAX * 2];
-				snprintf(e, sizeof e, "%s %s", d->g->status[ORDER_REFUSED], fb->errors[i]);
+				snprintf(e, sizeof e, "%s %s", d->g->status[ORDER_REFUSED],
+					 fb->errors[i]);
 				draw_text(w, y, ex + 1, wd - 2 - ex, dash_attr(d, ROLE_ERROR), e);
 			}
 		}
@@ -346,7 +370,7 @@ void formbox_draw(struct formbox *fb, struct dash *d)
 		draw_text(w, h - 2, 2, wd - 4, dash_attr(d, ROLE_ERROR), e);
 	} else {
 		draw_text(w, h - 2, 2, wd - 4, dash_attr(d, ROLE_DIM),
-		          "Tab next  S-Tab previous  Enter submit  Esc cancel");
+			  "Tab next  S-Tab previous  Enter submit  Esc cancel");
 	}
 	touchwin(w);
 	pos_form_cursor(fb->form);

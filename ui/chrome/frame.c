@@ -11,7 +11,8 @@
 #include "text_sanitize.h"
 
 /* The tab strip: every tab when they fit, else "◂ name n/N ▸". */
-static int tab_strip(struct dash *d, WINDOW *w, int x, int maxx, bool focused)
+static int
+tab_strip(struct dash *d, WINDOW *w, int x, int maxx, bool focused)
 {
 	const struct layout *l = &d->lay;
 	int cur = 0, total = 0;
@@ -36,11 +37,12 @@ static int tab_strip(struct dash *d, WINDOW *w, int x, int maxx, bool focused)
 	}
 	char buf[128];
 	snprintf(buf, sizeof buf, " %s %s %d/%d %s ", d->g->tab_left,
-	         dash_pane(d, l->tabs[cur])->title, cur + 1, l->n_tabs, d->g->tab_right);
+		 dash_pane(d, l->tabs[cur])->title, cur + 1, l->n_tabs, d->g->tab_right);
 	return x + draw_text(w, 0, x, maxx - x, on, buf);
 }
 
-void frame_draw(struct dash *d, WINDOW *w, struct pane *p, bool focused, bool tabs)
+void
+frame_draw(struct dash *d, WINDOW *w, struct pane *p, bool focused, bool tabs)
 {
 	int h = getmaxy(w), wd = getmaxx(w);
 	draw_box(w, dash_attr(d, focused ? ROLE_PANE_BORDER_FOCUS : ROLE_PANE_BORDER), d->g->utf8);
@@ -67,14 +69,16 @@ void frame_draw(struct dash *d, WINDOW *w, struct pane *p, bool focused, bool ta
 	} else {
 		char t[96];
 		snprintf(t, sizeof t, " %s ", p->title);
-		draw_text(w, 0, x, right - x, dash_attr(d, focused ? ROLE_PANE_TITLE_FOCUS : ROLE_PANE_TITLE), t);
+		draw_text(w, 0, x, right - x,
+			  dash_attr(d, focused ? ROLE_PANE_TITLE_FOCUS : ROLE_PANE_TITLE), t);
 	}
 
 	/* Bottom border: what arrived while not following. */
 	if (!p->follow && p->unseen > 0 && h >= 3) {
 		char m[64], n[32];
 		fmt_count(n, sizeof n, p->unseen);
-		snprintf(m, sizeof m, " %s %s new ", p->def->newest_first ? d->g->new_above : d->g->new_below, n);
+		snprintf(m, sizeof m, " %s %s new ",
+			 p->def->newest_first ? d->g->new_above : d->g->new_below, n);
 		draw_text_right(w, h - 1, wd - 1, wd - 2, dash_attr(d, ROLE_PANE_NEW), m);
 	}
 }

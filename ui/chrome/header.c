@@ -13,16 +13,16 @@
 #include "sparkline.h"
 #include "text_sanitize.h"
 
-#define RATE_TOPICS 6            /* orders .. dlq; the rules topic is control */
+#define RATE_TOPICS 6 /* orders .. dlq; the rules topic is control */
 static const int rate_topics[RATE_TOPICS] = {
-	TOPIC_ORDERS, TOPIC_VALID, TOPIC_REFUSED, TOPIC_NOTIFICATIONS,
-	TOPIC_NOTIFIED, TOPIC_DLQ,
+	TOPIC_ORDERS, TOPIC_VALID, TOPIC_REFUSED, TOPIC_NOTIFICATIONS, TOPIC_NOTIFIED, TOPIC_DLQ,
 };
 static const char *const rate_names[RATE_TOPICS] = {
 	"orders", "valid", "refused", "notifs", "notified", "dlq",
 };
 
-static int cells_per_line(int cols, int lines)
+static int
+cells_per_line(int cols, int lines)
 {
 	int min_cell = lines < 20 ? 20 : 25;
 	int n = cols / min_cell;
@@ -33,15 +33,17 @@ static int cells_per_line(int cols, int lines)
 	return n;
 }
 
-int header_height(int cols, int lines)
+int
+header_height(int cols, int lines)
 {
 	int per = cells_per_line(cols, lines);
 	return 2 + (RATE_TOPICS + per - 1) / per;
 }
 
 /* A "label value" pair; returns the new x. */
-static int pair(struct dash *d, WINDOW *w, int y, int x, int maxx,
-                const char *label, const char *value, int vrole)
+static int
+pair(struct dash *d, WINDOW *w, int y, int x, int maxx, const char *label, const char *value,
+     int vrole)
 {
 	if (x >= maxx)
 		return x;
@@ -56,7 +58,8 @@ static int pair(struct dash *d, WINDOW *w, int y, int x, int maxx,
 	return x;
 }
 
-static void gen_text(const struct dash *d, char *buf, size_t len)
+static void
+gen_text(const struct dash *d, char *buf, size_t len)
 {
 	const struct generator_status *g = &d->gen;
 	char rate[32];
@@ -77,11 +80,12 @@ static void gen_text(const struct dash *d, char *buf, size_t len)
 	if (g->limit > 0) {
 		size_t n = strlen(buf);
 		snprintf(buf + n, len - n, " %llu/%lld", (unsigned long long)g->generated,
-		         (long long)g->limit);
+			 (long long)g->limit);
 	}
 }
 
-static void line_top(struct dash *d, WINDOW *w, int cols)
+static void
+line_top(struct dash *d, WINDOW *w, int cols)
 {
 	char bs[600], gen[96], up[32], rules[32];
 	int x = 0, right = cols;
@@ -100,8 +104,8 @@ static void line_top(struct dash *d, WINDOW *w, int cols)
 
 	/* What the fixed parts need; the bootstrap list gets the rest. */
 	int fixed = text_width("embedded ") + text_width("up ") + text_width(up) + 2 +
-	            text_width("rules ") + text_width(rules) + 2 +
-	            text_width("gen ") + text_width(gen) + 2 + 2;
+		text_width("rules ") + text_width(rules) + 2 + text_width("gen ") +
+		text_width(gen) + 2 + 2;
 	int room = right - x - fixed;
 	if (room < 6)
 		room = 6;
@@ -110,17 +114,18 @@ static void line_top(struct dash *d, WINDOW *w, int cols)
 	draw_cut_right(bs, sizeof bs, safe, room, d->g->ellipsis);
 
 	x += draw_text(w, 0, x, right - x, dash_attr(d, ROLE_HEADER_LABEL),
-	               d->brokers.embedded ? "embedded " : "kafka ");
+		       d->brokers.embedded ? "embedded " : "kafka ");
 	x = pair(d, w, 0, x, right, NULL, bs, ROLE_HEADER_VALUE);
 	bool down = d->brokers.up < d->brokers.total || d->brokers.total == 0;
 	x = pair(d, w, 0, x, right, "up", up, down ? ROLE_ERROR : ROLE_HEADER_VALUE);
 	x = pair(d, w, 0, x, right, "rules", rules, ROLE_HEADER_VALUE);
 	x = pair(d, w, 0, x, right, "gen", gen,
-	         d->gen.holding_back ? ROLE_BANNER_WARN : ROLE_HEADER_VALUE);
+		 d->gen.holding_back ? ROLE_BANNER_WARN : ROLE_HEADER_VALUE);
 	(void)x;
 }
 
-static void line_counts(struct dash *d, WINDOW *w, int cols)
+static void
+line_counts(struct dash *d, WINDOW *w, int cols)
 {
 	const struct stats_snapshot *s = &d->snap;
 	char v[6][32], p50[32], p99[32];
@@ -140,18 +145,19 @@ static void line_counts(struct dash *d, WINDOW *w, int cols)
 	x = pair(d, w, 1, x, cols, wide ? "approved" : "appr", v[1], ROLE_STATUS_APPROVED);
 	x = pair(d, w, 1, x, cols, wide ? "refused" : "ref", v[2], ROLE_STATUS_REFUSED);
 	x = pair(d, w, 1, x, cols, wide ? "notified" : "notif", v[3], ROLE_STATUS_NOTIFIED);
-	x = pair(d, w, 1, x, cols, "dead", v[4], s->dead_lettered ? ROLE_STATUS_DEAD : ROLE_HEADER_VALUE);
+	x = pair(d, w, 1, x, cols, "dead", v[4],
+		 s->dead_lettered ? ROLE_STATUS_DEAD : ROLE_HEADER_VALUE);
 	x = pair(d, w, 1, x, cols, "e2e p50", p50, ROLE_HEADER_VALUE);
 	x = pair(d, w, 1, x, cols, "p99", p99, ROLE_HEADER_VALUE);
 	if (s->duplicates)
 		x = pair(d, w, 1, x, cols, "dup", v[5], ROLE_ERROR);
-	if (s->http_addr[0]) {                /* --http: the intake's address and rates */
+	if (s->http_addr[0]) { /* --http: the intake's address and rates */
 		char hv[128], rq[32], er[32];
 		fmt_rate(rq, sizeof rq, s->http_rate);
 		fmt_rate(er, sizeof er, s->http_error_rate);
 		snprintf(hv, sizeof hv, "%s %s/s err %s/s", s->http_addr, rq, er);
 		x = pair(d, w, 1, x, cols, "http", hv,
-		         s->http_error_rate > 0 ? ROLE_BANNER_WARN : ROLE_HEADER_VALUE);
+			 s->http_error_rate > 0 ? ROLE_BANNER_WARN : ROLE_HEADER_VALUE);
 	}
 	uint64_t dropped = evq_dropped(engine_events(d->e));
 	if (dropped && wide) {
@@ -162,7 +168,8 @@ static void line_counts(struct dash *d, WINDOW *w, int cols)
 	(void)x;
 }
 
-static void line_rates(struct dash *d, WINDOW *w, int cols, int lines)
+static void
+line_rates(struct dash *d, WINDOW *w, int cols, int lines)
 {
 	int per = cells_per_line(cols, lines);
 	int cw = cols / per;
@@ -182,13 +189,15 @@ static void line_rates(struct dash *d, WINDOW *w, int cols, int lines)
 		if (sw > STATS_HISTORY)
 			sw = STATS_HISTORY;
 		if (sw > 0) {
-			sparkline_render(spark, sizeof spark, d->snap.history[t], STATS_HISTORY, sw, d->g);
+			sparkline_render(spark, sizeof spark, d->snap.history[t], STATS_HISTORY, sw,
+					 d->g);
 			draw_text(w, y, rx + 3, sw, dash_attr(d, ROLE_SPARKLINE), spark);
 		}
 	}
 }
 
-void header_draw(struct dash *d)
+void
+header_draw(struct dash *d)
 {
 	WINDOW *w = d->win_header;
 	if (!w)

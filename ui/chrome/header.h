@@ -9,7 +9,7 @@
 struct dash;
 
 /* Lines the header needs at this size. */
-int  header_height(int cols, int lines);
+int header_height(int cols, int lines);
 void header_draw(struct dash *d);
 
 #endif

@@ -9,7 +9,8 @@
 #include "dash.h"
 #include "draw.h"
 
-void overlay_window(struct dash *d, int h, int w)
+void
+overlay_window(struct dash *d, int h, int w)
 {
 	if (h > d->lines)
 		h = d->lines;
@@ -32,7 +33,8 @@ void overlay_window(struct dash *d, int h, int w)
 		leaveok(d->win_ovl, TRUE);
 }
 
-void overlay_frame(struct dash *d, const char *title)
+void
+overlay_frame(struct dash *d, const char *title)
 {
 	WINDOW *w = d->win_ovl;
 	attr_t b = dash_attr(d, ROLE_OVERLAY_BORDER);
@@ -46,7 +48,8 @@ void overlay_frame(struct dash *d, const char *title)
 	}
 }
 
-void overlay_close(struct dash *d)
+void
+overlay_close(struct dash *d)
 {
 	if (d->win_ovl) {
 		delwin(d->win_ovl);

@@ -14,18 +14,18 @@
 struct dash;
 
 struct overlay_def {
-	const char *name;            /* "help", "detail", ... */
-	const char *hint;            /* footer keys while open: "key:what|..." */
+	const char *name; /* "help", "detail", ... */
+	const char *hint; /* footer keys while open: "key:what|..." */
 	void (*draw)(struct dash *d);
 	/* Every key while open: DIRTY_* bits. */
-	int  (*key)(struct dash *d, int key);
+	int (*key)(struct dash *d, int key);
 	/* Optional: after the screen's windows were made anew. */
 	void (*resize)(struct dash *d);
 	/* Optional: once a second (re-reads what it shows). */
 	void (*tick)(struct dash *d);
 	/* Closes it and frees its state; NULL: it stays open until the end. */
 	void (*close)(struct dash *d);
-	bool keys_when_small;        /* takes keys even when the terminal is too small */
+	bool keys_when_small; /* takes keys even when the terminal is too small */
 };
 
 /* A centred overlay window of h x w (cut to the screen) in d->win_ovl. */

@@ -23,17 +23,20 @@ static struct sigaction old_int, old_term, old_hup;
 static bool handlers_set;
 static SCREEN *screen;
 
-static void on_signal(int sig)
+static void
+on_signal(int sig)
 {
 	quit_signal = sig;
 }
 
-int term_quit_signal(void)
+int
+term_quit_signal(void)
 {
 	return (int)quit_signal;
 }
 
-static void set_handlers(void)
+static void
+set_handlers(void)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
@@ -45,7 +48,8 @@ static void set_handlers(void)
 	handlers_set = true;
 }
 
-static void restore_handlers(void)
+static void
+restore_handlers(void)
 {
 	if (!handlers_set)
 		return;
@@ -55,7 +59,8 @@ static void restore_handlers(void)
 	handlers_set = false;
 }
 
-void term_restore(void)
+void
+term_restore(void)
 {
 	if (active) {
 		active = false;
@@ -71,24 +76,28 @@ void term_restore(void)
 	restore_handlers();
 }
 
-static void restore_at_exit(void)
+static void
+restore_at_exit(void)
 {
 	term_restore();
 }
 
-void term_mouse(struct dash *d, bool on)
+void
+term_mouse(struct dash *d, bool on)
 {
 	d->mouse = on;
 	if (on) {
 		mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED |
-		          BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+				  BUTTON4_PRESSED | BUTTON5_PRESSED,
+			  NULL);
 		mouseinterval(0);
 	} else {
 		mousemask(0, NULL);
 	}
 }
 
-int term_init(struct dash *d, char *err, size_t errlen)
+int
+term_init(struct dash *d, char *err, size_t errlen)
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		snprintf(err, errlen, "the dashboard needs a terminal (use --headless)");
@@ -130,20 +139,29 @@ int term_init(struct dash *d, char *err, size_t errlen)
 	return 0;
 }
 
-static attr_t curses_attrs(unsigned a)
+static attr_t
+curses_attrs(unsigned a)
 {
 	attr_t r = A_NORMAL;
-	if (a & TATTR_BOLD)      r |= A_BOLD;
-	if (a & TATTR_UNDERLINE) r |= A_UNDERLINE;
-	if (a & TATTR_REVERSE)   r |= A_REVERSE;
-	if (a & TATTR_DIM)       r |= A_DIM;
-	if (a & TATTR_ITALIC)    r |= A_ITALIC;
-	if (a & TATTR_BLINK)     r |= A_BLINK;
-	if (a & TATTR_STANDOUT)  r |= A_STANDOUT;
+	if (a & TATTR_BOLD)
+		r |= A_BOLD;
+	if (a & TATTR_UNDERLINE)
+		r |= A_UNDERLINE;
+	if (a & TATTR_REVERSE)
+		r |= A_REVERSE;
+	if (a & TATTR_DIM)
+		r |= A_DIM;
+	if (a & TATTR_ITALIC)
+		r |= A_ITALIC;
+	if (a & TATTR_BLINK)
+		r |= A_BLINK;
+	if (a & TATTR_STANDOUT)
+		r |= A_STANDOUT;
 	return r;
 }
 
-void term_apply_theme(struct dash *d)
+void
+term_apply_theme(struct dash *d)
 {
 	for (int r = 0; r < ROLE__COUNT; r++) {
 		const struct theme_style *st = &d->theme.style[r];
@@ -172,14 +190,16 @@ void term_apply_theme(struct dash *d)
 
 /* Remembers where `name` is in the list of themes, so `t` goes on from it
  * even when it failed to load. */
-static void note_cycle(struct dash *d, const char *name)
+static void
+note_cycle(struct dash *d, const char *name)
 {
 	for (int i = 0; i < d->n_themes; i++)
 		if (strcmp(d->theme_names[i], name) == 0)
 			d->theme_cycle = i;
 }
 
-void term_load_theme(struct dash *d, const char *name)
+void
+term_load_theme(struct dash *d, const char *name)
 {
 	char path[THEME_PATH_MAX + THEME_NAME_MAX + 16], err[512];
 	struct theme t;
@@ -208,11 +228,13 @@ void term_load_theme(struct dash *d, const char *name)
 	term_apply_theme(d);
 }
 
-void term_next_theme(struct dash *d)
+void
+term_next_theme(struct dash *d)
 {
 	d->n_themes = theme_list(d->cfg->theme_dir, d->theme_names, DASH_THEMES_MAX);
 	if (d->n_themes == 0) {
-		dash_message(d, ROLE_FOOTER_MESSAGE, "no theme files found; using %s", d->theme.name);
+		dash_message(d, ROLE_FOOTER_MESSAGE, "no theme files found; using %s",
+			     d->theme.name);
 		return;
 	}
 	int cur = d->theme_cycle;
@@ -226,5 +248,5 @@ void term_next_theme(struct dash *d)
 	d->theme_cycle = next;
 	if (strcmp(d->theme.name, want) == 0)
 		dash_message(d, ROLE_FOOTER_MESSAGE, "theme: %s%s", d->theme.name,
-		               d->mono ? " (monochrome: NO_COLOR or no colours)" : "");
+			     d->mono ? " (monochrome: NO_COLOR or no colours)" : "");
 }

@@ -13,11 +13,11 @@
 struct dash;
 
 /* 0, or -1 with the reason (no terminal, curses failed). */
-int  term_init(struct dash *d, char *err, size_t errlen);
+int term_init(struct dash *d, char *err, size_t errlen);
 /* Restores the terminal and the signal handlers; safe to call twice. */
 void term_restore(void);
 /* The signal that asked to quit (SIGINT, SIGTERM, SIGHUP), or 0. */
-int  term_quit_signal(void);
+int term_quit_signal(void);
 void term_mouse(struct dash *d, bool on);
 
 /* Loads theme `name` (a name searched in the theme directories, or a

@@ -35,18 +35,18 @@ enum pane_id {
 
 /* What to repaint (bits). */
 enum {
-	DIRTY_HEADER  = 1 << 0,
-	DIRTY_FOOTER  = 1 << 1,
-	DIRTY_PANES   = 1 << 2,    /* every visible pane */
-	DIRTY_LAYOUT  = 1 << 3,    /* recompute the layout, new windows */
-	DIRTY_CLEAR   = 1 << 4,    /* repaint the whole terminal (Ctrl-L) */
+	DIRTY_HEADER = 1 << 0,
+	DIRTY_FOOTER = 1 << 1,
+	DIRTY_PANES = 1 << 2,  /* every visible pane */
+	DIRTY_LAYOUT = 1 << 3, /* recompute the layout, new windows */
+	DIRTY_CLEAR = 1 << 4,  /* repaint the whole terminal (Ctrl-L) */
 	DIRTY_OVERLAY = 1 << 5,
-	DIRTY_STDSCR  = 1 << 6,    /* stdscr was cleared: output it first */
-	DIRTY_ALL     = DIRTY_HEADER | DIRTY_FOOTER | DIRTY_PANES | DIRTY_OVERLAY,
+	DIRTY_STDSCR = 1 << 6, /* stdscr was cleared: output it first */
+	DIRTY_ALL = DIRTY_HEADER | DIRTY_FOOTER | DIRTY_PANES | DIRTY_OVERLAY,
 };
 
 /* The minimum terminal size the layout needs. */
-#define DASH_MIN_COLS 60
+#define DASH_MIN_COLS  60
 #define DASH_MIN_LINES 16
 /* Orders not final after this long stand out in the status table. */
 #define DASH_STUCK_MS 10000
@@ -64,25 +64,25 @@ struct overlay_def;
 struct status_rows {
 	struct order_row *rows;
 	size_t n, cap;
-	int    stuck;                /* rows past DASH_STUCK_MS, not final */
+	int stuck; /* rows past DASH_STUCK_MS, not final */
 	int64_t fetched_ms;
 };
 
 struct dash {
-	struct engine       *e;
+	struct engine *e;
 	const struct config *cfg;
 	const struct glyphs *g;
 	bool quit;
-	int  exit_code;
-	bool mono;                   /* NO_COLOR or no colours */
+	int exit_code;
+	bool mono; /* NO_COLOR or no colours */
 	bool mouse;
 
 	/* Theme: the roles as curses attributes (colour pair + attributes). */
 	struct theme theme;
 	attr_t attr[ROLE__COUNT];
-	char   theme_names[DASH_THEMES_MAX][THEME_NAME_MAX];
-	int    n_themes;
-	int    theme_cycle;           /* index of the last theme cycled to */
+	char theme_names[DASH_THEMES_MAX][THEME_NAME_MAX];
+	int n_themes;
+	int theme_cycle; /* index of the last theme cycled to */
 
 	/* Screen */
 	int cols, lines;
@@ -90,10 +90,10 @@ struct dash {
 	struct layout lay;
 	WINDOW *win_header, *win_footer;
 	WINDOW *win_slot[LAYOUT_SLOTS_MAX];
-	int focus;                   /* slot index in lay */
-	int focus_pane;              /* the pane shown there */
+	int focus;      /* slot index in lay */
+	int focus_pane; /* the pane shown there */
 	bool zoom;
-	int tab_pane;                /* pane shown in the tabbed slot */
+	int tab_pane; /* pane shown in the tabbed slot */
 	unsigned dirty;
 
 	/* Panes */
@@ -103,9 +103,9 @@ struct dash {
 	bool follow_before_pause[PANE__COUNT];
 
 	/* Engine state, refreshed by the tick */
-	struct stats_snapshot   snap;
-	struct broker_status    brokers;
-	struct rules_status     rules;
+	struct stats_snapshot snap;
+	struct broker_status brokers;
+	struct rules_status rules;
 	struct generator_status gen;
 	uint64_t log_seq;
 	uint64_t events_total;
@@ -113,18 +113,18 @@ struct dash {
 	int64_t last_tick_ms;
 
 	/* Footer */
-	char    msg[256];
-	int     msg_role;
+	char msg[256];
+	int msg_role;
 	int64_t msg_until_ms;
-	bool    prompt;              /* typing a filter in the footer */
-	char    prompt_buf[PANE_FILTER_MAX];
-	char    prompt_saved[PANE_FILTER_MAX];
+	bool prompt; /* typing a filter in the footer */
+	char prompt_buf[PANE_FILTER_MAX];
+	char prompt_saved[PANE_FILTER_MAX];
 
 	/* Overlay: the open one's kind (overlay.h), or NULL */
 	const struct overlay_def *ovl;
 	WINDOW *win_ovl;
 	struct formbox *form;
-	int form_rule;               /* the rule being edited */
+	int form_rule; /* the rule being edited */
 	struct detail *detail;
 	char fatal[512];
 	int64_t fatal_since_ms;
@@ -132,7 +132,7 @@ struct dash {
 
 /* dash.c */
 void dash_set_focus_pane(struct dash *d, int pane);
-int  dash_focused_pane(const struct dash *d);
+int dash_focused_pane(const struct dash *d);
 struct pane *dash_pane(struct dash *d, int id);
 bool dash_pane_visible(const struct dash *d, int id);
 void dash_mark_pane(struct dash *d, int id);

@@ -12,7 +12,8 @@
 
 #define DRAW_BUF 1024
 
-int draw_text(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s)
+int
+draw_text(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s)
 {
 	char buf[DRAW_BUF];
 	if (maxw <= 0 || !s)
@@ -28,7 +29,8 @@ int draw_text(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s)
 	return cols;
 }
 
-int draw_text_right(WINDOW *w, int y, int x_end, int maxw, attr_t a, const char *s)
+int
+draw_text_right(WINDOW *w, int y, int x_end, int maxw, attr_t a, const char *s)
 {
 	char buf[DRAW_BUF];
 	if (maxw <= 0 || !s)
@@ -40,7 +42,8 @@ int draw_text_right(WINDOW *w, int y, int x_end, int maxw, attr_t a, const char 
 	return cols;
 }
 
-void draw_fill(WINDOW *w, int y, int x, int n, attr_t a)
+void
+draw_fill(WINDOW *w, int y, int x, int n, attr_t a)
 {
 	if (n <= 0)
 		return;
@@ -50,7 +53,8 @@ void draw_fill(WINDOW *w, int y, int x, int n, attr_t a)
 		waddch(w, ' ');
 }
 
-static void cut_right(char *dst, size_t len, const char *s, int maxw, const char *ellipsis)
+static void
+cut_right(char *dst, size_t len, const char *s, int maxw, const char *ellipsis)
 {
 	snprintf(dst, len, "%s", s);
 	if (text_width(dst) <= maxw)
@@ -66,7 +70,8 @@ static void cut_right(char *dst, size_t len, const char *s, int maxw, const char
 }
 
 /* Copies safe text to dst, dropping a character that len would cut. */
-static void copy_whole(char *dst, size_t len, const char *s)
+static void
+copy_whole(char *dst, size_t len, const char *s)
 {
 	size_t n = strlen(s);
 	if (len == 0)
@@ -81,7 +86,8 @@ static void copy_whole(char *dst, size_t len, const char *s)
 }
 
 /* The draw_cut_* take untrusted bytes: sanitized first. */
-void draw_cut_right(char *dst, size_t len, const char *s, int maxw, const char *ellipsis)
+void
+draw_cut_right(char *dst, size_t len, const char *s, int maxw, const char *ellipsis)
 {
 	char safe[DRAW_BUF], cut[DRAW_BUF];
 
@@ -91,7 +97,8 @@ void draw_cut_right(char *dst, size_t len, const char *s, int maxw, const char *
 }
 
 /* Byte offset in s where the last `cols` columns begin (UTF-8 aware). */
-static size_t tail_offset(const char *s, int cols)
+static size_t
+tail_offset(const char *s, int cols)
 {
 	size_t n = strlen(s);
 	size_t off = n;
@@ -106,7 +113,8 @@ static size_t tail_offset(const char *s, int cols)
 	return off;
 }
 
-static void cut_left(char *dst, size_t len, const char *s, int maxw, const char *ellipsis)
+static void
+cut_left(char *dst, size_t len, const char *s, int maxw, const char *ellipsis)
 {
 	if (text_width(s) <= maxw) {
 		snprintf(dst, len, "%s", s);
@@ -120,7 +128,8 @@ static void cut_left(char *dst, size_t len, const char *s, int maxw, const char 
 	snprintf(dst, len, "%s%s", ellipsis, s + tail_offset(s, maxw - ew));
 }
 
-void draw_cut_left(char *dst, size_t len, const char *s, int maxw, const char *ellipsis)
+void
+draw_cut_left(char *dst, size_t len, const char *s, int maxw, const char *ellipsis)
 {
 	char safe[DRAW_BUF], cut[DRAW_BUF];
 
@@ -129,12 +138,14 @@ void draw_cut_left(char *dst, size_t len, const char *s, int maxw, const char *e
 	copy_whole(dst, len, cut);
 }
 
-void draw_sanitize(char *dst, size_t len, const char *s, int maxw)
+void
+draw_sanitize(char *dst, size_t len, const char *s, int maxw)
 {
 	text_sanitize(dst, len, s, strlen(s), maxw);
 }
 
-void fmt_time(char *buf, size_t len, int64_t ts_ms, int with_ms)
+void
+fmt_time(char *buf, size_t len, int64_t ts_ms, int with_ms)
 {
 	time_t t = (time_t)(ts_ms / 1000);
 	struct tm tm;
@@ -143,13 +154,14 @@ void fmt_time(char *buf, size_t len, int64_t ts_ms, int with_ms)
 		return;
 	}
 	if (with_ms)
-		snprintf(buf, len, "%02d:%02d:%02d.%03d", tm.tm_hour, tm.tm_min,
-		         tm.tm_sec, (int)(ts_ms % 1000));
+		snprintf(buf, len, "%02d:%02d:%02d.%03d", tm.tm_hour, tm.tm_min, tm.tm_sec,
+			 (int)(ts_ms % 1000));
 	else
 		snprintf(buf, len, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-void fmt_age(char *buf, size_t len, int64_t ms)
+void
+fmt_age(char *buf, size_t len, int64_t ms)
 {
 	if (ms < 0)
 		ms = 0;
@@ -167,7 +179,8 @@ void fmt_age(char *buf, size_t len, int64_t ms)
 		snprintf(buf, len, "%dd", (int)(ms / 86400000));
 }
 
-void fmt_count(char *buf, size_t len, uint64_t n)
+void
+fmt_count(char *buf, size_t len, uint64_t n)
 {
 	if (n < 100000)
 		snprintf(buf, len, "%llu", (unsigned long long)n);
@@ -179,7 +192,8 @@ void fmt_count(char *buf, size_t len, uint64_t n)
 		snprintf(buf, len, "%.2fG", (double)n / 1e9);
 }
 
-void fmt_rate(char *buf, size_t len, double r)
+void
+fmt_rate(char *buf, size_t len, double r)
 {
 	if (r < 0)
 		r = 0;
@@ -195,7 +209,8 @@ void fmt_rate(char *buf, size_t len, double r)
 		snprintf(buf, len, "%.1fM", r / 1e6);
 }
 
-void fmt_ms(char *buf, size_t len, double ms)
+void
+fmt_ms(char *buf, size_t len, double ms)
 {
 	if (ms <= 0)
 		snprintf(buf, len, "-");
@@ -207,8 +222,8 @@ void fmt_ms(char *buf, size_t len, double ms)
 		snprintf(buf, len, "%.1fs", ms / 1000.0);
 }
 
-void draw_row_begin(struct draw_row *r, WINDOW *w, int y, int x, int width,
-                    bool selected, attr_t sel)
+void
+draw_row_begin(struct draw_row *r, WINDOW *w, int y, int x, int width, bool selected, attr_t sel)
 {
 	r->w = w;
 	r->y = y;
@@ -220,7 +235,8 @@ void draw_row_begin(struct draw_row *r, WINDOW *w, int y, int x, int width,
 		draw_fill(w, y, x, width, sel);
 }
 
-int draw_row_put(struct draw_row *r, attr_t a, const char *s)
+int
+draw_row_put(struct draw_row *r, attr_t a, const char *s)
 {
 	if (r->x >= r->maxx)
 		return 0;
@@ -229,7 +245,8 @@ int draw_row_put(struct draw_row *r, attr_t a, const char *s)
 	return n;
 }
 
-void draw_row_col(struct draw_row *r, attr_t a, const char *s, int cols)
+void
+draw_row_col(struct draw_row *r, attr_t a, const char *s, int cols)
 {
 	int start = r->x;
 	if (cols > r->maxx - r->x)
@@ -242,7 +259,8 @@ void draw_row_col(struct draw_row *r, attr_t a, const char *s, int cols)
 	r->x = start + cols;
 }
 
-void draw_row_rcol(struct draw_row *r, attr_t a, const char *s, int cols)
+void
+draw_row_rcol(struct draw_row *r, attr_t a, const char *s, int cols)
 {
 	if (cols > r->maxx - r->x)
 		cols = r->maxx - r->x;
@@ -257,17 +275,19 @@ void draw_row_rcol(struct draw_row *r, attr_t a, const char *s, int cols)
 	r->x += cols;
 }
 
-void draw_row_end(struct draw_row *r)
+void
+draw_row_end(struct draw_row *r)
 {
 	(void)r;
 }
 
-void draw_box(WINDOW *w, attr_t a, bool line_drawing)
+void
+draw_box(WINDOW *w, attr_t a, bool line_drawing)
 {
 	wattrset(w, A_NORMAL);
 	if (line_drawing)
 		wborder(w, ACS_VLINE | a, ACS_VLINE | a, ACS_HLINE | a, ACS_HLINE | a,
-		        ACS_ULCORNER | a, ACS_URCORNER | a, ACS_LLCORNER | a, ACS_LRCORNER | a);
+			ACS_ULCORNER | a, ACS_URCORNER | a, ACS_LLCORNER | a, ACS_LRCORNER | a);
 	else
 		wborder(w, '|' | a, '|' | a, '-' | a, '-' | a, '+' | a, '+' | a, '+' | a, '+' | a);
 }

@@ -12,9 +12,9 @@
 #include <stdint.h>
 
 /* Draws display-safe text at y, x cut to maxw columns; returns columns used. */
-int  draw_text(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s);
+int draw_text(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s);
 /* Same, right-aligned so the text ends at column x_end (exclusive). */
-int  draw_text_right(WINDOW *w, int y, int x_end, int maxw, attr_t a, const char *s);
+int draw_text_right(WINDOW *w, int y, int x_end, int maxw, attr_t a, const char *s);
 /* Spaces from x for n columns. */
 void draw_fill(WINDOW *w, int y, int x, int n, attr_t a);
 /* Sanitizes s (text_sanitize) and keeps its last maxw columns, prefixed
@@ -50,10 +50,10 @@ struct draw_row {
 	bool selected;
 	attr_t sel;
 };
-void draw_row_begin(struct draw_row *r, WINDOW *w, int y, int x, int width,
-                    bool selected, attr_t sel);
+void draw_row_begin(struct draw_row *r, WINDOW *w, int y, int x, int width, bool selected,
+		    attr_t sel);
 /* Draws s (cut to the room left); returns columns drawn. */
-int  draw_row_put(struct draw_row *r, attr_t a, const char *s);
+int draw_row_put(struct draw_row *r, attr_t a, const char *s);
 /* Draws s in exactly `cols` columns (cut or padded). */
 void draw_row_col(struct draw_row *r, attr_t a, const char *s, int cols);
 /* Same, right-aligned. */

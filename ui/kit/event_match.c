@@ -11,5 +11,5 @@ event_match(const void *item, const char *filter)
 {
 	const struct event *ev = item;
 	return pane_text_match(ev->key, filter) || pane_text_match(ev->summary, filter) ||
-	       pane_text_match(ev->order_id, filter);
+		pane_text_match(ev->order_id, filter);
 }

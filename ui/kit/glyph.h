@@ -10,7 +10,7 @@
 #include "order.h"
 
 struct glyphs {
-	bool        utf8;
+	bool utf8;
 	const char *status[ORDER_STATUS__COUNT]; /* ○ ✓ ✗ ✉ ☠ */
 	const char *spark[8];                    /* ▁ ... █ */
 	const char *spark_zero;                  /* a zero sample */

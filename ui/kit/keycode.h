@@ -8,8 +8,8 @@
 
 #include <wchar.h>
 
-#define KEYCODE_WIDE 0x40000000
-#define KEYCODE_CTRL(c) ((c) & 0x1f)
+#define KEYCODE_WIDE    0x40000000
+#define KEYCODE_CTRL(c) ((c)&0x1f)
 
 /* From wget_wch's result (OK / KEY_CODE_YES) and value. */
 int keycode_encode(int rc, wint_t wch);

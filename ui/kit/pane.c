@@ -9,8 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-int pane_init(struct pane *p, const struct pane_def *def, int topic,
-              size_t item_size, size_t cap, pane_match_fn match)
+int
+pane_init(struct pane *p, const struct pane_def *def, int topic, size_t item_size, size_t cap,
+	  pane_match_fn match)
 {
 	memset(p, 0, sizeof *p);
 	p->def = def;
@@ -35,7 +36,8 @@ int pane_init(struct pane *p, const struct pane_def *def, int topic,
 	return 0;
 }
 
-void pane_free(struct pane *p)
+void
+pane_free(struct pane *p)
 {
 	free(p->items);
 	free(p->scratch);
@@ -44,24 +46,28 @@ void pane_free(struct pane *p)
 	p->cap = p->count = 0;
 }
 
-static void *slot(const struct pane *p, uint64_t seq)
+static void *
+slot(const struct pane *p, uint64_t seq)
 {
 	return p->items + (size_t)(seq % p->cap) * p->item_size;
 }
 
-const void *pane_item(const struct pane *p, uint64_t seq)
+const void *
+pane_item(const struct pane *p, uint64_t seq)
 {
 	if (p->cap == 0 || seq >= p->next_seq || seq < p->next_seq - p->count)
 		return NULL;
 	return slot(p, seq);
 }
 
-static bool matches(const struct pane *p, const void *item)
+static bool
+matches(const struct pane *p, const void *item)
 {
 	return p->filter[0] == '\0' || !p->match || p->match(item, p->filter);
 }
 
-void pane_add(struct pane *p, const void *item)
+void
+pane_add(struct pane *p, const void *item)
 {
 	if (p->cap == 0)
 		return;
@@ -75,7 +81,8 @@ void pane_add(struct pane *p, const void *item)
 }
 
 /* Fills p->scratch with the seqs of matching lines, oldest first. */
-static int collect(struct pane *p)
+static int
+collect(struct pane *p)
 {
 	int n = 0;
 	for (uint64_t s = p->next_seq - p->count; s < p->next_seq; s++)
@@ -85,7 +92,8 @@ static int collect(struct pane *p)
 }
 
 /* First index whose seq is >= seq (n when none). */
-static int lower_bound(const uint64_t *a, int n, uint64_t seq)
+static int
+lower_bound(const uint64_t *a, int n, uint64_t seq)
 {
 	int lo = 0, hi = n;
 	while (lo < hi) {
@@ -98,7 +106,8 @@ static int lower_bound(const uint64_t *a, int n, uint64_t seq)
 	return lo;
 }
 
-int pane_view(struct pane *p, int rows, uint64_t *out, int *sel_row)
+int
+pane_view(struct pane *p, int rows, uint64_t *out, int *sel_row)
 {
 	*sel_row = -1;
 	p->rows = rows;
@@ -135,7 +144,8 @@ int pane_view(struct pane *p, int rows, uint64_t *out, int *sel_row)
 	return k;
 }
 
-void pane_unfollow(struct pane *p)
+void
+pane_unfollow(struct pane *p)
 {
 	if (!p->follow)
 		return;
@@ -152,14 +162,16 @@ void pane_unfollow(struct pane *p)
 	p->top_seq = p->scratch[n > rows ? n - rows : 0];
 }
 
-void pane_follow(struct pane *p)
+void
+pane_follow(struct pane *p)
 {
 	p->follow = true;
 	p->unseen = 0;
 	p->dirty = true;
 }
 
-void pane_scroll(struct pane *p, int delta)
+void
+pane_scroll(struct pane *p, int delta)
 {
 	if (delta >= PANE_END) {
 		pane_follow(p);
@@ -188,7 +200,8 @@ void pane_scroll(struct pane *p, int delta)
 	p->dirty = true;
 }
 
-void pane_select_row(struct pane *p, int row)
+void
+pane_select_row(struct pane *p, int row)
 {
 	if (p->cap == 0)
 		return;
@@ -205,14 +218,16 @@ void pane_select_row(struct pane *p, int row)
 	p->dirty = true;
 }
 
-const void *pane_selected(struct pane *p)
+const void *
+pane_selected(struct pane *p)
 {
 	if (p->follow || p->cap == 0)
 		return NULL;
 	return pane_item(p, p->sel_seq);
 }
 
-void pane_set_filter(struct pane *p, const char *filter)
+void
+pane_set_filter(struct pane *p, const char *filter)
 {
 	size_t n = strlen(filter);
 	if (n >= sizeof p->filter)
@@ -244,7 +259,8 @@ pane_ring_click(struct dash *d, struct pane *p, int row)
 	pane_select_row(p, row);
 }
 
-void pane_clamp(struct pane *p, int n, int rows)
+void
+pane_clamp(struct pane *p, int n, int rows)
 {
 	if (rows < 1)
 		rows = 1;
@@ -262,7 +278,8 @@ void pane_clamp(struct pane *p, int n, int rows)
 		p->top = 0;
 }
 
-bool pane_text_match(const char *text, const char *filter)
+bool
+pane_text_match(const char *text, const char *filter)
 {
 	return filter[0] == '\0' || strcasestr(text, filter) != NULL;
 }

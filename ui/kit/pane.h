@@ -19,19 +19,18 @@
 #include <stdint.h>
 
 #define PANE_FILTER_MAX 64
-#define PANE_HOME (-1000000000)
-#define PANE_END  ( 1000000000)
+#define PANE_HOME       (-1000000000)
+#define PANE_END        (1000000000)
 
 struct dash;
 struct pane;
 
 struct pane_def {
-	const char *name;            /* "status", "stream", ... */
+	const char *name; /* "status", "stream", ... */
 	/* Draws the inside (h x w at y, x of win); the frame is frame.c's. */
-	void (*draw)(struct dash *d, struct pane *p, WINDOW *win,
-	             int y, int x, int h, int w);
+	void (*draw)(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int h, int w);
 	/* Keys only this pane knows: DIRTY_* bits, or -1 when not handled. */
-	int  (*key)(struct dash *d, struct pane *p, int key);
+	int (*key)(struct dash *d, struct pane *p, int key);
 	/* Moves the selection by delta lines (PANE_HOME / PANE_END). */
 	void (*seek)(struct dash *d, struct pane *p, int delta);
 	/* Back to following the newest. */
@@ -42,38 +41,38 @@ struct pane_def {
 	void (*click)(struct dash *d, struct pane *p, int row);
 	/* Text filter changed. */
 	void (*filter_changed)(struct dash *d, struct pane *p);
-	const char *hint;            /* footer keys that matter in this pane */
-	bool newest_first;           /* new lines appear at the top */
+	const char *hint;  /* footer keys that matter in this pane */
+	bool newest_first; /* new lines appear at the top */
 };
 
 typedef bool (*pane_match_fn)(const void *item, const char *filter);
 
 struct pane {
 	const struct pane_def *def;
-	int  topic;                  /* stream panes: enum topic_id; else -1 */
+	int topic; /* stream panes: enum topic_id; else -1 */
 	char title[64];
 
 	/* The ring (unused by panes with their own data: cap == 0). */
 	unsigned char *items;
-	size_t   item_size, cap, count;
-	uint64_t next_seq;           /* seq of the next line; the newest is next_seq-1 */
+	size_t item_size, cap, count;
+	uint64_t next_seq; /* seq of the next line; the newest is next_seq-1 */
 	pane_match_fn match;
-	uint64_t *scratch;           /* matching seqs, for the view */
+	uint64_t *scratch; /* matching seqs, for the view */
 
 	/* The view */
-	bool     follow;
-	uint64_t sel_seq, top_seq;   /* ring panes */
-	int      sel, top;           /* panes with their own data */
-	uint64_t unseen;             /* arrived while not following */
-	char     filter[PANE_FILTER_MAX];
-	int      rows;               /* body height when last drawn (page size) */
-	int      body_rows_offset;   /* first body row inside the frame */
-	bool     dirty;
+	bool follow;
+	uint64_t sel_seq, top_seq; /* ring panes */
+	int sel, top;              /* panes with their own data */
+	uint64_t unseen;           /* arrived while not following */
+	char filter[PANE_FILTER_MAX];
+	int rows;             /* body height when last drawn (page size) */
+	int body_rows_offset; /* first body row inside the frame */
+	bool dirty;
 };
 
 /* cap == 0: a pane without a ring. */
-int  pane_init(struct pane *p, const struct pane_def *def, int topic,
-               size_t item_size, size_t cap, pane_match_fn match);
+int pane_init(struct pane *p, const struct pane_def *def, int topic, size_t item_size, size_t cap,
+	      pane_match_fn match);
 void pane_free(struct pane *p);
 
 /* Appends a copy of item (dropping the oldest line when full). */
@@ -83,7 +82,7 @@ const void *pane_item(const struct pane *p, uint64_t seq);
 
 /* The lines to show in `rows` rows, oldest first; returns how many, and the
  * row of the selection in *sel_row (-1 when following). */
-int  pane_view(struct pane *p, int rows, uint64_t *out, int *sel_row);
+int pane_view(struct pane *p, int rows, uint64_t *out, int *sel_row);
 /* Scrolling: moves the selection (stops following first). */
 void pane_scroll(struct pane *p, int delta);
 void pane_follow(struct pane *p);

@@ -5,8 +5,9 @@
 
 #include <string.h>
 
-int sparkline_render(char *buf, size_t len, const float *samples, int n,
-                     int width, const struct glyphs *g)
+int
+sparkline_render(char *buf, size_t len, const float *samples, int n, int width,
+		 const struct glyphs *g)
 {
 	size_t used = 0;
 	int cols = 0;

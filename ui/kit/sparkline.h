@@ -10,7 +10,7 @@
 
 /* Renders the last `width` of n samples (oldest first) into buf; shorter
  * histories are padded on the left with blanks.  Returns columns written. */
-int sparkline_render(char *buf, size_t len, const float *samples, int n,
-                     int width, const struct glyphs *g);
+int sparkline_render(char *buf, size_t len, const float *samples, int n, int width,
+		     const struct glyphs *g);
 
 #endif

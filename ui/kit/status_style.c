@@ -10,11 +10,11 @@ int
 status_style_role(int status)
 {
 	switch (status) {
-	case ORDER_APPROVED:      return ROLE_STATUS_APPROVED;
-	case ORDER_REFUSED:       return ROLE_STATUS_REFUSED;
-	case ORDER_NOTIFIED:      return ROLE_STATUS_NOTIFIED;
+	case ORDER_APPROVED: return ROLE_STATUS_APPROVED;
+	case ORDER_REFUSED: return ROLE_STATUS_REFUSED;
+	case ORDER_NOTIFIED: return ROLE_STATUS_NOTIFIED;
 	case ORDER_DEAD_LETTERED: return ROLE_STATUS_DEAD;
-	default:                  return ROLE_STATUS_NEW;
+	default: return ROLE_STATUS_NEW;
 	}
 }
 

@@ -26,114 +26,119 @@ static const char *const role_keys[ROLE__COUNT] = { THEME_ROLES(THEME_ROLE_KEY) 
 #undef THEME_ROLE_KEY
 
 /* The built-in theme: only the 16 ANSI colours, default background. */
-static const char builtin_text[] =
-	"text = default\n"
-	"text.dim = bright-black\n"
-	"header.title = cyan bold\n"
-	"header.label = default\n"
-	"header.value = default bold\n"
-	"header.rate = cyan\n"
-	"sparkline = green\n"
-	"banner.paused = black on yellow bold\n"
-	"banner.warn = bright-white on red bold\n"
-	"pane.border = default\n"
-	"pane.border.focus = cyan bold\n"
-	"pane.title = default bold\n"
-	"pane.title.focus = black on cyan bold\n"
-	"pane.tab = bright-black\n"
-	"pane.new = black on yellow\n"
-	"column.header = default underline\n"
-	"status.new = default\n"
-	"status.approved = green\n"
-	"status.refused = red\n"
-	"status.notified = cyan\n"
-	"status.dead = magenta bold\n"
-	"status.stuck = black on yellow bold\n"
-	"rule.on = green bold\n"
-	"rule.off = bright-black\n"
-	"rule.behind = yellow bold\n"
-	"selection = default reverse\n"
-	"footer.key = black on cyan\n"
-	"footer.text = default\n"
-	"footer.message = yellow bold\n"
-	"filter = black on yellow\n"
-	"error = red bold\n"
-	"log.debug = bright-black\n"
-	"log.info = default\n"
-	"log.warn = yellow\n"
-	"log.error = red bold\n"
-	"overlay = default\n"
-	"overlay.border = cyan bold\n"
-	"overlay.title = cyan bold\n"
-	"form.label = default bold\n"
-	"form.field = default underline\n"
-	"form.field.focus = black on cyan\n"
-	"json.key = cyan\n";
+static const char builtin_text[] = "text = default\n"
+				   "text.dim = bright-black\n"
+				   "header.title = cyan bold\n"
+				   "header.label = default\n"
+				   "header.value = default bold\n"
+				   "header.rate = cyan\n"
+				   "sparkline = green\n"
+				   "banner.paused = black on yellow bold\n"
+				   "banner.warn = bright-white on red bold\n"
+				   "pane.border = default\n"
+				   "pane.border.focus = cyan bold\n"
+				   "pane.title = default bold\n"
+				   "pane.title.focus = black on cyan bold\n"
+				   "pane.tab = bright-black\n"
+				   "pane.new = black on yellow\n"
+				   "column.header = default underline\n"
+				   "status.new = default\n"
+				   "status.approved = green\n"
+				   "status.refused = red\n"
+				   "status.notified = cyan\n"
+				   "status.dead = magenta bold\n"
+				   "status.stuck = black on yellow bold\n"
+				   "rule.on = green bold\n"
+				   "rule.off = bright-black\n"
+				   "rule.behind = yellow bold\n"
+				   "selection = default reverse\n"
+				   "footer.key = black on cyan\n"
+				   "footer.text = default\n"
+				   "footer.message = yellow bold\n"
+				   "filter = black on yellow\n"
+				   "error = red bold\n"
+				   "log.debug = bright-black\n"
+				   "log.info = default\n"
+				   "log.warn = yellow\n"
+				   "log.error = red bold\n"
+				   "overlay = default\n"
+				   "overlay.border = cyan bold\n"
+				   "overlay.title = cyan bold\n"
+				   "form.label = default bold\n"
+				   "form.field = default underline\n"
+				   "form.field.focus = black on cyan\n"
+				   "json.key = cyan\n";
 
 /* Monochrome: what each role looks like without colours. */
 static const unsigned mono_attrs[ROLE__COUNT] = {
-	[ROLE_DIM]               = TATTR_DIM,
-	[ROLE_HEADER_TITLE]      = TATTR_BOLD,
-	[ROLE_HEADER_VALUE]      = TATTR_BOLD,
-	[ROLE_BANNER_PAUSED]     = TATTR_REVERSE | TATTR_BOLD,
-	[ROLE_BANNER_WARN]       = TATTR_REVERSE | TATTR_BOLD,
+	[ROLE_DIM] = TATTR_DIM,
+	[ROLE_HEADER_TITLE] = TATTR_BOLD,
+	[ROLE_HEADER_VALUE] = TATTR_BOLD,
+	[ROLE_BANNER_PAUSED] = TATTR_REVERSE | TATTR_BOLD,
+	[ROLE_BANNER_WARN] = TATTR_REVERSE | TATTR_BOLD,
 	[ROLE_PANE_BORDER_FOCUS] = TATTR_BOLD,
-	[ROLE_PANE_TITLE]        = TATTR_BOLD,
-	[ROLE_PANE_TITLE_FOCUS]  = TATTR_REVERSE | TATTR_BOLD,
-	[ROLE_PANE_TAB]          = TATTR_DIM,
-	[ROLE_PANE_NEW]          = TATTR_REVERSE,
-	[ROLE_COLUMN_HEADER]     = TATTR_UNDERLINE,
-	[ROLE_STATUS_REFUSED]    = TATTR_BOLD,
-	[ROLE_STATUS_DEAD]       = TATTR_BOLD | TATTR_UNDERLINE,
-	[ROLE_STATUS_STUCK]      = TATTR_REVERSE,
-	[ROLE_RULE_ON]           = TATTR_BOLD,
-	[ROLE_RULE_OFF]          = TATTR_DIM,
-	[ROLE_RULE_BEHIND]       = TATTR_UNDERLINE,
-	[ROLE_SELECTION]         = TATTR_REVERSE,
-	[ROLE_FOOTER_KEY]        = TATTR_REVERSE,
-	[ROLE_FOOTER_MESSAGE]    = TATTR_BOLD,
-	[ROLE_FILTER]            = TATTR_REVERSE,
-	[ROLE_ERROR]             = TATTR_BOLD | TATTR_UNDERLINE,
-	[ROLE_LOG_DEBUG]         = TATTR_DIM,
-	[ROLE_LOG_WARN]          = TATTR_BOLD,
-	[ROLE_LOG_ERROR]         = TATTR_BOLD | TATTR_UNDERLINE,
-	[ROLE_OVERLAY_BORDER]    = TATTR_BOLD,
-	[ROLE_OVERLAY_TITLE]     = TATTR_BOLD,
-	[ROLE_FORM_LABEL]        = TATTR_BOLD,
-	[ROLE_FORM_FIELD]        = TATTR_UNDERLINE,
-	[ROLE_FORM_FIELD_FOCUS]  = TATTR_REVERSE,
+	[ROLE_PANE_TITLE] = TATTR_BOLD,
+	[ROLE_PANE_TITLE_FOCUS] = TATTR_REVERSE | TATTR_BOLD,
+	[ROLE_PANE_TAB] = TATTR_DIM,
+	[ROLE_PANE_NEW] = TATTR_REVERSE,
+	[ROLE_COLUMN_HEADER] = TATTR_UNDERLINE,
+	[ROLE_STATUS_REFUSED] = TATTR_BOLD,
+	[ROLE_STATUS_DEAD] = TATTR_BOLD | TATTR_UNDERLINE,
+	[ROLE_STATUS_STUCK] = TATTR_REVERSE,
+	[ROLE_RULE_ON] = TATTR_BOLD,
+	[ROLE_RULE_OFF] = TATTR_DIM,
+	[ROLE_RULE_BEHIND] = TATTR_UNDERLINE,
+	[ROLE_SELECTION] = TATTR_REVERSE,
+	[ROLE_FOOTER_KEY] = TATTR_REVERSE,
+	[ROLE_FOOTER_MESSAGE] = TATTR_BOLD,
+	[ROLE_FILTER] = TATTR_REVERSE,
+	[ROLE_ERROR] = TATTR_BOLD | TATTR_UNDERLINE,
+	[ROLE_LOG_DEBUG] = TATTR_DIM,
+	[ROLE_LOG_WARN] = TATTR_BOLD,
+	[ROLE_LOG_ERROR] = TATTR_BOLD | TATTR_UNDERLINE,
+	[ROLE_OVERLAY_BORDER] = TATTR_BOLD,
+	[ROLE_OVERLAY_TITLE] = TATTR_BOLD,
+	[ROLE_FORM_LABEL] = TATTR_BOLD,
+	[ROLE_FORM_FIELD] = TATTR_UNDERLINE,
+	[ROLE_FORM_FIELD_FOCUS] = TATTR_REVERSE,
 };
 
-static const char *const ansi_names[8] = {
-	"black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"
-};
+static const char *const ansi_names[8] = { "black", "red",     "green", "yellow",
+					   "blue",  "magenta", "cyan",  "white" };
 
 /* xterm's default 16 colours. */
 static const unsigned char ansi_rgb[16][3] = {
-	{0, 0, 0},       {205, 0, 0},     {0, 205, 0},     {205, 205, 0},
-	{0, 0, 238},     {205, 0, 205},   {0, 205, 205},   {229, 229, 229},
-	{127, 127, 127}, {255, 0, 0},     {0, 255, 0},     {255, 255, 0},
-	{92, 92, 255},   {255, 0, 255},   {0, 255, 255},   {255, 255, 255},
+	{ 0, 0, 0 },       { 205, 0, 0 },   { 0, 205, 0 },   { 205, 205, 0 },
+	{ 0, 0, 238 },     { 205, 0, 205 }, { 0, 205, 205 }, { 229, 229, 229 },
+	{ 127, 127, 127 }, { 255, 0, 0 },   { 0, 255, 0 },   { 255, 255, 0 },
+	{ 92, 92, 255 },   { 255, 0, 255 }, { 0, 255, 255 }, { 255, 255, 255 },
 };
 
-static const unsigned char cube_levels[6] = {0, 95, 135, 175, 215, 255};
+static const unsigned char cube_levels[6] = { 0, 95, 135, 175, 215, 255 };
 
 static const struct {
 	const char *name;
 	unsigned bit;
 } attr_names[] = {
-	{"bold", TATTR_BOLD},         {"underline", TATTR_UNDERLINE},
-	{"reverse", TATTR_REVERSE},   {"dim", TATTR_DIM},
-	{"italic", TATTR_ITALIC},     {"blink", TATTR_BLINK},
-	{"standout", TATTR_STANDOUT}, {"normal", 0}, {"none", 0},
+	{ "bold", TATTR_BOLD },
+	{ "underline", TATTR_UNDERLINE },
+	{ "reverse", TATTR_REVERSE },
+	{ "dim", TATTR_DIM },
+	{ "italic", TATTR_ITALIC },
+	{ "blink", TATTR_BLINK },
+	{ "standout", TATTR_STANDOUT },
+	{ "normal", 0 },
+	{ "none", 0 },
 };
 
-const char *theme_role_key(enum theme_role r)
+const char *
+theme_role_key(enum theme_role r)
 {
 	return (r >= 0 && r < ROLE__COUNT) ? role_keys[r] : "?";
 }
 
-int theme_role_find(const char *key)
+int
+theme_role_find(const char *key)
 {
 	for (int i = 0; i < ROLE__COUNT; i++)
 		if (strcmp(role_keys[i], key) == 0)
@@ -141,22 +146,25 @@ int theme_role_find(const char *key)
 	return -1;
 }
 
-unsigned theme_mono_attrs(enum theme_role r)
+unsigned
+theme_mono_attrs(enum theme_role r)
 {
 	return (r >= 0 && r < ROLE__COUNT) ? mono_attrs[r] : 0;
 }
 
-void theme_builtin(struct theme *t)
+void
+theme_builtin(struct theme *t)
 {
 	char err[256];
 
 	memset(t, 0, sizeof *t);
 	if (theme_parse(t, builtin_text, "(built-in)", err, sizeof err) != 0)
-		abort();                /* a broken invariant: the text is ours */
+		abort(); /* a broken invariant: the text is ours */
 	snprintf(t->name, sizeof t->name, "built-in");
 }
 
-static int hexval(int c)
+static int
+hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -167,7 +175,8 @@ static int hexval(int c)
 }
 
 /* One colour word; 0 or -1. */
-static int parse_color(const char *w, struct theme_color *c)
+static int
+parse_color(const char *w, struct theme_color *c)
 {
 	memset(c, 0, sizeof *c);
 	if (strcasecmp(w, "default") == 0 || strcmp(w, "-1") == 0) {
@@ -220,7 +229,8 @@ static int parse_color(const char *w, struct theme_color *c)
 	return -1;
 }
 
-static int parse_attr(const char *w, unsigned *bits)
+static int
+parse_attr(const char *w, unsigned *bits)
 {
 	for (size_t i = 0; i < sizeof attr_names / sizeof attr_names[0]; i++)
 		if (strcasecmp(w, attr_names[i].name) == 0) {
@@ -230,8 +240,8 @@ static int parse_attr(const char *w, unsigned *bits)
 	return -1;
 }
 
-int theme_parse_style(const char *value, struct theme_style *out,
-                      char *err, size_t errlen)
+int
+theme_parse_style(const char *value, struct theme_style *out, char *err, size_t errlen)
 {
 	struct theme_style st;
 	char buf[256], *save = NULL;
@@ -285,7 +295,8 @@ int theme_parse_style(const char *value, struct theme_style *out,
 	return 0;
 }
 
-static char *trim(char *s)
+static char *
+trim(char *s)
 {
 	while (*s == ' ' || *s == '\t')
 		s++;
@@ -297,7 +308,8 @@ static char *trim(char *s)
 
 /* Cuts an inline comment: '#' at the start or after blank, followed by
  * blank or the end (so "#rrggbb" stays). */
-static void cut_comment(char *s)
+static void
+cut_comment(char *s)
 {
 	for (char *p = s; *p; p++) {
 		if (*p != '#')
@@ -311,8 +323,8 @@ static void cut_comment(char *s)
 	}
 }
 
-int theme_parse(struct theme *t, const char *text, const char *filename,
-                char *err, size_t errlen)
+int
+theme_parse(struct theme *t, const char *text, const char *filename, char *err, size_t errlen)
 {
 	struct theme tmp = *t;
 	const char *p = text;
@@ -363,7 +375,8 @@ int theme_parse(struct theme *t, const char *text, const char *filename,
 	return 0;
 }
 
-int theme_load_file(struct theme *t, const char *path, char *err, size_t errlen)
+int
+theme_load_file(struct theme *t, const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
@@ -410,7 +423,8 @@ int theme_load_file(struct theme *t, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-void theme_index_rgb(int index, unsigned char rgb[3])
+void
+theme_index_rgb(int index, unsigned char rgb[3])
 {
 	if (index < 0)
 		index = 0;
@@ -427,13 +441,15 @@ void theme_index_rgb(int index, unsigned char rgb[3])
 	}
 }
 
-static long dist2(const unsigned char a[3], const unsigned char b[3])
+static long
+dist2(const unsigned char a[3], const unsigned char b[3])
 {
 	long dr = (long)a[0] - b[0], dg = (long)a[1] - b[1], db = (long)a[2] - b[2];
 	return dr * dr + dg * dg + db * db;
 }
 
-static int nearest(const unsigned char rgb[3], int from, int to)
+static int
+nearest(const unsigned char rgb[3], int from, int to)
 {
 	int best = from;
 	long bestd = -1;
@@ -449,7 +465,8 @@ static int nearest(const unsigned char rgb[3], int from, int to)
 	return best;
 }
 
-int theme_map_color(const struct theme_color *c, int ncolors)
+int
+theme_map_color(const struct theme_color *c, int ncolors)
 {
 	unsigned char rgb[3];
 
@@ -459,7 +476,7 @@ int theme_map_color(const struct theme_color *c, int ncolors)
 		if (c->index < ncolors && (ncolors >= 256 || c->index < 16))
 			return c->index;
 		if (c->index < 16)
-			return c->index % 8;            /* bright on an 8-colour terminal */
+			return c->index % 8; /* bright on an 8-colour terminal */
 		theme_index_rgb(c->index, rgb);
 	} else {
 		rgb[0] = c->r;
@@ -467,18 +484,20 @@ int theme_map_color(const struct theme_color *c, int ncolors)
 		rgb[2] = c->b;
 	}
 	if (ncolors >= 256)
-		return nearest(rgb, 16, 256);   /* 0-15 are the user's palette */
+		return nearest(rgb, 16, 256); /* 0-15 are the user's palette */
 	if (ncolors >= 16)
 		return nearest(rgb, 0, 16);
 	return nearest(rgb, 0, 8);
 }
 
-bool theme_color_is_bright(const struct theme_color *c)
+bool
+theme_color_is_bright(const struct theme_color *c)
 {
 	return c->kind == TCOLOR_INDEX && c->index >= 8 && c->index < 16;
 }
 
-int theme_search_dirs(const char *theme_dir, char dirs[][THEME_PATH_MAX], int max)
+int
+theme_search_dirs(const char *theme_dir, char dirs[][THEME_PATH_MAX], int max)
 {
 	int n = 0;
 	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
@@ -498,7 +517,8 @@ int theme_search_dirs(const char *theme_dir, char dirs[][THEME_PATH_MAX], int ma
 	return n;
 }
 
-int theme_find(const char *theme_dir, const char *name, char *path, size_t len)
+int
+theme_find(const char *theme_dir, const char *name, char *path, size_t len)
 {
 	char dirs[THEME_DIRS_MAX][THEME_PATH_MAX];
 
@@ -522,12 +542,14 @@ int theme_find(const char *theme_dir, const char *name, char *path, size_t len)
 	return -1;
 }
 
-static int cmp_name(const void *a, const void *b)
+static int
+cmp_name(const void *a, const void *b)
 {
 	return strcmp((const char *)a, (const char *)b);
 }
 
-int theme_list(const char *theme_dir, char names[][THEME_NAME_MAX], int max)
+int
+theme_list(const char *theme_dir, char names[][THEME_NAME_MAX], int max)
 {
 	char dirs[THEME_DIRS_MAX][THEME_PATH_MAX];
 	int nd = theme_search_dirs(theme_dir, dirs, THEME_DIRS_MAX), n = 0;

@@ -20,11 +20,11 @@
 #include "status_style.h"
 #include "text_sanitize.h"
 
-#define DETAIL_LINE 512
+#define DETAIL_LINE      512
 #define DETAIL_LINES_MAX 4000
 
 struct detail_line {
-	int  role;
+	int role;
 	char text[DETAIL_LINE];
 };
 
@@ -37,7 +37,8 @@ struct detail {
 static void add(struct detail *dt, int role, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static void add(struct detail *dt, int role, const char *fmt, ...)
+static void
+add(struct detail *dt, int role, const char *fmt, ...)
 {
 	if (dt->n >= DETAIL_LINES_MAX)
 		return;
@@ -58,13 +59,15 @@ static void add(struct detail *dt, int role, const char *fmt, ...)
 }
 
 /* Untrusted text, sanitized, cut to `cols`. */
-static void safe(char *dst, size_t len, const char *s, int cols)
+static void
+safe(char *dst, size_t len, const char *s, int cols)
 {
 	text_sanitize(dst, len, s ? s : "", s ? strlen(s) : 0, cols);
 }
 
 /* Adds one line of untrusted text, tabs shown as two spaces. */
-static void add_untrusted(struct detail *dt, int role, const char *s, size_t len)
+static void
+add_untrusted(struct detail *dt, int role, const char *s, size_t len)
 {
 	char expanded[DETAIL_LINE], out[DETAIL_LINE];
 	size_t k = 0;
@@ -83,7 +86,8 @@ static void add_untrusted(struct detail *dt, int role, const char *s, size_t len
 	add(dt, role, "%s", out);
 }
 
-static void add_json(struct detail *dt, const char *json)
+static void
+add_json(struct detail *dt, const char *json)
 {
 	if (!json || !*json) {
 		add(dt, ROLE_DIM, "(the order's JSON was not kept)");
@@ -116,7 +120,8 @@ static void add_json(struct detail *dt, const char *json)
 }
 
 /* A latency between two timestamps ("0ms" included; negative = clock skew). */
-static void span(char *buf, size_t len, int64_t ms)
+static void
+span(char *buf, size_t len, int64_t ms)
 {
 	if (ms == 0)
 		snprintf(buf, len, "0ms");
@@ -127,11 +132,11 @@ static void span(char *buf, size_t len, int64_t ms)
 }
 
 static const int stage_order[] = {
-	TOPIC_ORDERS, TOPIC_VALID, TOPIC_REFUSED, TOPIC_NOTIFICATIONS,
-	TOPIC_NOTIFIED, TOPIC_DLQ,
+	TOPIC_ORDERS, TOPIC_VALID, TOPIC_REFUSED, TOPIC_NOTIFICATIONS, TOPIC_NOTIFIED, TOPIC_DLQ,
 };
 
-static int build(struct dash *d, struct detail *dt)
+static int
+build(struct dash *d, struct detail *dt)
 {
 	struct order_detail od;
 	memset(&od, 0, sizeof od);
@@ -166,8 +171,8 @@ static int build(struct dash *d, struct detail *dt)
 	add(dt, r->fired[0] ? ROLE_STATUS_REFUSED : ROLE_TEXT, "fired   %s",
 	    r->fired[0] ? fired : "(no rule fired)");
 	add(dt, ROLE_TEXT, "%s", "");
-	add(dt, ROLE_COLUMN_HEADER, "%-18s %4s %9s  %-12s  %7s  %9s",
-	    "topic", "part", "offset", "time", "hop", "since new");
+	add(dt, ROLE_COLUMN_HEADER, "%-18s %4s %9s  %-12s  %7s  %9s", "topic", "part", "offset",
+	    "time", "hop", "since new");
 
 	int64_t prev = 0;
 	int64_t created = r->created_ms;
@@ -188,9 +193,10 @@ static int build(struct dash *d, struct detail *dt)
 		else
 			snprintf(since, sizeof since, "-");
 		int role = t == TOPIC_ORDERS ? ROLE_STATUS_NEW
-		         : t == TOPIC_VALID ? ROLE_STATUS_APPROVED
-		         : t == TOPIC_REFUSED ? ROLE_STATUS_REFUSED
-		         : t == TOPIC_DLQ ? ROLE_STATUS_DEAD : ROLE_STATUS_NOTIFIED;
+			: t == TOPIC_VALID   ? ROLE_STATUS_APPROVED
+			: t == TOPIC_REFUSED ? ROLE_STATUS_REFUSED
+			: t == TOPIC_DLQ     ? ROLE_STATUS_DEAD
+					     : ROLE_STATUS_NOTIFIED;
 		add(dt, role, "%-18s %4d %9lld  %-12s  %7s  %9s", name, (int)s->partition,
 		    (long long)s->offset, tm, hop, since);
 		prev = s->ts_ms;
@@ -201,7 +207,8 @@ static int build(struct dash *d, struct detail *dt)
 	return 0;
 }
 
-static void close_detail(struct dash *d)
+static void
+close_detail(struct dash *d)
 {
 	if (!d->detail)
 		return;
@@ -212,7 +219,8 @@ static void close_detail(struct dash *d)
 		overlay_close(d);
 }
 
-int detail_open(struct dash *d, const char *order_id)
+int
+detail_open(struct dash *d, const char *order_id)
 {
 	struct detail *dt = calloc(1, sizeof *dt);
 	if (!dt)
@@ -233,7 +241,8 @@ int detail_open(struct dash *d, const char *order_id)
 }
 
 /* Once a second: re-reads the order, keeping the scroll position. */
-static void reread(struct dash *d)
+static void
+reread(struct dash *d)
 {
 	struct detail *dt = d->detail;
 	if (!dt)
@@ -244,7 +253,8 @@ static void reread(struct dash *d)
 	d->dirty |= DIRTY_OVERLAY;
 }
 
-static void draw(struct dash *d)
+static void
+draw(struct dash *d)
 {
 	struct detail *dt = d->detail;
 	if (!dt)
@@ -271,34 +281,44 @@ static void draw(struct dash *d)
 	if (dt->n > rows) {
 		char m[48];
 		snprintf(m, sizeof m, " %d-%d/%d ", dt->top + 1,
-		         dt->top + rows < dt->n ? dt->top + rows : dt->n, dt->n);
+			 dt->top + rows < dt->n ? dt->top + rows : dt->n, dt->n);
 		draw_text_right(win, getmaxy(win) - 1, getmaxx(win) - 2, 20,
-		                dash_attr(d, ROLE_OVERLAY_BORDER), m);
+				dash_attr(d, ROLE_OVERLAY_BORDER), m);
 	}
 	wnoutrefresh(win);
 }
 
-static int key(struct dash *d, int k)
+static int
+key(struct dash *d, int k)
 {
 	struct detail *dt = d->detail;
 	if (!dt)
 		return 0;
 	int page = dt->rows > 1 ? dt->rows - 1 : 1;
 	switch (k) {
-	case 27: case 'q': case '\r': case '\n': case KEY_ENTER:
-	case KEY_BACKSPACE: case 127: case KEY_F(10):
-		close_detail(d);
-		return DIRTY_ALL;
+	case 27:
+	case 'q':
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+	case KEY_BACKSPACE:
+	case 127:
+	case KEY_F(10): close_detail(d); return DIRTY_ALL;
 	case KEYCODE_CTRL('c'):
 		close_detail(d);
 		d->quit = true;
 		return 0;
-	case KEY_UP: case 'k':     dt->top--; break;
-	case KEY_DOWN: case 'j':   dt->top++; break;
-	case KEY_PPAGE:            dt->top -= page; break;
-	case KEY_NPAGE: case ' ':  dt->top += page; break;
-	case KEY_HOME: case 'g':   dt->top = 0; break;
-	case KEY_END: case 'G':    dt->top = dt->n; break;
+	case KEY_UP:
+	case 'k': dt->top--; break;
+	case KEY_DOWN:
+	case 'j': dt->top++; break;
+	case KEY_PPAGE: dt->top -= page; break;
+	case KEY_NPAGE:
+	case ' ': dt->top += page; break;
+	case KEY_HOME:
+	case 'g': dt->top = 0; break;
+	case KEY_END:
+	case 'G': dt->top = dt->n; break;
 	default: return 0;
 	}
 	return DIRTY_OVERLAY;

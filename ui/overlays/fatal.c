@@ -35,7 +35,7 @@ draw(struct dash *d)
 	int w = getmaxx(d->win_ovl) - 4;
 	draw_text(d->win_ovl, 2, 2, w, dash_attr(d, ROLE_ERROR), d->fatal);
 	draw_text(d->win_ovl, 4, 2, w, dash_attr(d, ROLE_DIM),
-	          "Press any key to quit (quits by itself in a few seconds).");
+		  "Press any key to quit (quits by itself in a few seconds).");
 	wnoutrefresh(d->win_ovl);
 }
 

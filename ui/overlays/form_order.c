@@ -14,24 +14,33 @@
 #include "overlays.h"
 #include "text_sanitize.h"
 
-enum { F_USER, F_ITEM, F_QTY, F_PRICE, F_CURRENCY, F_COUNTRY, F_CARD, F__COUNT };
+enum {
+	F_USER,
+	F_ITEM,
+	F_QTY,
+	F_PRICE,
+	F_CURRENCY,
+	F_COUNTRY,
+	F_CARD,
+	F__COUNT
+};
 
 static const struct {
 	const char *label, *field, *init;
 	int width, maxlen;
 	bool required;
 } order_fields[F__COUNT] = {
-	[F_USER]     = {"user",         "user_id",      "u-dashboard", 24, ORDER_ID_MAX, true},
-	[F_ITEM]     = {"item",         "item",         "",            24, ORDER_ITEM_MAX, true},
-	[F_QTY]      = {"quantity",     "quantity",     "1",           10, 20, true},
-	[F_PRICE]    = {"unit price",   "unit_price",   "",            12, 24, false},
-	[F_CURRENCY] = {"currency",     "currency",     "EUR",          5, 8, false},
-	[F_COUNTRY]  = {"country",      "country",      "",             4, 8, false},
-	[F_CARD]     = {"card country", "card_country", "",             4, 8, false},
+	[F_USER] = { "user", "user_id", "u-dashboard", 24, ORDER_ID_MAX, true },
+	[F_ITEM] = { "item", "item", "", 24, ORDER_ITEM_MAX, true },
+	[F_QTY] = { "quantity", "quantity", "1", 10, 20, true },
+	[F_PRICE] = { "unit price", "unit_price", "", 12, 24, false },
+	[F_CURRENCY] = { "currency", "currency", "EUR", 5, 8, false },
+	[F_COUNTRY] = { "country", "country", "", 4, 8, false },
+	[F_CARD] = { "card country", "card_country", "", 4, 8, false },
 };
 
-static int check(struct dash *d, void *ctx, int field, const char *text,
-                 char *err, size_t errlen)
+static int
+check(struct dash *d, void *ctx, int field, const char *text, char *err, size_t errlen)
 {
 	(void)d;
 	(void)ctx;
@@ -46,7 +55,8 @@ static int check(struct dash *d, void *ctx, int field, const char *text,
 	return order_validate_field(order_fields[field].field, text, err, errlen);
 }
 
-int form_order_open(struct dash *d)
+int
+form_order_open(struct dash *d)
 {
 	struct formbox *fb = calloc(1, sizeof *fb);
 	if (!fb)
@@ -60,10 +70,12 @@ int form_order_open(struct dash *d)
 		snprintf(fb->init[i], sizeof fb->init[i], "%s", order_fields[i].init);
 	}
 	fb->check = check;
-	snprintf(fb->note, sizeof fb->note, "Published to the orders topic; the id is made for you.");
+	snprintf(fb->note, sizeof fb->note,
+		 "Published to the orders topic; the id is made for you.");
 	if (formbox_open(fb, d) != 0) {
 		free(fb);
-		dash_message(d, ROLE_ERROR, "cannot open the order form here (terminal too small?)");
+		dash_message(d, ROLE_ERROR,
+			     "cannot open the order form here (terminal too small?)");
 		return DIRTY_FOOTER;
 	}
 	d->form = fb;
@@ -71,7 +83,8 @@ int form_order_open(struct dash *d)
 	return DIRTY_OVERLAY | DIRTY_FOOTER;
 }
 
-static void close_form(struct dash *d)
+static void
+close_form(struct dash *d)
 {
 	if (!d->form)
 		return;
@@ -81,7 +94,8 @@ static void close_form(struct dash *d)
 	overlay_close(d);
 }
 
-static int submit(struct dash *d)
+static int
+submit(struct dash *d)
 {
 	struct formbox *fb = d->form;
 	struct order o;
@@ -89,7 +103,7 @@ static int submit(struct dash *d)
 
 	for (int i = 0; i < F__COUNT; i++)
 		formbox_value(fb, i, v[i], sizeof v[i]);
-	memset(&o, 0, sizeof o);         /* the engine names it: "<run>f-<n>" */
+	memset(&o, 0, sizeof o); /* the engine names it: "<run>f-<n>" */
 	snprintf(o.user_id, sizeof o.user_id, "%s", v[F_USER]);
 	snprintf(o.item, sizeof o.item, "%s", v[F_ITEM]);
 	o.quantity = strtoll(v[F_QTY], NULL, 10);
@@ -113,13 +127,13 @@ static int submit(struct dash *d)
 	return DIRTY_ALL;
 }
 
-static int key(struct dash *d, int k)
+static int
+key(struct dash *d, int k)
 {
 	if (!d->form)
 		return 0;
 	switch (formbox_key(d->form, d, k)) {
-	case FORMBOX_SUBMIT:
-		return submit(d);
+	case FORMBOX_SUBMIT: return submit(d);
 	case FORMBOX_CANCEL:
 		close_form(d);
 		dash_message(d, ROLE_FOOTER_MESSAGE, "order form cancelled; nothing sent");
@@ -128,19 +142,20 @@ static int key(struct dash *d, int k)
 		close_form(d);
 		d->quit = true;
 		return 0;
-	case FORMBOX_CONTINUE:
-		break;
+	case FORMBOX_CONTINUE: break;
 	}
 	return DIRTY_OVERLAY;
 }
 
-static void draw(struct dash *d)
+static void
+draw(struct dash *d)
 {
 	if (d->form)
 		formbox_draw(d->form, d);
 }
 
-static void resize(struct dash *d)
+static void
+resize(struct dash *d)
 {
 	if (d->form)
 		formbox_relayout(d->form, d);

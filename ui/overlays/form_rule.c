@@ -13,19 +13,20 @@
 #include "overlays.h"
 #include "text_sanitize.h"
 
-static int check(struct dash *d, void *ctx, int field, const char *text,
-                 char *err, size_t errlen)
+static int
+check(struct dash *d, void *ctx, int field, const char *text, char *err, size_t errlen)
 {
 	(void)ctx;
 	int rule = d->form_rule;
 	struct ruleset copy = d->rules.current;
 	if (field >= fraud_rule_defs[rule].n_params)
 		return 0;
-	return ruleset_set_param(&copy, rule, fraud_rule_defs[rule].params[field].name,
-	                         text, err, errlen);
+	return ruleset_set_param(&copy, rule, fraud_rule_defs[rule].params[field].name, text, err,
+				 errlen);
 }
 
-int form_rule_open(struct dash *d, int rule)
+int
+form_rule_open(struct dash *d, int rule)
 {
 	if (rule < 0 || rule >= fraud_rule_count)
 		return 0;
@@ -63,7 +64,8 @@ int form_rule_open(struct dash *d, int rule)
 	return DIRTY_OVERLAY | DIRTY_FOOTER;
 }
 
-static void close_form(struct dash *d)
+static void
+close_form(struct dash *d)
 {
 	if (!d->form)
 		return;
@@ -73,7 +75,8 @@ static void close_form(struct dash *d)
 	overlay_close(d);
 }
 
-static int submit(struct dash *d)
+static int
+submit(struct dash *d)
 {
 	struct formbox *fb = d->form;
 	int rule = d->form_rule, changed = 0;
@@ -85,7 +88,8 @@ static int submit(struct dash *d)
 		formbox_value(fb, k, v, sizeof v);
 		if (strcmp(v, fb->init[k]) == 0)
 			continue;
-		if (engine_rule_set_param(d->e, rule, def->params[k].name, v, err, sizeof err) != 0) {
+		if (engine_rule_set_param(d->e, rule, def->params[k].name, v, err, sizeof err) !=
+		    0) {
 			snprintf(fb->status, sizeof fb->status, "%s: %s", def->params[k].name, err);
 			fb->status_role = ROLE_ERROR;
 			return DIRTY_OVERLAY;
@@ -95,8 +99,9 @@ static int submit(struct dash *d)
 	}
 	close_form(d);
 	if (changed)
-		dash_message(d, ROLE_FOOTER_MESSAGE, "rule %s: %d parameter%s changed (new rule set published)",
-		               def->id, changed, changed == 1 ? "" : "s");
+		dash_message(d, ROLE_FOOTER_MESSAGE,
+			     "rule %s: %d parameter%s changed (new rule set published)", def->id,
+			     changed, changed == 1 ? "" : "s");
 	else
 		dash_message(d, ROLE_FOOTER_MESSAGE, "rule %s: nothing changed", def->id);
 	dash_refresh_engine(d);
@@ -104,13 +109,13 @@ static int submit(struct dash *d)
 	return DIRTY_ALL;
 }
 
-static int key(struct dash *d, int k)
+static int
+key(struct dash *d, int k)
 {
 	if (!d->form)
 		return 0;
 	switch (formbox_key(d->form, d, k)) {
-	case FORMBOX_SUBMIT:
-		return submit(d);
+	case FORMBOX_SUBMIT: return submit(d);
 	case FORMBOX_CANCEL:
 		close_form(d);
 		dash_message(d, ROLE_FOOTER_MESSAGE, "rule edit cancelled");
@@ -119,19 +124,20 @@ static int key(struct dash *d, int k)
 		close_form(d);
 		d->quit = true;
 		return 0;
-	case FORMBOX_CONTINUE:
-		break;
+	case FORMBOX_CONTINUE: break;
 	}
 	return DIRTY_OVERLAY;
 }
 
-static void draw(struct dash *d)
+static void
+draw(struct dash *d)
 {
 	if (d->form)
 		formbox_draw(d->form, d);
 }
 
-static void resize(struct dash *d)
+static void
+resize(struct dash *d)
 {
 	if (d->form)
 		formbox_relayout(d->form, d);

@@ -11,31 +11,31 @@
 #include "text_sanitize.h"
 
 static const struct {
-	const char *keys;        /* "q F10 ^C" */
+	const char *keys; /* "q F10 ^C" */
 	const char *what;
 } help_lines[] = {
-	{"F1 ?",      "help (any key closes)"},
-	{"q F10 ^C",  "quit"},
-	{"Tab S-Tab", "next / previous pane"},
-	{"z",         "zoom pane / unzoom"},
-	{"Z",         "pause / resume panes"},
-	{"↑↓ j k",    "scroll, select"},
-	{"PgUp PgDn", "scroll a page"},
-	{"Home End",  "top / bottom"},
-	{"F",         "follow newest again"},
-	{"/",         "filter pane (Esc clears)"},
-	{"Enter",     "order detail, timeline"},
-	{"[ ]",       "previous / next topic"},
-	{"n",         "new order form"},
-	{"1-9",       "toggle fraud rule N"},
-	{"e",         "edit selected rule"},
-	{"Space",     "toggle selected rule"},
-	{"g",         "generator on / off"},
-	{"+ -",       "generator rate up/down"},
-	{"b",         "broker 2 down / up"},
-	{"t",         "next colour theme"},
-	{"^L",        "redraw the screen"},
-	{"mouse",     "click, wheel"},
+	{ "F1 ?", "help (any key closes)" },
+	{ "q F10 ^C", "quit" },
+	{ "Tab S-Tab", "next / previous pane" },
+	{ "z", "zoom pane / unzoom" },
+	{ "Z", "pause / resume panes" },
+	{ "↑↓ j k", "scroll, select" },
+	{ "PgUp PgDn", "scroll a page" },
+	{ "Home End", "top / bottom" },
+	{ "F", "follow newest again" },
+	{ "/", "filter pane (Esc clears)" },
+	{ "Enter", "order detail, timeline" },
+	{ "[ ]", "previous / next topic" },
+	{ "n", "new order form" },
+	{ "1-9", "toggle fraud rule N" },
+	{ "e", "edit selected rule" },
+	{ "Space", "toggle selected rule" },
+	{ "g", "generator on / off" },
+	{ "+ -", "generator rate up/down" },
+	{ "b", "broker 2 down / up" },
+	{ "t", "next colour theme" },
+	{ "^L", "redraw the screen" },
+	{ "mouse", "click, wheel" },
 };
 #define HELP_N ((int)(sizeof help_lines / sizeof help_lines[0]))
 
@@ -73,10 +73,9 @@ draw(struct dash *d)
 			continue;
 		draw_text(w, y, x, cw, dash_attr(d, ROLE_FOOTER_KEY), help_lines[i].keys);
 		draw_text(w, y, x + kw + 2, cw - kw - 2 > 0 ? cw - kw - 2 : 0,
-		          dash_attr(d, ROLE_OVERLAY), help_lines[i].what);
+			  dash_attr(d, ROLE_OVERLAY), help_lines[i].what);
 	}
-	draw_text(w, getmaxy(w) - 2, 2, maxw, dash_attr(d, ROLE_DIM),
-	          "Press any key to close.");
+	draw_text(w, getmaxy(w) - 2, 2, maxw, dash_attr(d, ROLE_DIM), "Press any key to close.");
 	wnoutrefresh(w);
 }
 

@@ -13,7 +13,8 @@
 #include "text_sanitize.h"
 
 /* The summary reads "ID STATUS total fired": show what the columns do not. */
-static const char *skip_known(const struct event *ev)
+static const char *
+skip_known(const struct event *ev)
 {
 	const char *s = ev->summary;
 	size_t n = strlen(ev->order_id);
@@ -26,7 +27,8 @@ static const char *skip_known(const struct event *ev)
 	return s;
 }
 
-static void draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int h, int w)
+static void
+draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int h, int w)
 {
 	uint64_t seqs[512];
 	int sel_row;
@@ -35,7 +37,7 @@ static void draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int 
 	int n = pane_view(p, h, seqs, &sel_row);
 	if (n == 0) {
 		draw_text(win, y, x, w, dash_attr(d, ROLE_DIM),
-		          p->filter[0] ? "(nothing matches the filter)" : "(no decisions yet)");
+			  p->filter[0] ? "(nothing matches the filter)" : "(no decisions yet)");
 		return;
 	}
 	/* The id column: as wide as the longest id shown, up to a third. */
@@ -60,17 +62,19 @@ static void draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int 
 		draw_row_put(&r, dash_attr(d, ROLE_DIM), t);
 		draw_row_put(&r, dash_attr(d, ROLE_TEXT), " ");
 		snprintf(dec, sizeof dec, "%s %s", status_style_glyph(d, ev->status),
-		         ev->status == ORDER_REFUSED ? "REFUSED" : "APPROVED");
+			 ev->status == ORDER_REFUSED ? "REFUSED" : "APPROVED");
 		draw_row_col(&r, dash_attr(d, role), dec, 11);
-		draw_cut_left(id, sizeof id, ev->order_id[0] ? ev->order_id : ev->key, iw, d->g->ellipsis);
+		draw_cut_left(id, sizeof id, ev->order_id[0] ? ev->order_id : ev->key, iw,
+			      d->g->ellipsis);
 		draw_row_col(&r, dash_attr(d, ROLE_TEXT), id, iw + 1);
 		draw_row_put(&r, dash_attr(d, ev->status == ORDER_REFUSED ? role : ROLE_TEXT),
-		             skip_known(ev));
+			     skip_known(ev));
 		draw_row_end(&r);
 	}
 }
 
-static bool selected_order(struct dash *d, struct pane *p, char *id, size_t len)
+static bool
+selected_order(struct dash *d, struct pane *p, char *id, size_t len)
 {
 	(void)d;
 	const struct event *ev = pane_selected(p);

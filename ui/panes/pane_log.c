@@ -11,24 +11,27 @@
 #include "log.h"
 #include "panes.h"
 
-bool pane_log_match(const void *item, const char *filter)
+bool
+pane_log_match(const void *item, const char *filter)
 {
 	const struct log_line *l = item;
 	return pane_text_match(l->text, filter) ||
-	       pane_text_match(log_level_name(l->level), filter);
+		pane_text_match(log_level_name(l->level), filter);
 }
 
-static int level_role(int level)
+static int
+level_role(int level)
 {
 	switch (level) {
 	case LOG_ERROR: return ROLE_LOG_ERROR;
-	case LOG_WARN:  return ROLE_LOG_WARN;
+	case LOG_WARN: return ROLE_LOG_WARN;
 	case LOG_DEBUG: return ROLE_LOG_DEBUG;
-	default:        return ROLE_LOG_INFO;
+	default: return ROLE_LOG_INFO;
 	}
 }
 
-static void draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int h, int w)
+static void
+draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int h, int w)
 {
 	uint64_t seqs[512];
 	int sel_row;
@@ -37,7 +40,7 @@ static void draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int 
 	int n = pane_view(p, h, seqs, &sel_row);
 	if (n == 0) {
 		draw_text(win, y, x, w, dash_attr(d, ROLE_DIM),
-		          p->filter[0] ? "(nothing matches the filter)" : "(no log lines yet)");
+			  p->filter[0] ? "(nothing matches the filter)" : "(no log lines yet)");
 		return;
 	}
 	for (int i = 0; i < n; i++) {

@@ -19,13 +19,14 @@
 #include "panes.h"
 #include "status_style.h"
 
-#define STATUS_SCAN 2000          /* rows read when frozen or filtering */
-#define STATUS_HASH 4096          /* > 2 * STATUS_SCAN, power of two */
+#define STATUS_SCAN 2000 /* rows read when frozen or filtering */
+#define STATUS_HASH 4096 /* > 2 * STATUS_SCAN, power of two */
 
 static struct order_row scan_buf[STATUS_SCAN];
 static int hash_idx[STATUS_HASH];
 
-static uint32_t hash_id(const char *s)
+static uint32_t
+hash_id(const char *s)
 {
 	uint32_t h = 2166136261u;
 	while (*s)
@@ -33,7 +34,8 @@ static uint32_t hash_id(const char *s)
 	return h;
 }
 
-static void hash_build(const struct status_rows *st)
+static void
+hash_build(const struct status_rows *st)
 {
 	for (int i = 0; i < STATUS_HASH; i++)
 		hash_idx[i] = -1;
@@ -45,7 +47,8 @@ static void hash_build(const struct status_rows *st)
 	}
 }
 
-static int hash_find(const struct status_rows *st, const char *id)
+static int
+hash_find(const struct status_rows *st, const char *id)
 {
 	uint32_t h = hash_id(id) & (STATUS_HASH - 1);
 	while (hash_idx[h] >= 0) {
@@ -56,19 +59,22 @@ static int hash_find(const struct status_rows *st, const char *id)
 	return -1;
 }
 
-static bool row_match(const struct order_row *r, const char *f)
+static bool
+row_match(const struct order_row *r, const char *f)
 {
 	return pane_text_match(r->order_id, f) || pane_text_match(r->user_id, f) ||
-	       pane_text_match(r->item, f) || pane_text_match(r->fired, f) ||
-	       pane_text_match(order_status_name(r->status), f);
+		pane_text_match(r->item, f) || pane_text_match(r->fired, f) ||
+		pane_text_match(order_status_name(r->status), f);
 }
 
-static bool is_final(int status)
+static bool
+is_final(int status)
 {
 	return status == ORDER_NOTIFIED || status == ORDER_DEAD_LETTERED;
 }
 
-static void count_stuck(struct dash *d)
+static void
+count_stuck(struct dash *d)
 {
 	struct status_rows *st = &d->status;
 	int64_t now = now_ms();
@@ -80,7 +86,8 @@ static void count_stuck(struct dash *d)
 }
 
 /* Reads up to want rows, filtered, into the table. */
-static void fetch(struct dash *d, size_t want)
+static void
+fetch(struct dash *d, size_t want)
 {
 	struct status_rows *st = &d->status;
 	struct pane *p = dash_pane(d, PANE_STATUS);
@@ -100,7 +107,8 @@ static void fetch(struct dash *d, size_t want)
 	st->fetched_ms = mono_ms();
 }
 
-static void freeze(struct dash *d, struct pane *p)
+static void
+freeze(struct dash *d, struct pane *p)
 {
 	if (!p->follow)
 		return;
@@ -110,7 +118,8 @@ static void freeze(struct dash *d, struct pane *p)
 	p->unseen = 0;
 }
 
-void pane_status_event(struct dash *d, const struct event *ev)
+void
+pane_status_event(struct dash *d, const struct event *ev)
 {
 	struct pane *p = dash_pane(d, PANE_STATUS);
 	if (!p->follow && ev->topic == TOPIC_ORDERS) {
@@ -120,7 +129,8 @@ void pane_status_event(struct dash *d, const struct event *ev)
 	p->dirty = true;
 }
 
-void pane_status_refresh(struct dash *d)
+void
+pane_status_refresh(struct dash *d)
 {
 	struct pane *p = dash_pane(d, PANE_STATUS);
 	struct status_rows *st = &d->status;
@@ -145,7 +155,8 @@ void pane_status_refresh(struct dash *d)
 		snprintf(p->title, sizeof p->title, "Orders");
 }
 
-static void draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int h, int w)
+static void
+draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int h, int w)
 {
 	struct status_rows *st = &d->status;
 	int body = h - 1;
@@ -180,7 +191,7 @@ static void draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int 
 
 	if (st->n == 0) {
 		draw_text(win, y + 1, x, w, dash_attr(d, ROLE_DIM),
-		          p->filter[0] ? "(no order matches the filter)" : "(no orders yet)");
+			  p->filter[0] ? "(no order matches the filter)" : "(no orders yet)");
 		return;
 	}
 	int64_t now = now_ms();
@@ -188,7 +199,7 @@ static void draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int 
 		const struct order_row *o = &st->rows[p->top + i];
 		bool sel = (p->top + i == p->sel) && (!p->follow || d->focus_pane == PANE_STATUS);
 		bool stuck = !is_final(o->status) && o->created_ms > 0 &&
-		             now - o->created_ms > DASH_STUCK_MS;
+			now - o->created_ms > DASH_STUCK_MS;
 		int srole = status_style_role(o->status);
 		attr_t base = stuck ? dash_attr(d, ROLE_STATUS_STUCK) : dash_attr(d, ROLE_TEXT);
 		attr_t sa = stuck ? base : dash_attr(d, srole);
@@ -196,10 +207,14 @@ static void draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int 
 
 		int dec = o->decision;
 		if (dec != ORDER_APPROVED && dec != ORDER_REFUSED)
-			dec = (o->status == ORDER_APPROVED || o->status == ORDER_REFUSED) ? o->status : ORDER_NEW;
-		const char *fin = o->status == ORDER_NOTIFIED ? status_style_glyph(d, ORDER_NOTIFIED)
-		                : o->status == ORDER_DEAD_LETTERED ? status_style_glyph(d, ORDER_DEAD_LETTERED)
-		                : " ";
+			dec = (o->status == ORDER_APPROVED || o->status == ORDER_REFUSED)
+				? o->status
+				: ORDER_NEW;
+		const char *fin = o->status == ORDER_NOTIFIED
+			? status_style_glyph(d, ORDER_NOTIFIED)
+			: o->status == ORDER_DEAD_LETTERED
+			? status_style_glyph(d, ORDER_DEAD_LETTERED)
+			: " ";
 		if (o->status == ORDER_DEAD_LETTERED)
 			snprintf(glyphs, sizeof glyphs, "%s ", fin);
 		else
@@ -221,8 +236,10 @@ static void draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int 
 			snprintf(total, sizeof total, "-");
 		draw_row_rcol(&r, base, total, tw);
 		draw_row_col(&r, base, " ", 1);
-		draw_row_col(&r, sa, o->status == ORDER_DEAD_LETTERED ? "DEAD" :
-		             order_status_name(o->status), sw);
+		draw_row_col(&r, sa,
+			     o->status == ORDER_DEAD_LETTERED ? "DEAD"
+							      : order_status_name(o->status),
+			     sw);
 		fmt_age(age, sizeof age, o->created_ms > 0 ? now - o->created_ms : 0);
 		if (stuck) {
 			char a2[48];
@@ -235,7 +252,8 @@ static void draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int 
 	}
 }
 
-static void seek(struct dash *d, struct pane *p, int delta)
+static void
+seek(struct dash *d, struct pane *p, int delta)
 {
 	if (delta <= PANE_HOME) {
 		p->follow = true;
@@ -254,12 +272,14 @@ static void seek(struct dash *d, struct pane *p, int delta)
 	p->dirty = true;
 }
 
-static void follow(struct dash *d, struct pane *p)
+static void
+follow(struct dash *d, struct pane *p)
 {
 	seek(d, p, PANE_HOME);
 }
 
-static bool selected_order(struct dash *d, struct pane *p, char *id, size_t len)
+static bool
+selected_order(struct dash *d, struct pane *p, char *id, size_t len)
 {
 	if (d->status.n == 0 || p->sel < 0 || p->sel >= (int)d->status.n)
 		return false;
@@ -267,7 +287,8 @@ static bool selected_order(struct dash *d, struct pane *p, char *id, size_t len)
 	return true;
 }
 
-static void click(struct dash *d, struct pane *p, int row)
+static void
+click(struct dash *d, struct pane *p, int row)
 {
 	if (row < 1)
 		return;
@@ -275,14 +296,15 @@ static void click(struct dash *d, struct pane *p, int row)
 	if (target >= (int)d->status.n)
 		return;
 	if (p->follow && target == 0)
-		return;                     /* the top row is selected already */
+		return; /* the top row is selected already */
 	freeze(d, p);
 	p->sel = target;
 	pane_clamp(p, (int)d->status.n, p->rows);
 	p->dirty = true;
 }
 
-static void filter_changed(struct dash *d, struct pane *p)
+static void
+filter_changed(struct dash *d, struct pane *p)
 {
 	if (!p->follow) {
 		p->follow = true;

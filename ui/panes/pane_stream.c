@@ -13,8 +13,9 @@
 #include "panes.h"
 #include "status_style.h"
 
-static void draw_line(struct dash *d, struct pane *p, WINDOW *win, int y, int x,
-                      int w, const struct event *ev, bool sel)
+static void
+draw_line(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int w, const struct event *ev,
+	  bool sel)
 {
 	struct draw_row r;
 	char t[32], pos[48];
@@ -57,7 +58,8 @@ static void draw_line(struct dash *d, struct pane *p, WINDOW *win, int y, int x,
 	draw_row_end(&r);
 }
 
-static void draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int h, int w)
+static void
+draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int h, int w)
 {
 	uint64_t seqs[512];
 	int sel_row;
@@ -66,7 +68,7 @@ static void draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int 
 	int n = pane_view(p, h, seqs, &sel_row);
 	if (n == 0) {
 		draw_text(win, y, x, w, dash_attr(d, ROLE_DIM),
-		          p->filter[0] ? "(nothing matches the filter)" : "(waiting for messages)");
+			  p->filter[0] ? "(nothing matches the filter)" : "(waiting for messages)");
 		return;
 	}
 	for (int i = 0; i < n; i++) {
@@ -76,7 +78,8 @@ static void draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int 
 	}
 }
 
-static bool selected_order(struct dash *d, struct pane *p, char *id, size_t len)
+static bool
+selected_order(struct dash *d, struct pane *p, char *id, size_t len)
 {
 	(void)d;
 	const struct event *ev = pane_selected(p);
