@@ -379,7 +379,8 @@ open_producer(struct pipeline *p, char *err, size_t errlen)
 	struct kafka_client_opts po = { .kind = KAFKA_PRODUCER,
 					.name = "producer",
 					.embedded = p->embedded != NULL,
-					.dr_msg_cb = pipeline_delivery_report };
+					.dr_msg_cb = pipeline_delivery_report,
+					.broker_stats = p->embedded == NULL };
 	p->producer = kafka_client_new(p->cfg, p->bootstraps, &po, &p->health, err, errlen);
 	return p->producer ? 0 : -1;
 }
@@ -398,6 +399,22 @@ open_producer_topics(struct pipeline *p, char *err, size_t errlen)
 		}
 	}
 	return 0;
+}
+
+/* How long to wait for the brokers: --timeout, else as long as the run may
+ * last headless (--duration, and --drain-timeout after it), else no limit
+ * (the dashboard shows the retries; a signal stops them). */
+static int
+broker_wait_ms(const struct config *cfg)
+{
+	double s = 0;
+	if (cfg->timeout > 0)
+		s = cfg->timeout;
+	else if (cfg->headless && cfg->duration > 0)
+		s = cfg->duration + (cfg->drain ? cfg->drain_timeout : 0);
+	else if (cfg->headless && cfg->drain)
+		s = cfg->drain_timeout;
+	return s > 0 ? (s * 1000 < INT32_MAX ? (int)(s * 1000) : INT32_MAX) : 0;
 }
 
 int
@@ -424,7 +441,7 @@ engine_start(struct engine *e, char *err, size_t errlen)
 	if (p->embedded == NULL) {
 		log_info("broker", "connecting to %s", p->bootstraps);
 		int n = topics_wait_for_brokers(p->producer, p->bootstraps, &p->health, &p->stop,
-						err, errlen);
+						broker_wait_ms(cfg), err, errlen);
 		if (n < 0)
 			return -1;
 		atomic_store(&p->brokers_total, n);
@@ -521,6 +538,11 @@ engine_broker_status(struct engine *e, struct broker_status *out)
 	snprintf(out->bootstraps, sizeof out->bootstraps, "%s", p->bootstraps);
 	out->up = p->embedded ? embedded_broker_up_count(p->embedded) : atomic_load(&p->brokers_up);
 	out->total = atomic_load(&p->brokers_total);
+	int known = atomic_load(&p->health.brokers_known);
+	if (p->embedded == NULL && known > 0) { /* the producer's statistics */
+		out->up = atomic_load(&p->health.brokers_up);
+		out->total = known > out->total ? known : out->total;
+	}
 }
 
 int

@@ -117,6 +117,8 @@ rules_cmd_main(int argc, char **argv)
 		config_free(&cfg);
 		return 2;
 	}
+	if (cfg.timeout < 0)
+		cfg.timeout = 30; /* a command gives up on unreachable brokers */
 	log_set_level(cfg.log_level < LOG_INFO ? cfg.log_level : LOG_WARN);
 	cfg.roles = 0;
 	cfg.headless = true;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <cjson/cJSON.h>
 #include "int_text.h"
 #include "kafka_client.h"
 #include "log.h"
@@ -36,6 +37,18 @@ client_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 		: level == 5  ? LOG_INFO
 			      : LOG_DEBUG;
 	log_msg(ours, rd_kafka_name(rk), "%s: %s", fac, buf);
+}
+
+/* A peer that is not a Kafka listener: its first bytes read as a huge
+ * response size (SSH's banner, "HTTP"), or it hangs up on or never
+ * answers the first request every client sends (ApiVersion). */
+static bool
+speaks_no_kafka(int err, const char *reason)
+{
+	return err == RD_KAFKA_RESP_ERR__BAD_MSG ||
+		(err == RD_KAFKA_RESP_ERR__TRANSPORT &&
+		 (strstr(reason, "Invalid response size") != NULL ||
+		  strstr(reason, "in state APIVERSION_QUERY") != NULL));
 }
 
 static void
@@ -70,8 +83,63 @@ client_error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 	}
 	if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
 		atomic_store(&h->all_brokers_down, true);
+	if (speaks_no_kafka(err, reason) && !atomic_flag_test_and_set(&h->not_kafka_once)) {
+		/* reason starts "host:port/name: ..." */
+		size_t n = strcspn(reason, "/ ");
+		snprintf(h->not_kafka_addr, sizeof h->not_kafka_addr, "%.*s", (int)n, reason);
+		atomic_store(&h->not_kafka, true);
+	}
 	log_warn("kafka", "%s: %s: %s", rd_kafka_name(rk),
 		 rd_kafka_err2name((rd_kafka_resp_err_t)err), reason);
+}
+
+/* Whether a broker state of librdkafka's says the broker is down (1), up
+ * (0), or nothing (-1: INIT, not connected since it was last needed). */
+static int
+broker_state_down(const char *state)
+{
+	if (strcmp(state, "INIT") == 0)
+		return -1;
+	return strcmp(state, "DOWN") == 0 || strcmp(state, "TRY_CONNECT") == 0 ||
+		strcmp(state, "CONNECT") == 0;
+}
+
+/* librdkafka's statistics: the brokers learnt from metadata (node id >= 0,
+ * not the bootstrap addresses) and how many of them are connected.  A
+ * broker not connected since it was last needed (INIT) keeps what was
+ * seen of it before (up, at first). */
+static int
+client_stats_cb(rd_kafka_t *rk, char *json, size_t len, void *opaque)
+{
+	struct kafka_health *h = opaque;
+	cJSON *root = cJSON_ParseWithLength(json, len);
+	const cJSON *b;
+	int known = 0, up = 0;
+	(void)rk;
+
+	cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(root, "brokers"))
+	{
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(b, "nodeid");
+		const cJSON *state = cJSON_GetObjectItemCaseSensitive(b, "state");
+		if (!cJSON_IsNumber(id) || id->valueint < 0 || !cJSON_IsString(state))
+			continue;
+		known++;
+		int down = broker_state_down(state->valuestring);
+		if (h != NULL && id->valueint < KAFKA_HEALTH_BROKERS_MAX) {
+			if (down >= 0)
+				h->broker_down[id->valueint] = (unsigned char)down;
+			down = h->broker_down[id->valueint];
+		}
+		up += down <= 0;
+	}
+	cJSON_Delete(root);
+	if (h != NULL && known > 0) {
+		int was_up = atomic_exchange(&h->brokers_up, up);
+		int was_known = atomic_exchange(&h->brokers_known, known);
+		if (was_known > 0 && (was_up != up || was_known != known))
+			log_warn("broker", "%d of %d broker(s) up", up, known);
+	}
+	return 0; /* librdkafka frees json */
 }
 
 static int
@@ -178,6 +246,13 @@ kafka_client_new(const struct config *cfg, const char *bootstraps,
 	rd_kafka_conf_set_log_cb(conf, client_log_cb);
 	rd_kafka_conf_set_error_cb(conf, client_error_cb);
 	rd_kafka_conf_set_opaque(conf, health);
+	if (o->broker_stats) {
+		/* connected to every broker, so each one's state is known */
+		if (conf_set(conf, "statistics.interval.ms", "1000", NULL, err, errlen) < 0 ||
+		    conf_set(conf, "enable.sparse.connections", "false", NULL, err, errlen) < 0)
+			goto fail;
+		rd_kafka_conf_set_stats_cb(conf, client_stats_cb);
+	}
 	if (o->dr_msg_cb != NULL)
 		rd_kafka_conf_set_dr_msg_cb(conf, o->dr_msg_cb);
 	if (o->rebalance_cb != NULL)

@@ -13,6 +13,8 @@
 #include <librdkafka/rdkafka.h>
 #include "config.h"
 
+#define KAFKA_HEALTH_BROKERS_MAX 256
+
 /* What error callbacks report back (shared by all handles of an engine). */
 struct kafka_health {
 	atomic_int last_error;   /* rd_kafka_resp_err_t of the last error_cb */
@@ -21,7 +23,19 @@ struct kafka_health {
 	atomic_bool all_brokers_down;
 	char auth_reason[256];  /* written once, before auth_failed is set */
 	char fatal_reason[256]; /* written once, before fatal is set */
-	atomic_flag auth_once, fatal_once;
+	/* A broker address answered, but not in Kafka's protocol (an SSH or
+	 * HTTP server, a TLS listener spoken to in plaintext): its
+	 * "host:port", written once, before not_kafka is set. */
+	atomic_bool not_kafka;
+	char not_kafka_addr[128];
+	atomic_flag auth_once, fatal_once, not_kafka_once;
+	/* From the statistics of the handle made with broker_stats (once a
+	 * second): the cluster's brokers librdkafka knows, and those with a
+	 * connection up.  brokers_known 0: no statistics yet. */
+	atomic_int brokers_known, brokers_up;
+	/* What the statistics last said of broker node id i (1: down), for
+	 * the states that say nothing (INIT); the statistics callback's only. */
+	unsigned char broker_down[KAFKA_HEALTH_BROKERS_MAX];
 };
 
 enum kafka_client_kind {
@@ -41,6 +55,10 @@ struct kafka_client_opts {
 	 * polls the handle (librdkafka's rebalance_cb); NULL = default. */
 	void (*rebalance_cb)(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 			     rd_kafka_topic_partition_list_t *parts, void *opaque);
+	/* Keep kafka_health's brokers_known/brokers_up current from
+	 * librdkafka's statistics, served by rd_kafka_poll() (one handle per
+	 * engine: it costs a JSON document a second). */
+	bool broker_stats;
 	/* Producers: delivery reports, served by rd_kafka_poll(); NULL = none. */
 	void (*dr_msg_cb)(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque);
 };

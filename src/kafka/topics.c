@@ -8,6 +8,7 @@
  * cluster creates topics automatically, and ordertop says so.
  */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -22,15 +23,32 @@ sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
+/* " (HOST:PORT does not speak ...)" when an address answered in something
+ * else than Kafka's protocol, else "". */
+static void
+not_kafka_hint(struct kafka_health *health, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (atomic_load(&health->not_kafka))
+		snprintf(buf, len,
+			 ": %s does not speak the Kafka protocol (is it a Kafka "
+			 "listener? is security.protocol right?)",
+			 health->not_kafka_addr);
+}
+
 int
 topics_wait_for_brokers(rd_kafka_t *rk, const char *bootstraps, struct kafka_health *health,
-			const atomic_bool *stop, char *err, size_t errlen)
+			const atomic_bool *stop, int timeout_ms, char *err, size_t errlen)
 {
 	int backoff_ms = 500, attempt = 0;
+	int64_t deadline = timeout_ms > 0 ? mono_ms() + timeout_ms : INT64_MAX;
+	char hint[320];
 
 	for (;;) {
 		const struct rd_kafka_metadata *md = NULL;
-		rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 0, NULL, &md, 2000);
+		int64_t left = deadline - mono_ms();
+		rd_kafka_resp_err_t e = rd_kafka_metadata(
+			rk, 0, NULL, &md, left < 2000 ? (int)(left > 1 ? left : 1) : 2000);
 		if (e == RD_KAFKA_RESP_ERR_NO_ERROR && md->broker_cnt > 0) {
 			int n = md->broker_cnt;
 			rd_kafka_metadata_destroy(md);
@@ -52,16 +70,23 @@ topics_wait_for_brokers(rd_kafka_t *rk, const char *bootstraps, struct kafka_hea
 			snprintf(err, errlen, "%s", health->fatal_reason);
 			return -1;
 		}
+		not_kafka_hint(health, hint, sizeof hint);
+		if (mono_ms() >= deadline) {
+			snprintf(err, errlen, "no broker reachable at %s within %.0f s%s",
+				 bootstraps, timeout_ms / 1000.0, hint);
+			return -1;
+		}
 		attempt++;
-		log_warn("broker", "cannot reach the brokers at %s (%s); retrying in %.1f s",
-			 bootstraps, rd_kafka_err2str(e), backoff_ms / 1000.0);
-		for (int waited = 0; waited < backoff_ms; waited += 100) {
+		log_warn("broker", "cannot reach the brokers at %s (%s)%s; retrying in %.1f s",
+			 bootstraps, rd_kafka_err2str(e), hint, backoff_ms / 1000.0);
+		for (int waited = 0; waited < backoff_ms && mono_ms() < deadline; waited += 100) {
 			rd_kafka_poll(rk, 0);
 			if (atomic_load(&health->auth_failed))
 				break;
 			if (atomic_load(stop)) {
-				snprintf(err, errlen, "stopped while waiting for the brokers at %s",
-					 bootstraps);
+				snprintf(err, errlen,
+					 "stopped while waiting for the brokers at %s%s",
+					 bootstraps, hint);
 				return -1;
 			}
 			sleep_ms(100);

@@ -13,10 +13,12 @@
 #include "config.h"
 #include "kafka_client.h"
 
-/* Waits until a metadata request succeeds.  Returns the number of brokers,
- * or -1 (stop requested, authentication failed, fatal error) with reason. */
+/* Waits until a metadata request succeeds, for at most timeout_ms (<= 0:
+ * no limit).  Returns the number of brokers, or -1 (stop requested, time
+ * out, authentication failed, fatal error) with the reason, which says
+ * when an address answered in something other than Kafka's protocol. */
 int topics_wait_for_brokers(rd_kafka_t *rk, const char *bootstraps, struct kafka_health *health,
-			    const atomic_bool *stop, char *err, size_t errlen);
+			    const atomic_bool *stop, int timeout_ms, char *err, size_t errlen);
 
 /* Creates what is missing.  0, or -1 with a reason that names the topic. */
 int topics_provision(rd_kafka_t *rk, const struct config *cfg, char *err, size_t errlen);

@@ -93,6 +93,8 @@ struct config {
 	double duration;      /* --duration SEC, 0 = until stopped */
 	bool drain;           /* --drain */
 	double drain_timeout; /* --drain-timeout SEC, default 120 */
+	double timeout;       /* --timeout SEC: wait for the brokers at most
+	                               * SEC; < 0 = not given (see engine_start) */
 	char *summary_file;   /* --summary FILE or "-" */
 	char *log_file;       /* --log-file FILE */
 	int log_level;        /* LOG_INFO default; -v raises, -q lowers */

@@ -259,6 +259,7 @@ stats_snapshot(struct stats *s, struct stats_snapshot *out)
 	out->fraud_skipped = LOAD(fraud_skipped);
 	out->txn_commits = LOAD(txn_commits);
 	out->txn_aborts = LOAD(txn_aborts);
+	out->forced_dead_letters = LOAD(forced_dead_letters);
 	out->notify_delivered = LOAD(notify_delivered);
 	out->notify_failed = LOAD(notify_failed);
 	out->notify_retries = LOAD(notify_retries);

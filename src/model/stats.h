@@ -87,6 +87,9 @@ struct stats {
 	_Atomic uint64_t fraud_in, fraud_approved, fraud_refused, fraud_dlq;
 	_Atomic uint64_t fraud_skipped; /* --order-map gave no order (empty) */
 	_Atomic uint64_t txn_commits, txn_aborts;
+	/* Inputs a stage dead-lettered because it could not process them
+	 * (outputs too large, transactions aborting on them) */
+	_Atomic uint64_t forced_dead_letters;
 	/* Notifier side (this process) */
 	_Atomic uint64_t notify_delivered, notify_failed, notify_retries;
 	_Atomic uint64_t notify_foreign; /* records on notifications that are no decision */
@@ -113,7 +116,7 @@ struct stats {
 struct stats_snapshot {
 	uint64_t produced, produce_errors, generated;
 	uint64_t fraud_in, fraud_approved, fraud_refused, fraud_dlq, fraud_skipped;
-	uint64_t txn_commits, txn_aborts;
+	uint64_t txn_commits, txn_aborts, forced_dead_letters;
 	uint64_t notify_delivered, notify_failed, notify_retries, notify_foreign;
 	uint64_t seen[TOPIC__COUNT];
 	uint64_t approved, refused, notified, dead_lettered, duplicates;

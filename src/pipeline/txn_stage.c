@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "dead_letter.h"
 #include "log.h"
 #include "pipeline.h"
 #include "stats.h"
@@ -16,12 +17,24 @@
 
 #define TXN_IDLE_COMMIT_MS   10
 #define TXN_STAGE_TOPICS_MAX 8 /* outputs, dead letters, rules */
+/* An input whose transaction aborted this many times in a row is
+ * dead-lettered instead of processed; twice more and only its first
+ * POISON_CUT_BYTES go; once more and it is skipped. */
+#define POISON_ABORTS    3
+#define POISON_CUT_BYTES 1024
 
-/* Per input partition: where this transaction started and got to. */
+/* Per input partition: where this transaction started and got to, and
+ * what earlier aborts left to watch. */
 struct part_progress {
 	bool touched;
 	int64_t first; /* offset of the first input in this transaction */
 	int64_t next;  /* offset after the last input processed */
+	/* Inputs below it were in a transaction that aborted for a reason not
+	 * tied to one of them: each goes in a transaction of its own, so a
+	 * bad one shows up as the input of the transactions that abort. */
+	int64_t suspect_end;
+	int64_t poison_offset; /* the input that aborted the last ones... */
+	int poison_aborts;     /* ...this many times in a row (0: none) */
 };
 
 struct txn_stage {
@@ -35,7 +48,16 @@ struct txn_stage {
 	struct part_progress *parts;
 	int32_t n_parts;
 	bool failed;
-	bool announced; /* first assignment counted */
+	bool announced;       /* first assignment counted */
+	size_t max_msg_bytes; /* the producer's message.max.bytes */
+	/* The input being processed: outputs produced for it, and why one
+	 * could not be produced when the record itself is the reason. */
+	int input_outputs;
+	bool input_unsendable;
+	char input_error[192];
+	char last_abort[256];       /* why the last abort */
+	char dr_error[192];         /* first failed delivery since */
+	rd_kafka_resp_err_t dr_err; /* ...and its error */
 	/* The producer's handles of the topics the stage writes, made on first
 	 * use (see pipeline_produce()). */
 	rd_kafka_topic_t *topic[TXN_STAGE_TOPICS_MAX];
@@ -54,6 +76,23 @@ sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
+/* A record the broker refused for what it is, not for the broker's state
+ * (time-outs, outages and fencing are not the record's fault). */
+static bool
+refused_for_itself(rd_kafka_resp_err_t err)
+{
+	switch (err) {
+	case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
+	case RD_KAFKA_RESP_ERR_INVALID_RECORD:
+	case RD_KAFKA_RESP_ERR_INVALID_MSG:
+	case RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE:
+	case RD_KAFKA_RESP_ERR_INVALID_TIMESTAMP:
+	case RD_KAFKA_RESP_ERR_POLICY_VIOLATION:
+	case RD_KAFKA_RESP_ERR__BAD_MSG: return true;
+	default: return false;
+	}
+}
+
 /* The stage's producer has a delivery callback only so that librdkafka
  * hands each delivered record back to the stage's thread (served by its
  * rd_kafka_poll() and by commit_transaction's flush), which allocated it
@@ -66,9 +105,16 @@ sleep_ms(int ms)
 static void
 delivered_to_stage_thread(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
+	struct txn_stage *st = current_stage;
 	(void)rk;
-	(void)m;
 	(void)opaque;
+	/* The abort that follows says which record the broker refused, and why. */
+	if (m->err && st != NULL && st->dr_err == RD_KAFKA_RESP_ERR_NO_ERROR &&
+	    refused_for_itself(m->err)) {
+		st->dr_err = m->err;
+		snprintf(st->dr_error, sizeof st->dr_error, "%s: %s",
+			 m->rkt ? rd_kafka_topic_name(m->rkt) : "?", rd_kafka_err2str(m->err));
+	}
 }
 
 void *
@@ -194,11 +240,56 @@ progress_reset(struct txn_stage *st)
 		st->parts[p].touched = false;
 }
 
-/* Abort the open transaction and rewind the consumer to its first input. */
+/* One more abort caused by the input at offset of p. */
 static void
-abort_and_rewind(struct txn_stage *st, const char *why)
+note_poison(struct part_progress *p, int64_t offset)
+{
+	if (p->poison_aborts > 0 && p->poison_offset == offset) {
+		p->poison_aborts++;
+	} else {
+		p->poison_offset = offset;
+		p->poison_aborts = 1;
+	}
+}
+
+/* After an abort: which input caused it.  A known culprit (its processing
+ * failed) counts against it.  When a delivery was refused for the record
+ * itself, the input alone in the transaction counts, and with several,
+ * each is tried again in a transaction of its own to find it. */
+static void
+blame_inputs(struct txn_stage *st, int32_t culprit, int64_t culprit_offset)
+{
+	if (culprit >= 0 && culprit < st->n_parts) {
+		note_poison(&st->parts[culprit], culprit_offset);
+		return;
+	}
+	if (!refused_for_itself(st->dr_err))
+		return;
+	for (int32_t i = 0; i < st->n_parts; i++) {
+		struct part_progress *p = &st->parts[i];
+		if (!p->touched)
+			continue;
+		if (st->txn_inputs == 1)
+			note_poison(p, p->first);
+		else if (p->next > p->suspect_end)
+			p->suspect_end = p->next;
+	}
+}
+
+/* Abort the open transaction and rewind the consumer to its first input.
+ * culprit: the partition of the input that caused it (its offset in
+ * culprit_offset), or -1 when not known. */
+static void
+abort_and_rewind(struct txn_stage *st, const char *why, int32_t culprit, int64_t culprit_offset)
 {
 	log_warn(st->ops->role, "aborting transaction: %s; its inputs will be read again", why);
+	/* A failed produce in a transaction the broker already failed says
+	 * only "processing failed": the reason before it stays. */
+	if (culprit < 0 || st->last_abort[0] == '\0' || strcmp(why, "processing failed") != 0)
+		snprintf(st->last_abort, sizeof st->last_abort, "%s", why);
+	blame_inputs(st, culprit, culprit_offset);
+	st->dr_error[0] = '\0';
+	st->dr_err = RD_KAFKA_RESP_ERR_NO_ERROR;
 	for (;;) {
 		rd_kafka_error_t *error = rd_kafka_abort_transaction(st->producer, 30000);
 		if (error == NULL)
@@ -231,14 +322,26 @@ abort_and_rewind(struct txn_stage *st, const char *why)
 		st->ops->after_abort(st);
 }
 
+/* How long a commit may wait for the brokers: while running, as long as
+ * it takes (it is retried); once stopping, a few seconds. */
+static int
+commit_wait_ms(struct txn_stage *st)
+{
+	return pipeline_stopping(st->p) ? 5000 : 30000;
+}
+
 /* Commits the open transaction with the consumed offsets.  0 or -1. */
 static int
 commit_txn(struct txn_stage *st)
 {
 	if (!st->in_txn)
 		return 0;
+	st->input_unsendable = false;
 	if (st->ops->before_commit && st->ops->before_commit(st) < 0) {
-		abort_and_rewind(st, "the role could not finish its batch");
+		abort_and_rewind(st,
+				 st->input_unsendable ? st->input_error
+						      : "the role could not finish its batch",
+				 -1, 0);
 		return -1;
 	}
 	rd_kafka_topic_partition_list_t *offsets = progress_offsets(st, false);
@@ -249,8 +352,9 @@ commit_txn(struct txn_stage *st)
 			rd_kafka_consumer_group_metadata(st->consumer);
 		for (;;) {
 			error = rd_kafka_send_offsets_to_transaction(st->producer, offsets, cgmd,
-								     30000);
-			if (error == NULL || !rd_kafka_error_is_retriable(error))
+								     commit_wait_ms(st));
+			if (error == NULL || !rd_kafka_error_is_retriable(error) ||
+			    pipeline_stopping(st->p))
 				break;
 			rd_kafka_error_destroy(error);
 			sleep_ms(50);
@@ -258,20 +362,41 @@ commit_txn(struct txn_stage *st)
 		rd_kafka_consumer_group_metadata_destroy(cgmd);
 	}
 	while (error == NULL) {
-		error = rd_kafka_commit_transaction(st->producer, 30000);
-		if (error == NULL || !rd_kafka_error_is_retriable(error))
+		error = rd_kafka_commit_transaction(st->producer, commit_wait_ms(st));
+		if (error == NULL || !rd_kafka_error_is_retriable(error) ||
+		    pipeline_stopping(st->p))
 			break;
 		rd_kafka_error_destroy(error);
 		error = NULL;
 		sleep_ms(50);
 	}
+	if (error != NULL && rd_kafka_error_is_retriable(error) && pipeline_stopping(st->p)) {
+		/* Stopping while the brokers do not answer: leave the
+		 * transaction open (the broker aborts it at its time-out) and
+		 * its inputs uncommitted, so the next run reads them again. */
+		log_warn(st->ops->role,
+			 "cannot commit at stop: %s; %d input(s) will be read "
+			 "again",
+			 rd_kafka_error_string(error), st->txn_inputs);
+		rd_kafka_error_destroy(error);
+		rd_kafka_topic_partition_list_destroy(offsets);
+		st->in_txn = false;
+		st->failed = true; /* no abort: it would wait as long */
+		return -1;
+	}
 	if (error != NULL) {
 		if (rd_kafka_error_txn_requires_abort(error)) {
 			char why[256];
-			snprintf(why, sizeof why, "%s", rd_kafka_error_string(error));
+			if (st->dr_err == RD_KAFKA_RESP_ERR_NO_ERROR) /* reports not served yet */
+				st->dr_err = rd_kafka_error_code(error);
+			if (st->dr_error[0])
+				snprintf(why, sizeof why, "%s (%s)", rd_kafka_error_string(error),
+					 st->dr_error);
+			else
+				snprintf(why, sizeof why, "%s", rd_kafka_error_string(error));
 			rd_kafka_error_destroy(error);
 			rd_kafka_topic_partition_list_destroy(offsets);
-			abort_and_rewind(st, why);
+			abort_and_rewind(st, why, -1, 0);
 			return -1;
 		}
 		stage_fatal(st, "commit_transaction", error);
@@ -281,6 +406,12 @@ commit_txn(struct txn_stage *st)
 	}
 	st->in_txn = false;
 	atomic_fetch_add(&st->p->stats.txn_commits, 1);
+	for (int32_t p = 0; p < st->n_parts; p++) { /* a poison input went through */
+		struct part_progress *pp = &st->parts[p];
+		if (pp->touched && pp->poison_aborts > 0 && pp->poison_offset >= pp->first &&
+		    pp->poison_offset < pp->next)
+			pp->poison_aborts = 0;
+	}
 	/* The mock cluster drops transactional offsets: store them directly. */
 	if (st->p->embedded != NULL && offsets->cnt > 0) {
 		rd_kafka_resp_err_t ce = rd_kafka_commit(st->consumer, offsets, 0);
@@ -303,6 +434,11 @@ rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_l
 		for (int i = 0; i < parts->cnt; i++) {
 			log_info(st->ops->role, "assigned %s [%" PRId32 "]", parts->elems[i].topic,
 				 parts->elems[i].partition);
+			struct part_progress *p = progress_of(st, parts->elems[i].partition);
+			if (p != NULL) { /* what another member saw is gone */
+				p->suspect_end = 0;
+				p->poison_aborts = 0;
+			}
 			if (st->ops->on_assign)
 				st->ops->on_assign(st, parts->elems[i].partition);
 		}
@@ -322,7 +458,7 @@ rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_l
 		if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS)
 			commit_txn(st);
 		else
-			abort_and_rewind(st, "partitions lost");
+			abort_and_rewind(st, "partitions lost", -1, 0);
 	}
 	for (int i = 0; i < parts->cnt; i++) {
 		log_info(st->ops->role, "revoked %s [%" PRId32 "]", parts->elems[i].topic,
@@ -349,33 +485,116 @@ stage_topic(struct txn_stage *st, const char *name)
 	return rkt;
 }
 
+/* An output the producer would refuse (over message.max.bytes): the
+ * input it was made from is the reason, so the input is dead-lettered. */
+static bool
+too_large(struct txn_stage *st, const char *topic, size_t keylen, size_t vallen,
+	  const char *const *hdrs)
+{
+	if (keylen + vallen + DEAD_LETTER_RECORD_OVERHEAD <= st->max_msg_bytes / 2)
+		return false; /* the common case: one comparison */
+	size_t size = dead_letter_record_size(keylen, vallen, hdrs) + DEAD_LETTER_RECORD_OVERHEAD;
+	if (size <= st->max_msg_bytes)
+		return false;
+	st->input_unsendable = true;
+	snprintf(st->input_error, sizeof st->input_error,
+		 "its record for '%s' would be %zu bytes, over message.max.bytes (%zu)", topic,
+		 size, st->max_msg_bytes);
+	return true;
+}
+
 int
 txn_stage_produce(struct txn_stage *st, const char *topic, const void *key, size_t keylen,
 		  const void *val, size_t vallen, const char *const *hdrs)
 {
-	if (begin_txn(st) < 0)
+	if (begin_txn(st) < 0 || too_large(st, topic, keylen, vallen, hdrs))
 		return -1;
 	rd_kafka_resp_err_t err =
 		pipeline_produce(st->producer, stage_topic(st, topic), RD_KAFKA_PARTITION_UA, key,
 				 keylen, val, vallen, hdrs, NULL, &st->p->stop);
-	return err == RD_KAFKA_RESP_ERR_NO_ERROR ? 0 : -1;
+	if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+		return -1;
+	st->input_outputs++;
+	return 0;
+}
+
+/* Sends dl, cut to fit under max_bytes (0: the producer's limit). */
+static int
+send_dead_letter(struct txn_stage *st, struct dead_letter *dl, size_t max_bytes)
+{
+	struct dead_letter_headers h;
+	size_t key_len = dl->key_len, val_len = dl->val_len;
+	if (max_bytes == 0 || max_bytes > st->max_msg_bytes)
+		max_bytes = st->max_msg_bytes;
+	if (dead_letter_prepare(dl, max_bytes, &h))
+		log_warn(st->ops->role,
+			 "dead letter of %s [%" PRId32 "] @%" PRId64 " cut from "
+			 "%zu to %zu bytes to fit (message.max.bytes %zu)",
+			 dl->src_topic, dl->partition, dl->offset, key_len + val_len,
+			 dl->key_len + dl->val_len, st->max_msg_bytes);
+	log_debug(st->ops->role, "dead-lettering %s [%" PRId32 "] @%" PRId64 ": %s", dl->src_topic,
+		  dl->partition, dl->offset, dl->reason);
+	return txn_stage_produce(st, st->p->cfg->topics[TOPIC_DLQ], dl->key, dl->key_len, dl->val,
+				 dl->val_len, h.list);
+}
+
+int
+txn_stage_dead_letter_record(struct txn_stage *st, const struct dead_letter *dl)
+{
+	struct dead_letter copy = *dl;
+	return send_dead_letter(st, &copy, 0);
+}
+
+static struct dead_letter
+dead_letter_of(struct txn_stage *st, const rd_kafka_message_t *m, const char *reason)
+{
+	return (struct dead_letter){
+		.reason = reason,
+		.stage = st->ops->role,
+		.src_topic = rd_kafka_topic_name(m->rkt),
+		.partition = m->partition,
+		.offset = m->offset,
+		.key = m->key,
+		.key_len = m->key_len,
+		.val = m->payload,
+		.val_len = m->len,
+	};
 }
 
 int
 txn_stage_dead_letter(struct txn_stage *st, const rd_kafka_message_t *m, const char *reason)
 {
-	char part[16], off[24];
-	snprintf(part, sizeof part, "%" PRId32, m->partition);
-	snprintf(off, sizeof off, "%" PRId64, m->offset);
-	const char *hdrs[] = {
-		HDR_DLQ_REASON, reason,        HDR_DLQ_TOPIC,  rd_kafka_topic_name(m->rkt),
-		HDR_DLQ_PART,   part,          HDR_DLQ_OFFSET, off,
-		HDR_STAGE,      st->ops->role, NULL,
-	};
-	log_debug(st->ops->role, "dead-lettering %s [%s] @%s: %s", rd_kafka_topic_name(m->rkt),
-		  part, off, reason);
-	return txn_stage_produce(st, st->p->cfg->topics[TOPIC_DLQ], m->key, m->key_len, m->payload,
-				 m->len, hdrs);
+	struct dead_letter dl = dead_letter_of(st, m, reason);
+	return send_dead_letter(st, &dl, 0);
+}
+
+/* An input that cannot be processed (its outputs cannot be sent, or its
+ * transactions keep aborting) goes to the dead-letter topic in place of
+ * its outputs.  Each further abort it causes cuts it shorter, then skips
+ * it: no input stops the stage for good. */
+static int
+dead_letter_poison(struct txn_stage *st, const rd_kafka_message_t *m, const char *why, int aborts)
+{
+	char reason[448];
+	int over = aborts - POISON_ABORTS;
+	atomic_fetch_add(&st->p->stats.forced_dead_letters, 1);
+	if (aborts == 0)
+		snprintf(reason, sizeof reason, "cannot be processed: %s", why);
+	else
+		snprintf(reason, sizeof reason, "aborted its transaction %d times in a row: %s",
+			 aborts, why);
+	if (over >= 2) {
+		log_error(st->ops->role,
+			  "%s [%" PRId32 "] @%" PRId64 " %s; it cannot be "
+			  "dead-lettered either: skipped",
+			  rd_kafka_topic_name(m->rkt), m->partition, m->offset, reason);
+		return 0;
+	}
+	log_warn(st->ops->role, "%s [%" PRId32 "] @%" PRId64 " %s: sent to '%s' instead",
+		 rd_kafka_topic_name(m->rkt), m->partition, m->offset, reason,
+		 st->p->cfg->topics[TOPIC_DLQ]);
+	struct dead_letter dl = dead_letter_of(st, m, reason);
+	return send_dead_letter(st, &dl, over == 1 ? POISON_CUT_BYTES : 0);
 }
 
 static int
@@ -413,7 +632,17 @@ handle_input(struct txn_stage *st, rd_kafka_message_t *m)
 		return;
 	}
 	struct part_progress *p = progress_of(st, m->partition);
-	if (p == NULL || begin_txn(st) < 0)
+	if (p == NULL)
+		return;
+	bool poison = p->poison_aborts >= POISON_ABORTS && m->offset == p->poison_offset;
+	/* Under watch after an abort: alone in its transaction. */
+	bool alone = poison || m->offset < p->suspect_end;
+	if (alone && st->in_txn && st->txn_inputs > 0) {
+		bool rewinds = p->touched; /* an abort would read m again */
+		if (commit_txn(st) < 0 && (rewinds || st->failed))
+			return;
+	}
+	if (begin_txn(st) < 0)
 		return;
 	if (!p->touched) {
 		p->touched = true;
@@ -421,8 +650,24 @@ handle_input(struct txn_stage *st, rd_kafka_message_t *m)
 	}
 	p->next = m->offset + 1;
 	st->txn_inputs++;
-	if (st->ops->process(st, m) < 0)
-		abort_and_rewind(st, "processing failed");
+	int rc;
+	st->input_outputs = 0;
+	st->input_unsendable = false;
+	if (poison) {
+		rc = dead_letter_poison(st, m, st->last_abort, p->poison_aborts);
+	} else {
+		rc = st->ops->process(st, m);
+		/* Nothing of it went out: the input goes, not the transaction. */
+		if (rc < 0 && st->input_unsendable && st->input_outputs == 0 && !st->failed)
+			rc = dead_letter_poison(st, m, st->input_error, 0);
+	}
+	if (rc < 0) {
+		abort_and_rewind(st, st->input_unsendable ? st->input_error : "processing failed",
+				 m->partition, m->offset);
+		return;
+	}
+	if (alone)
+		commit_txn(st);
 }
 
 int
@@ -458,6 +703,12 @@ txn_stage_run(struct pipeline *p, const struct txn_stage_ops *ops,
 		kafka_client_destroy(st.producer, 0);
 		return -1;
 	}
+	char mmb[32];
+	size_t mmb_len = sizeof mmb;
+	st.max_msg_bytes = 1000000; /* librdkafka's default */
+	if (rd_kafka_conf_get(rd_kafka_conf(st.producer), "message.max.bytes", mmb, &mmb_len) ==
+	    RD_KAFKA_CONF_OK)
+		st.max_msg_bytes = strtoul(mmb, NULL, 10);
 	if (init_transactions(&st) < 0)
 		goto out;
 	for (int i = 0; params->outputs[i] != NULL; i++)

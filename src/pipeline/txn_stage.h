@@ -6,8 +6,13 @@
  * carries the input offsets (send_offsets_to_transaction).  Transactions
  * commit after txn_max_msgs inputs, txn_max_ms, or when the input runs dry.
  * An aborted transaction rewinds the consumer, so the inputs are processed
- * again; a fatal error (e.g. fenced by a newer instance with the same
- * transactional.id) stops the pipeline with a clear message.
+ * again.  No input can stop a stage for good: one whose outputs cannot be
+ * sent (over message.max.bytes) is dead-lettered in their place, and one
+ * whose transaction aborts POISON_ABORTS (3) times in a row is dead-lettered
+ * instead of processed (cut shorter, then skipped, if that aborts too); the
+ * log says so and stats.forced_dead_letters counts them.  A fatal error
+ * (e.g. fenced by a newer instance with the same transactional.id) stops
+ * the pipeline with a clear message.
  *
  * The embedded mock cluster does not store offsets sent with a transaction,
  * so there the stage also commits them with rd_kafka_commit().
@@ -63,8 +68,12 @@ const char *txn_stage_worker_id(struct txn_stage *st); /* the transactional.id *
 int txn_stage_produce(struct txn_stage *st, const char *topic, const void *key, size_t keylen,
 		      const void *val, size_t vallen, const char *const *hdrs);
 
-/* Sends the input, unchanged, to the dead-letter topic with the reason and
- * its source topic/partition/offset in headers. */
+/* Sends the input to the dead-letter topic with the reason and its source
+ * topic/partition/offset in headers: unchanged, or cut to fit under the
+ * producer's message.max.bytes (see dead_letter.h). */
 int txn_stage_dead_letter(struct txn_stage *st, const rd_kafka_message_t *m, const char *reason);
+struct dead_letter;
+/* The same for a record the role kept (e.g. until --notify-exec ran). */
+int txn_stage_dead_letter_record(struct txn_stage *st, const struct dead_letter *dl);
 
 #endif

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "dead_letter.h"
 #include "decision.h"
 #include "int_text.h"
 #include "jq_map.h"
@@ -205,24 +206,24 @@ notifier_before_commit(struct txn_stage *st)
 			break;
 		}
 		atomic_fetch_add(&pl->stats.notify_failed, 1);
-		char reason[256], part[16], off[24];
+		char reason[256];
 		snprintf(reason, sizeof reason,
 			 "notification not delivered after %d attempt(s): %s", jobs[i].attempts,
 			 jobs[i].error);
-		snprintf(part, sizeof part, "%" PRId32, p->partition);
-		snprintf(off, sizeof off, "%" PRId64, p->offset);
 		log_warn("notify", "order %s: %s", p->notice.order_id, reason);
-		const char *hdrs[] = {
-			HDR_DLQ_REASON, reason,
-			HDR_DLQ_TOPIC,  p->src_topic,
-			HDR_DLQ_PART,   part,
-			HDR_DLQ_OFFSET, off,
-			HDR_ORDER_ID,   p->notice.order_id,
-			HDR_STAGE,      "notifier",
-			NULL,
+		struct dead_letter dl = {
+			.reason = reason,
+			.stage = "notifier",
+			.src_topic = p->src_topic,
+			.partition = p->partition,
+			.offset = p->offset,
+			.order_id = p->notice.order_id,
+			.key = p->notice.user_id,
+			.key_len = strlen(p->notice.user_id),
+			.val = p->payload,
+			.val_len = p->len,
 		};
-		rc = txn_stage_produce(st, pl->cfg->topics[TOPIC_DLQ], p->notice.user_id,
-				       strlen(p->notice.user_id), p->payload, p->len, hdrs);
+		rc = txn_stage_dead_letter_record(st, &dl);
 	}
 	free(jobs);
 	batch_clear(nt);
