@@ -23,7 +23,7 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototy
 SRC_DIRS := $(sort $(patsubst %/,%,$(dir $(wildcard src/*.c src/*/*.c src/*.h src/*/*.h ui/*.c ui/*/*.c ui/*.h ui/*/*.h))))
 CPPFLAGS += -std=c11 -D_GNU_SOURCE $(addprefix -I,$(SRC_DIRS)) -DORDERTOP_DATADIR='"$(DATADIR)"' \
             $(shell pkg-config --cflags $(PKGS)) -MMD -MP
-LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lformw -lpthread -lm
+LDLIBS   += $(shell pkg-config --libs $(PKGS)) -ljq -lformw -lpthread -lm
 
 MAIN_SRC := $(wildcard src/main.c src/*/main.c)
 SRC_LIB  := $(filter-out $(MAIN_SRC),$(wildcard src/*.c src/*/*.c))
