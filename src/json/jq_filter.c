@@ -20,7 +20,9 @@ static void
 on_error(void *data, jv msg)
 {
 	struct jq_filter *f = data;
-	if (jv_get_kind(msg) == JV_KIND_STRING)
+	if (f->error[0] != '\0') /* the first says what; "jq: 1 compile error" follows */
+		;
+	else if (jv_get_kind(msg) == JV_KIND_STRING)
 		snprintf(f->error, sizeof f->error, "%s", jv_string_value(msg));
 	else
 		snprintf(f->error, sizeof f->error, "jq: error");
