@@ -18,6 +18,7 @@
 #include "allocator.h"
 #include "config.h"
 #include "engine.h"
+#include "explore_cmd.h"
 #include "fraud_rules.h"
 #include "headless.h"
 #include "http_server.h"
@@ -166,6 +167,8 @@ main(int argc, char **argv)
 	log_init(LOG_INFO);
 	if (argc > 1 && strcmp(argv[1], "rules") == 0)
 		return rules_cmd_main(argc, argv);
+	if (argc > 1 && explore_cmd_is_verb(argv[1]))
+		return explore_cmd_main(argc, argv);
 	config_init(&cfg);
 	rc = config_parse_args(&cfg, argc, argv, err, sizeof err);
 	if (rc != 0) {

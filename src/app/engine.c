@@ -162,6 +162,10 @@ publish_ruleset(void *arg, const struct ruleset *rs, char *err, size_t errlen)
 static int
 change_rules(struct engine *e, rules_change_fn change, const void *arg, char *err, size_t errlen)
 {
+	if (e->p.cfg->read_only) {
+		config_read_only_text("changing the fraud rules", err, errlen);
+		return -1;
+	}
 	if (e->p.producer == NULL) {
 		snprintf(err, errlen, "the pipeline is not running");
 		return -1;
@@ -598,6 +602,10 @@ intake_prepare(struct engine *e, struct order *o, char *err, size_t errlen)
 {
 	struct pipeline *p = &e->p;
 
+	if (e->p.cfg->read_only) {
+		config_read_only_text("submitting an order", err, errlen);
+		return -1;
+	}
 	if (p->producer == NULL || pipeline_stopping(p)) {
 		snprintf(err, errlen, "the pipeline is not running");
 		return -1;

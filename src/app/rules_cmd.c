@@ -119,6 +119,12 @@ rules_cmd_main(int argc, char **argv)
 	}
 	if (cfg.timeout < 0)
 		cfg.timeout = 30; /* a command gives up on unreachable brokers */
+	if (cfg.read_only && strcmp(verb, "list") != 0) {
+		config_read_only_text("ordertop rules", err, sizeof err);
+		fprintf(stderr, "%s\n", err);
+		config_free(&cfg);
+		return 1;
+	}
 	log_set_level(cfg.log_level < LOG_INFO ? cfg.log_level : LOG_WARN);
 	cfg.roles = 0;
 	cfg.headless = true;

@@ -173,6 +173,12 @@ request_check(struct http_server *s, struct http_request *r, struct MHD_Connecti
 					 "%s needs 'Authorization: Bearer TOKEN'", r->path);
 			return -1;
 		}
+		if (engine_config(s->e)->read_only) {
+			char why[256];
+			config_read_only_text(r->method, why, sizeof why);
+			http_reply_error(r, 403, NULL, 0, "%s %s", why, r->path);
+			return -1;
+		}
 		const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 							       MHD_HTTP_HEADER_CONTENT_TYPE);
 		if (!content_type_ok(r->route, type)) {

@@ -203,7 +203,8 @@ kafka_client_new(const struct config *cfg, const char *bootstraps,
 			DFLT("session.timeout.ms", "10000");
 		DFLT("heartbeat.interval.ms", "1000");
 		break;
-	case KAFKA_ASSIGN_CONSUMER: break;
+	case KAFKA_ASSIGN_CONSUMER:
+	case KAFKA_ADMIN: break;
 	}
 #undef DFLT
 	for (size_t i = 0; i < n; i++)

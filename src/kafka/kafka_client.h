@@ -40,9 +40,10 @@ struct kafka_health {
 
 enum kafka_client_kind {
 	KAFKA_PRODUCER,
-	KAFKA_TXN_PRODUCER,   /* transactional; needs transactional_id */
-	KAFKA_GROUP_CONSUMER, /* subscribe() in a consumer group, read_committed */
-	KAFKA_ASSIGN_CONSUMER /* assign() only, no group, read_committed */
+	KAFKA_TXN_PRODUCER,    /* transactional; needs transactional_id */
+	KAFKA_GROUP_CONSUMER,  /* subscribe() in a consumer group, read_committed */
+	KAFKA_ASSIGN_CONSUMER, /* assign() only, no group, read_committed */
+	KAFKA_ADMIN            /* metadata, watermarks and Admin API requests only */
 };
 
 struct kafka_client_opts {

@@ -242,10 +242,12 @@ static int config_apply(struct config *c, const struct config_option *o, const c
 			size_t errlen);
 static const struct config_option *config_option_by_name(const char *name);
 
+#define CONFIG_FIELD(c, o, type) ((type *)(void *)((char *)(c) + (o)->offset))
+
 /* ordertop's own options a -F file may set, as ordertop.NAME=VALUE (NAME
  * with '_' for '-'); every other ordertop.* key is refused with a pointer
  * to its flag (config_check_properties). */
-static const char *const config_file_options[] = { "http", "http-token-file" };
+static const char *const config_file_options[] = { "http", "http-token-file", "read-only" };
 
 /* 1 and applied when key is one of config_file_options[], 0 when not,
  * -1 with err naming origin when its value is bad. */
@@ -264,7 +266,18 @@ config_apply_file_option(struct config *c, const char *key, const char *value, c
 	for (size_t i = 0; i < sizeof config_file_options / sizeof *config_file_options; i++) {
 		if (strcmp(name, config_file_options[i]) != 0)
 			continue;
-		if (config_apply(c, config_option_by_name(name), value, why, sizeof why) != 0) {
+		const struct config_option *o = config_option_by_name(name);
+		if (o->type == CONFIG_SET) { /* a switch: true or false */
+			bool on = strcmp(value, "true") == 0;
+			if (!on && strcmp(value, "false") != 0) {
+				config_err(err, errlen, "%s: %s: expected true or false, not '%s'",
+					   origin, key, value);
+				return -1;
+			}
+			*CONFIG_FIELD(c, o, bool) = on;
+			return 1;
+		}
+		if (config_apply(c, o, value, why, sizeof why) != 0) {
 			config_err(err, errlen, "%s: %s: %s", origin, key, why);
 			return -1;
 		}
@@ -343,6 +356,15 @@ config_load_props(struct config *c, const char *path, const char *open_prefix, c
 	return rc;
 }
 
+void
+config_read_only_text(const char *what, char *buf, size_t len)
+{
+	snprintf(buf, len,
+		 "%s: refused, ordertop runs read-only (--read-only, or "
+		 "ordertop.read_only=true in a -F file)",
+		 what);
+}
+
 int
 config_load_properties(struct config *c, const char *path, char *err, size_t errlen)
 {
@@ -406,8 +428,6 @@ config_parse_double(const char *s, double *out)
 	*out = v;
 	return true;
 }
-
-#define CONFIG_FIELD(c, o, type) ((type *)(void *)((char *)(c) + (o)->offset))
 
 /* "-b/--brokers", "--partitions" or "-X": how messages name an option. */
 static void
@@ -1068,6 +1088,14 @@ const struct config_option config_options[] = {
 	  .help = "POST and PATCH need 'Authorization: Bearer TOKEN', TOKEN the "
 		  "first line of FILE (not readable by others); also "
 		  "ordertop.http_token_file= in -F files" },
+
+	{ .section = "Safety",
+	  .name = "read-only",
+	  .type = CONFIG_SET,
+	  .offset = OFF(read_only),
+	  .help = "turn every mutating action off: producing, re-driving, offset "
+		  "resets, the order form, rule changes (the HTTP API answers 403); "
+		  "also ordertop.read_only=true in -F files" },
 
 	{ .section = "Run mode",
 	  .name = "headless",

@@ -88,6 +88,9 @@ struct config {
 	char *http;            /* --http [ADDR:]PORT, NULL = off */
 	char *http_token_file; /* --http-token-file FILE */
 
+	/* Safety */
+	bool read_only; /* --read-only: no produce, re-drive, reset, orders or rule changes */
+
 	/* Run mode */
 	bool headless;
 	double duration;      /* --duration SEC, 0 = until stopped */
@@ -178,6 +181,10 @@ int config_set_property(struct config *c, const char *kv, const char *origin, ch
 bool config_is_secret_key(const char *key);
 /* The value, or "******" for a secret; for logs and the UI. */
 const char *config_display_value(const struct kv *p);
+
+/* What a refused mutating action says under --read-only: "WHAT: refused,
+ * ordertop runs read-only (--read-only or ordertop.read_only=true)". */
+void config_read_only_text(const char *what, char *buf, size_t len);
 
 /* The value of a librdkafka property set by -F/-X, or NULL. */
 const char *config_get_property(const struct config *c, const char *key);

