@@ -38,6 +38,13 @@ check "the dashboard without a terminal says so" \
 	test "$rc" -eq 2 -a -n "$(echo "$out" | grep -i "needs a terminal")"
 out=$("$ORDERTOP" --headless --drain 2>&1); rc=$?
 check "--drain without --count is refused" test "$rc" -eq 2
+# In a terminal (script(1) gives one) whose type cannot move the cursor.
+out=$(TERM=dumb timeout 30 script -qec "'$ORDERTOP' --theme-dir themes" /dev/null 2>&1 </dev/null); rc=$?
+check "the dashboard on TERM=dumb exits 2 saying why, before anything starts" \
+	test "$rc" -eq 2 -a -n "$(echo "$out" | grep "TERM=dumb cannot move the cursor")"
+out=$(TERM=no-such-terminal timeout 30 script -qec "'$ORDERTOP'" /dev/null 2>&1 </dev/null); rc=$?
+check "an unknown TERM exits 2 naming it" \
+	test "$rc" -eq 2 -a -n "$(echo "$out" | grep "TERM=no-such-terminal is not a terminal type")"
 
 # Exit 2, before anything starts, with a message holding WANT:
 # refused NAME WANT ARGS...
