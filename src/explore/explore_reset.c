@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "clock.h"
 #include "explore_groups.h"
 #include "explore_reset.h"
 #include "explore_seek.h"
@@ -226,6 +227,55 @@ fail:
 	return -1;
 }
 
+/* Commits offs for group through rk, waiting at most the cluster's time
+ * limit for the coordinator's answer. */
+static int
+commit_bounded(struct explore_cluster *c, rd_kafka_t *rk, rd_kafka_topic_partition_list_t *offs,
+	       const char *group, char *err, size_t errlen)
+{
+	int timeout = explore_cluster_timeout_ms(c);
+	rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
+	rd_kafka_resp_err_t e = rd_kafka_commit_queue(rk, offs, q, NULL, NULL);
+	rd_kafka_event_t *ev = NULL;
+	int64_t deadline = mono_ms() + timeout;
+	while (e == RD_KAFKA_RESP_ERR_NO_ERROR && ev == NULL) {
+		int64_t left = deadline - mono_ms();
+		if (left <= 0)
+			break;
+		ev = rd_kafka_queue_poll(q, (int)(left > 100 ? 100 : left));
+		if (ev && rd_kafka_event_type(ev) != RD_KAFKA_EVENT_OFFSET_COMMIT) {
+			rd_kafka_event_destroy(ev);
+			ev = NULL;
+		}
+	}
+	int rc = -1;
+	const rd_kafka_topic_partition_list_t *got =
+		ev ? rd_kafka_event_topic_partition_list(ev) : NULL;
+	if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
+		snprintf(err, errlen, "commit to group %s: %s", group, rd_kafka_err2str(e));
+	else if (ev == NULL)
+		snprintf(err, errlen,
+			 "commit to group %s: no answer within %d ms (--timeout); check the "
+			 "group's offsets before trying again",
+			 group, timeout);
+	else if (rd_kafka_event_error(ev))
+		snprintf(err, errlen, "commit to group %s: %s", group,
+			 rd_kafka_event_error_string(ev));
+	else
+		rc = 0;
+	for (int i = 0; rc == 0 && got && i < got->cnt; i++)
+		if (got->elems[i].err) {
+			snprintf(err, errlen, "commit to group %s: %s [%d]: %s", group,
+				 got->elems[i].topic, (int)got->elems[i].partition,
+				 rd_kafka_err2str(got->elems[i].err));
+			rc = -1;
+		}
+	if (ev)
+		rd_kafka_event_destroy(ev);
+	rd_kafka_queue_destroy(q);
+	return rc;
+}
+
 int
 explore_reset_execute(struct explore_cluster *c, const struct explore_reset_plan *plan, char *err,
 		      size_t errlen)
@@ -252,19 +302,7 @@ explore_reset_execute(struct explore_cluster *c, const struct explore_reset_plan
 		rd_kafka_topic_partition_list_add(offs, plan->rows[i].topic,
 						  plan->rows[i].partition)
 			->offset = plan->rows[i].target;
-	rd_kafka_resp_err_t e = rd_kafka_commit(rk, offs, 0);
-	int rc = 0;
-	if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-		snprintf(err, errlen, "commit to group %s: %s", plan->group, rd_kafka_err2str(e));
-		rc = -1;
-	}
-	for (int i = 0; rc == 0 && i < offs->cnt; i++)
-		if (offs->elems[i].err) {
-			snprintf(err, errlen, "commit to group %s: %s [%d]: %s", plan->group,
-				 offs->elems[i].topic, (int)offs->elems[i].partition,
-				 rd_kafka_err2str(offs->elems[i].err));
-			rc = -1;
-		}
+	int rc = commit_bounded(c, rk, offs, plan->group, err, errlen);
 	rd_kafka_topic_partition_list_destroy(offs);
 	rd_kafka_destroy(rk);
 	return rc;
