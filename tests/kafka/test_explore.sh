@@ -8,8 +8,8 @@
 source "$(dirname "$0")/lib.sh"
 
 CACHE=${ORDERTOP_KAFKA_CACHE:-$HOME/.cache/ordertop/kafka-3.9}
+kafka_up single # its fetch installs a JDK when javac is missing
 command -v javac >/dev/null || { not_ok "javac (openjdk-17-jdk-headless) for ExploreProbe.java"; exit 1; }
-kafka_up single
 mkdir -p "$WORK/probe"
 if ! javac -nowarn -cp "$CACHE/libs/*" -d "$WORK/probe" "$KHERE/ExploreProbe.java" 2>"$WORK/javac.log"; then
 	not_ok "ExploreProbe.java compiles" "$(head -5 "$WORK/javac.log")"
