@@ -7,11 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "clock.h"
 #include "explore_groups.h"
 #include "explore_reset.h"
 #include "explore_seek.h"
-#include "kafka_client.h"
 
 void
 explore_reset_plan_free(struct explore_reset_plan *p)
@@ -227,51 +225,56 @@ fail:
 	return -1;
 }
 
-/* Commits offs for group through rk, waiting at most the cluster's time
- * limit for the coordinator's answer. */
+/* Commits offs for group with the Admin API (AlterConsumerGroupOffsets, an
+ * OffsetCommit that joins nothing), waiting at most the cluster's time
+ * limit.  A consumer's commit would be bounded too, but destroying that
+ * consumer waits for the coordinator's answer however late it comes. */
 static int
-commit_bounded(struct explore_cluster *c, rd_kafka_t *rk, rd_kafka_topic_partition_list_t *offs,
-	       const char *group, char *err, size_t errlen)
+commit_bounded(struct explore_cluster *c, rd_kafka_topic_partition_list_t *offs, const char *group,
+	       char *err, size_t errlen)
 {
-	int timeout = explore_cluster_timeout_ms(c);
+	rd_kafka_t *rk = explore_cluster_handle(c);
 	rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
-	rd_kafka_resp_err_t e = rd_kafka_commit_queue(rk, offs, q, NULL, NULL);
-	rd_kafka_event_t *ev = NULL;
-	int64_t deadline = mono_ms() + timeout;
-	while (e == RD_KAFKA_RESP_ERR_NO_ERROR && ev == NULL) {
-		int64_t left = deadline - mono_ms();
-		if (left <= 0)
-			break;
-		ev = rd_kafka_queue_poll(q, (int)(left > 100 ? 100 : left));
-		if (ev && rd_kafka_event_type(ev) != RD_KAFKA_EVENT_OFFSET_COMMIT) {
-			rd_kafka_event_destroy(ev);
-			ev = NULL;
-		}
-	}
+	rd_kafka_AdminOptions_t *o =
+		explore_cluster_admin_options(c, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS);
+	rd_kafka_AlterConsumerGroupOffsets_t *req =
+		rd_kafka_AlterConsumerGroupOffsets_new(group, offs);
+	rd_kafka_AlterConsumerGroupOffsets(rk, &req, 1, o, q);
+	rd_kafka_AlterConsumerGroupOffsets_destroy(req);
+	rd_kafka_event_t *ev = explore_cluster_admin_wait(c, q);
 	int rc = -1;
-	const rd_kafka_topic_partition_list_t *got =
-		ev ? rd_kafka_event_topic_partition_list(ev) : NULL;
-	if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
-		snprintf(err, errlen, "commit to group %s: %s", group, rd_kafka_err2str(e));
-	else if (ev == NULL)
+	size_t n = 0;
+	const rd_kafka_group_result_t **gr = NULL;
+	if (ev == NULL || rd_kafka_event_error(ev) == RD_KAFKA_RESP_ERR__TIMED_OUT)
 		snprintf(err, errlen,
 			 "commit to group %s: no answer within %d ms (--timeout); check the "
 			 "group's offsets before trying again",
-			 group, timeout);
+			 group, explore_cluster_timeout_ms(c));
 	else if (rd_kafka_event_error(ev))
 		snprintf(err, errlen, "commit to group %s: %s", group,
 			 rd_kafka_event_error_string(ev));
+	else if ((gr = rd_kafka_AlterConsumerGroupOffsets_result_groups(
+			  rd_kafka_event_AlterConsumerGroupOffsets_result(ev), &n)) == NULL ||
+		 n != 1)
+		snprintf(err, errlen, "commit to group %s: no result", group);
+	else if (rd_kafka_group_result_error(gr[0]))
+		snprintf(err, errlen, "commit to group %s: %s", group,
+			 rd_kafka_error_string(rd_kafka_group_result_error(gr[0])));
 	else
 		rc = 0;
-	for (int i = 0; rc == 0 && got && i < got->cnt; i++)
+	const rd_kafka_topic_partition_list_t *got =
+		rc == 0 ? rd_kafka_group_result_partitions(gr[0]) : NULL;
+	for (int i = 0; got && i < got->cnt; i++)
 		if (got->elems[i].err) {
 			snprintf(err, errlen, "commit to group %s: %s [%d]: %s", group,
 				 got->elems[i].topic, (int)got->elems[i].partition,
 				 rd_kafka_err2str(got->elems[i].err));
 			rc = -1;
+			break;
 		}
 	if (ev)
 		rd_kafka_event_destroy(ev);
+	rd_kafka_AdminOptions_destroy(o);
 	rd_kafka_queue_destroy(q);
 	return rc;
 }
@@ -290,20 +293,12 @@ explore_reset_execute(struct explore_cluster *c, const struct explore_reset_plan
 			 plan->group, now.n_members, now.members);
 		return -1;
 	}
-	struct kafka_client_opts o = { .kind = KAFKA_GROUP_CONSUMER,
-				       .name = "reset",
-				       .group_id = plan->group };
-	rd_kafka_t *rk = kafka_client_new(explore_cluster_config(c), explore_cluster_bootstraps(c),
-					  &o, NULL, err, errlen);
-	if (rk == NULL)
-		return -1;
 	rd_kafka_topic_partition_list_t *offs = rd_kafka_topic_partition_list_new((int)plan->n);
 	for (size_t i = 0; i < plan->n; i++)
 		rd_kafka_topic_partition_list_add(offs, plan->rows[i].topic,
 						  plan->rows[i].partition)
 			->offset = plan->rows[i].target;
-	int rc = commit_bounded(c, rk, offs, plan->group, err, errlen);
+	int rc = commit_bounded(c, offs, plan->group, err, errlen);
 	rd_kafka_topic_partition_list_destroy(offs);
-	rd_kafka_destroy(rk);
 	return rc;
 }
