@@ -35,7 +35,7 @@ jcheck() {
 # ------------------------------------------------------------------ 1. groups and lag
 scenario_lag() {
 	local t0 t1 q0 q1 p
-	probe create-topic ex.lag 3 1 && probe create-topic ex.one 1 1 ||
+	probe create-topic ex.lag 3 1 && probe create-topic ex.one 1 1 && probe create-topic ex.idle 1 1 ||
 		{ not_ok "lag: topics created with the Java AdminClient" "$(tail -3 "$WORK/probe.log")"; return; }
 	for p in 0 1 2; do seq 1 10 | sed "s/^/p$p-/" | kc -P -t ex.lag -p $p; done
 	seq 1 20 | sed 's/^/one-/' | kc -P -t ex.one -p 0
@@ -113,8 +113,9 @@ scenario_reset() {
 			"$(cat "$WORK/reset-time.out")" "offsets: $(probe offsets ex-all | tr '\n' ' ')"
 	fi
 
-	# an active member: kcat in the group, reading on
-	kcat -b "$BOOT" -G ex-seven -X client.id=kcat-active -X enable.auto.commit=false -q ex.one >/dev/null 2>"$WORK/kcat-active.err" &
+	# an active member: kcat in the group, on a topic without records (so it
+	# commits nothing of its own while the reset is tried)
+	kcat -b "$BOOT" -G ex-seven -X client.id=kcat-active -q ex.idle >/dev/null 2>"$WORK/kcat-active.err" &
 	kp=$!
 	BG_PIDS+=("$kp")
 	has_member() { ot groups ex-seven --json 2>/dev/null | py "len(d['groups'][0]['members'])" 2>/dev/null | grep -qx 1; }
@@ -129,7 +130,7 @@ scenario_reset() {
 	ot reset-offsets ex-seven --to earliest --execute >"$WORK/reset-refused.out" 2>"$WORK/reset-refused.err"
 	rc=$?
 	if [[ $rc -eq 1 ]] && grep -q 'active member.*kcat-active' "$WORK/reset-refused.err" &&
-		grep -q 'member kcat-active' "$WORK/members.out" && [[ $(probe offsets ex-seven) == "$before" ]]; then
+		grep -q 'member kcat-active' "$WORK/members.out" && [[ $before == "ex.one 0 2" && $(probe offsets ex-seven) == "$before" ]]; then
 		ok "reset: refused (exit 1) naming the member kcat-active while it is in the group; offsets unchanged"
 	else
 		not_ok "reset: refused (exit 1) naming the member kcat-active while it is in the group" "exit $rc" \
