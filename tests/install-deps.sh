@@ -3,7 +3,7 @@
 # when something is missing.  `build`: compiler, librdkafka, ncursesw, cJSON, libjq.
 # `build`: also libmicrohttpd (the HTTP API).
 # `test`: also cmocka, tmux, kcat, groff and man (the man page's test), and
-# Java 17 + Maven for the real-Kafka tests; for the HTTP API's tests and
+# a Java 17 JDK (javac) + Maven for the real-Kafka tests; for the HTTP API's tests and
 # bench python3-requests, python3-prometheus-client, wrk, and a venv under
 # ~/.cache/ordertop/venv with openapi-spec-validator from PyPI.
 # `fuzz`: clang and its libFuzzer runtime, for `make fuzz`.
@@ -25,7 +25,7 @@ if [ "$what" = test ]; then
 	command -v kcat >/dev/null || need+=(kcat)
 	command -v clang-format >/dev/null || need+=(clang-format)
 	command -v python3 >/dev/null || need+=(python3)
-	command -v java >/dev/null || need+=(openjdk-17-jre-headless)
+	command -v javac >/dev/null || need+=(openjdk-17-jdk-headless) # javac: ExploreProbe.java
 	command -v mvn >/dev/null || need+=(maven)
 	command -v groff >/dev/null || need+=(groff-base)     # the man page's test
 	command -v man >/dev/null || need+=(man-db)

@@ -563,6 +563,15 @@ cmd_redrive(struct explore_cluster *c, const struct explore_opts *o)
 			json_bytes(&w, it->key, it->key_len);
 			json_key(&w, "value");
 			json_bytes(&w, it->value, it->value_len);
+			json_key(&w, "headers");
+			json_array_begin(&w);
+			for (size_t k = 0; k < it->n_headers; k++) {
+				json_array_begin(&w);
+				json_text(&w, it->headers[k].name);
+				json_bytes(&w, it->headers[k].value, it->headers[k].len);
+				json_array_end(&w);
+			}
+			json_array_end(&w);
 			json_object_end(&w);
 		}
 		json_array_end(&w);
@@ -578,6 +587,12 @@ cmd_redrive(struct explore_cluster *c, const struct explore_opts *o)
 				printf("  (%s)", safe_str(it->note));
 			printf("\n  reason %s\n  key %s value %s\n", safe_str(it->reason),
 			       safe(it->key, it->key_len, -1), safe(it->value, it->value_len, 200));
+			for (size_t k = 0; k < it->n_headers; k++)
+				printf("%s%s=%s", k ? ", " : "  headers ",
+				       safe_str(it->headers[k].name),
+				       safe(it->headers[k].value, it->headers[k].len, -1));
+			if (it->n_headers)
+				printf("\n");
 		}
 		printf("%zu dead letter(s) in %s, %zu matched, %zu to re-drive, %zu re-driven "
 		       "before (skipped), %zu skipped%s\n",
@@ -585,6 +600,8 @@ cmd_redrive(struct explore_cluster *c, const struct explore_opts *o)
 		       plan.skipped, plan.truncated ? " (plan cut at --limit)" : "");
 		if (!o->execute)
 			printf("dry run: nothing sent; add --execute to re-drive\n");
+		else if (rc == 0 && plan.ready == 0)
+			printf("nothing to re-drive\n");
 		else if (rc == 0)
 			printf("re-drove %zu record(s) in one transaction\n", plan.ready);
 	}

@@ -160,7 +160,9 @@ explore_cluster_close(struct explore_cluster *c)
 rd_kafka_t *
 explore_cluster_reader(struct explore_cluster *c, const char *name, char *err, size_t errlen)
 {
-	struct kafka_client_opts o = { .kind = KAFKA_ASSIGN_CONSUMER, .name = name };
+	struct kafka_client_opts o = { .kind = KAFKA_ASSIGN_CONSUMER,
+				       .name = name,
+				       .partition_eof = true };
 	return kafka_client_new(c->cfg, c->bootstraps, &o, &c->health, err, errlen);
 }
 

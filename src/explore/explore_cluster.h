@@ -53,7 +53,10 @@ rd_kafka_AdminOptions_t *explore_cluster_admin_options(struct explore_cluster *c
 rd_kafka_event_t *explore_cluster_admin_wait(struct explore_cluster *c, rd_kafka_queue_t *q);
 
 /* A consumer of this cluster that only assign()s (no group is joined or
- * committed to), for reading records; name is for logs.  NULL with err. */
+ * committed to), for reading records; name is for logs.  It reads
+ * committed records only and reports each partition's end as a message
+ * with RD_KAFKA_RESP_ERR__PARTITION_EOF, whose offset is past the
+ * transaction markers a high watermark counts.  NULL with err. */
 rd_kafka_t *explore_cluster_reader(struct explore_cluster *c, const char *name, char *err,
 				   size_t errlen);
 

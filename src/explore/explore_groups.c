@@ -396,7 +396,7 @@ fill_lag(struct explore_cluster *c, struct explore_group_list *l, unsigned flags
 	int64_t now = now_ms();
 	if (behind->cnt > 0 && explore_peek_timestamps(c, NULL, behind, ts, err, errlen) == 0) {
 		for (int b = 0; b < behind->cnt; b++)
-			high[at[b]] = ts[b] >= 0 ? (now > ts[b] ? now - ts[b] : 0) : -1;
+			high[at[b]] = ts[b] >= 0 ? (now > ts[b] ? now - ts[b] : 0) : ts[b];
 	} else {
 		for (int b = 0; b < behind->cnt; b++)
 			high[at[b]] = -1;
@@ -406,8 +406,12 @@ fill_lag(struct explore_cluster *c, struct explore_group_list *l, unsigned flags
 		struct explore_group *g = &l->groups[i];
 		for (int k = 0; k < g->n_partitions; k++, idx++) {
 			struct explore_group_partition *p = &g->partitions[k];
-			if (p->lag > 0 && (flags & EXPLORE_GROUPS_LAG_TIME))
+			if (p->lag > 0 && (flags & EXPLORE_GROUPS_LAG_TIME)) {
 				p->lag_ms = high[idx];
+				/* nothing but transaction markers left: caught up */
+				if (p->lag_ms == EXPLORE_PEEK_END)
+					p->lag = p->lag_ms = 0;
+			}
 			if (p->lag > 0)
 				g->lag += p->lag;
 			if (p->lag_ms > g->lag_ms)
@@ -455,7 +459,9 @@ explore_groups_list(struct explore_cluster *c, const char *const *names, size_t 
 	for (size_t i = 0; i < out->n; i++) {
 		struct explore_group *g = &out->groups[i];
 		merge_assignments(g);
-		qsort(g->partitions, (size_t)g->n_partitions, sizeof *g->partitions, cmp_gpart);
+		if (g->n_partitions > 1)
+			qsort(g->partitions, (size_t)g->n_partitions, sizeof *g->partitions,
+			      cmp_gpart);
 		if (g->error[0] == '\0' && g->n_partitions == 0 &&
 		    (limited || strcmp(g->state, "Dead") == 0))
 			snprintf(g->error, sizeof g->error, "no committed offsets%s",

@@ -35,7 +35,8 @@ struct explore_group_partition {
 	int32_t partition;
 	int64_t committed; /* -1: nothing committed */
 	int64_t end;       /* high watermark, -1 unknown */
-	int64_t lag;       /* end - committed, -1 unknown */
+	int64_t lag;       /* end - committed, -1 unknown; 0 when only transaction
+			    * markers lie beyond committed (seen with LAG_TIME) */
 	int64_t lag_ms;    /* age of the record at committed; 0 when caught up, -1 unknown */
 	const char *owner; /* client id of the member it is assigned to, or NULL */
 };

@@ -195,9 +195,17 @@ explore_reader_next(struct explore_reader *rd, struct explore_record *r, int tim
 			rd_kafka_consumer_poll(rd->rk, left > 100 ? 100 : (int)left);
 		if (m == NULL)
 			continue;
+		if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+			/* the end, past transaction markers the watermark counted
+			 * (or at an open transaction): this partition is read */
+			for (int i = 0; i < rd->n && !rd->follow; i++)
+				if (rd->partitions[i] == m->partition && rd->next[i] < rd->end[i])
+					rd->next[i] = rd->end[i];
+			rd_kafka_message_destroy(m);
+			continue;
+		}
 		if (m->err) {
-			bool fatal = m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF &&
-				m->err != RD_KAFKA_RESP_ERR__TRANSPORT;
+			bool fatal = m->err != RD_KAFKA_RESP_ERR__TRANSPORT;
 			if (fatal)
 				snprintf(err, errlen, "%s", rd_kafka_message_errstr(m));
 			rd_kafka_message_destroy(m);

@@ -35,15 +35,17 @@ explore_peek_timestamps(struct explore_cluster *c, rd_kafka_t *reader,
 		rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 50);
 		if (m == NULL)
 			continue;
-		if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+		bool eof = m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF;
+		if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR || eof) {
 			const char *topic = rd_kafka_topic_name(m->rkt);
 			for (int i = 0; i < parts->cnt; i++) {
 				const rd_kafka_topic_partition_t *p = &parts->elems[i];
-				if (ts[i] >= 0 || p->partition != m->partition ||
+				if (ts[i] != -1 || p->partition != m->partition ||
 				    m->offset < p->offset || strcmp(p->topic, topic) != 0)
 					continue;
-				ts[i] = rd_kafka_message_timestamp(m, NULL);
-				if (ts[i] < 0)
+				if (eof)
+					ts[i] = EXPLORE_PEEK_END;
+				else if ((ts[i] = rd_kafka_message_timestamp(m, NULL)) < 0)
 					ts[i] = 0; /* a record without a timestamp */
 				left--;
 				/* one record is all it needs from this partition */

@@ -12,10 +12,15 @@
 #include <stdint.h>
 #include "explore_cluster.h"
 
+/* ts[i] of an offset with no record after it: only transaction markers
+ * (which a high watermark counts) lie between it and the end. */
+#define EXPLORE_PEEK_END (-2)
+
 /*
  * For each parts->elems[i] (topic, partition, offset), ts[i] = the
- * timestamp (ms) of the first record at or after that offset, or -1 when
- * none came within the time limit (the offset is at the end).  reader is
+ * timestamp (ms) of the first record at or after that offset,
+ * EXPLORE_PEEK_END when the partition ends before one, or -1 when none
+ * came within the time limit.  reader is
  * an explore_cluster_reader() to use, or NULL for one of its own.
  * 0, or -1 with the reason.
  */

@@ -26,6 +26,45 @@ explore_redrive_status_name(enum explore_redrive_status s)
 	return "?";
 }
 
+static void
+free_headers(struct explore_header *h, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(h[i].name);
+		free(h[i].value);
+	}
+	free(h);
+}
+
+/* The dead letter's headers to carry over: all but ordertop.dlq.* and an
+ * earlier ordertop.redriven_from.  0, or -1 out of memory. */
+static int
+carry_headers(struct explore_redrive_item *it, const struct explore_record *r)
+{
+	static const char dlq_prefix[] = "ordertop.dlq.";
+	if (r->n_headers == 0)
+		return 0;
+	if ((it->headers = calloc(r->n_headers, sizeof *it->headers)) == NULL)
+		return -1;
+	for (size_t i = 0; i < r->n_headers; i++) {
+		const struct explore_header *h = &r->headers[i];
+		if (strncmp(h->name, dlq_prefix, sizeof dlq_prefix - 1) == 0 ||
+		    strcmp(h->name, EXPLORE_HDR_REDRIVEN_FROM) == 0)
+			continue;
+		struct explore_header *c = &it->headers[it->n_headers];
+		if ((c->name = strdup(h->name)) == NULL)
+			return -1;
+		it->n_headers++;
+		if (h->value) {
+			if ((c->value = malloc(h->len ? h->len : 1)) == NULL)
+				return -1;
+			memcpy(c->value, h->value, h->len);
+			c->len = h->len;
+		}
+	}
+	return 0;
+}
+
 void
 explore_redrive_plan_free(struct explore_redrive_plan *p)
 {
@@ -34,6 +73,7 @@ explore_redrive_plan_free(struct explore_redrive_plan *p)
 		free(p->items[i].reason);
 		free(p->items[i].key);
 		free(p->items[i].value);
+		free_headers(p->items[i].headers, p->items[i].n_headers);
 	}
 	free(p->items);
 	free(p->dlq);
@@ -209,6 +249,8 @@ add_item(struct explore_redrive_plan *p, size_t *cap, const struct explore_recor
 		it->value = strndup(r->value, r->value_len);
 		it->value_len = r->value_len;
 	}
+	if (carry_headers(it, r) < 0)
+		return -1;
 	it->status = EXPLORE_REDRIVE_READY;
 	p->ready++;
 	return 0;
@@ -363,12 +405,17 @@ explore_redrive_execute(struct explore_cluster *c, struct explore_redrive_plan *
 		struct explore_redrive_item *it = &plan->items[i];
 		if (it->status != EXPLORE_REDRIVE_READY)
 			continue;
+		rd_kafka_headers_t *hdrs = rd_kafka_headers_new(it->n_headers + 1);
+		for (size_t k = 0; k < it->n_headers; k++)
+			rd_kafka_header_add(hdrs, it->headers[k].name, -1, it->headers[k].value,
+					    it->headers[k].value ? (ssize_t)it->headers[k].len : 0);
+		rd_kafka_header_add(hdrs, EXPLORE_HDR_REDRIVEN_FROM, -1, it->source, -1);
 		rd_kafka_resp_err_t e = rd_kafka_producev(
 			p, RD_KAFKA_V_TOPIC(it->target), RD_KAFKA_V_KEY(it->key, it->key_len),
-			RD_KAFKA_V_VALUE(it->value, it->value_len),
-			RD_KAFKA_V_HEADER(EXPLORE_HDR_REDRIVEN_FROM, it->source,
-					  (ssize_t)strlen(it->source)),
+			RD_KAFKA_V_VALUE(it->value, it->value_len), RD_KAFKA_V_HEADERS(hdrs),
 			RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+		if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
+			rd_kafka_headers_destroy(hdrs); /* kept by librdkafka only when sent */
 		if (e == RD_KAFKA_RESP_ERR_NO_ERROR)
 			e = rd_kafka_producev(p, RD_KAFKA_V_TOPIC(marker_topic),
 					      RD_KAFKA_V_KEY(it->source, strlen(it->source)),

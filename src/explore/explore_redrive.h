@@ -3,7 +3,8 @@
  * dead-letter topic (orders.dlq) picked by a jq condition, optionally
  * rewritten by a jq expression (to repair a schema), published again to
  * the topic they came from (their ordertop.dlq.topic header) in one
- * transaction, each with a header naming the dead letter it came from
+ * transaction, each with the dead letter's headers but its ordertop.dlq.*
+ * ones, and a header naming the dead letter it came from
  * (ordertop.redriven_from: orders.dlq/P/O).
  *
  * Done once: in the same transaction, a marker per dead letter goes to the
@@ -23,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "explore_cluster.h"
+#include "explore_messages.h"
 
 #define EXPLORE_HDR_REDRIVEN_FROM     "ordertop.redriven_from"
 #define EXPLORE_REDRIVE_MARKER_SUFFIX ".redriven"
@@ -45,6 +47,10 @@ struct explore_redrive_item {
 	size_t key_len;
 	char *value; /* as it will be sent (transformed) */
 	size_t value_len;
+	/* READY items: the headers it will carry besides ordertop.redriven_from
+	 * (the dead letter's, without ordertop.dlq.*) */
+	struct explore_header *headers;
+	size_t n_headers;
 	enum explore_redrive_status status;
 	char note[256]; /* why it is not READY */
 };

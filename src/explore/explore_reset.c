@@ -10,7 +10,6 @@
 #include "explore_groups.h"
 #include "explore_reset.h"
 #include "explore_seek.h"
-#include "kafka_client.h"
 
 void
 explore_reset_plan_free(struct explore_reset_plan *p)
@@ -226,6 +225,60 @@ fail:
 	return -1;
 }
 
+/* Commits offs for group with the Admin API (AlterConsumerGroupOffsets, an
+ * OffsetCommit that joins nothing), waiting at most the cluster's time
+ * limit.  A consumer's commit would be bounded too, but destroying that
+ * consumer waits for the coordinator's answer however late it comes. */
+static int
+commit_bounded(struct explore_cluster *c, rd_kafka_topic_partition_list_t *offs, const char *group,
+	       char *err, size_t errlen)
+{
+	rd_kafka_t *rk = explore_cluster_handle(c);
+	rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
+	rd_kafka_AdminOptions_t *o =
+		explore_cluster_admin_options(c, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS);
+	rd_kafka_AlterConsumerGroupOffsets_t *req =
+		rd_kafka_AlterConsumerGroupOffsets_new(group, offs);
+	rd_kafka_AlterConsumerGroupOffsets(rk, &req, 1, o, q);
+	rd_kafka_AlterConsumerGroupOffsets_destroy(req);
+	rd_kafka_event_t *ev = explore_cluster_admin_wait(c, q);
+	int rc = -1;
+	size_t n = 0;
+	const rd_kafka_group_result_t **gr = NULL;
+	if (ev == NULL || rd_kafka_event_error(ev) == RD_KAFKA_RESP_ERR__TIMED_OUT)
+		snprintf(err, errlen,
+			 "commit to group %s: no answer within %d ms (--timeout); check the "
+			 "group's offsets before trying again",
+			 group, explore_cluster_timeout_ms(c));
+	else if (rd_kafka_event_error(ev))
+		snprintf(err, errlen, "commit to group %s: %s", group,
+			 rd_kafka_event_error_string(ev));
+	else if ((gr = rd_kafka_AlterConsumerGroupOffsets_result_groups(
+			  rd_kafka_event_AlterConsumerGroupOffsets_result(ev), &n)) == NULL ||
+		 n != 1)
+		snprintf(err, errlen, "commit to group %s: no result", group);
+	else if (rd_kafka_group_result_error(gr[0]))
+		snprintf(err, errlen, "commit to group %s: %s", group,
+			 rd_kafka_error_string(rd_kafka_group_result_error(gr[0])));
+	else
+		rc = 0;
+	const rd_kafka_topic_partition_list_t *got =
+		rc == 0 ? rd_kafka_group_result_partitions(gr[0]) : NULL;
+	for (int i = 0; got && i < got->cnt; i++)
+		if (got->elems[i].err) {
+			snprintf(err, errlen, "commit to group %s: %s [%d]: %s", group,
+				 got->elems[i].topic, (int)got->elems[i].partition,
+				 rd_kafka_err2str(got->elems[i].err));
+			rc = -1;
+			break;
+		}
+	if (ev)
+		rd_kafka_event_destroy(ev);
+	rd_kafka_AdminOptions_destroy(o);
+	rd_kafka_queue_destroy(q);
+	return rc;
+}
+
 int
 explore_reset_execute(struct explore_cluster *c, const struct explore_reset_plan *plan, char *err,
 		      size_t errlen)
@@ -240,32 +293,12 @@ explore_reset_execute(struct explore_cluster *c, const struct explore_reset_plan
 			 plan->group, now.n_members, now.members);
 		return -1;
 	}
-	struct kafka_client_opts o = { .kind = KAFKA_GROUP_CONSUMER,
-				       .name = "reset",
-				       .group_id = plan->group };
-	rd_kafka_t *rk = kafka_client_new(explore_cluster_config(c), explore_cluster_bootstraps(c),
-					  &o, NULL, err, errlen);
-	if (rk == NULL)
-		return -1;
 	rd_kafka_topic_partition_list_t *offs = rd_kafka_topic_partition_list_new((int)plan->n);
 	for (size_t i = 0; i < plan->n; i++)
 		rd_kafka_topic_partition_list_add(offs, plan->rows[i].topic,
 						  plan->rows[i].partition)
 			->offset = plan->rows[i].target;
-	rd_kafka_resp_err_t e = rd_kafka_commit(rk, offs, 0);
-	int rc = 0;
-	if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-		snprintf(err, errlen, "commit to group %s: %s", plan->group, rd_kafka_err2str(e));
-		rc = -1;
-	}
-	for (int i = 0; rc == 0 && i < offs->cnt; i++)
-		if (offs->elems[i].err) {
-			snprintf(err, errlen, "commit to group %s: %s [%d]: %s", plan->group,
-				 offs->elems[i].topic, (int)offs->elems[i].partition,
-				 rd_kafka_err2str(offs->elems[i].err));
-			rc = -1;
-		}
+	int rc = commit_bounded(c, offs, plan->group, err, errlen);
 	rd_kafka_topic_partition_list_destroy(offs);
-	rd_kafka_destroy(rk);
 	return rc;
 }

@@ -1,9 +1,10 @@
 /*
  * explore_reset.h — moving a consumer group's committed offsets to the
  * earliest, the latest, a time or an offset (explore_start.h), for all its
- * partitions or some.  A plan first (what moves where), then the commit,
- * with a consumer of that group.id that never joins it (generation -1),
- * which the broker accepts only while the group has no members.
+ * partitions or some.  A plan first (what moves where), then the commit
+ * through the Admin API (AlterConsumerGroupOffsets: an OffsetCommit that
+ * joins nothing, generation -1), which the broker accepts only while the
+ * group has no members.
  *
  * Refused, the members named, while the group has active members.  On a
  * limited cluster (the embedded broker) members cannot be listed: the plan
@@ -46,7 +47,8 @@ int explore_reset_plan(struct explore_cluster *c, const char *group, const struc
 		       const char *partitions, struct explore_reset_plan *out, char *err,
 		       size_t errlen);
 /* Commits the plan's targets after checking again that the group has no
- * members.  0, or -1 with the reason (members named). */
+ * members, waiting at most the cluster's time limit for the answer.  0, or
+ * -1 with the reason (members named). */
 int explore_reset_execute(struct explore_cluster *c, const struct explore_reset_plan *plan,
 			  char *err, size_t errlen);
 void explore_reset_plan_free(struct explore_reset_plan *p);

@@ -225,7 +225,8 @@ kafka_client_new(const struct config *cfg, const char *bootstraps,
 		goto fail;
 	if (consumer) {
 		if (conf_set(conf, "enable.auto.commit", "false", NULL, err, errlen) < 0 ||
-		    conf_set(conf, "enable.partition.eof", "false", NULL, err, errlen) < 0 ||
+		    conf_set(conf, "enable.partition.eof", o->partition_eof ? "true" : "false",
+			     NULL, err, errlen) < 0 ||
 		    conf_set(conf, "isolation.level", "read_committed", NULL, err, errlen) < 0)
 			goto fail;
 	}

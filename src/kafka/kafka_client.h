@@ -52,6 +52,10 @@ struct kafka_client_opts {
 	const char *group_id;         /* group consumers */
 	const char *transactional_id; /* transactional producers */
 	bool embedded;                /* tune for the in-process mock cluster */
+	/* Consumers: deliver RD_KAFKA_RESP_ERR__PARTITION_EOF at each
+	 * partition's end (past transaction markers, which are never
+	 * delivered themselves). */
+	bool partition_eof;
 	/* Group consumers: called from the consumer_poll() of the thread that
 	 * polls the handle (librdkafka's rebalance_cb); NULL = default. */
 	void (*rebalance_cb)(rd_kafka_t *rk, rd_kafka_resp_err_t err,

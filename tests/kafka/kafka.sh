@@ -60,7 +60,7 @@ apt_install() {
 
 ensure_tools() {   # ensure_tools [mvn]
   local pkgs=()
-  command -v java >/dev/null || pkgs+=(openjdk-17-jre-headless)
+  command -v javac >/dev/null || pkgs+=(openjdk-17-jdk-headless)   # javac: test_explore.sh's ExploreProbe.java
   command -v kcat >/dev/null || pkgs+=(kcat)
   if [[ ${1:-} == mvn ]]; then command -v mvn >/dev/null || pkgs+=(maven); fi
   if ((${#pkgs[@]})); then apt_install "${pkgs[@]}"; fi
