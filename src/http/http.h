@@ -71,6 +71,7 @@ struct http_request {
 	struct http_reply reply;
 	bool replied; /* a reply was queued */
 	bool parked, resumed, timed_out;
+	bool in_lot; /* in the parking lot's list (under its lock) */
 	/* Parked: when to give up (mono ms), and whether it is ready. */
 	int64_t deadline_ms;
 	bool (*ready)(struct http_request *r);

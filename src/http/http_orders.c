@@ -187,8 +187,8 @@ on_acked(void *arg, rd_kafka_resp_err_t err, int32_t partition, int64_t offset)
 	slot->partition = partition;
 	slot->offset = offset;
 	atomic_store(&slot->state, err ? SLOT_FAILED : SLOT_ACKED);
-	atomic_fetch_sub(&r->pending, 1);
-	http_wait_wake(r->wait);
+	if (atomic_fetch_sub(&r->pending, 1) == 1)
+		http_wait_release(r->wait, r);
 	http_request_unref(r);
 }
 
@@ -350,8 +350,8 @@ http_orders_post(struct http_request *r)
 		struct http_order_slot *slot = &r->slots[i];
 		atomic_fetch_add(&r->refs, 1);
 		atomic_fetch_add(&r->pending, 1);
-		if (engine_submit_order_cb(e, &slot->o, "http", on_acked, slot, slot->why,
-					   sizeof slot->why) < 0) {
+		if (engine_submit_order_cb(e, &slot->o, ORDER_SOURCE_HTTP, on_acked, slot,
+					   slot->why, sizeof slot->why) < 0) {
 			atomic_store(&slot->state, SLOT_FAILED);
 			atomic_fetch_sub(&r->pending, 1);
 			atomic_fetch_sub(&r->refs, 1);

@@ -6,8 +6,10 @@
  * off connections that take too long.  The routes are http_routes.c's.
  *
  * Threads: libmicrohttpd's pool (HTTP_THREADS, epoll) runs the handlers;
- * the parking lot's thread (http_wait.h) resumes waiting requests and
- * every 100 ms looks for slow connections.
+ * a request waiting for acknowledgements is resumed by the thread that
+ * serves them (http_wait_release()); the parking lot's thread resumes
+ * those whose wait ended otherwise and every 100 ms looks for slow
+ * connections.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -523,14 +525,15 @@ http_server_start(struct engine *e, char *err, size_t errlen)
 			 cfg->http);
 		goto fail;
 	}
-	if (engine_serve_deliveries(e, err, errlen) < 0)
+	if (engine_open_intake(e, err, errlen) < 0)
 		goto fail;
 	s->wait = http_wait_new(resume_request, cut_slow_clients, s);
 	if (s->wait == NULL) {
 		snprintf(err, errlen, "cannot start the HTTP API's thread");
 		goto fail;
 	}
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	/* TURBO: no shutdown() of the listening socket, no extra checks. */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO |
 		MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;

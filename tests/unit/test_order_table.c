@@ -462,7 +462,8 @@ test_register_batch(void **state)
 
 	for (int i = 0; i < 100; i++) {
 		snprintf(ids[i], sizeof ids[i], "o%d", i % 70);   /* 30 repeats */
-		l[i] = (struct local_order){ ids[i], i % 3 ? "u" : NULL, "item", i * 1.5, 1000 + i };
+		l[i] = (struct local_order){ ids[i], i % 3 ? "u" : NULL, "item", i * 1.5, 1000 + i,
+		                             ORDER_SOURCE_OTHER };
 	}
 	l[5].order_id = "";                                   /* ignored */
 	for (int k = 0; k < 2; k++) {
