@@ -68,6 +68,8 @@ struct http_request {
 	char *body;                                    /* malloc'd, NUL-terminated */
 	size_t len;
 	bool body_too_large, body_is_batch;
+	bool discarding;  /* the reply is set; the body is read and dropped */
+	size_t discarded; /* bytes of it so far */
 	struct http_reply reply;
 	bool replied; /* a reply was queued */
 	bool parked, resumed, timed_out;

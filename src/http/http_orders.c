@@ -396,6 +396,7 @@ order_json_doc(const struct order_detail *d, const struct config *cfg)
 	cJSON_AddNumberToObject(j, "created_at", (double)row->created_ms);
 	cJSON_AddNumberToObject(j, "updated_at", (double)row->updated_ms);
 	cJSON_AddBoolToObject(j, "local", row->local);
+	cJSON_AddStringToObject(j, "source", order_table_source_name(row));
 	if (d == NULL || cfg == NULL)
 		return j;
 	cJSON *tl = cJSON_AddArrayToObject(j, "timeline");

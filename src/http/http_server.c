@@ -35,6 +35,11 @@
 #define HTTP_IDLE_TIMEOUT_S  10          /* libmicrohttpd: no byte for this long */
 #define HTTP_REQUEST_TIME_MS 10000       /* a request must arrive within this */
 #define HTTP_TOKEN_MAX       512
+/* A body over HTTP_BODY_MAX is read and dropped up to this much before the
+ * 413 goes out: a client that sends its body before reading the answer
+ * (most do, without Expect: 100-continue) sees the 413, not a connection
+ * reset.  Beyond it the 413 goes out at once and the connection closes. */
+#define HTTP_DISCARD_MAX (16 * 1024 * 1024)
 
 /* One open connection, for the slow-client check. */
 struct http_conn {
@@ -189,9 +194,16 @@ request_check(struct http_server *s, struct http_request *r, struct MHD_Connecti
 			 type);
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_MAX) {
+		unsigned long long len = cl ? strtoull(cl, NULL, 10) : 0;
+		if (len > HTTP_BODY_MAX) {
 			http_reply_error(r, 413, NULL, 0, "the body is larger than %d bytes",
 					 HTTP_BODY_MAX);
+			/* Expect: 100-continue holds the body back for our
+			 * answer: it goes out now, as it does for a body too
+			 * large to drop. */
+			r->discarding = len <= HTTP_DISCARD_MAX &&
+				MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+							    MHD_HTTP_HEADER_EXPECT) == NULL;
 			return -1;
 		}
 	}
@@ -289,7 +301,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 			return MHD_NO;
 		*con_cls = r;
 		if (request_check(s, r, c) < 0)
-			return queue_reply(s, r, c);
+			return r->discarding ? MHD_YES : queue_reply(s, r, c);
 		if (r->route->mutating)
 			return MHD_YES; /* the body comes next */
 	}
@@ -298,15 +310,28 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		*upload_data_size = 0;
 		if (r->replied)
 			return MHD_YES; /* an early reply: the rest is dropped */
-		if (append_body(r, upload_data, n) < 0) {
-			if (r->body_too_large)
-				http_reply_error(r, 413, NULL, 0,
-						 "the body is larger than %d bytes", HTTP_BODY_MAX);
-			else
-				http_reply_error(r, 500, NULL, 0, "out of memory");
+		if (r->discarding) {
+			r->discarded += n;
+			if (r->discarded <= HTTP_DISCARD_MAX)
+				return MHD_YES;
+			r->discarding = false;
 			return queue_reply(s, r, c);
 		}
+		if (append_body(r, upload_data, n) < 0) {
+			if (!r->body_too_large) {
+				http_reply_error(r, 500, NULL, 0, "out of memory");
+				return queue_reply(s, r, c);
+			}
+			http_reply_error(r, 413, NULL, 0, "the body is larger than %d bytes",
+					 HTTP_BODY_MAX);
+			r->discarding = true;
+			r->discarded = r->len + n;
+		}
 		return MHD_YES;
+	}
+	if (r->discarding) { /* the whole body dropped: now the 413 */
+		r->discarding = false;
+		return queue_reply(s, r, c);
 	}
 	if (r->replied)
 		return MHD_YES;
