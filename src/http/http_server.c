@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -524,6 +525,22 @@ resolve(const char *spec, struct sockaddr_storage *ss, socklen_t *sslen, bool *l
 	return 0;
 }
 
+/* Room for HTTP_CONNECTIONS_MAX connections beside the pipeline's own
+ * sockets: a soft limit of 1,024 open files would make a burst of
+ * connections fail accept() instead of meeting the connection limit. */
+static void
+raise_open_files_limit(void)
+{
+	struct rlimit rl;
+	rlim_t want = HTTP_CONNECTIONS_MAX + 1024;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			log_debug("http", "cannot raise the open files limit: %s", strerror(errno));
+	}
+}
+
 struct http_server *
 http_server_start(struct engine *e, char *err, size_t errlen)
 {
@@ -552,6 +569,7 @@ http_server_start(struct engine *e, char *err, size_t errlen)
 	}
 	if (engine_open_intake(e, err, errlen) < 0)
 		goto fail;
+	raise_open_files_limit();
 	s->wait = http_wait_new(resume_request, cut_slow_clients, s);
 	if (s->wait == NULL) {
 		snprintf(err, errlen, "cannot start the HTTP API's thread");
