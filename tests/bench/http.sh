@@ -6,6 +6,8 @@
 #   max      wrk (tests/bench/http_post.lua, keep-alive, 32 connections):
 #            accepted orders/s over BENCH_HTTP_SECONDS, and that every one
 #            reached its final state (produced = notified + dead-lettered)
+#   batch    the same with BENCH_HTTP_BATCH (10) orders per request (a
+#            JSON array): orders/s = requests/s x BATCH
 #   latency  hey at a fixed BENCH_HTTP_RATE requests/s (32 connections,
 #            RATE/32 each; wrk's delay() would add to the latency it
 #            measures): POST latency p50/p99
@@ -27,6 +29,7 @@ SECS=${BENCH_HTTP_SECONDS:-15}
 RATE=${BENCH_HTTP_RATE:-2000}
 COUNT=${BENCH_HTTP_COUNT:-200000}
 PAIRS=${BENCH_HTTP_PAIRS:-2}
+BATCH=${BENCH_HTTP_BATCH:-10}
 CONNS=32
 mkdir -p "$RAW"
 for tool in wrk hey; do
@@ -58,8 +61,8 @@ run() {
 		curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
 		sleep 0.1
 	done
-	if [ "$name" = max ]; then
-		wrk -t2 -c$CONNS -d"${SECS}s" --latency -s "$ROOT/tests/bench/http_post.lua" \
+	if [ "$name" != latency ]; then
+		WRK_BATCH=$([ "$name" = batch ] && echo "$BATCH" || echo 1) wrk -t2 -c$CONNS -d"${SECS}s" --latency -s "$ROOT/tests/bench/http_post.lua" \
 			"http://127.0.0.1:$port/orders" >"$RAW/http-$name.txt" 2>&1
 	else
 		echo '{"user_id":"user7","item":"pen","quantity":2,"unit_price":2.5}' \
@@ -109,8 +112,10 @@ pipeline() {
 }
 
 run max
+run batch
 run latency
 read -r mrps mp50 mp99 mbad < <(wrk_field "$RAW/http-max.txt")
+read -r brps bp50 bp99 bbad < <(wrk_field "$RAW/http-batch.txt")
 read -r lrps lp50 lp99 lbad < <(hey_field "$RAW/http-latency.txt")
 off=() on=()
 for i in $(seq "$PAIRS"); do
@@ -128,6 +133,7 @@ share=$(python3 -c 'import sys; a=[float(x) for x in sys.argv[1].split()]; b=[fl
 	echo "| run | requests/s | p50 | p99 | non-2xx | every order final |"
 	echo "|---|---|---|---|---|---|"
 	echo "| max (wrk) | $mrps | $mp50 | $mp99 | $mbad | $(cat "$RAW/http-max.final.txt") |"
+	echo "| max, $BATCH orders a request (wrk) | $brps ($(python3 -c "print(round($brps * $BATCH))") orders/s) | $bp50 | $bp99 | $bbad | $(cat "$RAW/http-batch.final.txt") |"
 	echo "| ${RATE}/s offered (hey) | $lrps | $lp50 | $lp99 | $lbad | $(cat "$RAW/http-latency.final.txt") |"
 	echo
 	echo "The pipeline's own rate, headless --count $COUNT --rate max, without and with"
