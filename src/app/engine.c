@@ -599,7 +599,7 @@ engine_submit_order(struct engine *e, struct order *o, char *err, size_t errlen)
 }
 
 int
-engine_submit_order_cb(struct engine *e, struct order *o, enum order_source source,
+engine_submit_order_cb(struct engine *e, struct order *o, enum order_source source, bool batch,
 		       engine_delivered_fn *done, void *arg, char *err, size_t errlen)
 {
 	struct pipeline *p = &e->p;
@@ -612,7 +612,8 @@ engine_submit_order_cb(struct engine *e, struct order *o, enum order_source sour
 		return -1;
 	}
 	*ack = (struct pipeline_ack){ .p = p, .done = done, .arg = arg };
-	rd_kafka_resp_err_t pe = pipeline_produce_order_ack(p, o, order_source_name(source), ack);
+	rd_kafka_resp_err_t pe =
+		pipeline_produce_order_ack(p, o, order_source_name(source), batch, ack);
 	if (pe != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		free(ack);
 		snprintf(err, errlen, "cannot publish to '%s': %s", p->cfg->topics[TOPIC_ORDERS],

@@ -108,14 +108,15 @@ int engine_rule_toggle(struct engine *e, int rule, char *err, size_t errlen);
 int engine_rule_set_param(struct engine *e, int rule, const char *param, const char *text,
 			  char *err, size_t errlen);
 /* The same as engine_submit_order (never waits), on the intake's producer
- * once engine_open_intake() made it, and then, once the broker
+ * once engine_open_intake() made it (batch: one of many orders sent
+ * together, see pipeline_produce_order_ack()), and then, once the broker
  * acknowledged the record or gave up on it, done(arg, err, partition,
  * offset) runs on the thread that serves that producer.  source is the
  * intake, kept in the order's row and named in the trace headers.  On -1
  * done never runs. */
 typedef void engine_delivered_fn(void *arg, rd_kafka_resp_err_t err, int32_t partition,
 				 int64_t offset);
-int engine_submit_order_cb(struct engine *e, struct order *o, enum order_source source,
+int engine_submit_order_cb(struct engine *e, struct order *o, enum order_source source, bool batch,
 			   engine_delivered_fn *done, void *arg, char *err, size_t errlen);
 /* After engine_start: a producer of its own for engine_submit_order_cb
  * (no linger: its callers wait for each acknowledgement) and a thread

@@ -350,7 +350,7 @@ http_orders_post(struct http_request *r)
 		struct http_order_slot *slot = &r->slots[i];
 		atomic_fetch_add(&r->refs, 1);
 		atomic_fetch_add(&r->pending, 1);
-		if (engine_submit_order_cb(e, &slot->o, ORDER_SOURCE_HTTP, on_acked, slot,
+		if (engine_submit_order_cb(e, &slot->o, ORDER_SOURCE_HTTP, n > 1, on_acked, slot,
 					   slot->why, sizeof slot->why) < 0) {
 			atomic_store(&slot->state, SLOT_FAILED);
 			atomic_fetch_sub(&r->pending, 1);

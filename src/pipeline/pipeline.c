@@ -190,10 +190,10 @@ pipeline_produce_order(struct pipeline *p, const struct order *o, bool generated
 }
 
 rd_kafka_resp_err_t
-pipeline_produce_order_ack(struct pipeline *p, const struct order *o, const char *stage,
+pipeline_produce_order_ack(struct pipeline *p, const struct order *o, const char *stage, bool batch,
 			   struct pipeline_ack *ack)
 {
-	if (p->intake != NULL)
+	if (p->intake != NULL && !(batch && p->producer_served))
 		return produce_order(p, p->intake, p->intake_orders, o, stage, ack, NULL);
 	return produce_order(p, p->producer, p->producer_topic[TOPIC_ORDERS], o, stage, ack, NULL);
 }

@@ -162,9 +162,12 @@ rd_kafka_resp_err_t pipeline_produce_order(struct pipeline *p, const struct orde
 /* The same on the intake's producer (the shared one without it), never
  * waiting, stage naming the intake (trace headers); ack (malloc'd, done
  * set) is handed the outcome and freed by the delivery report when this
- * returns no error, and stays the caller's otherwise. */
+ * returns no error, and stays the caller's otherwise.  batch: one of many
+ * orders sent at once, which go out on the shared producer (its linger
+ * batches them) when a role's thread serves its delivery reports. */
 rd_kafka_resp_err_t pipeline_produce_order_ack(struct pipeline *p, const struct order *o,
-					       const char *stage, struct pipeline_ack *ack);
+					       const char *stage, bool batch,
+					       struct pipeline_ack *ack);
 
 /* A stage's measurement replaces the rows of its group (n rows of topic). */
 void pipeline_lag_set(struct pipeline *p, const char *group, enum topic_id topic,
