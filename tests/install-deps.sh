@@ -4,7 +4,7 @@
 # `build`: also libmicrohttpd (the HTTP API).
 # `test`: also cmocka, tmux, kcat, groff and man (the man page's test), and
 # a Java 17 JDK (javac) + Maven for the real-Kafka tests; for the HTTP API's tests and
-# bench python3-requests, python3-prometheus-client, wrk, and a venv under
+# bench python3-requests, python3-prometheus-client, wrk, hey, and a venv under
 # ~/.cache/ordertop/venv with openapi-spec-validator from PyPI.
 # `fuzz`: clang and its libFuzzer runtime, for `make fuzz`.
 set -euo pipefail
@@ -36,6 +36,7 @@ if [ "$what" = test ]; then
 	/usr/bin/python3 -c 'import prometheus_client' 2>/dev/null || need+=(python3-prometheus-client)
 	/usr/bin/python3 -c 'import ensurepip' 2>/dev/null || need+=(python3-venv)
 	command -v wrk >/dev/null || need+=(wrk)
+	command -v hey >/dev/null || need+=(hey)      # fixed-rate HTTP load
 	command -v curl >/dev/null || need+=(curl)
 fi
 

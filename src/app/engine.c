@@ -52,8 +52,7 @@ struct engine {
 	bool worker_nice_set;       /* roles' threads' nice value */
 	struct generator *form_ids; /* order ids for the form (under form_lock) */
 	pthread_mutex_t form_lock;
-	/* engine_serve_deliveries(): polls the shared producer when no role
-	 * here does, so delivery reports come at once. */
+	/* engine_open_intake(): serves the intake producer's delivery reports. */
 	pthread_t deliveries;
 	bool deliveries_running;
 };
@@ -486,6 +485,11 @@ engine_stop(struct engine *e)
 	if (e->deliveries_running)
 		pthread_join(e->deliveries, NULL);
 	e->deliveries_running = false;
+	if (p->intake_orders)
+		rd_kafka_topic_destroy(p->intake_orders);
+	p->intake_orders = NULL;
+	kafka_client_destroy(p->intake, 10000);
+	p->intake = NULL;
 	for (size_t i = ENGINE_ROLES; i-- > 0;) {
 		struct role_slot *s = &e->roles[i];
 		if (s->running)
@@ -638,13 +642,13 @@ engine_submit_order(struct engine *e, struct order *o, char *err, size_t errlen)
 			 rd_kafka_err2str(pe));
 		return -1;
 	}
-	pipeline_register_local(p, o, 1);
+	pipeline_register_local(p, o, 1, ORDER_SOURCE_FORM);
 	log_info("intake", "order %s published", o->order_id);
 	return 0;
 }
 
 int
-engine_submit_order_cb(struct engine *e, struct order *o, const char *source,
+engine_submit_order_cb(struct engine *e, struct order *o, enum order_source source, bool batch,
 		       engine_delivered_fn *done, void *arg, char *err, size_t errlen)
 {
 	struct pipeline *p = &e->p;
@@ -657,14 +661,15 @@ engine_submit_order_cb(struct engine *e, struct order *o, const char *source,
 		return -1;
 	}
 	*ack = (struct pipeline_ack){ .p = p, .done = done, .arg = arg };
-	rd_kafka_resp_err_t pe = pipeline_produce_order_ack(p, o, source, ack);
+	rd_kafka_resp_err_t pe =
+		pipeline_produce_order_ack(p, o, order_source_name(source), batch, ack);
 	if (pe != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		free(ack);
 		snprintf(err, errlen, "cannot publish to '%s': %s", p->cfg->topics[TOPIC_ORDERS],
 			 rd_kafka_err2str(pe));
 		return -1;
 	}
-	pipeline_register_local(p, o, 1);
+	pipeline_register_local(p, o, 1, source);
 	return 0;
 }
 
@@ -673,24 +678,38 @@ deliveries_thread(void *arg)
 {
 	struct pipeline *p = arg;
 	while (!pipeline_stopping(p))
-		rd_kafka_poll(p->producer, 100);
+		rd_kafka_poll(p->intake, 100);
 	return NULL;
 }
 
 int
-engine_serve_deliveries(struct engine *e, char *err, size_t errlen)
+engine_open_intake(struct engine *e, char *err, size_t errlen)
 {
 	struct pipeline *p = &e->p;
+	struct kafka_client_opts po = { .kind = KAFKA_PRODUCER,
+					.name = "intake",
+					.embedded = p->embedded != NULL,
+					.no_linger = true,
+					.dr_msg_cb = pipeline_delivery_report };
 
-	if (p->producer == NULL || p->producer_served || e->deliveries_running)
+	if (p->producer == NULL || p->intake != NULL)
 		return 0;
+	p->intake = kafka_client_new(p->cfg, p->bootstraps, &po, &p->health, err, errlen);
+	if (p->intake == NULL)
+		return -1;
+	p->intake_orders = rd_kafka_topic_new(p->intake, p->cfg->topics[TOPIC_ORDERS], NULL);
+	if (p->intake_orders == NULL) {
+		snprintf(err, errlen, "topic '%s': %s", p->cfg->topics[TOPIC_ORDERS],
+			 rd_kafka_err2str(rd_kafka_last_error()));
+		return -1;
+	}
 	int rc = pthread_create(&e->deliveries, NULL, deliveries_thread, p);
 	if (rc != 0) {
-		snprintf(err, errlen, "cannot start the delivery reports' thread: %s",
+		snprintf(err, errlen, "cannot start the intake's delivery reports' thread: %s",
 			 strerror(rc));
 		return -1;
 	}
-	pthread_setname_np(e->deliveries, "ot-deliveries");
+	pthread_setname_np(e->deliveries, "ot-intake-dr");
 	e->deliveries_running = true;
 	return 0;
 }
@@ -740,5 +759,6 @@ engine_drained(struct engine *e)
 		return false;
 	order_table_counts(p->orders, &c);
 	return c.local_settled >= c.local_registered &&
-		(p->producer == NULL || rd_kafka_outq_len(p->producer) == 0);
+		(p->producer == NULL || rd_kafka_outq_len(p->producer) == 0) &&
+		(p->intake == NULL || rd_kafka_outq_len(p->intake) == 0);
 }

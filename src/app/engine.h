@@ -107,19 +107,22 @@ int engine_rule_update(struct engine *e, int rule, int enabled, const char *cons
 int engine_rule_toggle(struct engine *e, int rule, char *err, size_t errlen);
 int engine_rule_set_param(struct engine *e, int rule, const char *param, const char *text,
 			  char *err, size_t errlen);
-/* The same as engine_submit_order (never waits), and then, once the broker
+/* The same as engine_submit_order (never waits), on the intake's producer
+ * once engine_open_intake() made it (batch: one of many orders sent
+ * together, see pipeline_produce_order_ack()), and then, once the broker
  * acknowledged the record or gave up on it, done(arg, err, partition,
- * offset) runs on the thread that serves the shared producer (see
- * engine_serve_deliveries).  source names the intake in the trace headers
- * ("http").  On -1 done never runs. */
+ * offset) runs on the thread that serves that producer.  source is the
+ * intake, kept in the order's row and named in the trace headers.  On -1
+ * done never runs. */
 typedef void engine_delivered_fn(void *arg, rd_kafka_resp_err_t err, int32_t partition,
 				 int64_t offset);
-int engine_submit_order_cb(struct engine *e, struct order *o, const char *source,
+int engine_submit_order_cb(struct engine *e, struct order *o, enum order_source source, bool batch,
 			   engine_delivered_fn *done, void *arg, char *err, size_t errlen);
-/* After engine_start: when no role here polls the shared producer (no
- * producer role), a thread of the engine's does, until engine_stop, so
- * engine_submit_order_cb's reports come at once.  0, or -1 with reason. */
-int engine_serve_deliveries(struct engine *e, char *err, size_t errlen);
+/* After engine_start: a producer of its own for engine_submit_order_cb
+ * (no linger: its callers wait for each acknowledgement) and a thread
+ * serving its delivery reports at once, until engine_stop.  0, or -1
+ * with a reason. */
+int engine_open_intake(struct engine *e, char *err, size_t errlen);
 void engine_generator_set(struct engine *e, bool on);
 void engine_generator_set_rate(struct engine *e, double rate);
 

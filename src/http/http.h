@@ -68,9 +68,12 @@ struct http_request {
 	char *body;                                    /* malloc'd, NUL-terminated */
 	size_t len;
 	bool body_too_large, body_is_batch;
+	bool discarding;  /* the reply is set; the body is read and dropped */
+	size_t discarded; /* bytes of it so far */
 	struct http_reply reply;
 	bool replied; /* a reply was queued */
 	bool parked, resumed, timed_out;
+	bool in_lot; /* in the parking lot's list (under its lock) */
 	/* Parked: when to give up (mono ms), and whether it is ready. */
 	int64_t deadline_ms;
 	bool (*ready)(struct http_request *r);

@@ -187,8 +187,8 @@ on_acked(void *arg, rd_kafka_resp_err_t err, int32_t partition, int64_t offset)
 	slot->partition = partition;
 	slot->offset = offset;
 	atomic_store(&slot->state, err ? SLOT_FAILED : SLOT_ACKED);
-	atomic_fetch_sub(&r->pending, 1);
-	http_wait_wake(r->wait);
+	if (atomic_fetch_sub(&r->pending, 1) == 1)
+		http_wait_release(r->wait, r);
 	http_request_unref(r);
 }
 
@@ -350,8 +350,8 @@ http_orders_post(struct http_request *r)
 		struct http_order_slot *slot = &r->slots[i];
 		atomic_fetch_add(&r->refs, 1);
 		atomic_fetch_add(&r->pending, 1);
-		if (engine_submit_order_cb(e, &slot->o, "http", on_acked, slot, slot->why,
-					   sizeof slot->why) < 0) {
+		if (engine_submit_order_cb(e, &slot->o, ORDER_SOURCE_HTTP, n > 1, on_acked, slot,
+					   slot->why, sizeof slot->why) < 0) {
 			atomic_store(&slot->state, SLOT_FAILED);
 			atomic_fetch_sub(&r->pending, 1);
 			atomic_fetch_sub(&r->refs, 1);
@@ -396,6 +396,7 @@ order_json_doc(const struct order_detail *d, const struct config *cfg)
 	cJSON_AddNumberToObject(j, "created_at", (double)row->created_ms);
 	cJSON_AddNumberToObject(j, "updated_at", (double)row->updated_ms);
 	cJSON_AddBoolToObject(j, "local", row->local);
+	cJSON_AddStringToObject(j, "source", order_table_source_name(row));
 	if (d == NULL || cfg == NULL)
 		return j;
 	cJSON *tl = cJSON_AddArrayToObject(j, "timeline");

@@ -6,8 +6,10 @@
  * off connections that take too long.  The routes are http_routes.c's.
  *
  * Threads: libmicrohttpd's pool (HTTP_THREADS, epoll) runs the handlers;
- * the parking lot's thread (http_wait.h) resumes waiting requests and
- * every 100 ms looks for slow connections.
+ * a request waiting for acknowledgements is resumed by the thread that
+ * serves them (http_wait_release()); the parking lot's thread resumes
+ * those whose wait ended otherwise and every 100 ms looks for slow
+ * connections.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -33,6 +36,11 @@
 #define HTTP_IDLE_TIMEOUT_S  10          /* libmicrohttpd: no byte for this long */
 #define HTTP_REQUEST_TIME_MS 10000       /* a request must arrive within this */
 #define HTTP_TOKEN_MAX       512
+/* A body over HTTP_BODY_MAX is read and dropped up to this much before the
+ * 413 goes out: a client that sends its body before reading the answer
+ * (most do, without Expect: 100-continue) sees the 413, not a connection
+ * reset.  Beyond it the 413 goes out at once and the connection closes. */
+#define HTTP_DISCARD_MAX (16 * 1024 * 1024)
 
 /* One open connection, for the slow-client check. */
 struct http_conn {
@@ -193,9 +201,16 @@ request_check(struct http_server *s, struct http_request *r, struct MHD_Connecti
 			 type);
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_MAX) {
+		unsigned long long len = cl ? strtoull(cl, NULL, 10) : 0;
+		if (len > HTTP_BODY_MAX) {
 			http_reply_error(r, 413, NULL, 0, "the body is larger than %d bytes",
 					 HTTP_BODY_MAX);
+			/* Expect: 100-continue holds the body back for our
+			 * answer: it goes out now, as it does for a body too
+			 * large to drop. */
+			r->discarding = len <= HTTP_DISCARD_MAX &&
+				MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+							    MHD_HTTP_HEADER_EXPECT) == NULL;
 			return -1;
 		}
 	}
@@ -293,7 +308,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 			return MHD_NO;
 		*con_cls = r;
 		if (request_check(s, r, c) < 0)
-			return queue_reply(s, r, c);
+			return r->discarding ? MHD_YES : queue_reply(s, r, c);
 		if (r->route->mutating)
 			return MHD_YES; /* the body comes next */
 	}
@@ -302,15 +317,28 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		*upload_data_size = 0;
 		if (r->replied)
 			return MHD_YES; /* an early reply: the rest is dropped */
-		if (append_body(r, upload_data, n) < 0) {
-			if (r->body_too_large)
-				http_reply_error(r, 413, NULL, 0,
-						 "the body is larger than %d bytes", HTTP_BODY_MAX);
-			else
-				http_reply_error(r, 500, NULL, 0, "out of memory");
+		if (r->discarding) {
+			r->discarded += n;
+			if (r->discarded <= HTTP_DISCARD_MAX)
+				return MHD_YES;
+			r->discarding = false;
 			return queue_reply(s, r, c);
 		}
+		if (append_body(r, upload_data, n) < 0) {
+			if (!r->body_too_large) {
+				http_reply_error(r, 500, NULL, 0, "out of memory");
+				return queue_reply(s, r, c);
+			}
+			http_reply_error(r, 413, NULL, 0, "the body is larger than %d bytes",
+					 HTTP_BODY_MAX);
+			r->discarding = true;
+			r->discarded = r->len + n;
+		}
 		return MHD_YES;
+	}
+	if (r->discarding) { /* the whole body dropped: now the 413 */
+		r->discarding = false;
+		return queue_reply(s, r, c);
 	}
 	if (r->replied)
 		return MHD_YES;
@@ -503,6 +531,22 @@ resolve(const char *spec, struct sockaddr_storage *ss, socklen_t *sslen, bool *l
 	return 0;
 }
 
+/* Room for HTTP_CONNECTIONS_MAX connections beside the pipeline's own
+ * sockets: a soft limit of 1,024 open files would make a burst of
+ * connections fail accept() instead of meeting the connection limit. */
+static void
+raise_open_files_limit(void)
+{
+	struct rlimit rl;
+	rlim_t want = HTTP_CONNECTIONS_MAX + 1024;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			log_debug("http", "cannot raise the open files limit: %s", strerror(errno));
+	}
+}
+
 struct http_server *
 http_server_start(struct engine *e, char *err, size_t errlen)
 {
@@ -529,14 +573,16 @@ http_server_start(struct engine *e, char *err, size_t errlen)
 			 cfg->http);
 		goto fail;
 	}
-	if (engine_serve_deliveries(e, err, errlen) < 0)
+	if (engine_open_intake(e, err, errlen) < 0)
 		goto fail;
+	raise_open_files_limit();
 	s->wait = http_wait_new(resume_request, cut_slow_clients, s);
 	if (s->wait == NULL) {
 		snprintf(err, errlen, "cannot start the HTTP API's thread");
 		goto fail;
 	}
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	/* TURBO: no shutdown() of the listening socket, no extra checks. */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO |
 		MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;

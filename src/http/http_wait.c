@@ -15,9 +15,9 @@
 
 struct http_wait {
 	pthread_mutex_t lock;
-	pthread_cond_t cond;       /* parked, woken, or stopping */
+	pthread_cond_t cond;       /* the first parked, or stopping */
 	struct http_request *head; /* parked requests */
-	bool woken, stopping, running;
+	bool stopping, running;
 	pthread_t thread;
 	atomic_int refs;
 	void (*resume)(void *arg, struct http_request *r);
@@ -28,6 +28,7 @@ struct http_wait {
 static void
 unlink_parked(struct http_wait *w, struct http_request *r)
 {
+	r->in_lot = false;
 	if (r->park_prev)
 		r->park_prev->park_next = r->park_next;
 	else
@@ -38,7 +39,9 @@ unlink_parked(struct http_wait *w, struct http_request *r)
 }
 
 /* Takes out the requests that are ready or late (all when stopping),
- * chained through park_next. */
+ * chained through park_next: what waits for an order's final state (the
+ * order table tells nobody) is looked at every WAIT_POLL_MS, and every
+ * wait has a deadline. */
 static struct http_request *
 take_done(struct http_wait *w, int64_t now, bool all)
 {
@@ -76,22 +79,19 @@ wait_thread(void *arg)
 
 	pthread_mutex_lock(&w->lock);
 	while (!w->stopping) {
-		if (!w->woken) {
-			struct timespec ts;
-			clock_gettime(CLOCK_REALTIME, &ts);
-			long ms = w->head ? WAIT_POLL_MS : WAIT_TICK_MS;
-			ts.tv_nsec += ms * 1000000L;
-			if (ts.tv_nsec >= 1000000000L) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000L;
-			}
-			pthread_cond_timedwait(&w->cond, &w->lock, &ts);
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		long ms = w->head ? WAIT_POLL_MS : WAIT_TICK_MS;
+		ts.tv_nsec += ms * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
 		}
-		w->woken = false;
+		pthread_cond_timedwait(&w->cond, &w->lock, &ts);
 		int64_t now = mono_ms();
 		struct http_request *done = take_done(w, now, false);
-		pthread_mutex_unlock(&w->lock);
 		resume_all(w, done);
+		pthread_mutex_unlock(&w->lock);
 		if (now - last_tick >= WAIT_TICK_MS) {
 			last_tick = now;
 			if (w->tick)
@@ -100,8 +100,8 @@ wait_thread(void *arg)
 		pthread_mutex_lock(&w->lock);
 	}
 	struct http_request *done = take_done(w, mono_ms(), true);
-	pthread_mutex_unlock(&w->lock);
 	resume_all(w, done);
+	pthread_mutex_unlock(&w->lock);
 	return NULL;
 }
 
@@ -130,28 +130,37 @@ void
 http_wait_park(struct http_wait *w, struct http_request *r)
 {
 	pthread_mutex_lock(&w->lock);
-	if (w->stopping) { /* the server is going: answer now */
-		pthread_mutex_unlock(&w->lock);
-		r->timed_out = !r->ready(r);
+	/* Stopping: the server is going, answer now.  Ready: what it waits
+	 * for came before it was parked (a fast acknowledgement). */
+	bool ready = r->ready(r);
+	if (w->stopping || ready) {
+		r->timed_out = !ready;
 		w->resume(w->arg, r);
+		pthread_mutex_unlock(&w->lock);
 		return;
 	}
 	r->park_prev = NULL;
 	r->park_next = w->head;
 	if (w->head)
 		w->head->park_prev = r;
+	else
+		pthread_cond_signal(&w->cond); /* from 100 ms rounds to 10 ms */
 	w->head = r;
-	w->woken = true;
-	pthread_cond_signal(&w->cond);
+	r->in_lot = true;
 	pthread_mutex_unlock(&w->lock);
 }
 
+/* Resumes under the lock: http_wait_stop() takes the lock before the
+ * server goes, so no connection is resumed after that. */
 void
-http_wait_wake(struct http_wait *w)
+http_wait_release(struct http_wait *w, struct http_request *r)
 {
 	pthread_mutex_lock(&w->lock);
-	w->woken = true;
-	pthread_cond_signal(&w->cond);
+	if (r->in_lot && r->ready(r)) {
+		unlink_parked(w, r);
+		r->timed_out = false;
+		w->resume(w->arg, r);
+	}
 	pthread_mutex_unlock(&w->lock);
 }
 

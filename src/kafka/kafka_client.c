@@ -188,7 +188,7 @@ kafka_client_new(const struct config *cfg, const char *bootstraps,
 	switch (o->kind) {
 	case KAFKA_PRODUCER:
 		DFLT("enable.idempotence", "true");
-		DFLT("linger.ms", "5");
+		DFLT("linger.ms", o->no_linger ? "0" : "5");
 		DFLT("compression.type", "lz4");
 		break;
 	case KAFKA_TXN_PRODUCER:

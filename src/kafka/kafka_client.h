@@ -56,6 +56,10 @@ struct kafka_client_opts {
 	 * partition's end (past transaction markers, which are never
 	 * delivered themselves). */
 	bool partition_eof;
+	/* Producers: send at once (linger.ms=0), for callers that wait for
+	 * each record's acknowledgement; librdkafka still batches what
+	 * queues up while a request is in flight. */
+	bool no_linger;
 	/* Group consumers: called from the consumer_poll() of the thread that
 	 * polls the handle (librdkafka's rebalance_cb); NULL = default. */
 	void (*rebalance_cb)(rd_kafka_t *rk, rd_kafka_resp_err_t err,

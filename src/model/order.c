@@ -47,6 +47,21 @@ order_status_name(enum order_status s)
 	return order_status_names[s];
 }
 
+static const char *const order_source_names[ORDER_SOURCE__COUNT] = {
+	[ORDER_SOURCE_OTHER] = "other client",
+	[ORDER_SOURCE_GENERATOR] = "generator",
+	[ORDER_SOURCE_FORM] = "form",
+	[ORDER_SOURCE_HTTP] = "http",
+};
+
+const char *
+order_source_name(enum order_source s)
+{
+	if ((int)s < 0 || s >= ORDER_SOURCE__COUNT)
+		return "other client";
+	return order_source_names[s];
+}
+
 int
 order_status_parse(const char *name)
 {

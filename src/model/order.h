@@ -50,6 +50,18 @@ enum order_status {
 };
 
 const char *order_status_name(enum order_status s); /* "APPROVED" ... */
+
+/* Where an order came from, as far as this process knows: its own intakes
+ * (set when it registers the order), or another client of the cluster. */
+enum order_source {
+	ORDER_SOURCE_OTHER = 0, /* not sent by this process */
+	ORDER_SOURCE_GENERATOR,
+	ORDER_SOURCE_FORM,
+	ORDER_SOURCE_HTTP,
+	ORDER_SOURCE__COUNT
+};
+/* "generator", "form", "http", "other client". */
+const char *order_source_name(enum order_source s);
 /* Parses "APPROVED" etc.; returns -1 when unknown. */
 int order_status_parse(const char *name);
 

@@ -514,8 +514,18 @@ void
 order_table_register_local(struct order_table *t, const char *order_id, const char *user_id,
 			   const char *item, double total, int64_t created_ms)
 {
-	struct local_order o = { order_id, user_id, item, total, created_ms };
+	struct local_order o = { order_id, user_id, item, total, created_ms, ORDER_SOURCE_OTHER };
 	order_table_register_local_batch(t, &o, 1);
+}
+
+const char *
+order_table_source_name(const struct order_row *row)
+{
+	if (!row->local)
+		return order_source_name(ORDER_SOURCE_OTHER);
+	if (row->source == ORDER_SOURCE_OTHER)
+		return "this process";
+	return order_source_name((enum order_source)row->source);
 }
 
 void
@@ -544,6 +554,7 @@ order_table_register_local_batch(struct order_table *t, const struct local_order
 				count_locked(&t->local_final);
 			settle(t, e);
 		}
+		e->row.source = (uint8_t)o[i].source;
 		fill_details(e, o[i].user_id, o[i].item, o[i].total, o[i].created_ms);
 		touch(t, idx, now);
 	}

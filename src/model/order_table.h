@@ -25,6 +25,7 @@ struct order_row {
 	uint8_t status;   /* enum order_status, furthest seen */
 	uint8_t decision; /* ORDER_APPROVED / ORDER_REFUSED / ORDER_NEW */
 	bool local;       /* produced by this process */
+	uint8_t source;   /* enum order_source: which intake of it */
 	uint64_t rules_version;
 	char fired[ORDER_FIRED_TEXT_MAX]; /* "total_limit,velocity" */
 	int64_t created_ms;               /* order's created_at (or first seen) */
@@ -76,7 +77,8 @@ struct order_table *order_table_new(size_t capacity);
 void order_table_free(struct order_table *t);
 
 /* The producer registers each order it sends (before or after sending
- * it: an order observed already becomes local then, final or not). */
+ * it: an order observed already becomes local then, final or not); the
+ * source is ORDER_SOURCE_OTHER here, the batch's entries say theirs. */
 void order_table_register_local(struct order_table *t, const char *order_id, const char *user_id,
 				const char *item, double total, int64_t created_ms);
 /* The same for n orders under one lock: the generator registers a batch
@@ -86,8 +88,13 @@ struct local_order {
 	const char *order_id, *user_id, *item;
 	double total;
 	int64_t created_ms;
+	enum order_source source;
 };
 void order_table_register_local_batch(struct order_table *t, const struct local_order *o, size_t n);
+/* Where the row's order came from: "generator", "form", "http" (an
+ * intake of this process), "this process" (registered without one), or
+ * "other client". */
+const char *order_table_source_name(const struct order_row *row);
 int order_table_observe(struct order_table *t, const struct order_observation *obs, int64_t now_ms);
 /* n observations in order under one lock, flags[i] what obs[i] changed:
  * exactly what n calls of order_table_observe() do.  The monitor observes

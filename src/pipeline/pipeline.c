@@ -154,8 +154,8 @@ pipeline_produce(rd_kafka_t *rk, rd_kafka_topic_t *topic, int32_t partition, con
 }
 
 static rd_kafka_resp_err_t
-produce_order(struct pipeline *p, const struct order *o, const char *stage,
-	      struct pipeline_ack *ack, const atomic_bool *stop)
+produce_order(struct pipeline *p, rd_kafka_t *rk, rd_kafka_topic_t *topic, const struct order *o,
+	      const char *stage, struct pipeline_ack *ack, const atomic_bool *stop)
 {
 	struct json_writer w;
 	char created[INT_TEXT_MAX];
@@ -174,9 +174,9 @@ produce_order(struct pipeline *p, const struct order *o, const char *stage,
 	};
 	if (p->cfg->trace_headers)
 		int_text(created, o->created_at_ms);
-	rd_kafka_resp_err_t err = pipeline_produce(
-		p->producer, p->producer_topic[TOPIC_ORDERS], RD_KAFKA_PARTITION_UA, o->user_id,
-		strlen(o->user_id), json, len, p->cfg->trace_headers ? trace : NULL, ack, stop);
+	rd_kafka_resp_err_t err =
+		pipeline_produce(rk, topic, RD_KAFKA_PARTITION_UA, o->user_id, strlen(o->user_id),
+				 json, len, p->cfg->trace_headers ? trace : NULL, ack, stop);
 	json_writer_discard(&w);
 	return err;
 }
@@ -185,18 +185,22 @@ rd_kafka_resp_err_t
 pipeline_produce_order(struct pipeline *p, const struct order *o, bool generated,
 		       const atomic_bool *stop)
 {
-	return produce_order(p, o, generated ? "generator" : "intake", &p->count_only, stop);
+	return produce_order(p, p->producer, p->producer_topic[TOPIC_ORDERS], o,
+			     generated ? "generator" : "intake", &p->count_only, stop);
 }
 
 rd_kafka_resp_err_t
-pipeline_produce_order_ack(struct pipeline *p, const struct order *o, const char *stage,
+pipeline_produce_order_ack(struct pipeline *p, const struct order *o, const char *stage, bool batch,
 			   struct pipeline_ack *ack)
 {
-	return produce_order(p, o, stage, ack, NULL);
+	if (p->intake != NULL && !(batch && p->producer_served))
+		return produce_order(p, p->intake, p->intake_orders, o, stage, ack, NULL);
+	return produce_order(p, p->producer, p->producer_topic[TOPIC_ORDERS], o, stage, ack, NULL);
 }
 
 void
-pipeline_register_local(struct pipeline *p, const struct order *o, size_t n)
+pipeline_register_local(struct pipeline *p, const struct order *o, size_t n,
+			enum order_source source)
 {
 	struct local_order l[REGISTER_BATCH_MAX];
 
@@ -205,8 +209,9 @@ pipeline_register_local(struct pipeline *p, const struct order *o, size_t n)
 	while (n > 0) {
 		size_t k = n < REGISTER_BATCH_MAX ? n : REGISTER_BATCH_MAX;
 		for (size_t i = 0; i < k; i++)
-			l[i] = (struct local_order){ o[i].order_id, o[i].user_id, o[i].item,
-						     order_total(&o[i]), o[i].created_at_ms };
+			l[i] = (struct local_order){ o[i].order_id,      o[i].user_id,
+						     o[i].item,          order_total(&o[i]),
+						     o[i].created_at_ms, source };
 		order_table_register_local_batch(p->orders, l, k);
 		o += k;
 		n -= k;

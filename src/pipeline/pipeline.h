@@ -74,6 +74,12 @@ struct pipeline {
 	/* Its handles of the topics it writes (orders, fraud.rules), made
 	 * once the topics exist; the others are NULL. */
 	rd_kafka_topic_t *producer_topic[TOPIC__COUNT];
+	/* The HTTP intake's own producer (engine_open_intake()), NULL
+	 * without --http: no linger, as every request waits for its orders'
+	 * acknowledgements, and a thread of its own serving them.  Its
+	 * handle of the orders topic. */
+	rd_kafka_t *intake;
+	rd_kafka_topic_t *intake_orders;
 
 	struct rules_store rules;
 	struct pipeline_lag lag;
@@ -157,11 +163,15 @@ rd_kafka_resp_err_t pipeline_produce(rd_kafka_t *rk, rd_kafka_topic_t *topic, in
 rd_kafka_resp_err_t pipeline_produce_order(struct pipeline *p, const struct order *o,
 					   bool generated, const atomic_bool *stop);
 
-/* The same, never waiting, stage naming the intake (trace headers); ack (malloc'd, done set) is handed the outcome
- * and freed by the delivery report when this returns no error, and stays
- * the caller's otherwise. */
+/* The same on the intake's producer (the shared one without it), never
+ * waiting, stage naming the intake (trace headers); ack (malloc'd, done
+ * set) is handed the outcome and freed by the delivery report when this
+ * returns no error, and stays the caller's otherwise.  batch: one of many
+ * orders sent at once, which go out on the shared producer (its linger
+ * batches them) when a role's thread serves its delivery reports. */
 rd_kafka_resp_err_t pipeline_produce_order_ack(struct pipeline *p, const struct order *o,
-					       const char *stage, struct pipeline_ack *ack);
+					       const char *stage, bool batch,
+					       struct pipeline_ack *ack);
 
 /* A stage's measurement replaces the rows of its group (n rows of topic). */
 void pipeline_lag_set(struct pipeline *p, const char *group, enum topic_id topic,
@@ -171,6 +181,7 @@ size_t pipeline_lag_get(struct pipeline *p, struct pipeline_lag_row *out, size_t
 
 /* Registers orders this process sent, for --drain and the hold-back (only
  * when a monitor runs here, which settles them). */
-void pipeline_register_local(struct pipeline *p, const struct order *o, size_t n);
+void pipeline_register_local(struct pipeline *p, const struct order *o, size_t n,
+			     enum order_source source);
 
 #endif

@@ -32,7 +32,7 @@ union observed_record {
 	struct order order;
 	struct decided decided;
 	struct notice notice;
-	char dlq_order_id[ORDER_ID_MAX + 1];
+	char order_id[ORDER_ID_MAX + 1]; /* an id alone: dead letters, orders hops */
 };
 
 struct monitor {
@@ -47,6 +47,10 @@ struct monitor {
 	 * an order's id, time and state but not its user, item, total or
 	 * rules. */
 	bool lean;
+	/* Lean, but with the HTTP API on, whose GET /orders/ID answers the
+	 * timeline: an orders record gives its order's id (as written, not
+	 * parsed) and where it sat, for the orders hop; nothing more. */
+	bool orders_hop;
 	rd_kafka_topic_t *topic_handle[TOPIC__COUNT]; /* learnt as records come */
 	/* The display budget: records per topic turned into display lines
 	 * in the current 100 ms window. */
@@ -186,6 +190,27 @@ show_event(struct pipeline *p, struct event *ev, const rd_kafka_message_t *m, co
 	evq_push(p->events, ev);
 }
 
+static bool leading_order_id(const rd_kafka_message_t *m, const char **id, size_t *len);
+
+/* mon->orders_hop: the orders hop of a record ordertop wrote, from its
+ * leading order id; anything else (another client's layout) is read. */
+static void
+observe_order_position(const rd_kafka_message_t *m, struct order_observation *obs,
+		       union observed_record *rec)
+{
+	const char *id;
+	size_t len;
+	char reason[160];
+
+	if (leading_order_id(m, &id, &len)) {
+		memcpy(rec->order_id, id, len);
+		rec->order_id[len] = '\0';
+		obs->order_id = rec->order_id;
+	} else if (order_parse(m->payload, m->len, &rec->order, reason, sizeof reason) == 0) {
+		obs->order_id = rec->order.order_id;
+	}
+}
+
 /*
  * One record: its payload is read (ordertop's records carry the order id
  * and the times the latencies start from), the counters and latencies
@@ -229,6 +254,10 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 		 * --drain) comes from the decision and notified records and from
 		 * this process's own registrations; the order's details and where
 		 * it sat on the topic are for the dashboard's detail view. */
+		if (mon->orders_hop) {
+			observe_order_position(m, obs, rec);
+			break;
+		}
 		if (mon->lean)
 			break;
 		struct order *o = &rec->order;
@@ -327,10 +356,9 @@ handle_message(struct monitor *mon, const rd_kafka_message_t *m)
 		ev.status = ORDER_DEAD_LETTERED;
 		snprintf(summary, sizeof summary, "%s: ", why);
 		mon->counts.dead_lettered++;
-		if (kafka_header_str(m, HDR_ORDER_ID, rec->dlq_order_id,
-				     sizeof rec->dlq_order_id) == 0) {
-			snprintf(ev.order_id, sizeof ev.order_id, "%s", rec->dlq_order_id);
-			obs->order_id = rec->dlq_order_id;
+		if (kafka_header_str(m, HDR_ORDER_ID, rec->order_id, sizeof rec->order_id) == 0) {
+			snprintf(ev.order_id, sizeof ev.order_id, "%s", rec->order_id);
+			obs->order_id = rec->order_id;
 		}
 		break;
 	}
@@ -490,6 +518,7 @@ monitor_prepare(struct pipeline *p, void **state, char *err, size_t errlen)
 	}
 	mon->p = p;
 	mon->lean = p->cfg->headless && p->audit == NULL;
+	mon->orders_hop = mon->lean && p->cfg->http != NULL;
 	mon->consumer = kafka_client_new(p->cfg, p->bootstraps, &o, &p->health, err, errlen);
 	if (mon->consumer == NULL || assign_all(mon, err, errlen) < 0) {
 		kafka_client_destroy(mon->consumer, 0);
@@ -533,7 +562,8 @@ prefetch_orders(struct monitor *mon, rd_kafka_message_t *const *batch, size_t n)
 	const char *ids[MONITOR_BATCH_MAX];
 	size_t lens[MONITOR_BATCH_MAX], k = 0;
 	for (size_t i = 0; i < n && k < MONITOR_BATCH_MAX; i++) {
-		if (mon->lean && !batch[i]->err && topic_of(mon, batch[i]->rkt) == TOPIC_ORDERS)
+		if (mon->lean && !mon->orders_hop && !batch[i]->err &&
+		    topic_of(mon, batch[i]->rkt) == TOPIC_ORDERS)
 			continue; /* only counted: see handle_message() */
 		if (leading_order_id(batch[i], &ids[k], &lens[k]))
 			k++;

@@ -131,7 +131,7 @@ producer_main(struct pipeline *p, void *state)
 		if (sent > 0)
 			atomic_fetch_add(&p->stats.generated, (uint64_t)sent);
 		if (sent > 0)
-			pipeline_register_local(p, o, (size_t)sent);
+			pipeline_register_local(p, o, (size_t)sent, ORDER_SOURCE_GENERATOR);
 		if (count_reached) {
 			atomic_store(&p->gen_finished, true);
 			log_info("producer", "generated %" PRIu64 " orders (--count reached)",

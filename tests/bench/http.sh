@@ -2,25 +2,39 @@
 # http.sh — the HTTP section of the benchmark (run.sh runs it; alone:
 # `BUILD=build tests/bench/http.sh`).  On a fresh embedded broker (a bare
 # `ordertop --roles none`), ordertop --headless --no-generate --http takes
-# POST /orders from wrk (tests/bench/http_post.lua, keep-alive, 32
-# connections), where each 202 waits for the broker's acknowledgement:
-#   max      accepted orders/s over BENCH_HTTP_SECONDS, and that every one
+# POST /orders, where each 202 waits for the broker's acknowledgement:
+#   max      wrk (tests/bench/http_post.lua, keep-alive, 32 connections):
+#            accepted orders/s over BENCH_HTTP_SECONDS, and that every one
 #            reached its final state (produced = notified + dead-lettered)
-#   latency  POST latency p50/p99 at a fixed BENCH_HTTP_RATE requests/s
-# Writes $BUILD/bench/http.md and raw files in $BUILD/bench/raw/http-*.
+#   batch    the same with BENCH_HTTP_BATCH (10) orders per request (a
+#            JSON array): orders/s = requests/s x BATCH
+#   latency  hey at a fixed BENCH_HTTP_RATE requests/s (32 connections,
+#            RATE/32 each; wrk's delay() would add to the latency it
+#            measures): POST latency p50/p99
+#   pipeline ordertop --headless --count BENCH_HTTP_COUNT --rate max, each
+#            on its own embedded broker, without and with --http (idle),
+#            alternating BENCH_HTTP_PAIRS times: the pipeline's own rate
+#            with the API on as a share of headless without it
+# BIN=... runs another build.  Writes $BUILD/bench/http.md and raw files in
+# $BUILD/bench/raw/http-*.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-BIN=$BUILD/ordertop
+BIN=${BIN:-$BUILD/ordertop}
 OUT=$BUILD/bench
 RAW=$OUT/raw
 SECS=${BENCH_HTTP_SECONDS:-15}
 RATE=${BENCH_HTTP_RATE:-2000}
+COUNT=${BENCH_HTTP_COUNT:-200000}
+PAIRS=${BENCH_HTTP_PAIRS:-2}
+BATCH=${BENCH_HTTP_BATCH:-10}
 CONNS=32
 mkdir -p "$RAW"
-command -v wrk >/dev/null || { echo "bench http: no wrk (tests/install-deps.sh test)"; exit 1; }
+for tool in wrk hey; do
+	command -v $tool >/dev/null || { echo "bench http: no $tool (tests/install-deps.sh test)"; exit 1; }
+done
 
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
@@ -29,9 +43,9 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 metric() { curl -s "http://127.0.0.1:$1/metrics" | awk -v n="$2" '$1 == n { print $2 }'; }
 
-# run NAME WRK_DELAY_MS: one ordertop on one fresh broker, one wrk run
+# run NAME: one ordertop on one fresh broker, one load generator run
 run() {
-	local name=$1 delay=$2 bs=$RAW/http-$1.bootstrap port
+	local name=$1 bs=$RAW/http-$1.bootstrap port
 	rm -f "$bs"
 	"$BIN" --headless --roles none --bootstrap-file "$bs" -q >/dev/null 2>&1 &
 	local broker=$!
@@ -47,9 +61,16 @@ run() {
 		curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
 		sleep 0.1
 	done
-	WRK_DELAY_MS=$delay wrk -t2 -c$CONNS -d"${SECS}s" --latency \
-		-s "$ROOT/tests/bench/http_post.lua" "http://127.0.0.1:$port/orders" \
-		>"$RAW/http-$name.wrk.txt" 2>&1
+	if [ "$name" != latency ]; then
+		WRK_BATCH=$([ "$name" = batch ] && echo "$BATCH" || echo 1) wrk -t2 -c$CONNS -d"${SECS}s" --latency -s "$ROOT/tests/bench/http_post.lua" \
+			"http://127.0.0.1:$port/orders" >"$RAW/http-$name.txt" 2>&1
+	else
+		echo '{"user_id":"user7","item":"pen","quantity":2,"unit_price":2.5}' \
+			>"$RAW/http-body.json"
+		hey -z "${SECS}s" -c $CONNS -q $((RATE / CONNS)) -m POST -T application/json \
+			-D "$RAW/http-body.json" "http://127.0.0.1:$port/orders" \
+			>"$RAW/http-$name.txt" 2>&1
+	fi
 	# every accepted order reaches its final state
 	local produced final end=$((SECONDS + 60))
 	while :; do
@@ -72,18 +93,50 @@ wrk_field() {   # wrk_field FILE: requests/s, p50, p99, non-2xx
 	     END { printf "%s %s %s %s\n", rps, p50, p99, bad + 0 }' "$1"
 }
 
-run max 0
-run latency $((CONNS * 1000 / RATE))
-read -r mrps mp50 mp99 mbad < <(wrk_field "$RAW/http-max.wrk.txt")
-read -r lrps lp50 lp99 lbad < <(wrk_field "$RAW/http-latency.wrk.txt")
+hey_field() {   # hey_field FILE: requests/s, p50, p99 (ms), non-202
+	awk '/Requests\/sec/ { rps = $2 }
+	     $1 == "50%" { p50 = sprintf("%.2fms", $3 * 1000) }
+	     $1 == "99%" { p99 = sprintf("%.2fms", $3 * 1000) }
+	     /^  \[[0-9]+\]/ { if ($1 != "[202]") bad += $2 }
+	     /^  [A-Za-z].*: / && /Error|error|refused|reset/ { bad++ }
+	     END { printf "%.0f %s %s %d\n", rps, p50, p99, bad }' "$1"
+}
+
+# pipeline WITH_HTTP I: headless at max; prints its orders/s
+pipeline() {
+	local f=$RAW/http-pipeline-$1-$2.json args=()
+	[ "$1" = on ] && args=(--http "$(free_port)")
+	"$BIN" --headless --count "$COUNT" --rate max --drain --summary "$f" -q "${args[@]}" \
+		>"$RAW/http-pipeline-$1-$2.log" 2>&1
+	python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print("%.0f %d %d" % (s["orders_per_sec"], s["lost"], s["duplicates"]))' "$f"
+}
+
+run max
+run batch
+run latency
+read -r mrps mp50 mp99 mbad < <(wrk_field "$RAW/http-max.txt")
+read -r brps bp50 bp99 bbad < <(wrk_field "$RAW/http-batch.txt")
+read -r lrps lp50 lp99 lbad < <(hey_field "$RAW/http-latency.txt")
+off=() on=()
+for i in $(seq "$PAIRS"); do
+	read -r r lost dup < <(pipeline off "$i"); off+=("$r")
+	read -r r lost2 dup2 < <(pipeline on "$i"); on+=("$r")
+	[ "$lost$dup$lost2$dup2" = 0000 ] || echo "bench http: pipeline run $i lost or duplicated orders" >&2
+done
+share=$(python3 -c 'import sys; a=[float(x) for x in sys.argv[1].split()]; b=[float(x) for x in sys.argv[2].split()]; print("%.0f%%" % (100 * sum(b) / sum(a)))' "${off[*]}" "${on[*]}")
 {
 	echo "## HTTP API (POST /orders, 202 after the broker's acknowledgement)"
 	echo
-	echo "wrk, $CONNS keep-alive connections, ${SECS} s per run, embedded broker."
+	echo "$CONNS keep-alive connections, ${SECS} s per run, embedded broker; max: wrk,"
+	echo "fixed rate: hey."
 	echo
 	echo "| run | requests/s | p50 | p99 | non-2xx | every order final |"
 	echo "|---|---|---|---|---|---|"
-	echo "| max | $mrps | $mp50 | $mp99 | $mbad | $(cat "$RAW/http-max.final.txt") |"
-	echo "| ${RATE}/s offered | $lrps | $lp50 | $lp99 | $lbad | $(cat "$RAW/http-latency.final.txt") |"
+	echo "| max (wrk) | $mrps | $mp50 | $mp99 | $mbad | $(cat "$RAW/http-max.final.txt") |"
+	echo "| max, $BATCH orders a request (wrk) | $brps ($(python3 -c "print(round($brps * $BATCH))") orders/s) | $bp50 | $bp99 | $bbad | $(cat "$RAW/http-batch.final.txt") |"
+	echo "| ${RATE}/s offered (hey) | $lrps | $lp50 | $lp99 | $lbad | $(cat "$RAW/http-latency.final.txt") |"
+	echo
+	echo "The pipeline's own rate, headless --count $COUNT --rate max, without and with"
+	echo "--http (idle), alternating: without ${off[*]} orders/s, with ${on[*]}: **$share**."
 } >"$OUT/http.md"
 cat "$OUT/http.md"

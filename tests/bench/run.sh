@@ -12,9 +12,10 @@
 #   headless    ordertop --headless, all roles, -b that broker
 #   dashboard   ordertop with its dashboard in a 200x50 tmux pane
 #
-#   http        tests/bench/http.sh: POST /orders over HTTP (wrk, 32
-#               keep-alive connections), accepted orders/s and latency at
-#               BENCH_HTTP_RATE (2000) requests/s; BENCH_HTTP=0 skips it
+#   http        tests/bench/http.sh: POST /orders over HTTP (32 keep-alive
+#               connections), accepted orders/s at max (wrk) and latency at
+#               BENCH_HTTP_RATE (2000) requests/s (hey), and headless's rate
+#               with --http on vs off; BENCH_HTTP=0 skips it
 # For each: orders/s end to end at --rate max (N orders), end-to-end latency
 # at a fixed rate (warm-up left out), CPU seconds per 100,000 orders, peak
 # RSS and whether RSS grows; for the dashboard also its frame times and
@@ -475,7 +476,7 @@ echo "bench_seconds=$(($(date +%s) - T_START))" >>"$RAW/machine.txt"
 
 # ---- HTTP API ------------------------------------------------------------------
 if [ "${BENCH_HTTP:-1}" != 0 ]; then
-	say "http: POST /orders with wrk"
+	say "http: POST /orders with wrk and hey, headless with and without --http"
 	BUILD=$BUILD "$ROOT/tests/bench/http.sh" >/dev/null 2>"$RAW/http.err" ||
 		say "http: failed (see $RAW/http.err)"
 fi

@@ -187,6 +187,12 @@ try:
           one.get("decision") in ("APPROVED", "REFUSED") and isinstance(one.get("rules_fired"), list)
           and one.get("total") is not None and len(one.get("timeline", [])) >= 2 and
           all({"topic", "partition", "offset", "time"} <= set(h) for h in one["timeline"]), one)
+    check("an order posted over HTTP says so: source http",
+          all(x.get("source") == "http" for x in docs) and docs, one.get("source"))
+    hops = [[h.get("topic") for h in x.get("timeline", [])] for x in docs]
+    check("its timeline has the orders hop (headless), then the decision and notified",
+          hops and all(h[:1] == ["orders"] and "orders.notified" in h for h in hops),
+          hops[:1])
 
     # batches
     arr = json.dumps([{"user_id": "b", "item": "x", "quantity": 1},
@@ -230,12 +236,31 @@ try:
         e = jbody(d) or {}
         ok = st == want and "error" in e and (field is None or e.get("field") == field)
         check(f"{name}: {want} with error and field", ok, (st, d[:200]))
-    # over 1 MiB: refused on its Content-Length, before the body is read
-    # (a client that sends it anyway sees the connection closed)
+    # over 1 MiB: a client that sends the body before reading the answer
+    # (http.client does) gets the 413, its body read and dropped (4 MiB:
+    # more than the sockets' buffers hold)
+    huge = big + " " * (4 * 1024 * 1024)
+    for name, chunked in (("with Content-Length", False), ("chunked", True)):
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+            if chunked:
+                c.request("POST", "/orders", (big[i:i + 65536].encode()
+                                              for i in range(0, len(big), 65536)),
+                          AUTH, encode_chunked=True)
+            else:
+                c.request("POST", "/orders", huge, AUTH)
+            r = c.getresponse()
+            st, d = r.status, r.read()
+            c.close()
+        except (OSError, http.client.HTTPException) as e:
+            st, d = repr(e), b""
+        check(f"a body over 1 MiB sent anyway ({name}, http.client): 413 with error",
+              st == 413 and "error" in (jbody(d) or {}), (st, d[:200]))
+    # with Expect: 100-continue the 413 comes at once, before any body
     raw = socket.create_connection(("127.0.0.1", port), timeout=10)
     raw.sendall(("POST /orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                 "Authorization: Bearer %s\r\nContent-Length: %d\r\n\r\n" %
-                 (token, len(big))).encode() + big[:65536].encode())
+                 "Authorization: Bearer %s\r\nContent-Length: %d\r\n"
+                 "Expect: 100-continue\r\n\r\n" % (token, len(big))).encode())
     resp = b""
     try:
         while b"\r\n\r\n" not in resp or not resp.rstrip().endswith(b"}"):
@@ -246,8 +271,8 @@ try:
     except OSError:
         pass
     raw.close()
-    check("a body over 1 MiB: 413 with error", resp.startswith(b"HTTP/1.1 413") and
-          b'"error"' in resp, resp[:200])
+    check("a body over 1 MiB with Expect: 100-continue: 413 before the body",
+          resp.startswith(b"HTTP/1.1 413") and b'"error"' in resp, resp[:200])
     st, h, d = request(port, "DELETE", "/orders")
     check("a wrong method: 405 with Allow", st == 405 and "POST" in h.get("Allow", ""), (st, h))
     st, _, _ = request(port, "GET", "/no/such/thing")

@@ -462,7 +462,8 @@ test_register_batch(void **state)
 
 	for (int i = 0; i < 100; i++) {
 		snprintf(ids[i], sizeof ids[i], "o%d", i % 70);   /* 30 repeats */
-		l[i] = (struct local_order){ ids[i], i % 3 ? "u" : NULL, "item", i * 1.5, 1000 + i };
+		l[i] = (struct local_order){ ids[i], i % 3 ? "u" : NULL, "item", i * 1.5, 1000 + i,
+		                             ORDER_SOURCE_OTHER };
 	}
 	l[5].order_id = "";                                   /* ignored */
 	for (int k = 0; k < 2; k++) {
@@ -481,6 +482,42 @@ test_register_batch(void **state)
 	assert_true(same_table(one, batch));
 	order_table_free(one);
 	order_table_free(batch);
+}
+
+/* Where an order came from: the source its intake registered it with,
+ * "this process" without one, "other client" for an order only seen. */
+static const char *
+source_of(struct order_table *t, const char *id)
+{
+	struct order_detail d = detail(t, id);
+	free(d.json);
+	return order_table_source_name(&d.row);
+}
+
+static void
+test_source(void **state)
+{
+	(void)state;
+	struct order_table *t = order_table_new(16);
+	struct local_order l[] = {
+		{ "h", "u", "pen", 1, 1, ORDER_SOURCE_HTTP },
+		{ "f", "u", "pen", 1, 1, ORDER_SOURCE_FORM },
+		{ "g", "u", "pen", 1, 1, ORDER_SOURCE_GENERATOR },
+	};
+
+	observe(t, TOPIC_ORDERS, "h", 0, 1, 5); /* seen before it is registered */
+	order_table_register_local_batch(t, l, 3);
+	order_table_register_local(t, "p", "u", "pen", 1, 1);
+	observe(t, TOPIC_ORDERS, "o", 0, 2, 5);
+	assert_string_equal(source_of(t, "h"), "http");
+	assert_string_equal(source_of(t, "f"), "form");
+	assert_string_equal(source_of(t, "g"), "generator");
+	assert_string_equal(source_of(t, "p"), "this process");
+	assert_string_equal(source_of(t, "o"), "other client");
+	struct order_detail d = detail(t, "h");
+	assert_true(d.stage[TOPIC_ORDERS].seen);
+	free(d.json);
+	order_table_free(t);
 }
 
 /* Observing a batch under one lock is observing its members one by one:
@@ -801,6 +838,7 @@ main(void)
 		cmocka_unit_test(test_local_counts),
 		cmocka_unit_test(test_local_evicted_unfinished),
 		cmocka_unit_test(test_register_batch),
+		cmocka_unit_test(test_source),
 		cmocka_unit_test(test_observe_batch),
 		cmocka_unit_test(test_prefetch_changes_nothing),
 		cmocka_unit_test(test_detail_json),

@@ -166,8 +166,8 @@ build(struct dash *d, struct detail *dt)
 		    status_style_glyph(d, r->status), order_status_name(r->status));
 	add(dt, ROLE_TEXT, "user    %s", user);
 	add(dt, ROLE_TEXT, "item    %s", item);
-	add(dt, ROLE_TEXT, "total   %s   rules v%llu%s", total,
-	    (unsigned long long)r->rules_version, r->local ? "   (sent from here)" : "");
+	add(dt, ROLE_TEXT, "total   %s   rules v%llu   source %s", total,
+	    (unsigned long long)r->rules_version, order_table_source_name(r));
 	add(dt, r->fired[0] ? ROLE_STATUS_REFUSED : ROLE_TEXT, "fired   %s",
 	    r->fired[0] ? fired : "(no rule fired)");
 	add(dt, ROLE_TEXT, "%s", "");
