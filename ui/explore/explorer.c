@@ -52,8 +52,8 @@ start(struct dash *d)
 	d->explorer = x;
 	x->msg_partition = -1;
 	x->remaining = -1;
-	snprintf(x->msg_start_text, sizeof x->msg_start_text, "end");
-	x->msg_start.kind = EXPLORE_START_END;
+	snprintf(x->msg_start_text, sizeof x->msg_start_text, "beginning");
+	x->msg_start.kind = EXPLORE_START_BEGINNING;
 	int timeout = d->cfg->timeout > 0 ? (int)(d->cfg->timeout * 1000) : 10000;
 	struct broker_status bs;
 	engine_broker_status(d->e, &bs);
@@ -146,7 +146,6 @@ explorer_key(struct dash *d, int key)
 			return DIRTY_FOOTER;
 		return xp_produce_open(d, x->msg_topic);
 	case 'r': views[x->view]->fetch(d, x, true); break;
-	case 27: return explorer_toggle(d);
 	default: return -1;
 	}
 	set_hint(d);

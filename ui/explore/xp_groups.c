@@ -212,7 +212,7 @@ key(struct dash *d, struct explorer *x, int k)
 
 const struct xp_view xp_groups_view = {
 	.name = "Groups",
-	.hint = "↑↓:select|R:reset offsets|r:refresh|1-3 Tab:view|:cmd|x:pipeline",
+	.hint = "R:reset offsets|Tab:view|x:pipeline|r:refresh",
 	.draw = draw,
 	.key = key,
 	.reply = reply,

@@ -213,8 +213,8 @@ reply(struct dash *d, struct explorer *x, struct explore_reply *r)
 		x->msg_at_end = true;
 	take(x, r);
 	if (x->view == XP_MESSAGES)
-		xp_status(x, false, "%zu read%s%s", x->scanned, x->remaining >= 0 ? " of " : "",
-			  x->remaining >= 0 ? "the records from the start" : "");
+		xp_status(x, false, "%zu record%s read; %" PRId64 " from the start to the end",
+			  x->scanned, x->scanned == 1 ? "" : "s", x->remaining);
 }
 
 static int
@@ -228,6 +228,12 @@ key(struct dash *d, struct explorer *x, int k)
 	}
 	switch (k) {
 	case 'n': more(d, x); return DIRTY_PANES;
+	case 27:
+		if (!x->msg_jq[0])
+			return -1;
+		x->msg_jq[0] = '\0'; /* Esc: the filter goes */
+		xp_messages_restart(d, x);
+		return DIRTY_ALL;
 	case '/': xp_prompt_open(x, XP_PROMPT_JQ, "jq filter:", x->msg_jq); return DIRTY_ALL;
 	case 's':
 		xp_prompt_open(
@@ -277,9 +283,8 @@ key(struct dash *d, struct explorer *x, int k)
 
 const struct xp_view xp_messages_view = {
 	.name = "Messages",
-	.hint = "↑↓:select|Enter:record|/"
-		":jq|s:start|p:partition|t:topic|F:tail|n:more|P:produce|D:re-drive|1-3:view|x:"
-		"pipeline",
+	.hint = "Enter:record|/"
+		":jq|s:start|F:tail|p:partition|t:topic|n:more|P:produce|D:re-drive|x:pipeline",
 	.draw = draw,
 	.key = key,
 	.reply = reply,

@@ -128,9 +128,12 @@ xp_record_open(struct dash *d, const struct explore_record *r)
 				 : text_utf8_valid(r->value, r->value_len) ? ""
 									   : ", hex");
 		add(line);
-		if (pretty)
+		if (pretty) {
+			for (char *t = pretty; *t; t++)
+				if (*t == '\t')
+					*t = ' '; /* cJSON indents with tabs */
 			add_text(pretty, strlen(pretty));
-		else if (text_utf8_valid(r->value, r->value_len))
+		} else if (text_utf8_valid(r->value, r->value_len))
 			add_text(r->value, r->value_len);
 		else
 			add_hex(r->value, r->value_len);

@@ -247,8 +247,7 @@ key(struct dash *d, struct explorer *x, int k)
 
 const struct xp_view xp_topics_view = {
 	.name = "Topics",
-	.hint = "↑↓:select|Enter:messages|/:filter|s:sort|i:internal|P:produce|r:refresh|1-3 "
-		"Tab:view|:cmd|x:pipeline",
+	.hint = "Enter:messages|/:filter|s:sort|i:internal|P:produce|Tab:view|x:pipeline|r:refresh",
 	.draw = draw,
 	.key = key,
 	.reply = reply,
