@@ -79,13 +79,14 @@ draw_detail(struct dash *d, const struct explore_group *g, WINDOW *win, int y, i
 	}
 	if (row >= h)
 		return;
-	snprintf(line, sizeof line, "%-32s %5s %12s %12s %10s %9s  %s", "TOPIC", "PART",
+	int tw = w - 56 < 12 ? 12 : w - 56 > 32 ? 32 : w - 56;
+	snprintf(line, sizeof line, "%-*s %5s %12s %12s %10s %9s  %s", tw, "TOPIC", "PART",
 		 "COMMITTED", "END", "LAG", "LAG-TIME", "OWNER");
 	draw_text(win, y + row++, x0 + 1, w - 2, dash_attr(d, ROLE_COLUMN_HEADER), line);
 	for (int i = 0; i < g->n_partitions && row < h; i++) {
 		const struct explore_group_partition *p = &g->partitions[i];
 		char topic[128];
-		draw_sanitize(topic, sizeof topic, p->topic, 32);
+		draw_sanitize(topic, sizeof topic, p->topic, tw);
 		snprintf(cm, sizeof cm, "%" PRId64, p->committed);
 		snprintf(end, sizeof end, "%" PRId64, p->end);
 		snprintf(lag, sizeof lag, "%" PRId64, p->lag);
@@ -93,7 +94,7 @@ draw_detail(struct dash *d, const struct explore_group *g, WINDOW *win, int y, i
 			fmt_age(age, sizeof age, p->lag_ms);
 		else
 			snprintf(age, sizeof age, "-");
-		snprintf(line, sizeof line, "%-32s %5" PRId32 " %12s %12s %10s %9s  %s", topic,
+		snprintf(line, sizeof line, "%-*s %5" PRId32 " %12s %12s %10s %9s  %s", tw, topic,
 			 p->partition, p->committed < 0 ? "-" : cm, p->end < 0 ? "?" : end,
 			 p->lag < 0 ? "?" : lag, age, p->owner ? p->owner : "-");
 		draw_sanitize(safe, sizeof safe, line, w - 2);
@@ -119,14 +120,15 @@ draw(struct dash *d, struct explorer *x, WINDOW *win, int y, int x0, int h, int 
 	int list_h = n + 1 < h / 2 ? n + 1 : h / 2;
 	if (list_h < 2)
 		list_h = 2;
-	snprintf(line, sizeof line, "%-40s %-12s %7s %12s %9s", "GROUP", "STATE", "MEMBERS", "LAG",
-		 "LAG-TIME");
+	int nw = w - 47 < 12 ? 12 : w - 47 > 40 ? 40 : w - 47;
+	snprintf(line, sizeof line, "%-*s %-12s %7s %12s %9s", nw, "GROUP", "STATE", "MEMBERS",
+		 "LAG", "LAG-TIME");
 	draw_text(win, y + row++, x0 + 1, w - 2, dash_attr(d, ROLE_COLUMN_HEADER), line);
 	xp_scroll(x->group_sel, &x->group_top, list_h - 1);
 	for (int r = 0; r < list_h - 1 && x->group_top + r < n; r++) {
 		int i = x->group_top + r;
 		const struct explore_group *g = &x->groups.groups[x->group_order[i]];
-		draw_sanitize(name, sizeof name, g->name, 40);
+		draw_sanitize(name, sizeof name, g->name, nw);
 		snprintf(lag, sizeof lag, "%" PRId64, g->lag);
 		if (g->lag_ms >= 0)
 			fmt_age(age, sizeof age, g->lag_ms);
@@ -134,7 +136,7 @@ draw(struct dash *d, struct explorer *x, WINDOW *win, int y, int x0, int h, int 
 			snprintf(age, sizeof age, "-");
 		char members[16];
 		snprintf(members, sizeof members, "%d", g->n_members);
-		snprintf(line, sizeof line, "%-40s %-12s %7s %12s %9s%s", name,
+		snprintf(line, sizeof line, "%-*s %-12s %7s %12s %9s%s", nw, name,
 			 g->described ? g->state : "?", g->described ? members : "?", lag, age,
 			 behind(g) ? "  behind" : "");
 		struct draw_row dr;
