@@ -251,6 +251,9 @@ key(struct dash *d, struct explorer *x, int k)
 	case 'F':
 		x->msg_tail = !x->msg_tail;
 		if (x->msg_tail) {
+			/* Like tail -f: what arrives from now on. */
+			x->msg_start = (struct explore_start){ .kind = EXPLORE_START_END };
+			snprintf(x->msg_start_text, sizeof x->msg_start_text, "end");
 			xp_messages_restart(d, x);
 		} else {
 			struct explore_job j = { .kind = EXPLORE_JOB_TAIL_OFF };
