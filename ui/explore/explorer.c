@@ -74,8 +74,17 @@ explorer_toggle(struct dash *d)
 	if (d->explore_on) {
 		show_view(d, d->explorer->view);
 	} else {
+		struct explorer *x = d->explorer;
 		d->explore_hint = NULL;
+		x->prompt = XP_PROMPT_NONE;
 		curs_set(0);
+		if (x->msg_tail) { /* no reading for a screen not shown */
+			struct explore_job j = { .kind = EXPLORE_JOB_TAIL_OFF };
+			x->msg_tail = false;
+			x->msg_job = 0;
+			x->msg_loading = false;
+			xp_submit(d, &j);
+		}
 	}
 	return DIRTY_LAYOUT | DIRTY_ALL | DIRTY_CLEAR;
 }
