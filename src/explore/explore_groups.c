@@ -455,7 +455,9 @@ explore_groups_list(struct explore_cluster *c, const char *const *names, size_t 
 	for (size_t i = 0; i < out->n; i++) {
 		struct explore_group *g = &out->groups[i];
 		merge_assignments(g);
-		qsort(g->partitions, (size_t)g->n_partitions, sizeof *g->partitions, cmp_gpart);
+		if (g->n_partitions > 1)
+			qsort(g->partitions, (size_t)g->n_partitions, sizeof *g->partitions,
+			      cmp_gpart);
 		if (g->error[0] == '\0' && g->n_partitions == 0 &&
 		    (limited || strcmp(g->state, "Dead") == 0))
 			snprintf(g->error, sizeof g->error, "no committed offsets%s",
