@@ -44,7 +44,7 @@ e2e_check "the tail moves on (last row was '$first')" e2e_wait_gone "^$first " 2
 e2e_keys F
 e2e_check "F again: tail off" e2e_wait_for 'tail off' 5
 
-e2e_keys D
+e2e_keys D Enter
 e2e_check "D shows the re-drive plan" e2e_wait_for 'Re-drive dead letters of orders.dlq' 30
 e2e_check "the plan counts what it scanned" e2e_wait_for 'scanned [0-9]+, matched [0-9]+' 5
 e2e_keys Escape

@@ -56,6 +56,7 @@ enum xp_prompt_kind {
 	XP_PROMPT_PARTITION,
 	XP_PROMPT_TOPIC,
 	XP_PROMPT_RESET_TO,
+	XP_PROMPT_TRANSFORM, /* re-drive: the jq transform */
 	XP_PROMPT_COMMAND,
 };
 
@@ -110,6 +111,7 @@ struct explorer {
 	char prompt_buf[EXPLORE_JQ_MAX];
 	size_t prompt_len;
 	char reset_group[EXPLORE_NAME_MAX];
+	char redrive_where[EXPLORE_JQ_MAX]; /* the re-drive's pick, "" all */
 };
 
 /* explorer.c */

@@ -269,15 +269,28 @@ key(struct dash *d, struct explorer *x, int k)
 		const struct explore_record *r = xp_messages_selected(x);
 		return r ? xp_record_open(d, r) : DIRTY_PANES;
 	}
-	case 'D': {
+	case 'D':
+	case 'd': {
+		/* D: the dead letters the filter picks (all when none); d: the
+		 * selected one.  Then a jq transform, then the plan. */
+		const char *dlq = d->cfg->topics[TOPIC_DLQ];
+		bool in_dlq = strcmp(x->msg_topic, dlq) == 0;
+		const struct explore_record *sel = xp_messages_selected(x);
 		if (xp_read_only(d, "re-driving dead letters"))
 			return DIRTY_FOOTER;
-		struct explore_job j = { .kind = EXPLORE_JOB_REDRIVE_PLAN };
-		snprintf(j.topic, sizeof j.topic, "%s", d->cfg->topics[TOPIC_DLQ]);
-		snprintf(j.jq, sizeof j.jq, "%s",
-			 strcmp(x->msg_topic, d->cfg->topics[TOPIC_DLQ]) == 0 ? x->msg_jq : "");
-		x->redrive_job = xp_submit(d, &j);
-		xp_status(x, false, "planning the re-drive of %.200s", j.topic);
+		if (k == 'd' && (!in_dlq || sel == NULL)) {
+			dash_message(d, ROLE_ERROR,
+				     "select a dead letter in %s first (:messages %s)", dlq, dlq);
+			return DIRTY_FOOTER;
+		}
+		if (k == 'd')
+			snprintf(x->redrive_where, sizeof x->redrive_where,
+				 "$partition == %" PRId32 " and $offset == %" PRId64,
+				 sel->partition, sel->offset);
+		else
+			snprintf(x->redrive_where, sizeof x->redrive_where, "%s",
+				 in_dlq ? x->msg_jq : "");
+		xp_prompt_open(x, XP_PROMPT_TRANSFORM, "transform (jq, blank: as they are):", "");
 		return DIRTY_ALL;
 	}
 	}
@@ -287,7 +300,7 @@ key(struct dash *d, struct explorer *x, int k)
 const struct xp_view xp_messages_view = {
 	.name = "Messages",
 	.hint = "Enter:record|/"
-		":jq|s:start|F:tail|p:partition|t:topic|n:more|P:produce|D:re-drive|x:pipeline",
+		":jq|s:start|F:tail|p:partition|t:topic|n:more|P:produce|D d:re-drive|x:pipeline",
 	.draw = draw,
 	.key = key,
 	.reply = reply,

@@ -108,6 +108,15 @@ apply(struct dash *d, struct explorer *x, enum xp_prompt_kind kind)
 		xp_status(x, false, "planning the reset of %.200s", x->reset_group);
 		break;
 	}
+	case XP_PROMPT_TRANSFORM: {
+		struct explore_job j = { .kind = EXPLORE_JOB_REDRIVE_PLAN };
+		snprintf(j.topic, sizeof j.topic, "%s", d->cfg->topics[TOPIC_DLQ]);
+		snprintf(j.jq, sizeof j.jq, "%s", x->redrive_where);
+		snprintf(j.transform, sizeof j.transform, "%s", t);
+		x->redrive_job = xp_submit(d, &j);
+		xp_status(x, false, "planning the re-drive of %.200s", j.topic);
+		break;
+	}
 	case XP_PROMPT_COMMAND: /* explorer.c runs it */
 	case XP_PROMPT_NONE: break;
 	}
