@@ -7,7 +7,8 @@
 # saying why, and `q` quits cleanly both times.
 . "$(dirname "$0")/lib.sh"
 
-e2e_start 200 50 --rate 200
+bsfile=$E2E_TMP/bootstrap
+e2e_start 200 50 --rate 200 --bootstrap-file "$bsfile"
 e2e_check "dashboard is up and the pipeline flows" e2e_wait_for '│[✓✗]✉ .*NOTIFIED' 40
 e2e_keys x
 e2e_check "x shows the explorer" e2e_wait_for '^ ordertop explorer +1 Topics +2 Groups +3 Messages' 5
@@ -49,6 +50,30 @@ e2e_check "D shows the re-drive plan" e2e_wait_for 'Re-drive dead letters of ord
 e2e_check "the plan counts what it scanned" e2e_wait_for 'scanned [0-9]+, matched [0-9]+' 5
 e2e_keys Escape
 e2e_check "Esc drops it" e2e_wait_for 'cancelled; nothing changed' 5
+
+# A dead letter from another client, re-driven to its source topic.
+if command -v kcat >/dev/null 2>&1; then
+	echo 'repaired-by-e2e' | kcat -P -b "$(cat "$bsfile")" -t orders.dlq -k dl-e2e \
+		-H ordertop.dlq.topic=xp.target -H ordertop.dlq.reason=e2e 2>"$E2E_TMP/kcat.err"
+	e2e_keys :
+	e2e_type 'messages orders.dlq'
+	e2e_keys Enter s C-u
+	e2e_type 'beginning'
+	e2e_keys Enter /
+	e2e_keys C-u
+	e2e_type 'select($headers["ordertop.dlq.topic"] == "xp.target")'
+	e2e_keys Enter
+	e2e_check "the dead letter is listed" e2e_wait_for '^ [0-9]+@[0-9]+ .* dl-e2e .*repaired-by-e2e' 20
+	e2e_keys d Enter
+	e2e_check "its plan: ready, back to xp.target" e2e_wait_for 'orders\.dlq/[0-9]+/[0-9]+ -> xp\.target +ready' 30
+	e2e_keys y
+	e2e_check "y re-drives it in one transaction" e2e_wait_for 're-drove 1 dead letter' 30
+	e2e_check "kcat reads it in xp.target with the header naming the dead letter" \
+		sh -c "kcat -C -b '$(cat "$bsfile")' -t xp.target -o beginning -e -q -f '%h %s\n' | grep -q 'ordertop.redriven_from=orders.dlq/[0-9]*/[0-9]*.* repaired-by-e2e'"
+	e2e_keys d Enter
+	e2e_check "a second re-drive of it is seen as done before" e2e_wait_for '\-> xp\.target +done-before' 30
+	e2e_keys Escape
+fi
 
 e2e_keys q
 code=$(e2e_wait_exit 30)
