@@ -53,10 +53,6 @@ struct explore_worker {
 	bool tailing;
 	uint64_t tail_job;
 	bool rd_done;
-	struct explore_reset_plan reset;
-	bool have_reset;
-	struct explore_redrive_plan redrive;
-	bool have_redrive;
 };
 
 /* ---- queues ---- */
@@ -67,14 +63,24 @@ explore_worker_fd(const struct explore_worker *w)
 	return w->efd;
 }
 
+void
+explore_job_clear(struct explore_job *j)
+{
+	free(j->value);
+	j->value = NULL;
+	explore_reset_plan_free(&j->reset);
+	explore_redrive_plan_free(&j->redrive);
+	memset(&j->reset, 0, sizeof j->reset);
+	memset(&j->redrive, 0, sizeof j->redrive);
+}
+
 uint64_t
 explore_worker_submit(struct explore_worker *w, struct explore_job *j)
 {
 	pthread_mutex_lock(&w->lock);
 	if (w->n_jobs == JOBS_MAX) {
 		pthread_mutex_unlock(&w->lock);
-		free(j->value);
-		j->value = NULL;
+		explore_job_clear(j);
 		return 0;
 	}
 	uint64_t id = ++w->next_id;
@@ -83,6 +89,8 @@ explore_worker_submit(struct explore_worker *w, struct explore_job *j)
 	w->jobs[w->n_jobs] = *j;
 	w->job_ids[w->n_jobs++] = id;
 	j->value = NULL;
+	memset(&j->reset, 0, sizeof j->reset);
+	memset(&j->redrive, 0, sizeof j->redrive);
 	pthread_cond_signal(&w->wake);
 	pthread_mutex_unlock(&w->lock);
 	return id;
@@ -309,21 +317,9 @@ job_produce(struct explore_worker *w, struct explore_job *j, struct explore_repl
 	r->rc = explore_produce(w->c, &p, &r->partition, &r->offset, r->err, sizeof r->err);
 }
 
-/* Moves the worker's plan into the reply as a copy the caller owns:
- * plans are re-made for the reply, the worker keeps its own to execute. */
 static void
 job_reset_plan(struct explore_worker *w, const struct explore_job *j, struct explore_reply *r)
 {
-	if (w->have_reset)
-		explore_reset_plan_free(&w->reset);
-	w->have_reset = false;
-	if (explore_reset_plan(w->c, j->group, &j->start, NULL, &w->reset, r->err, sizeof r->err) <
-	    0) {
-		r->rc = -1;
-		return;
-	}
-	w->have_reset = true;
-	/* The reply's copy of the plan: a second, identical plan. */
 	if (explore_reset_plan(w->c, j->group, &j->start, NULL, &r->reset, r->err, sizeof r->err) <
 	    0)
 		r->rc = -1;
@@ -335,14 +331,6 @@ job_redrive_plan(struct explore_worker *w, const struct explore_job *j, struct e
 	struct explore_redrive_opts o = { .where = j->jq[0] ? j->jq : NULL,
 					  .transform = j->transform[0] ? j->transform : NULL,
 					  .max_items = 1000 };
-	if (w->have_redrive)
-		explore_redrive_plan_free(&w->redrive);
-	w->have_redrive = false;
-	if (explore_redrive_plan(w->c, j->topic, &o, &w->redrive, r->err, sizeof r->err) < 0) {
-		r->rc = -1;
-		return;
-	}
-	w->have_redrive = true;
 	if (explore_redrive_plan(w->c, j->topic, &o, &r->redrive, r->err, sizeof r->err) < 0)
 		r->rc = -1;
 }
@@ -377,25 +365,13 @@ run_job(struct explore_worker *w, struct explore_job *j, uint64_t id)
 	case EXPLORE_JOB_PRODUCE: job_produce(w, j, r); break;
 	case EXPLORE_JOB_RESET_PLAN: job_reset_plan(w, j, r); break;
 	case EXPLORE_JOB_RESET_EXEC:
-		if (!w->have_reset) {
-			r->rc = -1;
-			snprintf(r->err, sizeof r->err, "no reset planned");
-		} else {
-			r->rc = explore_reset_execute(w->c, &w->reset, r->err, sizeof r->err);
-		}
+		r->rc = explore_reset_execute(w->c, &j->reset, r->err, sizeof r->err);
 		break;
 	case EXPLORE_JOB_REDRIVE_PLAN: job_redrive_plan(w, j, r); break;
 	case EXPLORE_JOB_REDRIVE_EXEC:
-		if (!w->have_redrive) {
-			r->rc = -1;
-			snprintf(r->err, sizeof r->err, "no re-drive planned");
-		} else {
-			r->rc = explore_redrive_execute(w->c, &w->redrive, r->err, sizeof r->err);
-			if (r->rc == 0) {
-				r->redrive = w->redrive; /* hand it over: it is spent */
-				w->have_redrive = false;
-			}
-		}
+		r->rc = explore_redrive_execute(w->c, &j->redrive, r->err, sizeof r->err);
+		r->redrive = j->redrive; /* its counts, for the caller */
+		memset(&j->redrive, 0, sizeof j->redrive);
 		break;
 	}
 	if (r->rc == 0)
@@ -439,7 +415,7 @@ worker_main(void *arg)
 			w->running = true;
 			pthread_mutex_unlock(&w->lock);
 			run_job(w, &j, id);
-			free(j.value);
+			explore_job_clear(&j);
 			pthread_mutex_lock(&w->lock);
 			w->running = false;
 			continue;
@@ -506,14 +482,10 @@ explore_worker_stop(struct explore_worker *w)
 	pthread_mutex_unlock(&w->lock);
 	pthread_join(w->thread, NULL);
 	for (int i = 0; i < w->n_jobs; i++)
-		free(w->jobs[i].value);
+		explore_job_clear(&w->jobs[i]);
 	for (int i = 0; i < w->n_replies; i++)
 		explore_reply_free(w->replies[i]);
 	close_reader(w);
-	if (w->have_reset)
-		explore_reset_plan_free(&w->reset);
-	if (w->have_redrive)
-		explore_redrive_plan_free(&w->redrive);
 	explore_cluster_close(w->c);
 	close(w->efd);
 	pthread_mutex_destroy(&w->lock);

@@ -37,9 +37,9 @@ enum explore_job_kind {
 	EXPLORE_JOB_TAIL_OFF,   /* stop following */
 	EXPLORE_JOB_PRODUCE,    /* one record */
 	EXPLORE_JOB_RESET_PLAN, /* a group's offsets */
-	EXPLORE_JOB_RESET_EXEC, /* the last reset plan */
+	EXPLORE_JOB_RESET_EXEC, /* the job's reset plan */
 	EXPLORE_JOB_REDRIVE_PLAN,
-	EXPLORE_JOB_REDRIVE_EXEC, /* the last re-drive plan */
+	EXPLORE_JOB_REDRIVE_EXEC, /* the job's re-drive plan */
 };
 
 struct explore_job {
@@ -58,6 +58,10 @@ struct explore_job {
 	char headers[EXPLORE_JQ_MAX];
 	char *value; /* malloc'd, taken by the worker; NULL: a tombstone */
 	size_t value_len;
+	/* The plan to execute (reset and re-drive exec: the one a plan job
+	 * replied with, as shown), taken by the worker. */
+	struct explore_reset_plan reset;
+	struct explore_redrive_plan redrive;
 };
 
 struct explore_reply {
@@ -91,12 +95,15 @@ struct explore_worker *explore_worker_start(const struct config *cfg, const char
 void explore_worker_stop(struct explore_worker *w);
 /* Readable while replies wait (explore_worker_take clears it). */
 int explore_worker_fd(const struct explore_worker *w);
-/* Queues a copy of j (its value is taken); a messages job ends the reading
- * of the previous one.  Returns the job's number, 0 when the queue is full. */
+/* Queues a copy of j (its value and plans are taken: j's are emptied); a
+ * messages job ends the reading of the previous one.  Returns the job's
+ * number, 0 when the queue is full (what j held is freed). */
 uint64_t explore_worker_submit(struct explore_worker *w, struct explore_job *j);
 /* The oldest reply, or NULL. */
 struct explore_reply *explore_worker_take(struct explore_worker *w);
 void explore_reply_free(struct explore_reply *r);
+/* Frees what a job holds (value, plans). */
+void explore_job_clear(struct explore_job *j);
 /* Jobs queued or running. */
 int explore_worker_pending(struct explore_worker *w);
 /* True when the cluster is the embedded broker's (known after the first job). */

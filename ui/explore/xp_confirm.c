@@ -28,6 +28,9 @@ static struct {
 	char title[128];
 	char (*lines)[LINE_MAX];
 	int n, top;
+	/* The plan shown, executed as it is on y */
+	struct explore_reset_plan reset;
+	struct explore_redrive_plan redrive;
 } cf;
 
 static void add(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -90,17 +93,22 @@ plan_redrive(const struct explore_redrive_plan *p)
 static int
 open_plan(struct dash *d, struct explore_reply *r)
 {
-	if (cf.lines == NULL && (cf.lines = calloc(LINES_MAX, LINE_MAX)) == NULL)
+	if (d->ovl && d->ovl->close)
+		d->ovl->close(d); /* a plan shown before is dropped */
+	if ((cf.lines = calloc(LINES_MAX, LINE_MAX)) == NULL)
 		return DIRTY_FOOTER;
 	cf.n = cf.top = 0;
 	cf.refused = false;
 	cf.kind = r->kind;
-	if (r->kind == EXPLORE_JOB_RESET_PLAN)
+	if (r->kind == EXPLORE_JOB_RESET_PLAN) {
 		plan_reset(&r->reset);
-	else
+		cf.reset = r->reset; /* moved: the reply no longer holds it */
+		memset(&r->reset, 0, sizeof r->reset);
+	} else {
 		plan_redrive(&r->redrive);
-	if (d->ovl && d->ovl->close)
-		d->ovl->close(d);
+		cf.redrive = r->redrive;
+		memset(&r->redrive, 0, sizeof r->redrive);
+	}
 	d->ovl = &xp_confirm_def;
 	return DIRTY_OVERLAY | DIRTY_FOOTER;
 }
@@ -167,6 +175,9 @@ close_confirm(struct dash *d)
 	free(cf.lines);
 	cf.lines = NULL;
 	cf.n = 0;
+	explore_reset_plan_free(&cf.reset);
+	explore_redrive_plan_free(&cf.redrive);
+	memset(&cf.redrive, 0, sizeof cf.redrive);
 	overlay_close(d);
 }
 
