@@ -199,6 +199,11 @@ key(struct dash *d, int k)
 		struct explore_job j = { .kind = cf.kind == EXPLORE_JOB_RESET_PLAN
 						 ? EXPLORE_JOB_RESET_EXEC
 						 : EXPLORE_JOB_REDRIVE_EXEC };
+		/* The plan shown is the one that runs: handed over to the job. */
+		j.reset = cf.reset;
+		j.redrive = cf.redrive;
+		memset(&cf.reset, 0, sizeof cf.reset);
+		memset(&cf.redrive, 0, sizeof cf.redrive);
 		uint64_t id = xp_submit(d, &j);
 		if (cf.kind == EXPLORE_JOB_RESET_PLAN)
 			x->reset_exec_job = id;
