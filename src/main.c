@@ -78,11 +78,8 @@ check_config(const struct config *cfg, char *err, size_t errlen)
 			 "--duration SEC or drop --no-generate");
 		return -1;
 	}
-	if (!cfg->headless && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
-		snprintf(err, errlen,
-			 "the dashboard needs a terminal; use --headless to run without one");
+	if (!cfg->headless && ui_check_terminal(err, errlen) < 0)
 		return -1;
-	}
 	return 0;
 }
 

@@ -8,6 +8,10 @@
 
 #include "engine.h"
 
+/* Before anything starts: 0 if the dashboard can run in this terminal,
+ * or -1 with what is missing in err. */
+int ui_check_terminal(char *err, size_t errlen);
+
 /* Returns the process exit code (0 after a clean quit). */
 int ui_run(struct engine *e, const struct config *cfg);
 

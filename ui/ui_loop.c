@@ -27,6 +27,7 @@
 #include "panes.h"
 #include "screen.h"
 #include "term.h"
+#include "term_check.h"
 #include "text_sanitize.h"
 
 #define HEADER_REFRESH_MS 250
@@ -281,6 +282,12 @@ loop(struct dash *d)
 	}
 	if (d->ovl == &fatal_def)
 		d->exit_code = 1;
+}
+
+int
+ui_check_terminal(char *err, size_t errlen)
+{
+	return term_check(err, errlen);
 }
 
 int

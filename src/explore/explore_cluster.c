@@ -81,41 +81,27 @@ explore_cluster_admin_wait(struct explore_cluster *c, rd_kafka_queue_t *q)
 	}
 }
 
-/* ListConsumerGroups: a cluster whose every broker says "unsupported" is
- * the embedded broker.  0, or -1 when no answer came. */
+/* ListGroups: a cluster that says "unsupported" is the embedded broker.
+ * The legacy call, not the Admin API's ListConsumerGroups: librdkafka
+ * 2.0.2 leaks part of the handle when every broker answers the latter
+ * "unsupported".  0, or -1 when no answer came. */
 static int
 probe_groups(struct explore_cluster *c, char *err, size_t errlen)
 {
-	rd_kafka_queue_t *q = rd_kafka_queue_new(c->rk);
-	rd_kafka_AdminOptions_t *o =
-		explore_cluster_admin_options(c, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS);
-	rd_kafka_ListConsumerGroups(c->rk, o, q);
-	rd_kafka_event_t *ev = explore_cluster_admin_wait(c, q);
-	int rc = 0;
+	const struct rd_kafka_group_list *groups = NULL;
+	rd_kafka_resp_err_t e = rd_kafka_list_groups(c->rk, NULL, &groups, c->timeout_ms);
 
-	if (ev == NULL) {
-		snprintf(err, errlen, "ListConsumerGroups: no answer within %d ms", c->timeout_ms);
-		rc = -1;
-	} else if (rd_kafka_event_error(ev)) {
-		snprintf(err, errlen, "ListConsumerGroups: %s", rd_kafka_event_error_string(ev));
-		rc = -1;
-	} else {
-		const rd_kafka_ListConsumerGroups_result_t *res =
-			rd_kafka_event_ListConsumerGroups_result(ev);
-		size_t nvalid = 0, nerr = 0, unsupported = 0;
-		rd_kafka_ListConsumerGroups_result_valid(res, &nvalid);
-		const rd_kafka_error_t **errs =
-			rd_kafka_ListConsumerGroups_result_errors(res, &nerr);
-		for (size_t i = 0; i < nerr; i++)
-			if (rd_kafka_error_code(errs[i]) == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE)
-				unsupported++;
-		c->limited = nvalid == 0 && nerr > 0 && unsupported == nerr;
+	if (groups != NULL)
+		rd_kafka_group_list_destroy(groups);
+	if (e == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE) {
+		c->limited = true;
+		return 0;
 	}
-	if (ev)
-		rd_kafka_event_destroy(ev);
-	rd_kafka_AdminOptions_destroy(o);
-	rd_kafka_queue_destroy(q);
-	return rc;
+	if (e == RD_KAFKA_RESP_ERR__TIMED_OUT) {
+		snprintf(err, errlen, "ListGroups: no answer within %d ms", c->timeout_ms);
+		return -1;
+	}
+	return 0; /* answered (a partial answer says the feature is there) */
 }
 
 struct explore_cluster *

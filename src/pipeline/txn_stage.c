@@ -671,6 +671,16 @@ handle_input(struct txn_stage *st, rd_kafka_message_t *m)
 }
 
 int
+txn_stage_prepare(struct pipeline *p, void **state, char *err, size_t errlen)
+{
+	(void)state;
+	(void)err;
+	(void)errlen;
+	p->stages_local++;
+	return 0;
+}
+
+int
 txn_stage_run(struct pipeline *p, const struct txn_stage_ops *ops,
 	      const struct txn_stage_params *params)
 {

@@ -56,6 +56,10 @@ struct txn_stage_params {
 };
 
 /* Runs until the pipeline stops.  Returns 0, or -1 after a fatal error. */
+/* A role's prepare() for a stage: counts it among the stages the
+ * generator waits for (their first assignment) before it sends. */
+int txn_stage_prepare(struct pipeline *p, void **state, char *err, size_t errlen);
+
 int txn_stage_run(struct pipeline *p, const struct txn_stage_ops *ops,
 		  const struct txn_stage_params *params);
 

@@ -294,17 +294,6 @@ fraud_runs_here(const struct config *cfg)
 	return (cfg->roles & ROLE_FRAUD) != 0;
 }
 
-/* The generator waits for this stage's first assignment. */
-static int
-fraud_prepare(struct pipeline *p, void **state, char *err, size_t errlen)
-{
-	(void)state;
-	(void)err;
-	(void)errlen;
-	p->stages_local++;
-	return 0;
-}
-
 static void
 fraud_main(struct pipeline *p, void *state)
 {
@@ -378,6 +367,6 @@ const struct role role_fraud = {
 	.name = "fraud",
 	.thread_name = "ot-fraud",
 	.runs_here = fraud_runs_here,
-	.prepare = fraud_prepare,
+	.prepare = txn_stage_prepare,
 	.main = fraud_main,
 };

@@ -249,17 +249,6 @@ notifier_runs_here(const struct config *cfg)
 	return (cfg->roles & ROLE_NOTIFIER) != 0;
 }
 
-/* The generator waits for this stage's first assignment. */
-static int
-notifier_prepare(struct pipeline *p, void **state, char *err, size_t errlen)
-{
-	(void)state;
-	(void)err;
-	(void)errlen;
-	p->stages_local++;
-	return 0;
-}
-
 static void
 notifier_main(struct pipeline *p, void *state)
 {
@@ -312,6 +301,6 @@ const struct role role_notifier = {
 	.name = "notifier",
 	.thread_name = "ot-notifier",
 	.runs_here = notifier_runs_here,
-	.prepare = notifier_prepare,
+	.prepare = txn_stage_prepare,
 	.main = notifier_main,
 };

@@ -9,28 +9,8 @@
 # clean stop on SIGTERM.  Prints TAP-style "ok" / "not ok" lines.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-ORDERTOP=${ORDERTOP:-$PWD/build/ordertop}
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-fails=0
-ok()     { echo "ok - $1"; }
-not_ok() { echo "not ok - $1"; fails=$((fails + 1)); }
-check()  { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
+. tests/integration/lib.sh
 
-# Polls a command for up to $1 seconds.
-wait_until() {
-	local limit=$1; shift
-	local end=$((SECONDS + limit))
-	while [ $SECONDS -lt $end ]; do "$@" && return 0; sleep 0.2; done
-	"$@"
-}
-json() { python3 -c "import json,sys; d=json.load(open('$1')); print($2)"; }
 
 # --- flags and configuration errors ---------------------------------------
 out=$("$ORDERTOP" --partitions nope 2>&1); rc=$?
@@ -58,6 +38,13 @@ check "the dashboard without a terminal says so" \
 	test "$rc" -eq 2 -a -n "$(echo "$out" | grep -i "needs a terminal")"
 out=$("$ORDERTOP" --headless --drain 2>&1); rc=$?
 check "--drain without --count is refused" test "$rc" -eq 2
+# In a terminal (script(1) gives one) whose type cannot move the cursor.
+out=$(TERM=dumb timeout 30 script -qec "'$ORDERTOP' --theme-dir themes" /dev/null 2>&1 </dev/null); rc=$?
+check "the dashboard on TERM=dumb exits 2 saying why, before anything starts" \
+	test "$rc" -eq 2 -a -n "$(echo "$out" | grep "TERM=dumb cannot move the cursor")"
+out=$(TERM=no-such-terminal timeout 30 script -qec "'$ORDERTOP'" /dev/null 2>&1 </dev/null); rc=$?
+check "an unknown TERM exits 2 naming it" \
+	test "$rc" -eq 2 -a -n "$(echo "$out" | grep "TERM=no-such-terminal is not a terminal type")"
 
 # Exit 2, before anything starts, with a message holding WANT:
 # refused NAME WANT ARGS...

@@ -9,25 +9,7 @@
 # Prints TAP-style "ok" / "not ok" lines.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-ORDERTOP=${ORDERTOP:-$PWD/build/ordertop}
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-fails=0
-ok()     { echo "ok - $1"; }
-not_ok() { echo "not ok - $1"; fails=$((fails + 1)); }
-check()  { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
-wait_until() {
-	local limit=$1; shift
-	local end=$((SECONDS + limit))
-	while [ $SECONDS -lt $end ]; do "$@" && return 0; sleep 0.2; done
-	"$@"
-}
+. tests/integration/lib.sh
 mode() { stat -c %a "$1" 2>/dev/null; }
 has_esc() { LC_ALL=C grep -q $'\x1b' "$1"; }
 

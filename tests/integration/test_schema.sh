@@ -16,28 +16,9 @@
 # Prints TAP-style "ok" / "not ok" lines.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-ORDERTOP=${ORDERTOP:-$PWD/build/ordertop}
+. tests/integration/lib.sh
 MAPS=$PWD/tests/data/maps
 CODEC=$PWD/tests/integration/batch_codec.py
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-fails=0
-ok()     { echo "ok - $1"; }
-not_ok() { echo "not ok - $1"; fails=$((fails + 1)); }
-check()  { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
-wait_until() {
-	local limit=$1; shift
-	local end=$((SECONDS + limit))
-	while [ $SECONDS -lt $end ]; do "$@" && return 0; sleep 0.2; done
-	"$@"
-}
-json() { python3 -c "import json,sys; d=json.load(open('$1')); print($2)"; }
 count() { kcat -C -b "$1" -t "$2" -o beginning -e -q 2>/dev/null | grep -c .; }
 
 # --- a map that does not compile ---------------------------------------------

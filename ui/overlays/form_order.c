@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "dash.h"
+#include "form_overlay.h"
 #include "formbox.h"
 #include "overlays.h"
 #include "text_sanitize.h"
@@ -83,17 +84,6 @@ form_order_open(struct dash *d)
 	return DIRTY_OVERLAY | DIRTY_FOOTER;
 }
 
-static void
-close_form(struct dash *d)
-{
-	if (!d->form)
-		return;
-	formbox_close(d->form);
-	free(d->form);
-	d->form = NULL;
-	overlay_close(d);
-}
-
 static int
 submit(struct dash *d)
 {
@@ -122,7 +112,7 @@ submit(struct dash *d)
 	}
 	char id[ORDER_ID_MAX * 4];
 	text_sanitize(id, sizeof id, o.order_id, strlen(o.order_id), -1);
-	close_form(d);
+	form_overlay_close(d);
 	dash_message(d, ROLE_FOOTER_MESSAGE, "order %s sent (total %.2f)", id, order_total(&o));
 	return DIRTY_ALL;
 }
@@ -130,42 +120,14 @@ submit(struct dash *d)
 static int
 key(struct dash *d, int k)
 {
-	if (!d->form)
-		return 0;
-	switch (formbox_key(d->form, d, k)) {
-	case FORMBOX_SUBMIT: return submit(d);
-	case FORMBOX_CANCEL:
-		close_form(d);
-		dash_message(d, ROLE_FOOTER_MESSAGE, "order form cancelled; nothing sent");
-		return DIRTY_ALL;
-	case FORMBOX_QUIT:
-		close_form(d);
-		d->quit = true;
-		return 0;
-	case FORMBOX_CONTINUE: break;
-	}
-	return DIRTY_OVERLAY;
-}
-
-static void
-draw(struct dash *d)
-{
-	if (d->form)
-		formbox_draw(d->form, d);
-}
-
-static void
-resize(struct dash *d)
-{
-	if (d->form)
-		formbox_relayout(d->form, d);
+	return form_overlay_key(d, k, submit, "order form cancelled; nothing sent");
 }
 
 const struct overlay_def form_order_def = {
 	.name = "form_order",
 	.hint = "Tab:next field|S-Tab:previous|Enter:submit|Esc:cancel",
-	.draw = draw,
+	.draw = form_overlay_draw,
 	.key = key,
-	.resize = resize,
-	.close = close_form,
+	.resize = form_overlay_resize,
+	.close = form_overlay_close,
 };

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dash.h"
+#include "form_overlay.h"
 #include "formbox.h"
 #include "overlays.h"
 #include "text_sanitize.h"
@@ -64,17 +65,6 @@ form_rule_open(struct dash *d, int rule)
 	return DIRTY_OVERLAY | DIRTY_FOOTER;
 }
 
-static void
-close_form(struct dash *d)
-{
-	if (!d->form)
-		return;
-	formbox_close(d->form);
-	free(d->form);
-	d->form = NULL;
-	overlay_close(d);
-}
-
 static int
 submit(struct dash *d)
 {
@@ -97,7 +87,7 @@ submit(struct dash *d)
 		snprintf(fb->init[k], sizeof fb->init[k], "%s", v);
 		changed++;
 	}
-	close_form(d);
+	form_overlay_close(d);
 	if (changed)
 		dash_message(d, ROLE_FOOTER_MESSAGE,
 			     "rule %s: %d parameter%s changed (new rule set published)", def->id,
@@ -112,42 +102,14 @@ submit(struct dash *d)
 static int
 key(struct dash *d, int k)
 {
-	if (!d->form)
-		return 0;
-	switch (formbox_key(d->form, d, k)) {
-	case FORMBOX_SUBMIT: return submit(d);
-	case FORMBOX_CANCEL:
-		close_form(d);
-		dash_message(d, ROLE_FOOTER_MESSAGE, "rule edit cancelled");
-		return DIRTY_ALL;
-	case FORMBOX_QUIT:
-		close_form(d);
-		d->quit = true;
-		return 0;
-	case FORMBOX_CONTINUE: break;
-	}
-	return DIRTY_OVERLAY;
-}
-
-static void
-draw(struct dash *d)
-{
-	if (d->form)
-		formbox_draw(d->form, d);
-}
-
-static void
-resize(struct dash *d)
-{
-	if (d->form)
-		formbox_relayout(d->form, d);
+	return form_overlay_key(d, k, submit, "rule edit cancelled");
 }
 
 const struct overlay_def form_rule_def = {
 	.name = "form_rule",
 	.hint = "Tab:next field|S-Tab:previous|Enter:submit|Esc:cancel",
-	.draw = draw,
+	.draw = form_overlay_draw,
 	.key = key,
-	.resize = resize,
-	.close = close_form,
+	.resize = form_overlay_resize,
+	.close = form_overlay_close,
 };

@@ -8,6 +8,7 @@
 
 #include "dash.h"
 #include "draw.h"
+#include "event_match.h"
 #include "panes.h"
 #include "status_style.h"
 #include "text_sanitize.h"
@@ -73,23 +74,12 @@ draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int h, int w)
 	}
 }
 
-static bool
-selected_order(struct dash *d, struct pane *p, char *id, size_t len)
-{
-	(void)d;
-	const struct event *ev = pane_selected(p);
-	if (!ev || !ev->order_id[0])
-		return false;
-	snprintf(id, len, "%s", ev->order_id);
-	return true;
-}
-
 const struct pane_def pane_decisions_def = {
 	.name = "decisions",
 	.draw = draw,
 	.seek = pane_ring_seek,
 	.follow = pane_ring_follow,
-	.selected_order = selected_order,
+	.selected_order = event_selected_order,
 	.click = pane_ring_click,
 	.hint = "Enter:detail|/:filter",
 };

@@ -10,6 +10,7 @@
 
 #include "dash.h"
 #include "draw.h"
+#include "event_match.h"
 #include "panes.h"
 #include "status_style.h"
 
@@ -78,23 +79,12 @@ draw(struct dash *d, struct pane *p, WINDOW *win, int y, int x, int h, int w)
 	}
 }
 
-static bool
-selected_order(struct dash *d, struct pane *p, char *id, size_t len)
-{
-	(void)d;
-	const struct event *ev = pane_selected(p);
-	if (!ev || !ev->order_id[0])
-		return false;
-	snprintf(id, len, "%s", ev->order_id);
-	return true;
-}
-
 const struct pane_def pane_stream_def = {
 	.name = "stream",
 	.draw = draw,
 	.seek = pane_ring_seek,
 	.follow = pane_ring_follow,
-	.selected_order = selected_order,
+	.selected_order = event_selected_order,
 	.click = pane_ring_click,
 	.hint = "[ ]:topic|Enter:detail|/:filter",
 };
@@ -104,7 +94,7 @@ const struct pane_def pane_dlq_def = {
 	.draw = draw,
 	.seek = pane_ring_seek,
 	.follow = pane_ring_follow,
-	.selected_order = selected_order,
+	.selected_order = event_selected_order,
 	.click = pane_ring_click,
 	.hint = "[ ]:topic|/:filter",
 };
