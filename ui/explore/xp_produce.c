@@ -16,6 +16,7 @@
 
 #include "dash.h"
 #include "explore_produce.h"
+#include "form_overlay.h"
 #include "formbox.h"
 #include "keycode.h"
 #include "xp.h"
@@ -40,7 +41,8 @@ static const struct {
 	[F_VALUE] = { "value", 48, 127 },
 };
 
-static char *editor_value; /* the value written in $EDITOR, or NULL */
+/* The value written in $EDITOR, or NULL; kept until the form opens again. */
+static char *editor_value;
 static size_t editor_len;
 static char editor_mark[64];
 
@@ -105,17 +107,6 @@ xp_produce_open(struct dash *d, const char *topic)
 	d->form = fb;
 	d->ovl = &xp_produce_def;
 	return DIRTY_OVERLAY | DIRTY_FOOTER;
-}
-
-static void
-close_form(struct dash *d)
-{
-	if (!d->form)
-		return;
-	formbox_close(d->form);
-	free(d->form);
-	d->form = NULL;
-	overlay_close(d);
 }
 
 /* Runs $EDITOR (vi when unset) on a file holding the value; the screen is
@@ -204,7 +195,7 @@ submit(struct dash *d)
 	forget_editor();
 	struct explorer *x = xp_get(d);
 	x->produce_job = xp_submit(d, &j);
-	close_form(d);
+	form_overlay_close(d);
 	if (x->produce_job)
 		dash_message(d, ROLE_FOOTER_MESSAGE, "producing to %.100s…", v[F_TOPIC]);
 	return DIRTY_ALL;
@@ -226,45 +217,16 @@ xp_produce_reply(struct dash *d, struct explore_reply *r)
 static int
 key(struct dash *d, int k)
 {
-	if (!d->form)
-		return 0;
-	if (k == KEY_F(4))
+	if (d->form && k == KEY_F(4))
 		return edit_value(d);
-	switch (formbox_key(d->form, d, k)) {
-	case FORMBOX_SUBMIT: return submit(d);
-	case FORMBOX_CANCEL:
-		close_form(d);
-		forget_editor();
-		dash_message(d, ROLE_FOOTER_MESSAGE, "produce cancelled; nothing sent");
-		return DIRTY_ALL;
-	case FORMBOX_QUIT:
-		close_form(d);
-		d->quit = true;
-		return 0;
-	case FORMBOX_CONTINUE: break;
-	}
-	return DIRTY_OVERLAY;
-}
-
-static void
-draw(struct dash *d)
-{
-	if (d->form)
-		formbox_draw(d->form, d);
-}
-
-static void
-resize(struct dash *d)
-{
-	if (d->form)
-		formbox_relayout(d->form, d);
+	return form_overlay_key(d, k, submit, "produce cancelled; nothing sent");
 }
 
 const struct overlay_def xp_produce_def = {
 	.name = "produce",
 	.hint = "Tab:next field|F4:value in $EDITOR|Enter:send|Esc:cancel",
-	.draw = draw,
+	.draw = form_overlay_draw,
 	.key = key,
-	.resize = resize,
-	.close = close_form,
+	.resize = form_overlay_resize,
+	.close = form_overlay_close,
 };
