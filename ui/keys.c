@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dash.h"
+#include "explorer.h"
 #include "footer.h"
 #include "keycode.h"
 #include "overlays.h"
@@ -291,6 +292,15 @@ act_tab(struct dash *d, int key)
 	return DIRTY_PANES | DIRTY_FOOTER;
 }
 
+static int
+act_explore(struct dash *d, int key)
+{
+	(void)key;
+	if (d->ovl)
+		return 0;
+	return explorer_toggle(d);
+}
+
 struct key_action {
 	int key;
 	int (*fn)(struct dash *d, int key);
@@ -311,8 +321,16 @@ static const struct key_action actions[] = {
 	{ KEY_HOME, act_scroll }, { KEY_END, act_scroll },   { 'G', act_scroll },
 	{ 'F', act_follow },      { '/', act_filter },       { 27, act_escape },
 	{ '\r', act_enter },      { '\n', act_enter },       { KEY_ENTER, act_enter },
-	{ '[', act_tab },         { ']', act_tab },
+	{ '[', act_tab },         { ']', act_tab },          { 'x', act_explore },
 };
+
+/* The keys of the table that also work on the explorer's screen. */
+static bool
+explorer_global(int key)
+{
+	return key == 'q' || key == KEY_F(10) || key == KEYCODE_CTRL('c') || key == '?' ||
+		key == KEY_F(1) || key == KEYCODE_CTRL('l') || key == 't' || key == 'x';
+}
 
 /* A key in normal mode (no overlay, no prompt). */
 static int
@@ -337,7 +355,7 @@ mouse(struct dash *d)
 	MEVENT ev;
 	if (getmouse(&ev) != OK)
 		return 0;
-	if (d->ovl || d->prompt || d->too_small)
+	if (d->ovl || d->prompt || d->too_small || d->explore_on)
 		return 0;
 	int s = layout_slot_at(&d->lay, ev.y, ev.x);
 	if (s < 0)
@@ -398,7 +416,11 @@ keys_handle(struct dash *d, int key)
 		dirty = d->ovl->key(d, key);
 	else if (d->prompt)
 		dirty = footer_prompt_key(d, key);
-	else
+	else if (d->explore_on) {
+		dirty = explorer_key(d, key);
+		if (dirty < 0)
+			dirty = explorer_global(key) ? dispatch(d, key) : 0;
+	} else
 		dirty = dispatch(d, key);
 	return dirty | DIRTY_FOOTER;
 }

@@ -12,6 +12,7 @@
 
 #include "dash.h"
 #include "draw.h"
+#include "explorer.h"
 #include "footer.h"
 #include "frame.h"
 #include "header.h"
@@ -146,6 +147,20 @@ screen_draw(struct dash *d)
 		return;
 	}
 	bool any = false;
+	if (d->explore_on) {
+		/* The explorer's screen instead of the panes; drawn after the
+		 * footer so that its prompt keeps the cursor. */
+		if (d->msg[0] && mono_ms() >= d->msg_until_ms)
+			d->dirty |= DIRTY_FOOTER;
+		if (d->dirty & DIRTY_FOOTER)
+			footer_draw(d);
+		explorer_draw(d);
+		if (d->ovl)
+			d->ovl->draw(d);
+		doupdate();
+		d->dirty = 0;
+		return;
+	}
 	if (d->dirty & DIRTY_HEADER) {
 		header_draw(d);
 		any = true;

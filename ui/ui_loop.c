@@ -19,6 +19,7 @@
 
 #include "dash.h"
 #include "event_match.h"
+#include "explorer.h"
 #include "keycode.h"
 #include "keys.h"
 #include "log.h"
@@ -178,6 +179,7 @@ tick(struct dash *d)
 	d->panes[PANE_RULES].dirty = true;
 	if (d->ovl && d->ovl->tick)
 		d->ovl->tick(d);
+	explorer_tick(d);
 }
 
 /* Closes the open overlay, if it can be closed (the fatal notice cannot). */
@@ -229,15 +231,18 @@ loop(struct dash *d)
 		bool watch_q = qfd >= 0 && now - last_drain >= DRAIN_GAP_MS;
 		if (qfd >= 0 && !watch_q && timeout > DRAIN_GAP_MS - (now - last_drain))
 			timeout = DRAIN_GAP_MS - (now - last_drain);
-		struct pollfd fds[2] = {
+		/* The explorer's worker wakes us when it has replies. */
+		struct pollfd fds[3] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
+			{ .fd = explorer_fd(d), .events = POLLIN },
 			{ .fd = qfd, .events = POLLIN },
 		};
-		int rc = poll(fds, watch_q ? 2 : 1, (int)timeout);
+		int rc = poll(fds, watch_q ? 3 : 2, (int)timeout);
 		if (rc < 0 && errno != EINTR)
 			break;
 
 		int keys = read_keys(d);
+		d->dirty |= (unsigned)explorer_pump(d);
 		if (term_quit_signal()) {
 			d->quit = true;
 			break;
@@ -323,6 +328,7 @@ ui_run(struct engine *e, const struct config *cfg)
 	close_overlay(d);
 	screen_free(d);
 	term_restore();
+	explorer_free(d); /* joins its thread: after the terminal is back */
 	if (d->ovl == &fatal_def)
 		fprintf(stderr, "ordertop: %s\n", d->fatal);
 	int code = d->exit_code;

@@ -167,6 +167,18 @@ explore_cluster_reader(struct explore_cluster *c, const char *name, char *err, s
 }
 
 rd_kafka_t *
+explore_cluster_producer(struct explore_cluster *c,
+			 void (*dr_msg_cb)(rd_kafka_t *rk, const rd_kafka_message_t *m,
+					   void *opaque),
+			 char *err, size_t errlen)
+{
+	struct kafka_client_opts o = { .kind = KAFKA_PRODUCER,
+				       .name = "explore-produce",
+				       .dr_msg_cb = dr_msg_cb };
+	return kafka_client_new(c->cfg, c->bootstraps, &o, &c->health, err, errlen);
+}
+
+rd_kafka_t *
 explore_cluster_txn_producer(struct explore_cluster *c, const char *transactional_id, char *err,
 			     size_t errlen)
 {

@@ -60,6 +60,13 @@ rd_kafka_event_t *explore_cluster_admin_wait(struct explore_cluster *c, rd_kafka
 rd_kafka_t *explore_cluster_reader(struct explore_cluster *c, const char *name, char *err,
 				   size_t errlen);
 
+/* A plain (idempotent) producer of this cluster whose delivery reports go
+ * to dr_msg_cb, served by rd_kafka_poll/flush.  NULL with err. */
+rd_kafka_t *explore_cluster_producer(struct explore_cluster *c,
+				     void (*dr_msg_cb)(rd_kafka_t *rk, const rd_kafka_message_t *m,
+						       void *opaque),
+				     char *err, size_t errlen);
+
 /* A transactional producer of this cluster with transactional_id.  NULL
  * with err. */
 rd_kafka_t *explore_cluster_txn_producer(struct explore_cluster *c, const char *transactional_id,

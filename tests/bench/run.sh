@@ -58,6 +58,9 @@
 #                             works; 0 skip; 1 require [auto]
 #   BENCH_KAFKA_ORDERS        orders per max-rate run on the real broker [200000]
 #   BENCH_KAFKA_BOOTSTRAP     use this running cluster instead of starting one
+#   BENCH_EXPLORE             1 run tests/bench/explore.sh (the explorer: seek to
+#                             a time in BENCH_EXPLORE_RECORDS [1000000] records,
+#                             RSS while tailing at full speed), 0 skip [1]
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -481,10 +484,18 @@ if [ "${BENCH_HTTP:-1}" != 0 ]; then
 		say "http: failed (see $RAW/http.err)"
 fi
 
+# ---- cluster explorer ------------------------------------------------------------
+if [ "${BENCH_EXPLORE:-1}" != 0 ]; then
+	say "explore: seek by time in a large topic, RSS while tailing"
+	BUILD=$BUILD "$ROOT/tests/bench/explore.sh" >/dev/null 2>"$RAW/explore.err" ||
+		say "explore: failed (see $RAW/explore.err)"
+fi
+
 # ---- report ------------------------------------------------------------------
 python3 "$ROOT/tests/bench/report.py" "$OUT"
 rc=$?
 [ -s "$OUT/http.md" ] && { echo; cat "$OUT/http.md"; } >>"$OUT/results.md"
+[ -s "$OUT/explore.md" ] && { echo; cat "$OUT/explore.md"; } >>"$OUT/results.md"
 say "done: $OUT/results.md, $OUT/results.csv"
 [ "$KAFKA" = 1 ] && [ -n "$kafka_why" ] && rc=1
 exit $rc

@@ -75,6 +75,8 @@ collect(struct dash *d, struct hint *h, int max, char store[][48], int *nstore)
 	if (d->ovl)
 		return add_hints(h, n, max, d->ovl->hint, store, nstore, false);
 	struct pane *p = dash_pane(d, dash_focused_pane(d));
+	if (d->explore_on && d->explore_hint)
+		return add_hints(h, n, max, d->explore_hint, store, nstore, false);
 	n = add_hint(h, n, max, "F1", "help");
 	if (d->paused)
 		n = add_hint(h, n, max, "Z", "resume");

@@ -59,6 +59,7 @@ enum {
 struct formbox;
 struct detail;
 struct overlay_def;
+struct explorer;
 
 /* The order status table's snapshot (pane_status.c). */
 struct status_rows {
@@ -128,6 +129,12 @@ struct dash {
 	struct detail *detail;
 	char fatal[512];
 	int64_t fatal_since_ms;
+
+	/* The cluster explorer (ui/explore): shown instead of the panes */
+	struct explorer *explorer;
+	bool explore_on;
+	const char *explore_hint; /* footer keys of its view */
+	WINDOW *win_explore;
 };
 
 /* dash.c */

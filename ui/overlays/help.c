@@ -35,6 +35,11 @@ static const struct {
 	{ "b", "broker 2 down / up" },
 	{ "t", "next colour theme" },
 	{ "^L", "redraw the screen" },
+	{ "x", "cluster explorer / back" },
+	{ "1 2 3 :", "explorer views, command" },
+	{ "/ s i", "name or jq filter, sort" },
+	{ "F n p t", "tail, more, partition" },
+	{ "P R D", "produce, reset, redrive" },
 	{ "mouse", "click, wheel" },
 };
 #define HELP_N ((int)(sizeof help_lines / sizeof help_lines[0]))
