@@ -163,9 +163,10 @@ topics_partition_count(rd_kafka_t *rk, const char *topic, int timeout_ms)
 	return n;
 }
 
+/* state_parts: the fraud state's changelog is partitioned like the orders. */
 static int
 create_topics(rd_kafka_t *rk, const struct config *cfg, const int *missing, int n_missing,
-	      char *err, size_t errlen)
+	      int state_parts, char *err, size_t errlen)
 {
 	rd_kafka_NewTopic_t *nt[TOPIC__COUNT];
 	char why[256];
@@ -173,7 +174,7 @@ create_topics(rd_kafka_t *rk, const struct config *cfg, const int *missing, int 
 
 	for (int i = 0; i < n_missing; i++) {
 		int t = missing[i];
-		int parts = t == TOPIC_RULES ? 1 : cfg->partitions;
+		int parts = t == TOPIC_RULES ? 1 : t == TOPIC_STATE ? state_parts : cfg->partitions;
 		nt[i] = rd_kafka_NewTopic_new(cfg->topics[t], parts, cfg->replication_factor, why,
 					      sizeof why);
 		if (nt[i] == NULL) {
@@ -181,7 +182,7 @@ create_topics(rd_kafka_t *rk, const struct config *cfg, const int *missing, int 
 			rd_kafka_NewTopic_destroy_array(nt, (size_t)i);
 			return -1;
 		}
-		if (t == TOPIC_RULES)
+		if (t == TOPIC_RULES || t == TOPIC_STATE)
 			rd_kafka_NewTopic_set_config(nt[i], "cleanup.policy", "compact");
 	}
 
@@ -312,18 +313,22 @@ topics_provision(rd_kafka_t *rk, const struct config *cfg, char *err, size_t err
 	int missing[TOPIC__COUNT], n_missing = 0;
 	rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 1, NULL, &md, 10000);
 	bool has_controller = false;
+	int state_parts = cfg->partitions;
 
 	if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		snprintf(err, errlen, "cannot list topics: %s", rd_kafka_err2str(e));
 		return -1;
 	}
+	int orders = find_topic(md, cfg->topics[TOPIC_ORDERS]);
+	if (orders >= 0 && md->topics[orders].partition_cnt > 0)
+		state_parts = md->topics[orders].partition_cnt;
 	for (int t = 0; t < TOPIC__COUNT; t++) {
 		int i = find_topic(md, cfg->topics[t]);
 		if (i < 0) {
 			missing[n_missing++] = t;
 			continue;
 		}
-		int want = t == TOPIC_RULES ? 1 : cfg->partitions;
+		int want = t == TOPIC_RULES ? 1 : t == TOPIC_STATE ? state_parts : cfg->partitions;
 		if (md->topics[i].partition_cnt != want)
 			log_info("topics", "topic '%s' exists with %d partition(s); left as it is",
 				 cfg->topics[t], md->topics[i].partition_cnt);
@@ -342,7 +347,8 @@ topics_provision(rd_kafka_t *rk, const struct config *cfg, char *err, size_t err
 				 (int)controller);
 			if (auto_create_topics(rk, cfg, missing, n_missing, why, err, errlen) < 0)
 				return -1;
-		} else if (create_topics(rk, cfg, missing, n_missing, err, errlen) < 0) {
+		} else if (create_topics(rk, cfg, missing, n_missing, state_parts, err, errlen) <
+			   0) {
 			return -1;
 		}
 	}

@@ -41,7 +41,7 @@ static const char *const topic_role_names[TOPIC__COUNT] = {
 	[TOPIC_ORDERS] = "orders",     [TOPIC_VALID] = "valid",
 	[TOPIC_REFUSED] = "refused",   [TOPIC_NOTIFICATIONS] = "notifications",
 	[TOPIC_NOTIFIED] = "notified", [TOPIC_DLQ] = "dlq",
-	[TOPIC_RULES] = "rules",
+	[TOPIC_RULES] = "rules",       [TOPIC_STATE] = "state",
 };
 
 static const char *const topic_default_names[TOPIC__COUNT] = {
@@ -52,6 +52,7 @@ static const char *const topic_default_names[TOPIC__COUNT] = {
 	[TOPIC_NOTIFIED] = "orders.notified",
 	[TOPIC_DLQ] = "orders.dlq",
 	[TOPIC_RULES] = "fraud.rules",
+	[TOPIC_STATE] = "fraud.state",
 };
 
 static const struct {
@@ -627,7 +628,7 @@ config_parse_topic(struct config *c, const struct config_option *o, const char *
 		config_err(err, errlen,
 			   "--topic: unknown role '%.*s' in '%s' "
 			   "(roles: orders, valid, refused, notifications, "
-			   "notified, dlq, rules)",
+			   "notified, dlq, rules, state)",
 			   (int)rlen, arg, arg);
 		return -1;
 	}
@@ -712,6 +713,20 @@ config_parse_rate(struct config *c, const struct config_option *o, const char *a
 		return -1;
 	}
 	*CONFIG_FIELD(c, o, double) = d;
+	return 0;
+}
+
+/* --fraud-state kafka|memory */
+static int
+config_parse_fraud_state(struct config *c, const struct config_option *o, const char *arg,
+			 char *err, size_t errlen)
+{
+	(void)o;
+	if (strcmp(arg, "kafka") != 0 && strcmp(arg, "memory") != 0) {
+		config_err(err, errlen, "--fraud-state: expected kafka or memory, got '%s'", arg);
+		return -1;
+	}
+	c->fraud_state_memory = strcmp(arg, "memory") == 0;
 	return 0;
 }
 
@@ -1024,6 +1039,22 @@ const struct config_option config_options[] = {
 	  .minimum = 1,
 	  .maximum = UNBOUNDED,
 	  .help = "... or after N milliseconds" },
+	{ .name = "fraud-state",
+	  .arg = "kafka|memory",
+	  .type = CONFIG_ACTION,
+	  .parse = config_parse_fraud_state,
+	  .help = "where the velocity and replay rules keep their memory: "
+		  "the fraud.state changelog, restored on assignment "
+		  "(default), or this process only" },
+	{ .name = "replay-horizon",
+	  .arg = "SECONDS",
+	  .type = CONFIG_INT,
+	  .offset = OFF(replay_horizon_s),
+	  .def = 86400,
+	  .minimum = 1,
+	  .maximum = UNBOUNDED,
+	  .help = "the replay rule remembers an order id this long (behind "
+		  "the newest order)" },
 	{ .name = "trace-headers",
 	  .type = CONFIG_SET,
 	  .offset = OFF(trace_headers),

@@ -24,6 +24,7 @@ enum topic_id {
 	TOPIC_NOTIFIED,
 	TOPIC_DLQ,
 	TOPIC_RULES,
+	TOPIC_STATE, /* the fraud state's changelog (compacted) */
 	TOPIC__COUNT
 };
 
@@ -79,6 +80,8 @@ struct config {
 	int txn_max_msgs;        /* commit a transaction after this many inputs */
 	int txn_max_ms;          /* ... or this long */
 	bool trace_headers;      /* --trace-headers: ordertop.* tracing headers */
+	bool fraud_state_memory; /* --fraud-state memory: no changelog */
+	int replay_horizon_s;    /* --replay-horizon: order ids remembered this long */
 	/* jq programs (the text, also when given as @FILE); NULL = none */
 	char *order_map;        /* --order-map: records of orders -> orders */
 	char *decision_map;     /* --decision-map: decided orders as written */
