@@ -1,15 +1,8 @@
 /*
  * fraud_changelog.c — the fraud state's changelog records: writing and
- * reading their keys and values (fraud_changelog.h has the forms), and
- * restoring a partition's state from them in offset order.
- *
- * Users are applied as they come (a later record of a user is its newer
- * state and makes it more recent, as recording its order did).  Buckets of
- * order ids are kept until the end, when the last meta record says which
- * ids are still remembered: the ids of a bucket can be forgotten one by one
- * while its record stays until all are.  A bucket numbered at or below one
- * already kept replaces it and those after it: the same transaction again
- * after an abort that a broker without transaction isolation let through.
+ * reading their keys and values (fraud_changelog.h has the forms).  Plain
+ * text, so that kcat shows them as they are; numbers without printf on
+ * the way in, as a restore reads a million of them.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -17,7 +10,6 @@
 #include <string.h>
 
 #include "fraud_changelog.h"
-#include "fraud_state_internal.h"
 #include "int_text.h"
 #include "order.h"
 
@@ -169,185 +161,25 @@ fraud_changelog_meta_read(const char *val, size_t len, uint64_t *next, uint64_t 
 	return 0;
 }
 
-/* ---- restoring ---- */
-
-struct bucket {
-	uint64_t key; /* the number in its key */
-	size_t off, len;
-	bool gone; /* a tombstone came */
-};
-
-struct fraud_changelog_restore {
-	struct fraud_state *st;
-	int32_t partition;
-	int64_t *times; /* FRAUD_STATE_KEEP_MAX */
-	struct bucket *buckets;
-	size_t n_buckets, cap_buckets, first_live;
-	char *text; /* the buckets' values */
-	size_t n_text, cap_text;
-	bool has_meta, failed;
-	uint64_t next, oldest;
-	int64_t high;
-};
-
-struct fraud_changelog_restore *
-fraud_changelog_restore_new(struct fraud_state *st, int32_t partition)
-{
-	struct fraud_changelog_restore *r = calloc(1, sizeof *r);
-
-	if (r == NULL)
-		return NULL;
-	r->st = st;
-	r->partition = partition;
-	r->times = malloc(FRAUD_STATE_KEEP_MAX * sizeof *r->times);
-	if (r->times == NULL) {
-		free(r);
-		return NULL;
-	}
-	return r;
-}
-
-static int
-fail(char *err, size_t errlen, const char *what)
-{
-	snprintf(err, errlen, "%s", what);
-	return -1;
-}
-
-static int
-keep_bucket(struct fraud_changelog_restore *r, uint64_t key, const void *val, size_t len)
-{
-	/* Numbered at or below one kept: the same ids again, replacing. */
-	while (r->n_buckets > 0 && r->buckets[r->n_buckets - 1].key >= key) {
-		r->n_buckets--;
-		r->n_text = r->buckets[r->n_buckets].off;
-	}
-	if (r->first_live > r->n_buckets)
-		r->first_live = r->n_buckets;
-	if (r->n_buckets == r->cap_buckets) {
-		size_t cap = r->cap_buckets ? r->cap_buckets * 2 : 256;
-		struct bucket *b = realloc(r->buckets, cap * sizeof *b);
-		if (b == NULL)
-			return -1;
-		r->buckets = b;
-		r->cap_buckets = cap;
-	}
-	if (r->n_text + len > r->cap_text) {
-		size_t cap = r->cap_text ? r->cap_text : 65536;
-		while (cap < r->n_text + len)
-			cap *= 2;
-		char *t = realloc(r->text, cap);
-		if (t == NULL)
-			return -1;
-		r->text = t;
-		r->cap_text = cap;
-	}
-	memcpy(r->text + r->n_text, val, len);
-	r->buckets[r->n_buckets++] = (struct bucket){ .key = key, .off = r->n_text, .len = len };
-	r->n_text += len;
-	return 0;
-}
-
-static void
-forget_bucket(struct fraud_changelog_restore *r, uint64_t key)
-{
-	/* Tombstones come for the oldest buckets: look from the first live. */
-	for (size_t i = r->first_live; i < r->n_buckets; i++) {
-		if (r->buckets[i].key == key) {
-			r->buckets[i].gone = true;
-			break;
-		}
-		if (r->buckets[i].key > key)
-			break;
-	}
-	while (r->first_live < r->n_buckets && r->buckets[r->first_live].gone)
-		r->first_live++;
-}
-
 int
-fraud_changelog_restore_record(struct fraud_changelog_restore *r, const void *key, size_t keylen,
-			       const void *val, size_t vallen, char *err, size_t errlen)
+fraud_changelog_bucket_read(const char *val, size_t len, fraud_changelog_id_fn fn, void *arg)
 {
-	struct fraud_changelog_key k;
-
-	if (fraud_changelog_key_parse(key, keylen, &k) != 0)
-		return fail(err, errlen, "not a fraud state key");
-	if (k.partition != r->partition)
-		return fail(err, errlen, "a key of another partition");
-	switch (k.kind) {
-	case FRAUD_CHANGELOG_USER:
-		if (val == NULL) {
-			fraud_state_restore_forget_user(r->st, k.user, k.user_len);
-			return 0;
-		}
-		int n = fraud_changelog_times_read(val, vallen, r->times, FRAUD_STATE_KEEP_MAX);
-		if (n < 1)
-			return fail(err, errlen, "a user's times cannot be read");
-		fraud_state_restore_user(r->st, k.user, k.user_len, r->times, (size_t)n);
-		return 0;
-	case FRAUD_CHANGELOG_BUCKET:
-		if (val == NULL) {
-			forget_bucket(r, k.seq);
-			return 0;
-		}
-		if (keep_bucket(r, k.seq, val, vallen) != 0) {
-			r->failed = true;
-			return fail(err, errlen, "out of memory");
-		}
-		return 0;
-	case FRAUD_CHANGELOG_META:
-		if (val == NULL)
-			return 0;
-		if (fraud_changelog_meta_read(val, vallen, &r->next, &r->oldest, &r->high) != 0)
-			return fail(err, errlen, "the meta record cannot be read");
-		r->has_meta = true;
-		return 0;
-	}
-	return 0;
-}
-
-/* The ids of one bucket within [r->oldest, r->next). */
-static void
-restore_bucket(struct fraud_changelog_restore *r, const struct bucket *b)
-{
-	const char *p = r->text + b->off, *end = p + b->len;
-	int64_t seq, count, t, len;
+	const char *p = val, *end = val + len;
+	int64_t seq, count, t, idlen;
 
 	if (!read_int(&p, end, &seq) || seq < 0 || !read_char(&p, end, ' ') ||
 	    !read_int(&p, end, &count) || !read_char(&p, end, '\n'))
-		return;
+		return -1;
 	for (int64_t i = 0; i < count; i++) {
 		if (!read_int(&p, end, &t) || !read_char(&p, end, ' ') ||
-		    !read_int(&p, end, &len) || !read_char(&p, end, ':') || len < 0 ||
-		    len > end - p)
-			return;
+		    !read_int(&p, end, &idlen) || !read_char(&p, end, ':') || idlen < 0 ||
+		    idlen > end - p || idlen > ORDER_ID_MAX)
+			return -1;
 		const char *id = p;
-		p += len;
+		p += idlen;
 		if (!read_char(&p, end, '\n'))
-			return;
-		uint64_t s = (uint64_t)seq + (uint64_t)i;
-		if (s >= r->oldest && s < r->next)
-			fraud_state_restore_id(r->st, id, (size_t)len, t, s, b->key);
+			return -1;
+		fn(arg, id, (size_t)idlen, t, (uint64_t)seq + (uint64_t)i);
 	}
-}
-
-size_t
-fraud_changelog_restore_finish(struct fraud_changelog_restore *r)
-{
-	if (!r->has_meta) { /* no meta record: every id kept */
-		r->oldest = 0;
-		r->next = UINT64_MAX;
-		r->high = INT64_MIN;
-	}
-	fraud_state_restore_ids_from(r->st, r->oldest);
-	for (size_t i = r->first_live; i < r->n_buckets; i++)
-		if (!r->buckets[i].gone)
-			restore_bucket(r, &r->buckets[i]);
-	fraud_state_restore_done(r->st, r->has_meta ? r->next : 0, r->high);
-	size_t n = fraud_state_user_count(r->st) + fraud_state_order_count(r->st);
-	free(r->times);
-	free(r->buckets);
-	free(r->text);
-	free(r);
-	return n;
+	return p == end ? 0 : -1;
 }

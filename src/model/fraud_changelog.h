@@ -1,7 +1,7 @@
 /*
  * fraud_changelog.h — the fraud state's changelog records (the compacted
  * topic fraud.state, partitioned like the orders topic): their keys and
- * values, and restoring a partition's state from them.
+ * values.  fraud_restore.h rebuilds a state from them.
  *
  * Keys (P: the orders partition, so a record is never read by another):
  *   P/u/USER   the user's recent order times, oldest first:
@@ -60,21 +60,10 @@ size_t fraud_changelog_meta_write(char *buf, size_t len, uint64_t next, uint64_t
 int fraud_changelog_meta_read(const char *val, size_t len, uint64_t *next, uint64_t *oldest,
 			      int64_t *high);
 
-/* ---- restoring one partition ---- */
-
-struct fraud_changelog_restore;
-
-/* Restores into st (empty, fresh from fraud_state_new()) the records of
- * partition, fed in offset order.  NULL when out of memory. */
-struct fraud_changelog_restore *fraud_changelog_restore_new(struct fraud_state *st,
-							    int32_t partition);
-/* One record (val NULL: a tombstone).  0, or -1 with the reason when the
- * record is not a changelog record of this partition (it is skipped). */
-int fraud_changelog_restore_record(struct fraud_changelog_restore *r, const void *key,
-				   size_t keylen, const void *val, size_t vallen, char *err,
-				   size_t errlen);
-/* Finishes: the order ids go in, the restorer is freed.  Returns the
- * entries (users and order ids) the state now holds. */
-size_t fraud_changelog_restore_finish(struct fraud_changelog_restore *r);
+/* Calls fn for each id of a bucket value, numbered from its SEQ.  0, or
+ * -1 when the value is not a bucket (fn may have been called before). */
+typedef void (*fraud_changelog_id_fn)(void *arg, const char *id, size_t len, int64_t t,
+				      uint64_t seq);
+int fraud_changelog_bucket_read(const char *val, size_t len, fraud_changelog_id_fn fn, void *arg);
 
 #endif

@@ -684,10 +684,12 @@ fraud_state_record(struct fraud_state *st, const char *user_id, const char *orde
 		keep = FRAUD_STATE_KEEP_MAX;
 	if (now_ms > st->high_ms)
 		st->high_ms = now_ms;
-	record_user(st, user_id, now_ms, (uint32_t)keep);
-	record_order_id(st, order_id, now_ms);
+	/* What expired goes first: an id past the horizon is not one
+	 * dropped for memory to make room. */
 	expire_users(st, window_ms);
 	expire_ids(st);
+	record_user(st, user_id, now_ms, (uint32_t)keep);
+	record_order_id(st, order_id, now_ms);
 }
 
 void

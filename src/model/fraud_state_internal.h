@@ -42,11 +42,11 @@ bool fraud_state_seen_order(const struct fraud_state *st, const char *order_id);
 /*
  * Records one evaluated order: its time in the user's history (keeping
  * that user's newest `keep` times, 1..FRAUD_STATE_KEEP_MAX) and its id in
- * the replay set.  When full, the least recently seen user and the oldest
- * order id are forgotten (dropped for memory, counted).  Then what has
- * expired is forgotten: the least recently seen users whose newest time
- * is two windows (window_ms) behind the newest order time recorded, and
- * the oldest ids past the replay horizon.  Empty ids are not recorded.
+ * the replay set.  First what has expired is forgotten: the least recently
+ * seen users whose newest time is two windows (window_ms) behind the
+ * newest order time recorded, and the oldest ids past the replay horizon.
+ * When still full, the least recently seen user and the oldest order id
+ * are forgotten (dropped for memory, counted).  Empty ids are not recorded.
  * Every change goes in the undo log.  Allocates only when a user's
  * history or the undo log must grow beyond what they already hold.
  */

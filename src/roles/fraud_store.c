@@ -10,7 +10,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include "fraud_changelog.h"
+#include "fraud_restore.h"
 #include "fraud_state_internal.h"
 #include "fraud_store.h"
 #include "kafka_client.h"
@@ -70,7 +70,7 @@ reader_ready(struct fraud_store *fs, const char *topic, char *err, size_t errlen
 /* Reads partition from lo up to hi into r. */
 static int
 read_partition(struct fraud_store *fs, const char *topic, int32_t partition, int64_t hi,
-	       struct fraud_changelog_restore *r, long *skipped, char *err, size_t errlen)
+	       struct fraud_restore *r, long *skipped, char *err, size_t errlen)
 {
 	rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
 	rd_kafka_topic_partition_list_add(l, topic, partition)->offset = RD_KAFKA_OFFSET_BEGINNING;
@@ -91,9 +91,8 @@ read_partition(struct fraud_store *fs, const char *topic, int32_t partition, int
 		rd_kafka_message_t *m = rd_kafka_consumer_poll(fs->reader, 100);
 		if (m != NULL) {
 			if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR && m->partition == partition) {
-				if (fraud_changelog_restore_record(r, m->key, m->key_len,
-								   m->payload, m->len, why,
-								   sizeof why) != 0) {
+				if (fraud_restore_record(r, m->key, m->key_len, m->payload, m->len,
+							 why, sizeof why) != 0) {
 					if (*skipped == 0)
 						log_warn("fraud",
 							 "'%s' [%" PRId32 "] @%" PRId64
@@ -152,13 +151,13 @@ fraud_store_restore(struct fraud_store *fs, int32_t partition, struct fraud_stat
 			 rd_kafka_err2str(e));
 		return -1;
 	}
-	struct fraud_changelog_restore *r = fraud_changelog_restore_new(st, partition);
+	struct fraud_restore *r = fraud_restore_new(st, partition);
 	if (r == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	int rc = hi > lo ? read_partition(fs, topic, partition, hi, r, &skipped, err, errlen) : 0;
-	size_t n = fraud_changelog_restore_finish(r);
+	size_t n = fraud_restore_finish(r);
 	if (rc != 0)
 		return -1;
 	log_info("fraud",
