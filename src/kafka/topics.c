@@ -130,6 +130,21 @@ topics_watermarks(rd_kafka_t *rk, const char *topic, int32_t partition, int64_t 
 	}
 }
 
+bool
+topics_cluster_is_mock(rd_kafka_t *rk)
+{
+	const struct rd_kafka_metadata *md;
+	bool found = false;
+
+	if (rd_kafka_metadata(rk, 0, NULL, &md, 10000) != RD_KAFKA_RESP_ERR_NO_ERROR)
+		return false;
+	int32_t controller = rd_kafka_controllerid(rk, 0);
+	for (int b = 0; b < md->broker_cnt; b++)
+		found |= md->brokers[b].id == controller;
+	rd_kafka_metadata_destroy(md);
+	return !found;
+}
+
 /* A topic that was just created reaches each broker's metadata cache at its
  * own pace: a broker that has not heard of it yet answers "unknown topic",
  * so transient answers are asked again until the deadline. */

@@ -414,8 +414,9 @@ commit_txn(struct txn_stage *st)
 		    pp->poison_offset < pp->next)
 			pp->poison_aborts = 0;
 	}
-	/* The mock cluster drops transactional offsets: store them directly. */
-	if (st->p->embedded != NULL && offsets->cnt > 0) {
+	/* The mock cluster drops transactional offsets: store them directly
+	 * (also another process's, named with -b). */
+	if ((st->p->embedded != NULL || st->p->mock_cluster) && offsets->cnt > 0) {
 		rd_kafka_resp_err_t ce = rd_kafka_commit(st->consumer, offsets, 0);
 		if (ce != RD_KAFKA_RESP_ERR_NO_ERROR)
 			log_warn(st->ops->role, "offset commit: %s", rd_kafka_err2str(ce));

@@ -15,7 +15,8 @@
  * the pipeline with a clear message.
  *
  * The embedded mock cluster does not store offsets sent with a transaction,
- * so there the stage also commits them with rd_kafka_commit().
+ * so there (ours or another process's, named with -b) the stage also
+ * commits them with rd_kafka_commit().
  */
 #ifndef ORDERTOP_TXN_STAGE_H
 #define ORDERTOP_TXN_STAGE_H
