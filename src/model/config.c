@@ -1040,14 +1040,14 @@ const struct config_option config_options[] = {
 	  .maximum = UNBOUNDED,
 	  .help = "... or after N milliseconds" },
 	{ .name = "fraud-state",
-	  .arg = "kafka|memory",
+	  .arg = "WHERE",
 	  .type = CONFIG_ACTION,
 	  .parse = config_parse_fraud_state,
 	  .help = "where the velocity and replay rules keep their memory: "
-		  "the fraud.state changelog, restored on assignment "
-		  "(default), or this process only" },
+		  "kafka (the fraud.state changelog, restored on assignment; "
+		  "the default) or memory (this process only)" },
 	{ .name = "replay-horizon",
-	  .arg = "SECONDS",
+	  .arg = "SEC",
 	  .type = CONFIG_INT,
 	  .offset = OFF(replay_horizon_s),
 	  .def = 86400,
