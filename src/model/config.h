@@ -82,6 +82,8 @@ struct config {
 	bool trace_headers;      /* --trace-headers: ordertop.* tracing headers */
 	bool fraud_state_memory; /* --fraud-state memory: no changelog */
 	int replay_horizon_s;    /* --replay-horizon: order ids remembered this long */
+	int velocity_users;      /* --velocity-users: users remembered per partition */
+	int replay_ids;          /* --replay-ids: order ids remembered per partition */
 	/* jq programs (the text, also when given as @FILE); NULL = none */
 	char *order_map;        /* --order-map: records of orders -> orders */
 	char *decision_map;     /* --decision-map: decided orders as written */

@@ -36,10 +36,6 @@
 #include "rules_topic.h"
 #include "txn_stage.h"
 
-/* Per input partition; the tables are allocated up front. */
-#define FRAUD_STATE_USERS  20000
-#define FRAUD_STATE_ORDERS 50000
-
 struct fraud_worker {
 	struct pipeline *p;
 	char id[CONFIG_TOPIC_MAX];
@@ -88,7 +84,9 @@ state_for(struct fraud_worker *fw, int32_t partition)
 		fw->n_state = n;
 	}
 	if (fw->state[partition] == NULL) {
-		fw->state[partition] = fraud_state_new(FRAUD_STATE_USERS, FRAUD_STATE_ORDERS);
+		/* per partition, allocated up front */
+		fw->state[partition] = fraud_state_new((size_t)fw->p->cfg->velocity_users,
+						       (size_t)fw->p->cfg->replay_ids);
 		if (fw->state[partition] != NULL)
 			fraud_state_set_horizon(fw->state[partition],
 						(int64_t)fw->p->cfg->replay_horizon_s * 1000);
