@@ -155,7 +155,10 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 	char reason[160];
 
 	fw->counts.in++;
-	struct fraud_state *fs = state_for(fw, m->partition);
+	/* With a store, only a restored partition decides (see on_assign). */
+	struct fraud_state *fs = fw->store == NULL                ? state_for(fw, m->partition)
+		: m->partition >= 0 && m->partition < fw->n_state ? fw->state[m->partition]
+								  : NULL;
 	if (fs == NULL)
 		return -1;
 	fraud_evaluate_prefetch(fs, m->key, m->key_len); /* while the order is read */
@@ -333,6 +336,7 @@ fraud_on_assign(struct txn_stage *st, int32_t partition)
 	if (fs == NULL)
 		snprintf(err, sizeof err, "out of memory");
 	if (n < 0) {
+		forget_partition(fw, partition); /* its orders are not decided */
 		if (!pipeline_stopping(fw->p))
 			pipeline_set_fatal(fw->p,
 					   "fraud: cannot restore partition %" PRId32
