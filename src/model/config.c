@@ -640,7 +640,25 @@ config_parse_topic(struct config *c, const struct config_option *o, const char *
 		return -1;
 	}
 	memcpy(c->topics[role], name, strlen(name) + 1);
+	c->state_topic_named |= role == TOPIC_STATE;
 	return 0;
+}
+
+/* The fraud state belongs to one fraud group, as a Kafka Streams changelog
+ * to its application: another --group-prefix gets a topic of its own,
+ * PREFIX.fraud.state, unless --topic state= names one. */
+static void
+config_name_state_topic(struct config *c)
+{
+	char name[CONFIG_TOPIC_MAX + 2];
+
+	if (c->state_topic_named || c->group_prefix == NULL ||
+	    strcmp(c->group_prefix, "ordertop") == 0)
+		return;
+	int n = snprintf(name, sizeof name, "%s.%s", c->group_prefix,
+			 topic_default_names[TOPIC_STATE]);
+	if (n > 0 && n <= CONFIG_TOPIC_MAX && config_topic_name_ok(name))
+		memcpy(c->topics[TOPIC_STATE], name, (size_t)n + 1);
 }
 
 /* --roles: "all", "none" or a comma list of role names. */
@@ -893,7 +911,7 @@ const struct config_option config_options[] = {
 	  .def_text = "defaults: orders, orders.valid, orders.refused, "
 		      "notifications, orders.notified, orders.dlq, fraud.rules",
 	  .help = "rename a topic; ROLE is orders, valid, refused, "
-		  "notifications, notified, dlq or rules" },
+		  "notifications, notified, dlq, rules or state" },
 	{ .name = "group-prefix",
 	  .arg = "NAME",
 	  .type = CONFIG_NAME,
@@ -1561,6 +1579,7 @@ config_parse_args(struct config *c, int argc, char **argv, char *err, size_t err
 			   argv[optind]);
 		return -1;
 	}
+	config_name_state_topic(c);
 	if (config_check_topics(c, err, errlen) != 0 ||
 	    config_check_properties(c, err, errlen) != 0)
 		return -1;

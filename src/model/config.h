@@ -58,8 +58,9 @@ struct config {
 	char *bootstrap_file;   /* --bootstrap-file */
 	struct kv_list props;   /* -F / -X librdkafka properties, in order */
 	char topics[TOPIC__COUNT][CONFIG_TOPIC_MAX + 1];
-	char *group_prefix; /* consumer group prefix, default "ordertop" */
-	char *instance;     /* --instance, default hostname; names transactional ids */
+	bool state_topic_named; /* --topic state=...; else it follows --group-prefix */
+	char *group_prefix;     /* consumer group prefix, default "ordertop" */
+	char *instance;         /* --instance, default hostname; names transactional ids */
 
 	/* Roles */
 	unsigned roles;          /* ROLE_* bits; 0 = none */
