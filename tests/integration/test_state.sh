@@ -6,7 +6,8 @@
 # order id replayed after the restart (replay) and the 6th order of a
 # burst that spans the restart (velocity: 5 orders in 60 s).  The same
 # orders decided with --fraud-state memory approve both, so the test can
-# tell the two apart.  TAP-style output.
+# tell the two apart.  (With --group-prefix st the state is st.fraud.state.)
+# TAP-style output.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 ORDERTOP=${ORDERTOP:-$PWD/build/ordertop}
@@ -89,7 +90,7 @@ stop mem1
 check "before the restart: 5 orders decided, all approved" \
 	test "$(decisions orders. | grep -c ' approved -$')" = 5
 check "the changelog holds the state: bob's times, alice's and the ids" \
-	test -n "$(kcat -C -b "$bs" -t fraud.state -e -q -f '%k=%s\n' 2>/dev/null | grep "/u/bob=$((T + 1000)) 1000 1000 1000")"
+	test -n "$(kcat -C -b "$bs" -t st.fraud.state -e -q -f '%k=%s\n' 2>/dev/null | grep "/u/bob=$((T + 1000)) 1000 1000 1000")"
 
 produce "$tmp/after"
 fraud st run2
