@@ -54,7 +54,7 @@ panes_init(struct dash *d)
 	snprintf(d->panes[PANE_DECISIONS].title, sizeof d->panes[0].title, "Fraud decisions");
 	snprintf(d->panes[PANE_RULES].title, sizeof d->panes[0].title, "Rules");
 	snprintf(d->panes[PANE_LOG].title, sizeof d->panes[0].title, "log");
-	for (int t = 0; t < TOPIC__COUNT; t++) {
+	for (int t = 0; t < DASH_STREAM_TOPICS; t++) {
 		struct pane *p = &d->panes[PANE_TOPIC(t)];
 		rc |= pane_init(p, t == TOPIC_DLQ ? &pane_dlq_def : &pane_stream_def, t,
 				sizeof(struct event), DASH_PANE_LINES, event_match);
@@ -120,7 +120,7 @@ read_keys(struct dash *d)
 static void
 route(struct dash *d, const struct event *ev)
 {
-	if (ev->topic >= TOPIC__COUNT)
+	if (ev->topic >= DASH_STREAM_TOPICS)
 		return;
 	pane_add(&d->panes[PANE_TOPIC(ev->topic)], ev);
 	if (ev->topic == TOPIC_VALID || ev->topic == TOPIC_REFUSED)

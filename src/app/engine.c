@@ -451,6 +451,7 @@ engine_start(struct engine *e, char *err, size_t errlen)
 		atomic_store(&p->brokers_up, n);
 		if (topics_provision(p->producer, cfg, err, errlen) < 0)
 			return -1;
+		p->mock_cluster = topics_cluster_is_mock(p->producer);
 	}
 	if (open_producer_topics(p, err, errlen) < 0)
 		return -1;

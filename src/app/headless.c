@@ -32,16 +32,20 @@ status_line(struct engine *e, double elapsed)
 	char poison[48] = ""; /* only when there were any */
 	if (s.forced_dead_letters > 0)
 		snprintf(poison, sizeof poison, " | poison %" PRIu64, s.forced_dead_letters);
+	char dropped[64] = ""; /* fraud state forgotten for memory */
+	if (s.fraud_state_dropped > 0)
+		snprintf(dropped, sizeof dropped, " | state dropped %" PRIu64,
+			 s.fraud_state_dropped);
 	fprintf(stderr,
 		"ordertop %6.1fs | produced %" PRIu64 " approved %" PRIu64 " refused %" PRIu64
 		" notified %" PRIu64 " dlq %" PRIu64 " dup %" PRIu64 " | %.0f orders/s"
 		" | e2e p50 %.1f p99 %.1f ms | brokers %d/%d | rules v%" PRIu64
-		" | in flight %" PRIu64 "%s%s\n",
+		" | in flight %" PRIu64 "%s%s%s\n",
 		elapsed, s.produced, s.approved, s.refused, s.notified, s.dead_lettered,
 		s.duplicates, s.rate[TOPIC_ORDERS], s.p50_ms[HOP_END_TO_END],
 		s.p99_ms[HOP_END_TO_END], b.up, b.total, rs.current.version,
-		c.local_registered - c.local_final, g.holding_back ? " (holding back)" : "",
-		poison);
+		c.local_registered - c.local_final, g.holding_back ? " (holding back)" : "", poison,
+		dropped);
 }
 
 static void
@@ -168,6 +172,10 @@ headless_write_summary(struct engine *e, const char *path, const char *why, char
 	cJSON_AddNumberToObject(j, "txn_commits", (double)s.txn_commits);
 	cJSON_AddNumberToObject(j, "txn_aborts", (double)s.txn_aborts);
 	cJSON_AddNumberToObject(j, "forced_dead_letters", (double)s.forced_dead_letters);
+	cJSON *state = cJSON_AddObjectToObject(j, "fraud_state");
+	cJSON_AddNumberToObject(state, "records", (double)s.fraud_state_records);
+	cJSON_AddNumberToObject(state, "restored", (double)s.fraud_state_restored);
+	cJSON_AddNumberToObject(state, "dropped", (double)s.fraud_state_dropped);
 	cJSON_AddNumberToObject(j, "rules_version", (double)rs.current.version);
 	cJSON *broker = cJSON_AddObjectToObject(j, "broker");
 	cJSON_AddBoolToObject(broker, "embedded", b.embedded);

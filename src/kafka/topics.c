@@ -130,6 +130,21 @@ topics_watermarks(rd_kafka_t *rk, const char *topic, int32_t partition, int64_t 
 	}
 }
 
+bool
+topics_cluster_is_mock(rd_kafka_t *rk)
+{
+	const struct rd_kafka_metadata *md;
+	bool found = false;
+
+	if (rd_kafka_metadata(rk, 0, NULL, &md, 10000) != RD_KAFKA_RESP_ERR_NO_ERROR)
+		return false;
+	int32_t controller = rd_kafka_controllerid(rk, 0);
+	for (int b = 0; b < md->broker_cnt; b++)
+		found |= md->brokers[b].id == controller;
+	rd_kafka_metadata_destroy(md);
+	return !found;
+}
+
 /* A topic that was just created reaches each broker's metadata cache at its
  * own pace: a broker that has not heard of it yet answers "unknown topic",
  * so transient answers are asked again until the deadline. */
@@ -163,9 +178,10 @@ topics_partition_count(rd_kafka_t *rk, const char *topic, int timeout_ms)
 	return n;
 }
 
+/* state_parts: the fraud state's changelog is partitioned like the orders. */
 static int
 create_topics(rd_kafka_t *rk, const struct config *cfg, const int *missing, int n_missing,
-	      char *err, size_t errlen)
+	      int state_parts, char *err, size_t errlen)
 {
 	rd_kafka_NewTopic_t *nt[TOPIC__COUNT];
 	char why[256];
@@ -173,7 +189,7 @@ create_topics(rd_kafka_t *rk, const struct config *cfg, const int *missing, int 
 
 	for (int i = 0; i < n_missing; i++) {
 		int t = missing[i];
-		int parts = t == TOPIC_RULES ? 1 : cfg->partitions;
+		int parts = t == TOPIC_RULES ? 1 : t == TOPIC_STATE ? state_parts : cfg->partitions;
 		nt[i] = rd_kafka_NewTopic_new(cfg->topics[t], parts, cfg->replication_factor, why,
 					      sizeof why);
 		if (nt[i] == NULL) {
@@ -181,7 +197,7 @@ create_topics(rd_kafka_t *rk, const struct config *cfg, const int *missing, int 
 			rd_kafka_NewTopic_destroy_array(nt, (size_t)i);
 			return -1;
 		}
-		if (t == TOPIC_RULES)
+		if (t == TOPIC_RULES || t == TOPIC_STATE)
 			rd_kafka_NewTopic_set_config(nt[i], "cleanup.policy", "compact");
 	}
 
@@ -312,18 +328,22 @@ topics_provision(rd_kafka_t *rk, const struct config *cfg, char *err, size_t err
 	int missing[TOPIC__COUNT], n_missing = 0;
 	rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 1, NULL, &md, 10000);
 	bool has_controller = false;
+	int state_parts = cfg->partitions;
 
 	if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		snprintf(err, errlen, "cannot list topics: %s", rd_kafka_err2str(e));
 		return -1;
 	}
+	int orders = find_topic(md, cfg->topics[TOPIC_ORDERS]);
+	if (orders >= 0 && md->topics[orders].partition_cnt > 0)
+		state_parts = md->topics[orders].partition_cnt;
 	for (int t = 0; t < TOPIC__COUNT; t++) {
 		int i = find_topic(md, cfg->topics[t]);
 		if (i < 0) {
 			missing[n_missing++] = t;
 			continue;
 		}
-		int want = t == TOPIC_RULES ? 1 : cfg->partitions;
+		int want = t == TOPIC_RULES ? 1 : t == TOPIC_STATE ? state_parts : cfg->partitions;
 		if (md->topics[i].partition_cnt != want)
 			log_info("topics", "topic '%s' exists with %d partition(s); left as it is",
 				 cfg->topics[t], md->topics[i].partition_cnt);
@@ -342,7 +362,8 @@ topics_provision(rd_kafka_t *rk, const struct config *cfg, char *err, size_t err
 				 (int)controller);
 			if (auto_create_topics(rk, cfg, missing, n_missing, why, err, errlen) < 0)
 				return -1;
-		} else if (create_topics(rk, cfg, missing, n_missing, err, errlen) < 0) {
+		} else if (create_topics(rk, cfg, missing, n_missing, state_parts, err, errlen) <
+			   0) {
 			return -1;
 		}
 	}

@@ -8,6 +8,7 @@
 #define ORDERTOP_TOPICS_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <librdkafka/rdkafka.h>
 #include "config.h"
@@ -27,6 +28,11 @@ int topics_provision(rd_kafka_t *rk, const struct config *cfg, char *err, size_t
  * (a topic just created) for up to timeout_ms. */
 rd_kafka_resp_err_t topics_watermarks(rd_kafka_t *rk, const char *topic, int32_t partition,
 				      int64_t *lo, int64_t *hi, int timeout_ms);
+
+/* True when the cluster's controller is none of its brokers: another
+ * process's embedded (mock) cluster, which among other things keeps no
+ * offsets sent with a transaction. */
+bool topics_cluster_is_mock(rd_kafka_t *rk);
 
 /* Number of partitions of a topic (metadata), or -1. */
 int topics_partition_count(rd_kafka_t *rk, const char *topic, int timeout_ms);

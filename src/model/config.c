@@ -41,7 +41,7 @@ static const char *const topic_role_names[TOPIC__COUNT] = {
 	[TOPIC_ORDERS] = "orders",     [TOPIC_VALID] = "valid",
 	[TOPIC_REFUSED] = "refused",   [TOPIC_NOTIFICATIONS] = "notifications",
 	[TOPIC_NOTIFIED] = "notified", [TOPIC_DLQ] = "dlq",
-	[TOPIC_RULES] = "rules",
+	[TOPIC_RULES] = "rules",       [TOPIC_STATE] = "state",
 };
 
 static const char *const topic_default_names[TOPIC__COUNT] = {
@@ -52,6 +52,7 @@ static const char *const topic_default_names[TOPIC__COUNT] = {
 	[TOPIC_NOTIFIED] = "orders.notified",
 	[TOPIC_DLQ] = "orders.dlq",
 	[TOPIC_RULES] = "fraud.rules",
+	[TOPIC_STATE] = "fraud.state",
 };
 
 static const struct {
@@ -647,7 +648,7 @@ config_parse_topic(struct config *c, const struct config_option *o, const char *
 		config_err(err, errlen,
 			   "--topic: unknown role '%.*s' in '%s' "
 			   "(roles: orders, valid, refused, notifications, "
-			   "notified, dlq, rules)",
+			   "notified, dlq, rules, state)",
 			   (int)rlen, arg, arg);
 		return -1;
 	}
@@ -659,7 +660,25 @@ config_parse_topic(struct config *c, const struct config_option *o, const char *
 		return -1;
 	}
 	memcpy(c->topics[role], name, strlen(name) + 1);
+	c->state_topic_named |= role == TOPIC_STATE;
 	return 0;
+}
+
+/* The fraud state belongs to one fraud group, as a Kafka Streams changelog
+ * to its application: another --group-prefix gets a topic of its own,
+ * PREFIX.fraud.state, unless --topic state= names one. */
+static void
+config_name_state_topic(struct config *c)
+{
+	char name[CONFIG_TOPIC_MAX + 2];
+
+	if (c->state_topic_named || c->group_prefix == NULL ||
+	    strcmp(c->group_prefix, "ordertop") == 0)
+		return;
+	int n = snprintf(name, sizeof name, "%s.%s", c->group_prefix,
+			 topic_default_names[TOPIC_STATE]);
+	if (n > 0 && n <= CONFIG_TOPIC_MAX && config_topic_name_ok(name))
+		memcpy(c->topics[TOPIC_STATE], name, (size_t)n + 1);
 }
 
 /* --roles: "all", "none" or a comma list of role names. */
@@ -732,6 +751,20 @@ config_parse_rate(struct config *c, const struct config_option *o, const char *a
 		return -1;
 	}
 	*CONFIG_FIELD(c, o, double) = d;
+	return 0;
+}
+
+/* --fraud-state kafka|memory */
+static int
+config_parse_fraud_state(struct config *c, const struct config_option *o, const char *arg,
+			 char *err, size_t errlen)
+{
+	(void)o;
+	if (strcmp(arg, "kafka") != 0 && strcmp(arg, "memory") != 0) {
+		config_err(err, errlen, "--fraud-state: expected kafka or memory, got '%s'", arg);
+		return -1;
+	}
+	c->fraud_state_memory = strcmp(arg, "memory") == 0;
 	return 0;
 }
 
@@ -898,7 +931,7 @@ const struct config_option config_options[] = {
 	  .def_text = "defaults: orders, orders.valid, orders.refused, "
 		      "notifications, orders.notified, orders.dlq, fraud.rules",
 	  .help = "rename a topic; ROLE is orders, valid, refused, "
-		  "notifications, notified, dlq or rules" },
+		  "notifications, notified, dlq, rules or state" },
 	{ .name = "group-prefix",
 	  .arg = "NAME",
 	  .type = CONFIG_NAME,
@@ -1044,6 +1077,39 @@ const struct config_option config_options[] = {
 	  .minimum = 1,
 	  .maximum = UNBOUNDED,
 	  .help = "... or after N milliseconds" },
+	{ .name = "fraud-state",
+	  .arg = "WHERE",
+	  .type = CONFIG_ACTION,
+	  .parse = config_parse_fraud_state,
+	  .help = "where the velocity and replay rules keep their memory: "
+		  "kafka (the fraud.state changelog, restored on assignment; "
+		  "the default) or memory (this process only)" },
+	{ .name = "replay-horizon",
+	  .arg = "SEC",
+	  .type = CONFIG_INT,
+	  .offset = OFF(replay_horizon_s),
+	  .def = 86400,
+	  .minimum = 1,
+	  .maximum = UNBOUNDED,
+	  .help = "the replay rule remembers an order id this long (behind "
+		  "the newest order)" },
+	{ .name = "velocity-users",
+	  .arg = "N",
+	  .type = CONFIG_INT,
+	  .offset = OFF(velocity_users),
+	  .def = 20000,
+	  .minimum = 1,
+	  .maximum = UNBOUNDED,
+	  .help = "users the velocity rule remembers per partition (allocated "
+		  "up front)" },
+	{ .name = "replay-ids",
+	  .arg = "N",
+	  .type = CONFIG_INT,
+	  .offset = OFF(replay_ids),
+	  .def = 50000,
+	  .minimum = 1,
+	  .maximum = UNBOUNDED,
+	  .help = "order ids the replay rule remembers per partition" },
 	{ .name = "trace-headers",
 	  .type = CONFIG_SET,
 	  .offset = OFF(trace_headers),
@@ -1541,6 +1607,7 @@ config_parse_args(struct config *c, int argc, char **argv, char *err, size_t err
 			   argv[optind]);
 		return -1;
 	}
+	config_name_state_topic(c);
 	if (config_check_topics(c, err, errlen) != 0 ||
 	    config_check_properties(c, err, errlen) != 0)
 		return -1;

@@ -24,6 +24,7 @@ enum topic_id {
 	TOPIC_NOTIFIED,
 	TOPIC_DLQ,
 	TOPIC_RULES,
+	TOPIC_STATE, /* the fraud state's changelog (compacted) */
 	TOPIC__COUNT
 };
 
@@ -57,8 +58,9 @@ struct config {
 	char *bootstrap_file;   /* --bootstrap-file */
 	struct kv_list props;   /* -F / -X librdkafka properties, in order */
 	char topics[TOPIC__COUNT][CONFIG_TOPIC_MAX + 1];
-	char *group_prefix; /* consumer group prefix, default "ordertop" */
-	char *instance;     /* --instance, default hostname; names transactional ids */
+	bool state_topic_named; /* --topic state=...; else it follows --group-prefix */
+	char *group_prefix;     /* consumer group prefix, default "ordertop" */
+	char *instance;         /* --instance, default hostname; names transactional ids */
 
 	/* Roles */
 	unsigned roles;          /* ROLE_* bits; 0 = none */
@@ -79,6 +81,10 @@ struct config {
 	int txn_max_msgs;        /* commit a transaction after this many inputs */
 	int txn_max_ms;          /* ... or this long */
 	bool trace_headers;      /* --trace-headers: ordertop.* tracing headers */
+	bool fraud_state_memory; /* --fraud-state memory: no changelog */
+	int replay_horizon_s;    /* --replay-horizon: order ids remembered this long */
+	int velocity_users;      /* --velocity-users: users remembered per partition */
+	int replay_ids;          /* --replay-ids: order ids remembered per partition */
 	/* jq programs (the text, also when given as @FILE); NULL = none */
 	char *order_map;        /* --order-map: records of orders -> orders */
 	char *decision_map;     /* --decision-map: decided orders as written */

@@ -829,5 +829,6 @@ fraud_evaluate(const struct ruleset *rs, struct fraud_state *st, const struct or
 	d->status = refused ? ORDER_REFUSED : ORDER_APPROVED;
 	/* Recorded whatever the outcome, and even when velocity is off. */
 	fraud_state_record(st, o->user_id, o->order_id, now_ms,
-			   (int)rs->rules[RULE_VELOCITY].params[0].num);
+			   (int)rs->rules[RULE_VELOCITY].params[0].num,
+			   (int64_t)rs->rules[RULE_VELOCITY].params[1].num * 1000);
 }

@@ -260,6 +260,9 @@ stats_snapshot(struct stats *s, struct stats_snapshot *out)
 	out->txn_commits = LOAD(txn_commits);
 	out->txn_aborts = LOAD(txn_aborts);
 	out->forced_dead_letters = LOAD(forced_dead_letters);
+	out->fraud_state_records = LOAD(fraud_state_records);
+	out->fraud_state_restored = LOAD(fraud_state_restored);
+	out->fraud_state_dropped = LOAD(fraud_state_dropped);
 	out->notify_delivered = LOAD(notify_delivered);
 	out->notify_failed = LOAD(notify_failed);
 	out->notify_retries = LOAD(notify_retries);

@@ -87,6 +87,9 @@ struct stats {
 	_Atomic uint64_t fraud_in, fraud_approved, fraud_refused, fraud_dlq;
 	_Atomic uint64_t fraud_skipped; /* --order-map gave no order (empty) */
 	_Atomic uint64_t txn_commits, txn_aborts;
+	/* The fraud state: changelog records written, entries restored, and
+	 * entries (users, order ids) forgotten for memory before they expired */
+	_Atomic uint64_t fraud_state_records, fraud_state_restored, fraud_state_dropped;
 	/* Inputs a stage dead-lettered because it could not process them
 	 * (outputs too large, transactions aborting on them) */
 	_Atomic uint64_t forced_dead_letters;
@@ -117,6 +120,7 @@ struct stats_snapshot {
 	uint64_t produced, produce_errors, generated;
 	uint64_t fraud_in, fraud_approved, fraud_refused, fraud_dlq, fraud_skipped;
 	uint64_t txn_commits, txn_aborts, forced_dead_letters;
+	uint64_t fraud_state_records, fraud_state_restored, fraud_state_dropped;
 	uint64_t notify_delivered, notify_failed, notify_retries, notify_foreign;
 	uint64_t seen[TOPIC__COUNT];
 	uint64_t approved, refused, notified, dead_lettered, duplicates;

@@ -64,6 +64,8 @@ struct pipeline {
 	atomic_bool stop;
 
 	struct embedded_broker *embedded; /* NULL on a named cluster */
+	/* -b names another process's embedded cluster (topics_cluster_is_mock()) */
+	bool mock_cluster;
 	char bootstraps[512];
 	atomic_int brokers_up, brokers_total;
 

@@ -406,14 +406,17 @@ commit_txn(struct txn_stage *st)
 	}
 	st->in_txn = false;
 	atomic_fetch_add(&st->p->stats.txn_commits, 1);
+	if (st->ops->after_commit)
+		st->ops->after_commit(st);
 	for (int32_t p = 0; p < st->n_parts; p++) { /* a poison input went through */
 		struct part_progress *pp = &st->parts[p];
 		if (pp->touched && pp->poison_aborts > 0 && pp->poison_offset >= pp->first &&
 		    pp->poison_offset < pp->next)
 			pp->poison_aborts = 0;
 	}
-	/* The mock cluster drops transactional offsets: store them directly. */
-	if (st->p->embedded != NULL && offsets->cnt > 0) {
+	/* The mock cluster drops transactional offsets: store them directly
+	 * (also another process's, named with -b). */
+	if ((st->p->embedded != NULL || st->p->mock_cluster) && offsets->cnt > 0) {
 		rd_kafka_resp_err_t ce = rd_kafka_commit(st->consumer, offsets, 0);
 		if (ce != RD_KAFKA_RESP_ERR_NO_ERROR)
 			log_warn(st->ops->role, "offset commit: %s", rd_kafka_err2str(ce));
@@ -516,6 +519,18 @@ txn_stage_produce(struct txn_stage *st, const char *topic, const void *key, size
 		return -1;
 	st->input_outputs++;
 	return 0;
+}
+
+int
+txn_stage_produce_to(struct txn_stage *st, const char *topic, int32_t partition, const void *key,
+		     size_t keylen, const void *val, size_t vallen)
+{
+	if (begin_txn(st) < 0)
+		return -1;
+	rd_kafka_resp_err_t err =
+		pipeline_produce(st->producer, stage_topic(st, topic), partition, key, keylen, val,
+				 vallen, NULL, NULL, &st->p->stop);
+	return err == RD_KAFKA_RESP_ERR_NO_ERROR ? 0 : -1;
 }
 
 /* Sends dl, cut to fit under max_bytes (0: the producer's limit). */

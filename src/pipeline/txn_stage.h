@@ -15,7 +15,8 @@
  * the pipeline with a clear message.
  *
  * The embedded mock cluster does not store offsets sent with a transaction,
- * so there the stage also commits them with rd_kafka_commit().
+ * so there (ours or another process's, named with -b) the stage also
+ * commits them with rd_kafka_commit().
  */
 #ifndef ORDERTOP_TXN_STAGE_H
 #define ORDERTOP_TXN_STAGE_H
@@ -38,6 +39,8 @@ struct txn_stage_ops {
 	int (*before_commit)(struct txn_stage *st);
 	/* After an abort: forget whatever the aborted inputs left behind. */
 	void (*after_abort)(struct txn_stage *st);
+	/* After a commit: what the transaction's inputs left behind stays. */
+	void (*after_commit)(struct txn_stage *st);
 	void (*on_assign)(struct txn_stage *st, int32_t partition);
 	void (*on_revoke)(struct txn_stage *st, int32_t partition);
 	/* Every loop turn (about every 100 ms when idle). */
@@ -71,6 +74,10 @@ const char *txn_stage_worker_id(struct txn_stage *st); /* the transactional.id *
  * hdrs: NULL-terminated name, value, name, value... strings. */
 int txn_stage_produce(struct txn_stage *st, const char *topic, const void *key, size_t keylen,
 		      const void *val, size_t vallen, const char *const *hdrs);
+
+/* The same to one partition; val NULL is a tombstone (compacted topics). */
+int txn_stage_produce_to(struct txn_stage *st, const char *topic, int32_t partition,
+			 const void *key, size_t keylen, const void *val, size_t vallen);
 
 /* Sends the input to the dead-letter topic with the reason and its source
  * topic/partition/offset in headers: unchanged, or cut to fit under the

@@ -8,6 +8,12 @@
  * shape what is written, ordertop's own record then riding along in the
  * ordertop.record header for its readers.  Rule sets arrive on fraud.rules (from any process); each one is
  * applied between two orders and acknowledged with a worker record.
+ *
+ * The velocity and replay rules' memory (one fraud_state per partition)
+ * is durable (fraud_store.h): restored from fraud.state when a partition
+ * is assigned, its changes written there in each transaction, taken back
+ * to the last commit when a transaction aborts.  --fraud-state memory
+ * keeps it in this process only (restarts start empty).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -17,6 +23,8 @@
 #include "decided_json.h"
 #include "flat_json.h"
 #include "fraud_rules.h"
+#include "fraud_state_internal.h"
+#include "fraud_store.h"
 #include "int_text.h"
 #include "jq_map.h"
 #include "json_writer.h"
@@ -28,10 +36,6 @@
 #include "rules_topic.h"
 #include "txn_stage.h"
 
-/* Per input partition; the tables are allocated up front. */
-#define FRAUD_STATE_USERS  20000
-#define FRAUD_STATE_ORDERS 50000
-
 struct fraud_worker {
 	struct pipeline *p;
 	char id[CONFIG_TOPIC_MAX];
@@ -41,6 +45,7 @@ struct fraud_worker {
 	rd_kafka_t *rules_reader;
 	struct fraud_state **state; /* per input partition */
 	int32_t n_state;
+	struct fraud_store *store; /* NULL: --fraud-state memory */
 	/* --order-map, --decision-map, --notification-map; NULL = none */
 	struct jq_map *order_map, *decision_map, *notice_map;
 	/* Counts for stats.h, added there by flush_counts() at each tick
@@ -48,6 +53,7 @@ struct fraud_worker {
 	 * two per order. */
 	struct {
 		uint64_t in, dlq, approved, refused, skipped;
+		uint64_t state_records, state_dropped;
 	} counts;
 };
 
@@ -61,6 +67,8 @@ flush_counts(struct fraud_worker *fw)
 	stats_add_pending(&s->fraud_approved, &fw->counts.approved);
 	stats_add_pending(&s->fraud_refused, &fw->counts.refused);
 	stats_add_pending(&s->fraud_skipped, &fw->counts.skipped);
+	stats_add_pending(&s->fraud_state_records, &fw->counts.state_records);
+	stats_add_pending(&s->fraud_state_dropped, &fw->counts.state_dropped);
 }
 
 static struct fraud_state *
@@ -75,8 +83,14 @@ state_for(struct fraud_worker *fw, int32_t partition)
 		fw->state = s;
 		fw->n_state = n;
 	}
-	if (fw->state[partition] == NULL)
-		fw->state[partition] = fraud_state_new(FRAUD_STATE_USERS, FRAUD_STATE_ORDERS);
+	if (fw->state[partition] == NULL) {
+		/* per partition, allocated up front */
+		fw->state[partition] = fraud_state_new((size_t)fw->p->cfg->velocity_users,
+						       (size_t)fw->p->cfg->replay_ids);
+		if (fw->state[partition] != NULL)
+			fraud_state_set_horizon(fw->state[partition],
+						(int64_t)fw->p->cfg->replay_horizon_s * 1000);
+	}
 	return fw->state[partition];
 }
 
@@ -141,7 +155,10 @@ fraud_process(struct txn_stage *st, const rd_kafka_message_t *m)
 	char reason[160];
 
 	fw->counts.in++;
-	struct fraud_state *fs = state_for(fw, m->partition);
+	/* With a store, only a restored partition decides (see on_assign). */
+	struct fraud_state *fs = fw->store == NULL                ? state_for(fw, m->partition)
+		: m->partition >= 0 && m->partition < fw->n_state ? fw->state[m->partition]
+								  : NULL;
 	if (fs == NULL)
 		return -1;
 	fraud_evaluate_prefetch(fs, m->key, m->key_len); /* while the order is read */
@@ -263,15 +280,72 @@ fraud_tick(struct txn_stage *st)
 	free(json);
 }
 
+/* The state's changes go in the transaction with the decisions. */
+static int
+fraud_before_commit(struct txn_stage *st)
+{
+	struct fraud_worker *fw = txn_stage_arg(st);
+
+	if (fw->store == NULL)
+		return 0;
+	for (int32_t p = 0; p < fw->n_state; p++) {
+		if (fw->state[p] == NULL || !fraud_state_changed(fw->state[p]))
+			continue;
+		long n = fraud_store_flush(st, fw->p->cfg->topics[TOPIC_STATE], p, fw->state[p]);
+		if (n < 0)
+			return -1;
+		fw->counts.state_records += (uint64_t)n;
+	}
+	return 0;
+}
+
+static void
+fraud_after_commit(struct txn_stage *st)
+{
+	struct fraud_worker *fw = txn_stage_arg(st);
+
+	for (int32_t p = 0; p < fw->n_state; p++)
+		if (fw->state[p] != NULL)
+			fw->counts.state_dropped += fraud_state_commit(fw->state[p]);
+}
+
 static void
 fraud_after_abort(struct txn_stage *st)
 {
 	struct fraud_worker *fw = txn_stage_arg(st);
-	/* The aborted orders were recorded (replay, velocity); they will be
-	 * evaluated again, so start those memories afresh. */
+	/* The aborted orders were recorded (replay, velocity) and will be
+	 * evaluated again: back to what the last commit left. */
 	for (int32_t p = 0; p < fw->n_state; p++)
-		forget_partition(fw, p);
+		if (fw->state[p] != NULL)
+			fraud_state_rollback(fw->state[p]);
 	fw->ack_pending = true;
+}
+
+/* Before the partition's first order: its state as the changelog has it. */
+static void
+fraud_on_assign(struct txn_stage *st, int32_t partition)
+{
+	struct fraud_worker *fw = txn_stage_arg(st);
+	char err[384];
+
+	forget_partition(fw, partition);
+	if (fw->store == NULL)
+		return;
+	struct fraud_state *fs = state_for(fw, partition);
+	long n = fs != NULL ? fraud_store_restore(fw->store, partition, fs, err, sizeof err) : -1;
+	if (fs == NULL)
+		snprintf(err, sizeof err, "out of memory");
+	if (n < 0) {
+		forget_partition(fw, partition); /* its orders are not decided */
+		if (!pipeline_stopping(fw->p))
+			pipeline_set_fatal(fw->p,
+					   "fraud: cannot restore partition %" PRId32
+					   " of its state: %s",
+					   partition, err);
+		pipeline_request_stop(fw->p);
+		return;
+	}
+	atomic_fetch_add(&fw->p->stats.fraud_state_restored, (uint64_t)n);
 }
 
 static void
@@ -283,7 +357,10 @@ fraud_on_revoke(struct txn_stage *st, int32_t partition)
 static const struct txn_stage_ops fraud_ops = {
 	.role = "fraud",
 	.process = fraud_process,
+	.before_commit = fraud_before_commit,
+	.after_commit = fraud_after_commit,
 	.after_abort = fraud_after_abort,
+	.on_assign = fraud_on_assign,
 	.on_revoke = fraud_on_revoke,
 	.tick = fraud_tick,
 };
@@ -341,6 +418,11 @@ fraud_main(struct pipeline *p, void *state)
 		rules_reader_catch_up(fw.rules_reader, cfg->topics[TOPIC_RULES], 10000,
 				      apply_record, &fw);
 
+	if (!cfg->fraud_state_memory && (fw.store = fraud_store_new(p)) == NULL) {
+		pipeline_set_fatal(p, "fraud: out of memory");
+		pipeline_request_stop(p);
+		goto out;
+	}
 	struct txn_stage_params params = {
 		.input_topic = cfg->topics[TOPIC_ORDERS],
 		.group_id = group,
@@ -348,12 +430,14 @@ fraud_main(struct pipeline *p, void *state)
 		.arg = &fw,
 		.outputs = { cfg->topics[TOPIC_VALID], cfg->topics[TOPIC_REFUSED],
 			     cfg->topics[TOPIC_NOTIFICATIONS], cfg->topics[TOPIC_DLQ],
-			     cfg->topics[TOPIC_RULES] },
+			     cfg->topics[TOPIC_RULES], cfg->topics[TOPIC_STATE] },
 	};
 	txn_stage_run(p, &fraud_ops, &params);
 	flush_counts(&fw);
 
 	kafka_client_destroy(fw.rules_reader, 0);
+	fraud_store_free(fw.store);
+	fw.store = NULL;
 	for (int32_t i = 0; i < fw.n_state; i++)
 		forget_partition(&fw, i);
 	free(fw.state);

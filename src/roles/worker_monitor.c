@@ -441,6 +441,8 @@ assign_all(struct monitor *mon, char *err, size_t errlen)
 	for (int t = 0; t < TOPIC__COUNT && rc == 0; t++) {
 		if (mon->lean && t == TOPIC_NOTIFICATIONS)
 			continue; /* only the dashboard and the audit show it */
+		if (t == TOPIC_STATE)
+			continue; /* the fraud role's own memory, not orders */
 		int n = topics_partition_count(mon->consumer, cfg->topics[t], 10000);
 		if (n <= 0) {
 			snprintf(err, errlen, "monitor: cannot read the partitions of '%s'",

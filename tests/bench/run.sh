@@ -16,6 +16,9 @@
 #               connections), accepted orders/s at max (wrk) and latency at
 #               BENCH_HTTP_RATE (2000) requests/s (hey), and headless's rate
 #               with --http on vs off; BENCH_HTTP=0 skips it
+#   restore     tests/bench/restore.sh: a fraud process restoring
+#               BENCH_RESTORE_ENTRIES (1000000) fraud state entries from
+#               fraud.state after a kill, on a fresh embedded broker; 0 skips it
 # For each: orders/s end to end at --rate max (N orders), end-to-end latency
 # at a fixed rate (warm-up left out), CPU seconds per 100,000 orders, peak
 # RSS and whether RSS grows; for the dashboard also its frame times and
@@ -491,11 +494,19 @@ if [ "${BENCH_EXPLORE:-1}" != 0 ]; then
 		say "explore: failed (see $RAW/explore.err)"
 fi
 
+# ---- fraud state restore ---------------------------------------------------------
+if [ "${BENCH_RESTORE_ENTRIES:-1000000}" != 0 ]; then
+	say "restore: ${BENCH_RESTORE_ENTRIES:-1000000} fraud state entries after a kill"
+	BUILD=$BUILD "$ROOT/tests/bench/restore.sh" >/dev/null 2>"$RAW/restore.err" ||
+		say "restore: failed (see $RAW/restore.err)"
+fi
+
 # ---- report ------------------------------------------------------------------
 python3 "$ROOT/tests/bench/report.py" "$OUT"
 rc=$?
 [ -s "$OUT/http.md" ] && { echo; cat "$OUT/http.md"; } >>"$OUT/results.md"
 [ -s "$OUT/explore.md" ] && { echo; cat "$OUT/explore.md"; } >>"$OUT/results.md"
+[ -s "$OUT/restore.md" ] && { echo; cat "$OUT/restore.md"; } >>"$OUT/results.md"
 say "done: $OUT/results.md, $OUT/results.csv"
 [ "$KAFKA" = 1 ] && [ -n "$kafka_why" ] && rc=1
 exit $rc

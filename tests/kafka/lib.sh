@@ -74,7 +74,8 @@ topic_args() {
 	local p=$1
 	printf '%s\n' --group-prefix "$p" --topic "orders=$p.orders" --topic "valid=$p.valid" \
 		--topic "refused=$p.refused" --topic "notifications=$p.notifications" \
-		--topic "notified=$p.notified" --topic "dlq=$p.dlq" --topic "rules=$p.rules"
+		--topic "notified=$p.notified" --topic "dlq=$p.dlq" --topic "rules=$p.rules" \
+		--topic "state=$p.state"
 }
 
 # bg_ordertop LOG ARGS...: start ordertop in the background; PID in $BG

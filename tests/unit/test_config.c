@@ -1237,7 +1237,7 @@ test_kv_list_and_names(void **state)
 	assert_null(l.items);
 
 	const char *names[] = { "orders", "valid", "refused", "notifications",
-	                        "notified", "dlq", "rules" };
+	                        "notified", "dlq", "rules", "state" };
 	for (int t = 0; t < TOPIC__COUNT; t++)
 		assert_string_equal(config_topic_role_name((enum topic_id)t),
 		                    names[t]);

@@ -531,7 +531,7 @@ test_state_matches_model(void **state)
 				                 want);
 			}
 		}
-		fraud_state_record(st, user, oid, op, 3);
+		fraud_state_record(st, user, oid, op, 3, 1000000);
 
 		for (k = 0; k < n_lru && lru[k] != u; k++)
 			;

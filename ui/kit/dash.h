@@ -22,6 +22,11 @@
 #include "pane.h"
 #include "theme.h"
 
+/* Topics with a stream pane: all but the last, the fraud state's
+ * changelog (the fraud role's memory; the monitor does not read it). */
+#define DASH_STREAM_TOPICS TOPIC_STATE
+_Static_assert(TOPIC_STATE == TOPIC__COUNT - 1, "the fraud state is the last topic");
+
 /* Pane instances.  Stream panes (one per topic) follow PANE_TOPIC0. */
 enum pane_id {
 	PANE_STATUS = 0,
@@ -29,7 +34,7 @@ enum pane_id {
 	PANE_RULES,
 	PANE_LOG,
 	PANE_TOPIC0,
-	PANE__COUNT = PANE_TOPIC0 + TOPIC__COUNT
+	PANE__COUNT = PANE_TOPIC0 + DASH_STREAM_TOPICS
 };
 #define PANE_TOPIC(t) (PANE_TOPIC0 + (t))
 
