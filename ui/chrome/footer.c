@@ -213,23 +213,8 @@ footer_prompt_key(struct dash *d, int k)
 		if (key < 32)
 			return DIRTY_FOOTER;
 		{
-			char mb[8];
-			int len = 0;
-			if (key < 0x80) {
-				mb[len++] = (char)key;
-			} else if (key < 0x800) {
-				mb[len++] = (char)(0xC0 | (key >> 6));
-				mb[len++] = (char)(0x80 | (key & 0x3F));
-			} else if (key < 0x10000) {
-				mb[len++] = (char)(0xE0 | (key >> 12));
-				mb[len++] = (char)(0x80 | ((key >> 6) & 0x3F));
-				mb[len++] = (char)(0x80 | (key & 0x3F));
-			} else {
-				mb[len++] = (char)(0xF0 | (key >> 18));
-				mb[len++] = (char)(0x80 | ((key >> 12) & 0x3F));
-				mb[len++] = (char)(0x80 | ((key >> 6) & 0x3F));
-				mb[len++] = (char)(0x80 | (key & 0x3F));
-			}
+			char mb[KEYCODE_UTF8_MAX];
+			int len = keycode_utf8(key, mb);
 			if (n + (size_t)len < sizeof d->prompt_buf) {
 				memcpy(d->prompt_buf + n, mb, (size_t)len);
 				d->prompt_buf[n + (size_t)len] = '\0';

@@ -17,23 +17,8 @@
 static void
 put_char(struct explorer *x, int key)
 {
-	char mb[4];
-	int len = 0;
-	if (key < 0x80) {
-		mb[len++] = (char)key;
-	} else if (key < 0x800) {
-		mb[len++] = (char)(0xC0 | (key >> 6));
-		mb[len++] = (char)(0x80 | (key & 0x3F));
-	} else if (key < 0x10000) {
-		mb[len++] = (char)(0xE0 | (key >> 12));
-		mb[len++] = (char)(0x80 | ((key >> 6) & 0x3F));
-		mb[len++] = (char)(0x80 | (key & 0x3F));
-	} else {
-		mb[len++] = (char)(0xF0 | (key >> 18));
-		mb[len++] = (char)(0x80 | ((key >> 12) & 0x3F));
-		mb[len++] = (char)(0x80 | ((key >> 6) & 0x3F));
-		mb[len++] = (char)(0x80 | (key & 0x3F));
-	}
+	char mb[KEYCODE_UTF8_MAX];
+	int len = keycode_utf8(key, mb);
 	if (x->prompt_len + (size_t)len < sizeof x->prompt_buf) {
 		memcpy(x->prompt_buf + x->prompt_len, mb, (size_t)len);
 		x->prompt_len += (size_t)len;

@@ -16,4 +16,8 @@ int keycode_encode(int rc, wint_t wch);
 /* The character of a key, or -1 for a function key. */
 int keycode_char(int key);
 
+#define KEYCODE_UTF8_MAX 4
+/* A character (keycode_char's result) in UTF-8 into out; its length. */
+int keycode_utf8(int ch, char out[KEYCODE_UTF8_MAX]);
+
 #endif
