@@ -30,7 +30,7 @@
 #include "ui.h"
 
 /* How far the pipeline's threads run below the dashboard's (nice levels). */
-#define DASHBOARD_WORKER_NICE 5
+#define DASHBOARD_WORKER_NICE 10
 
 static struct engine *running_engine;
 
