@@ -63,7 +63,21 @@ struct txn_stage {
 	rd_kafka_topic_t *topic[TXN_STAGE_TOPICS_MAX];
 	int n_topics;
 	int64_t lag_measured_ms;
+	/* The mock cluster drops transactional offsets, so they are stored
+	 * directly after each commit (commit_txn()), without waiting: a
+	 * commit that waits can wait for a rebalance that waits for this
+	 * thread.  What is not stored yet waits here (until a store's answer
+	 * says it is, on store_q); a failed store is sent again after
+	 * UNSTORED_RETRY_MS, and a partition assigned again starts from it
+	 * rather than from the older offset stored. */
+	rd_kafka_topic_partition_list_t *unstored, *storing;
+	rd_kafka_queue_t *store_q;
+	int64_t unstored_tried_ms;
+	bool store_failed;
+	bool assigned; /* between an assignment and its revocation */
 };
+
+#define UNSTORED_RETRY_MS 500
 
 /* The rebalance callback runs inside consumer_poll() on the stage's own
  * thread; this is how it finds its stage. */
@@ -322,6 +336,80 @@ abort_and_rewind(struct txn_stage *st, const char *why, int32_t culprit, int64_t
 		st->ops->after_abort(st);
 }
 
+/* Adds offsets to what the mock cluster has not stored (struct
+ * txn_stage's unstored), and sends a store of it unless one is on its way
+ * or the last one failed less than UNSTORED_RETRY_MS ago. */
+static void
+store_unstored(struct txn_stage *st, const rd_kafka_topic_partition_list_t *offsets)
+{
+	if (offsets != NULL) {
+		if (st->unstored == NULL)
+			st->unstored = rd_kafka_topic_partition_list_new(offsets->cnt);
+		for (int i = 0; i < offsets->cnt; i++) {
+			const rd_kafka_topic_partition_t *o = &offsets->elems[i];
+			rd_kafka_topic_partition_t *u = rd_kafka_topic_partition_list_find(
+				st->unstored, o->topic, o->partition);
+			if (u == NULL)
+				rd_kafka_topic_partition_list_add(st->unstored, o->topic,
+								  o->partition)
+					->offset = o->offset;
+			else if (o->offset > u->offset)
+				u->offset = o->offset;
+		}
+	}
+	/* Not between a revocation and the next assignment: a store then
+	 * fails (no generation) and sends the member to join again. */
+	if (st->unstored == NULL || st->unstored->cnt == 0 || st->storing != NULL || !st->assigned)
+		return;
+	int64_t now = mono_ms_coarse();
+	if (st->store_failed && now - st->unstored_tried_ms < UNSTORED_RETRY_MS)
+		return;
+	if (st->store_q == NULL && (st->store_q = rd_kafka_queue_new(st->consumer)) == NULL)
+		return;
+	st->unstored_tried_ms = now;
+	st->storing = rd_kafka_topic_partition_list_copy(st->unstored);
+	rd_kafka_resp_err_t e =
+		rd_kafka_commit_queue(st->consumer, st->storing, st->store_q, NULL, NULL);
+	if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		log_warn(st->ops->role, "offset commit: %s", rd_kafka_err2str(e));
+		rd_kafka_topic_partition_list_destroy(st->storing);
+		st->storing = NULL;
+		st->store_failed = true;
+	}
+}
+
+/* The answer to the store on its way, if it came (waiting up to
+ * wait_ms): what it stored is no longer unstored. */
+static void
+store_answered(struct txn_stage *st, int wait_ms)
+{
+	if (st->storing == NULL)
+		return;
+	rd_kafka_event_t *ev = rd_kafka_queue_poll(st->store_q, wait_ms);
+	if (ev == NULL)
+		return;
+	if (rd_kafka_event_type(ev) == RD_KAFKA_EVENT_OFFSET_COMMIT) {
+		rd_kafka_resp_err_t e = rd_kafka_event_error(ev);
+		st->store_failed = e != RD_KAFKA_RESP_ERR_NO_ERROR;
+		if (st->store_failed) {
+			log_warn(st->ops->role, "offset commit: %s (sent again in %d ms)",
+				 rd_kafka_err2str(e), UNSTORED_RETRY_MS);
+		} else {
+			for (int i = 0; i < st->storing->cnt; i++) {
+				const rd_kafka_topic_partition_t *d = &st->storing->elems[i];
+				rd_kafka_topic_partition_t *u = rd_kafka_topic_partition_list_find(
+					st->unstored, d->topic, d->partition);
+				if (u != NULL && u->offset <= d->offset)
+					rd_kafka_topic_partition_list_del(st->unstored, d->topic,
+									  d->partition);
+			}
+		}
+		rd_kafka_topic_partition_list_destroy(st->storing);
+		st->storing = NULL;
+	}
+	rd_kafka_event_destroy(ev);
+}
+
 /* How long a commit may wait for the brokers: while running, as long as
  * it takes (it is retried); once stopping, a few seconds. */
 static int
@@ -416,14 +504,35 @@ commit_txn(struct txn_stage *st)
 	}
 	/* The mock cluster drops transactional offsets: store them directly
 	 * (also another process's, named with -b). */
-	if ((st->p->embedded != NULL || st->p->mock_cluster) && offsets->cnt > 0) {
-		rd_kafka_resp_err_t ce = rd_kafka_commit(st->consumer, offsets, 0);
-		if (ce != RD_KAFKA_RESP_ERR_NO_ERROR)
-			log_warn(st->ops->role, "offset commit: %s", rd_kafka_err2str(ce));
-	}
+	if ((st->p->embedded != NULL || st->p->mock_cluster) && offsets->cnt > 0)
+		store_unstored(st, offsets);
 	rd_kafka_topic_partition_list_destroy(offsets);
 	progress_reset(st);
 	return 0;
+}
+
+/* Partitions assigned again whose offsets the mock cluster could not
+ * store (struct txn_stage's unstored) start where this member got to;
+ * those assigned elsewhere are another member's to store. */
+static void
+start_where_unstored(struct txn_stage *st, rd_kafka_topic_partition_list_t *parts)
+{
+	rd_kafka_topic_partition_list_t *kept = rd_kafka_topic_partition_list_new(parts->cnt);
+	for (int i = 0; i < parts->cnt; i++) {
+		rd_kafka_topic_partition_t *a = &parts->elems[i];
+		const rd_kafka_topic_partition_t *u =
+			rd_kafka_topic_partition_list_find(st->unstored, a->topic, a->partition);
+		if (u == NULL)
+			continue;
+		log_info(st->ops->role,
+			 "%s [%" PRId32 "] starts at %" PRId64 ", where this member got to "
+			 "(the broker did not store it)",
+			 a->topic, a->partition, u->offset);
+		a->offset = u->offset;
+		rd_kafka_topic_partition_list_add(kept, u->topic, u->partition)->offset = u->offset;
+	}
+	rd_kafka_topic_partition_list_destroy(st->unstored);
+	st->unstored = kept;
 }
 
 static void
@@ -445,7 +554,10 @@ rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_l
 			if (st->ops->on_assign)
 				st->ops->on_assign(st, parts->elems[i].partition);
 		}
+		if (st->unstored != NULL)
+			start_where_unstored(st, parts);
 		rd_kafka_assign(rk, parts);
+		st->assigned = true;
 		if (!st->announced) {
 			st->announced = true;
 			if (atomic_fetch_add(&st->p->stages_assigned, 1) + 1 ==
@@ -470,6 +582,7 @@ rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_l
 			st->ops->on_revoke(st, parts->elems[i].partition);
 	}
 	rd_kafka_assign(rk, NULL);
+	st->assigned = false;
 }
 
 /* The producer's handle of the topic named name; NULL when librdkafka
@@ -787,6 +900,10 @@ txn_stage_run(struct pipeline *p, const struct txn_stage_ops *ops,
 		/* A poll that need not wait reads the clock once in librdkafka
 		 * (one with a timeout, four times): under load the input is
 		 * there and the first poll takes it. */
+		if (st.unstored != NULL) {
+			store_answered(&st, 0);
+			store_unstored(&st, NULL);
+		}
 		rd_kafka_message_t *m = rd_kafka_consumer_poll(st.consumer, 0);
 		if (m == NULL && timeout > 0 && !st.failed)
 			m = rd_kafka_consumer_poll(st.consumer, timeout);
@@ -802,7 +919,21 @@ txn_stage_run(struct pipeline *p, const struct txn_stage_ops *ops,
 	/* Clean stop: what was read is committed with its outputs. */
 	if (st.in_txn && !st.failed)
 		commit_txn(&st);
+	/* What the mock cluster has not stored yet: a few seconds at most. */
+	for (int64_t end = mono_ms() + 5000;
+	     st.unstored != NULL && st.unstored->cnt > 0 && mono_ms() < end;) {
+		store_unstored(&st, NULL);
+		store_answered(&st, 100);
+	}
 out:
+	if (st.storing != NULL)
+		store_answered(&st, 1000);
+	if (st.storing != NULL)
+		rd_kafka_topic_partition_list_destroy(st.storing);
+	if (st.unstored != NULL)
+		rd_kafka_topic_partition_list_destroy(st.unstored);
+	if (st.store_q != NULL)
+		rd_kafka_queue_destroy(st.store_q);
 	for (int i = 0; i < st.n_topics; i++)
 		rd_kafka_topic_destroy(st.topic[i]);
 	kafka_client_destroy(st.consumer, 0);

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 #include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
 #include "config.h"
 #include "engine.h"
 #include "evq.h"
@@ -564,11 +565,58 @@ test_broker_down_and_up_loses_nothing(void **state)
 	finish(f);
 }
 
+/* The mock cluster drops transactional offsets, so the stages store them
+ * directly after each commit.  Here the cluster (one the test holds, named
+ * with -b) answers three OffsetCommits with ILLEGAL_GENERATION: each such
+ * store fails and its member joins the group again.  The partitions it is
+ * assigned again must start where it got to, not at the older offsets
+ * stored: nothing is read and decided (or notified) twice. */
+static void
+test_offsets_the_mock_could_not_store_are_not_read_again(void **state)
+{
+	(void)state;
+	char err[512];
+	rd_kafka_t *host = rd_kafka_new(RD_KAFKA_PRODUCER, rd_kafka_conf_new(), err, sizeof err);
+	assert_non_null(host);
+	rd_kafka_mock_cluster_t *mc = rd_kafka_mock_cluster_new(host, 3);
+	assert_non_null(mc);
+
+	struct fixture *f = calloc(1, sizeof *f);
+	config_init(&f->cfg);
+	f->cfg.headless = true;
+	f->cfg.count = 20000;
+	f->cfg.rate = 4000;
+	f->cfg.generator_on = true;
+	f->cfg.seed = 42;
+	f->cfg.brokers = strdup(rd_kafka_mock_cluster_bootstraps(mc));
+	for (int t = 0; t < TOPIC__COUNT; t++)
+		assert_int_equal(rd_kafka_mock_topic_create(mc, f->cfg.topics[t],
+		                                            t == TOPIC_RULES ? 1 : f->cfg.partitions, 1),
+		                 RD_KAFKA_RESP_ERR_NO_ERROR);
+	f->e = engine_new(&f->cfg);
+	assert_non_null(f->e);
+	if (engine_start(f->e, err, sizeof err) < 0)
+		fail_msg("engine_start: %s", err);
+
+	uint64_t some = 2000;
+	assert_true(wait_for(f->e, notified_at_least, &some, 60));
+	const int16_t offset_commit = 8; /* the Kafka protocol's API key */
+	rd_kafka_mock_push_request_errors(mc, offset_commit, 3, RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION,
+	                                  RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION,
+	                                  RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION);
+	assert_true(wait_for(f->e, drained, NULL, 180));
+	assert_null(engine_fatal_error(f->e));
+	assert_exactly_once(f->e, 20000);
+	finish(f);
+	rd_kafka_mock_cluster_destroy(mc);
+	rd_kafka_destroy(host);
+}
+
 int
 main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
-	log_init(LOG_WARN);
+	log_init(getenv("TEST_INFO") ? LOG_INFO : LOG_WARN);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_all_orders_decided_and_notified_once),
 		cmocka_unit_test(test_dashboard_engine_at_full_speed),
@@ -577,6 +625,10 @@ main(void)
 		cmocka_unit_test(test_lone_orders_commit_when_input_runs_dry),
 		cmocka_unit_test(test_full_producer_queue_is_answered_at_once),
 		cmocka_unit_test(test_broker_down_and_up_loses_nothing),
+		cmocka_unit_test(test_offsets_the_mock_could_not_store_are_not_read_again),
 	};
+	/* TEST_ONLY=NAME runs one test; TEST_INFO=1 logs at info level */
+	if (getenv("TEST_ONLY") != NULL)
+		cmocka_set_test_filter(getenv("TEST_ONLY"));
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
