@@ -180,14 +180,20 @@ tick(struct dash *d)
 	if (d->ovl && d->ovl->tick)
 		d->ovl->tick(d);
 	explorer_tick(d);
+	whatif_preview_reap(d, false);
 }
 
-/* Closes the open overlay, if it can be closed (the fatal notice cannot). */
+/* Closes the open overlay, and the one under it, if they can be closed
+ * (the fatal notice cannot). */
 static void
 close_overlay(struct dash *d)
 {
-	if (d->ovl && d->ovl->close)
+	while (d->ovl && d->ovl->close) {
+		const struct overlay_def *was = d->ovl;
 		d->ovl->close(d);
+		if (d->ovl == was)
+			break;
+	}
 }
 
 static void
@@ -231,18 +237,22 @@ loop(struct dash *d)
 		bool watch_q = qfd >= 0 && now - last_drain >= DRAIN_GAP_MS;
 		if (qfd >= 0 && !watch_q && timeout > DRAIN_GAP_MS - (now - last_drain))
 			timeout = DRAIN_GAP_MS - (now - last_drain);
-		/* The explorer's worker wakes us when it has replies. */
-		struct pollfd fds[3] = {
+		/* The explorer's worker and the open overlay's job (the
+		 * what-if preview's) wake us when they have news. */
+		struct pollfd fds[4] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
 			{ .fd = explorer_fd(d), .events = POLLIN },
+			{ .fd = d->ovl && d->ovl->fd ? d->ovl->fd(d) : -1, .events = POLLIN },
 			{ .fd = qfd, .events = POLLIN },
 		};
-		int rc = poll(fds, watch_q ? 3 : 2, (int)timeout);
+		int rc = poll(fds, watch_q ? 4 : 3, (int)timeout);
 		if (rc < 0 && errno != EINTR)
 			break;
 
 		int keys = read_keys(d);
 		d->dirty |= (unsigned)explorer_pump(d);
+		if (d->ovl && d->ovl->pump)
+			d->dirty |= (unsigned)d->ovl->pump(d);
 		if (term_quit_signal()) {
 			d->quit = true;
 			break;
@@ -329,6 +339,7 @@ ui_run(struct engine *e, const struct config *cfg)
 	screen_free(d);
 	term_restore();
 	explorer_free(d); /* joins its thread: after the terminal is back */
+	whatif_preview_reap(d, true);
 	if (d->ovl == &fatal_def)
 		fprintf(stderr, "ordertop: %s\n", d->fatal);
 	int code = d->exit_code;

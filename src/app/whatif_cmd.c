@@ -1,12 +1,8 @@
 /*
- * whatif_cmd.c — reading the most recent orders for `ordertop rules whatif`
- * and printing what the candidate rules would change (see whatif_cmd.h).
- *
- * The last N orders are taken from each partition in proportion to what it
- * holds; --since TIME starts each partition at the offset of that time
- * (offsets_for_times), or, where the broker cannot say (the embedded one
- * answers -1), at its start, skipping older orders.  Order ids and rule
- * names in the output go through text_sanitize: they come from producers.
+ * whatif_cmd.c — `ordertop rules whatif`: the replay of whatif_job.h run
+ * on this thread, and what the candidate rules would change printed (see
+ * whatif_cmd.h).  Order ids and rule names in the output go through
+ * text_sanitize: they come from producers.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -15,16 +11,12 @@
 #include <cjson/cJSON.h>
 
 #include "clock.h"
-#include "flat_json.h"
-#include "kafka_client.h"
 #include "log.h"
-#include "order.h"
 #include "rule_whatif.h"
 #include "text_sanitize.h"
 #include "topics.h"
 #include "whatif_cmd.h"
-
-#define STALL_MS 30000
+#include "whatif_job.h"
 
 int64_t
 whatif_parse_since(const char *text, int64_t now_ms)
@@ -45,139 +37,6 @@ whatif_parse_since(const char *text, int64_t now_ms)
 	case 'd': return now_ms - v * 86400000;
 	default: return -1;
 	}
-}
-
-struct part {
-	int64_t lo, hi, start, next;
-};
-
-/* Where each partition starts; the orders to read. */
-static int64_t
-plan(rd_kafka_t *c, const char *topic, struct part *parts, int n, const struct whatif_opts *o,
-     char *err, size_t errlen)
-{
-	int64_t total = 0, want = 0;
-
-	for (int p = 0; p < n; p++) {
-		rd_kafka_resp_err_t e =
-			topics_watermarks(c, topic, p, &parts[p].lo, &parts[p].hi, 15000);
-		if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-			snprintf(err, errlen, "end of '%s' [%d]: %s", topic, p,
-				 rd_kafka_err2str(e));
-			return -1;
-		}
-		total += parts[p].hi - parts[p].lo;
-	}
-	if (o->since_ms >= 0) {
-		rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(n);
-		for (int p = 0; p < n; p++)
-			rd_kafka_topic_partition_list_add(l, topic, p)->offset = o->since_ms;
-		rd_kafka_resp_err_t e = rd_kafka_offsets_for_times(c, l, 10000);
-		for (int p = 0; p < n; p++) {
-			int64_t off = e == RD_KAFKA_RESP_ERR_NO_ERROR ? l->elems[p].offset : -1;
-			parts[p].start =
-				off >= parts[p].lo && off <= parts[p].hi ? off : parts[p].lo;
-			want += parts[p].hi - parts[p].start;
-		}
-		rd_kafka_topic_partition_list_destroy(l);
-		return want;
-	}
-	/* in proportion, the remainder to the first partitions with more */
-	int64_t left = total > o->last ? o->last : total;
-	for (int p = 0; p < n; p++) {
-		int64_t have = parts[p].hi - parts[p].lo;
-		int64_t take = total > o->last ? o->last * have / total : have;
-		parts[p].start = parts[p].hi - take;
-		left -= take;
-	}
-	for (int p = 0; p < n && left > 0; p++)
-		if (parts[p].start > parts[p].lo) {
-			parts[p].start--;
-			left--;
-		}
-	for (int p = 0; p < n; p++)
-		want += parts[p].hi - parts[p].start;
-	return want;
-}
-
-/* Reads every partition from its start to its end into w. */
-static int
-replay(rd_kafka_t *c, const char *topic, struct part *parts, int n, const struct whatif_opts *o,
-       struct rule_whatif *w, uint64_t *unreadable, char *err, size_t errlen)
-{
-	rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(n);
-	int open = 0;
-	for (int p = 0; p < n; p++) {
-		parts[p].next = parts[p].start;
-		if (parts[p].start < parts[p].hi) {
-			rd_kafka_topic_partition_list_add(l, topic, p)->offset = parts[p].start;
-			open++;
-		}
-	}
-	rd_kafka_resp_err_t e = rd_kafka_assign(c, l);
-	rd_kafka_topic_partition_list_destroy(l);
-	if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-		snprintf(err, errlen, "assign '%s': %s", topic, rd_kafka_err2str(e));
-		return -1;
-	}
-	int64_t progress = mono_ms();
-	struct order ord;
-	struct flat_member members[ORDER_FLAT_MEMBERS_MAX];
-	int n_members;
-	char why[160];
-	while (open > 0) {
-		rd_kafka_message_t *m = rd_kafka_consumer_poll(c, 100);
-		if (m == NULL) {
-			/* transaction markers leave gaps: the position tells */
-			rd_kafka_topic_partition_list_t *pos = NULL;
-			if (rd_kafka_assignment(c, &pos) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-				rd_kafka_position(c, pos);
-				for (int i = 0; i < pos->cnt; i++) {
-					struct part *pp = &parts[pos->elems[i].partition];
-					if (pp->next < pp->hi && pos->elems[i].offset >= pp->hi) {
-						pp->next = pp->hi;
-						open--;
-					}
-				}
-				rd_kafka_topic_partition_list_destroy(pos);
-			}
-			if (mono_ms() - progress > STALL_MS) {
-				snprintf(err, errlen, "reading '%s' made no progress for 30 s",
-					 topic);
-				return -1;
-			}
-			continue;
-		}
-		progress = mono_ms();
-		if (m->err || m->partition < 0 || m->partition >= n) {
-			rd_kafka_message_destroy(m);
-			continue;
-		}
-		struct part *pp = &parts[m->partition];
-		if (m->offset >= pp->hi) { /* came after the reading began */
-			rd_kafka_message_destroy(m);
-			continue;
-		}
-		if (order_parse_members(m->payload, m->len, &ord, members, &n_members, why,
-					sizeof why) == 0) {
-			rd_kafka_timestamp_type_t tt;
-			int64_t ts = rd_kafka_message_timestamp(m, &tt);
-			int64_t event_ms = ord.created_at_ms > 0 ? ord.created_at_ms : ts;
-			if ((o->since_ms < 0 || event_ms >= o->since_ms) &&
-			    rule_whatif_feed(w, m->partition, &ord, event_ms) != 0) {
-				rd_kafka_message_destroy(m);
-				snprintf(err, errlen, "out of memory");
-				return -1;
-			}
-		} else {
-			(*unreadable)++;
-		}
-		if (pp->next < pp->hi && m->offset + 1 >= pp->hi)
-			open--;
-		pp->next = m->offset + 1;
-		rd_kafka_message_destroy(m);
-	}
-	return 0;
 }
 
 static void
@@ -284,45 +143,20 @@ whatif_cmd_run(const struct config *cfg, const char *bootstraps, const struct ru
 	       const struct ruleset *candidate, const struct whatif_opts *o, char *err,
 	       size_t errlen)
 {
-	struct kafka_health health;
-	memset(&health, 0, sizeof health);
-	struct kafka_client_opts co = { .kind = KAFKA_ASSIGN_CONSUMER, .name = "whatif" };
-	const char *topic = cfg->topics[TOPIC_ORDERS];
-	int rc = -1;
-
-	rd_kafka_t *c = kafka_client_new(cfg, bootstraps, &co, &health, err, errlen);
-	if (c == NULL)
-		return -1;
-	int n = topics_partition_count(c, topic, 10000);
-	struct part *parts = n > 0 ? calloc((size_t)n, sizeof *parts) : NULL;
-	struct rule_whatif *w = NULL;
-	if (parts == NULL) {
-		snprintf(err, errlen, "cannot read the partitions of '%s'", topic);
-		goto out;
-	}
-	int64_t want = plan(c, topic, parts, n, o, err, errlen);
-	if (want < 0)
-		goto out;
-	size_t cap = (size_t)(want / n) * 2 + 1024;
-	if ((w = rule_whatif_new(current, candidate, cap)) == NULL) {
+	struct whatif_span span = { .last = o->last, .since_ms = o->since_ms };
+	struct whatif_report *rep = malloc(sizeof *rep);
+	if (rep == NULL) {
 		snprintf(err, errlen, "out of memory");
-		goto out;
+		return -1;
 	}
-	uint64_t unreadable = 0;
-	int64_t t0 = mono_ms();
-	if (replay(c, topic, parts, n, o, w, &unreadable, err, errlen) != 0)
-		goto out;
-	double secs = (double)(mono_ms() - t0) / 1000.0;
-	char notes[WHATIF_NOTES_MAX][200];
-	int n_notes = rule_whatif_notes(w, notes, WHATIF_NOTES_MAX);
-	if (o->json)
-		print_json(o, topic, rule_whatif_result(w), unreadable, notes, n_notes, secs);
-	else
-		print_text(o, topic, n, rule_whatif_result(w), unreadable, notes, n_notes, secs);
-	rc = 0;
-out:
-	rule_whatif_free(w);
-	free(parts);
-	kafka_client_destroy(c, 0);
+	int rc = whatif_replay(cfg, bootstraps, current, candidate, &span, NULL, NULL, NULL, rep,
+			       err, errlen);
+	if (rc == 0 && o->json)
+		print_json(o, cfg->topics[TOPIC_ORDERS], &rep->r, rep->unreadable, rep->notes,
+			   rep->n_notes, rep->secs);
+	else if (rc == 0)
+		print_text(o, cfg->topics[TOPIC_ORDERS], rep->partitions, &rep->r, rep->unreadable,
+			   rep->notes, rep->n_notes, rep->secs);
+	free(rep);
 	return rc;
 }

@@ -169,7 +169,7 @@ rule_whatif_notes(const struct rule_whatif *w, char notes[][200], int max)
 		if (span_s < win)
 			snprintf(notes[n++], sizeof notes[0],
 				 "velocity: its %.0f s window is longer than the %.0f s these "
-				 "orders span: too short to judge (more orders: --last N)",
+				 "orders span: too short to judge (replay more orders)",
 				 win, span_s);
 	}
 	if (replay >= 0 && n < max &&

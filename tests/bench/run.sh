@@ -19,6 +19,12 @@
 #   restore     tests/bench/restore.sh: a fraud process restoring
 #               BENCH_RESTORE_ENTRIES (1000000) fraud state entries from
 #               fraud.state after a kill, on a fresh embedded broker; 0 skips it
+#   state       tests/bench/state.sh: `ordertop rules whatif` over
+#               BENCH_WHATIF_ORDERS (100000) orders on a fresh embedded broker
+#               (orders/s of the replay), and headless's rate with the durable
+#               fraud state (--fraud-state kafka) as a share of --fraud-state
+#               memory (BENCH_STATE_COUNT orders, BENCH_STATE_PAIRS alternating
+#               pairs, each on a fresh embedded broker); BENCH_STATE=0 skips it
 # For each: orders/s end to end at --rate max (N orders), end-to-end latency
 # at a fixed rate (warm-up left out), CPU seconds per 100,000 orders, peak
 # RSS and whether RSS grows; for the dashboard also its frame times and
@@ -501,12 +507,20 @@ if [ "${BENCH_RESTORE_ENTRIES:-1000000}" != 0 ]; then
 		say "restore: failed (see $RAW/restore.err)"
 fi
 
+# ---- what-if replay, durable fraud state -----------------------------------------
+if [ "${BENCH_STATE:-1}" != 0 ]; then
+	say "state: what-if over ${BENCH_WHATIF_ORDERS:-100000} orders, durable vs memory fraud state"
+	BUILD=$BUILD "$ROOT/tests/bench/state.sh" >/dev/null 2>"$RAW/state.err" ||
+		say "state: failed (see $RAW/state.err)"
+fi
+
 # ---- report ------------------------------------------------------------------
 python3 "$ROOT/tests/bench/report.py" "$OUT"
 rc=$?
 [ -s "$OUT/http.md" ] && { echo; cat "$OUT/http.md"; } >>"$OUT/results.md"
 [ -s "$OUT/explore.md" ] && { echo; cat "$OUT/explore.md"; } >>"$OUT/results.md"
 [ -s "$OUT/restore.md" ] && { echo; cat "$OUT/restore.md"; } >>"$OUT/results.md"
+[ -s "$OUT/state.md" ] && { echo; cat "$OUT/state.md"; } >>"$OUT/results.md"
 say "done: $OUT/results.md, $OUT/results.csv"
 [ "$KAFKA" = 1 ] && [ -n "$kafka_why" ] && rc=1
 exit $rc

@@ -1,7 +1,8 @@
 #!/bin/sh
 # overlays.sh — the overlays and the keys around them: the footer shows the
 # open overlay's keys; the rules pane's Space toggles the selected rule,
-# `e` and Enter open its form (Esc cancels, Enter publishes a change), a
+# `e` and Enter open its form (Esc cancels; Enter shows the what-if
+# preview of a change, where p publishes it), a
 # rule without parameters says so; the order detail pages and closes;
 # keys other than quit do nothing while the terminal is too small.
 . "$(dirname "$0")/lib.sh"
@@ -36,7 +37,11 @@ e2e_keys Enter
 e2e_check "Enter in the rules pane opens the form too" e2e_wait_for 'Rule 1: total_limit' 5
 e2e_type "123456"
 e2e_keys Enter
-e2e_check "Enter publishes the change" e2e_wait_for 'rule total_limit: 1 parameter changed' 5
+e2e_check "Enter shows what the change would do first" \
+	e2e_wait_for 'What if: total_limit max_total=[0-9]*123456' 5
+e2e_check "... once the recent orders are replayed" e2e_wait_for 'orders replayed, spanning' 30
+e2e_keys p
+e2e_check "p publishes the change" e2e_wait_for 'rule total_limit: 1 parameter changed' 5
 e2e_keys z
 e2e_check "the rules pane shows the new value" e2e_wait_for 'max_total=123456' 10
 e2e_keys z

@@ -36,6 +36,7 @@ static void test_table(void **state)
 	(void)state;
 	const struct overlay_def *all[] = {
 		&help_def, &detail_def, &form_order_def, &form_rule_def, &fatal_def,
+		&whatif_preview_def,
 	};
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
 		assert_non_null(all[i]->name);
@@ -51,6 +52,9 @@ static void test_table(void **state)
 	assert_non_null(form_rule_def.close);
 	assert_non_null(form_rule_def.resize);
 	assert_null(fatal_def.close);         /* ui_run prints it after the loop */
+	assert_non_null(whatif_preview_def.close);
+	assert_non_null(whatif_preview_def.fd);   /* the loop wakes on its job */
+	assert_non_null(whatif_preview_def.pump);
 	assert_true(fatal_def.keys_when_small);
 	assert_false(help_def.keys_when_small);
 }

@@ -55,6 +55,7 @@ overlay_close(struct dash *d)
 		delwin(d->win_ovl);
 		d->win_ovl = NULL;
 	}
-	d->ovl = NULL;
+	d->ovl = d->ovl_back;
+	d->ovl_back = NULL;
 	d->dirty |= DIRTY_ALL;
 }

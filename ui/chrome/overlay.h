@@ -23,6 +23,10 @@ struct overlay_def {
 	void (*resize)(struct dash *d);
 	/* Optional: once a second (re-reads what it shows). */
 	void (*tick)(struct dash *d);
+	/* Optional: an fd the loop polls while it is open (-1: none), and
+	 * what the loop calls on every turn: DIRTY_* bits. */
+	int (*fd)(struct dash *d);
+	int (*pump)(struct dash *d);
 	/* Closes it and frees its state; NULL: it stays open until the end. */
 	void (*close)(struct dash *d);
 	bool keys_when_small; /* takes keys even when the terminal is too small */
@@ -32,7 +36,8 @@ struct overlay_def {
 void overlay_window(struct dash *d, int h, int w);
 /* Frame and title of the overlay window. */
 void overlay_frame(struct dash *d, const char *title);
-/* Deletes d->win_ovl and leaves no overlay open. */
+/* Deletes d->win_ovl and leaves no overlay open, or d->ovl_back (the
+ * overlay this one was opened from) open again. */
 void overlay_close(struct dash *d);
 
 #endif

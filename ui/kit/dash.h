@@ -65,6 +65,11 @@ struct formbox;
 struct detail;
 struct overlay_def;
 struct explorer;
+struct whatif_preview;
+struct whatif_job;
+
+/* What-if jobs stopped and not yet ended (whatif_preview.c reaps them). */
+#define DASH_WHATIF_REAP_MAX 16
 
 /* The order status table's snapshot (pane_status.c). */
 struct status_rows {
@@ -132,6 +137,12 @@ struct dash {
 	struct formbox *form;
 	int form_rule; /* the rule being edited */
 	struct detail *detail;
+	struct whatif_preview *preview;
+	/* Opened again when the open overlay closes (the preview under an
+	 * order's detail); NULL: none. */
+	const struct overlay_def *ovl_back;
+	struct whatif_job *whatif_reap[DASH_WHATIF_REAP_MAX];
+	int n_whatif_reap;
 	char fatal[512];
 	int64_t fatal_since_ms;
 

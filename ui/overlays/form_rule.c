@@ -1,8 +1,9 @@
 /*
  * form_rule.c — editing a fraud rule's parameters (`e`, or Enter in the
- * rules pane, on the selected rule): one field per parameter, checked with ruleset_set_param() on a
- * copy of the current rule set as it is typed; Enter publishes the changed
- * ones with engine_rule_set_param().
+ * rules pane, on the selected rule): one field per parameter, checked with
+ * ruleset_set_param() on a copy of the current rule set as it is typed;
+ * Enter shows what the changed ones would do (whatif_preview.c), where p
+ * publishes them as one new rule set version.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,38 +66,40 @@ form_rule_open(struct dash *d, int rule)
 	return DIRTY_OVERLAY | DIRTY_FOOTER;
 }
 
+/* Enter: the changed parameters, checked together, go to the what-if
+ * preview (whatif_preview.c), which publishes them on p. */
 static int
 submit(struct dash *d)
 {
 	struct formbox *fb = d->form;
-	int rule = d->form_rule, changed = 0;
+	int rule = d->form_rule, n = 0;
 	const struct fraud_rule_def *def = &fraud_rule_defs[rule];
+	struct ruleset copy = d->rules.current;
+	char values[FORMBOX_FIELDS_MAX][FORMBOX_TEXT_MAX * 4];
+	const char *names[FORMBOX_FIELDS_MAX], *texts[FORMBOX_FIELDS_MAX];
 	char err[256];
 
-	for (int k = 0; k < fb->n; k++) {
-		char v[FORMBOX_TEXT_MAX * 4];
-		formbox_value(fb, k, v, sizeof v);
-		if (strcmp(v, fb->init[k]) == 0)
+	for (int k = 0; k < fb->n && k < FORMBOX_FIELDS_MAX; k++) {
+		formbox_value(fb, k, values[n], sizeof values[n]);
+		if (strcmp(values[n], fb->init[k]) == 0)
 			continue;
-		if (engine_rule_set_param(d->e, rule, def->params[k].name, v, err, sizeof err) !=
-		    0) {
+		if (ruleset_set_param(&copy, rule, def->params[k].name, values[n], err,
+				      sizeof err) != 0) {
 			snprintf(fb->status, sizeof fb->status, "%s: %s", def->params[k].name, err);
 			fb->status_role = ROLE_ERROR;
 			return DIRTY_OVERLAY;
 		}
-		snprintf(fb->init[k], sizeof fb->init[k], "%s", v);
-		changed++;
+		names[n] = def->params[k].name;
+		texts[n] = values[n];
+		n++;
+	}
+	if (n == 0) {
+		form_overlay_close(d);
+		dash_message(d, ROLE_FOOTER_MESSAGE, "rule %s: nothing changed", def->id);
+		return DIRTY_ALL;
 	}
 	form_overlay_close(d);
-	if (changed)
-		dash_message(d, ROLE_FOOTER_MESSAGE,
-			     "rule %s: %d parameter%s changed (new rule set published)", def->id,
-			     changed, changed == 1 ? "" : "s");
-	else
-		dash_message(d, ROLE_FOOTER_MESSAGE, "rule %s: nothing changed", def->id);
-	dash_refresh_engine(d);
-	dash_mark_pane(d, PANE_RULES);
-	return DIRTY_ALL;
+	return whatif_preview_params(d, rule, n, names, texts) | DIRTY_ALL;
 }
 
 static int
@@ -107,7 +110,7 @@ key(struct dash *d, int k)
 
 const struct overlay_def form_rule_def = {
 	.name = "form_rule",
-	.hint = "Tab:next field|S-Tab:previous|Enter:submit|Esc:cancel",
+	.hint = "Tab:next field|S-Tab:previous|Enter:what if|Esc:cancel",
 	.draw = form_overlay_draw,
 	.key = key,
 	.resize = form_overlay_resize,

@@ -3,7 +3,9 @@
  * them: on/off (glyph and word), id, parameters (ruleset_param_text), and
  * below them the version of the rule set each fraud worker has applied
  * (workers behind the newest version stand out).  Space (or 1-9) toggles
- * a rule, Enter edits its parameters (form_rule.c).
+ * a rule at once, Enter edits its parameters (form_rule.c, which shows
+ * what the change would do first), w shows what toggling the selected rule
+ * would do before publishing it (whatif_preview.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -188,6 +190,8 @@ key(struct dash *d, struct pane *p, int k)
 		return pane_rules_toggle(d, p->sel);
 	if (k == '\r' || k == '\n')
 		return form_rule_open(d, p->sel);
+	if (k == 'w')
+		return whatif_preview_toggle(d, p->sel);
 	return -1;
 }
 
@@ -197,5 +201,5 @@ const struct pane_def pane_rules_def = {
 	.key = key,
 	.seek = seek,
 	.click = click,
-	.hint = "1-9:toggle|e:edit",
+	.hint = "1-9:toggle|e:edit|w:what if toggled",
 };
