@@ -5,7 +5,8 @@
  * colour, refreshed every few seconds; below, the selected group's
  * members (client id@host and the partitions assigned to each, as
  * "orders[0-2] notifications[1]", cut to the width) and per partition
- * the committed and end offsets and the lag in records and in time.  `R` plans an offset reset of the selected group.
+ * the committed and end offsets and the lag in records and in time.
+ * `R` plans an offset reset of the selected group.
  */
 #include <inttypes.h>
 #include <stdio.h>
