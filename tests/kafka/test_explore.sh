@@ -480,6 +480,25 @@ scenario_hostile() {
 	jcheck "hostile: --json is valid, control bytes kept as JSON escapes, bad UTF-8 as U+FFFD" "$WORK/hostile.json" \
 		"ascii((d['key'], d['headers'], d['value']))" \
 		"('k\\x1b[31mred', [['h\\x07x', 'v\\x1b]0;t\\x07']], '{\"v\":\"a\\x1b[2Jb\"}\\ufffd\\ufffd')"
+	# a member whose client id holds an escape sequence
+	local kp
+	kcat -b "$BOOT" -G ex-hostile-members -X $'client.id=kc\x1b[31mevil' -q ex.hostile >/dev/null 2>"$WORK/kcat-evil.err" &
+	kp=$!
+	BG_PIDS+=("$kp")
+	evil() { ot groups ex-hostile-members 2>/dev/null | grep -qF 'kc\x1b[31mevil'; }
+	if wait_until 30 evil && ot groups ex-hostile-members >"$WORK/hostile-member.txt" &&
+		grep -qE '^  kc\\x1b\[31mevil +/?127\.0\.0\.1 +ex\.hostile\[0\]$' "$WORK/hostile-member.txt" &&
+		! LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$WORK/hostile-member.txt"; then
+		ok "hostile: a member's client id prints escaped, with its partition ex.hostile[0]"
+	else
+		not_ok "hostile: a member's client id prints escaped" "$(cat -v "$WORK/hostile-member.txt" 2>/dev/null)" \
+			"$(cat "$WORK/kcat-evil.err")"
+	fi
+	ot groups ex-hostile-members --json >"$WORK/hostile-member.json"
+	jcheck "hostile: --json keeps the client id as a JSON escape" "$WORK/hostile-member.json" \
+		"ascii([(m['client_id'], m['assigned']) for m in d['groups'][0]['members']])" \
+		"[('kc\\x1b[31mevil', [{'topic': 'ex.hostile', 'partition': 0}])]"
+	stop_pid "$kp" 10
 }
 
 only=${ONLY:-1,2,7,3,4,5,6}
