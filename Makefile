@@ -44,6 +44,8 @@ TEST_LIBS = $(shell pkg-config --libs cmocka)
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_REPLAY_BINS := $(FUZZ_NAMES:%=$(BUILD)/tests/unit/test_fuzz_%)
 TEST_BINS += $(FUZZ_REPLAY_BINS)
+# A plain librdkafka client the dashboard tests check group offsets with.
+TEST_BINS += $(BUILD)/tests/support/group_offsets
 BENCH_SRC := $(wildcard tests/bench/*.c)
 BENCH_BINS:= $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
 

@@ -389,14 +389,16 @@ cmd_groups(struct explore_cluster *c, const struct explore_opts *o, char **words
 			       g->described ? members : "-", g->lag, age);
 			if (g->error[0])
 				printf("  %s\n", safe_str(g->error));
+			if (g->n_members)
+				printf("  %-32s %-24s %s\n", "MEMBER (CLIENT ID)", "HOST",
+				       "PARTITIONS");
 			for (int m = 0; m < g->n_members; m++) {
 				const struct explore_member *mb = &g->members[m];
-				printf("  member %s host %s partitions", safe_str(mb->client_id),
-				       safe_str(mb->host));
-				for (int k = 0; k < mb->n_assigned; k++)
-					printf(" %s[%" PRId32 "]", safe_str(mb->assigned[k].topic),
-					       mb->assigned[k].partition);
-				printf("\n");
+				char parts[4096];
+				explore_tp_compact(mb->assigned, mb->n_assigned, parts,
+						   sizeof parts);
+				printf("  %-32s %-24s %s\n", safe_str(mb->client_id),
+				       safe_str(mb->host), safe_str(parts));
 			}
 			if (g->n_partitions)
 				printf("  %-32s %9s %12s %12s %10s %9s %s\n", "TOPIC", "PARTITION",

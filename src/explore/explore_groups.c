@@ -5,6 +5,7 @@
  * takes one group per ListConsumerGroupOffsets) and the end offsets of
  * all their partitions in one ListOffsets.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,58 @@ cmp_gpart(const void *a, const void *b)
 	const struct explore_group_partition *x = a, *y = b;
 	int c = strcmp(x->topic, y->topic);
 	return c ? c : (x->partition > y->partition) - (x->partition < y->partition);
+}
+
+static int
+cmp_tp(const void *a, const void *b)
+{
+	const struct explore_tp *x = a, *y = b;
+	int c = strcmp(x->topic, y->topic);
+	return c ? c : (x->partition > y->partition) - (x->partition < y->partition);
+}
+
+char *
+explore_tp_compact(const struct explore_tp *tp, int n, char *buf, size_t len)
+{
+	size_t at = 0;
+	bool cut = false;
+	struct explore_tp *v = n > 0 ? malloc((size_t)n * sizeof *v) : NULL;
+	if (len == 0)
+		goto out;
+	snprintf(buf, len, "-");
+	if (v == NULL)
+		goto out;
+	memcpy(v, tp, (size_t)n * sizeof *v);
+	qsort(v, (size_t)n, sizeof *v, cmp_tp);
+	for (int i = 0; i < n && !cut;) {
+		bool first = i == 0 || strcmp(v[i].topic, v[i - 1].topic) != 0;
+		int j = i; /* v[i..j]: a run of consecutive partitions */
+		while (j + 1 < n && strcmp(v[j + 1].topic, v[i].topic) == 0 &&
+		       v[j + 1].partition <= v[j].partition + 1)
+			j++;
+		bool last = j + 1 >= n || strcmp(v[j + 1].topic, v[i].topic) != 0;
+		int w;
+		if (v[j].partition != v[i].partition)
+			w = snprintf(buf + at, len - at, "%s%s%s%" PRId32 "-%" PRId32 "%s",
+				     first && at ? " " : "", first ? v[i].topic : "",
+				     first ? "[" : ",", v[i].partition, v[j].partition,
+				     last ? "]" : "");
+		else
+			w = snprintf(buf + at, len - at, "%s%s%s%" PRId32 "%s",
+				     first && at ? " " : "", first ? v[i].topic : "",
+				     first ? "[" : ",", v[i].partition, last ? "]" : "");
+		if (w < 0 || (size_t)w >= len - at)
+			cut = true;
+		else
+			at += (size_t)w;
+		i = j + 1;
+	}
+	if (cut)
+		snprintf(buf + (len > 4 ? len - 4 : 0), len > 4 ? 4 : len, "%s",
+			 len > 4 ? "..." : "");
+out:
+	free(v);
+	return buf;
 }
 
 struct explore_group *
@@ -184,6 +237,7 @@ take_member(struct explore_member *mb, const rd_kafka_MemberDescription_t *d)
 		if (mb->assigned[mb->n_assigned].topic)
 			mb->n_assigned++;
 	}
+	qsort(mb->assigned, (size_t)mb->n_assigned, sizeof *mb->assigned, cmp_tp);
 }
 
 /* DescribeConsumerGroups for every group in l (never on a limited cluster:

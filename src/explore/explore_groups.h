@@ -27,7 +27,7 @@ struct explore_tp {
 struct explore_member {
 	char *member_id, *client_id, *host;
 	int n_assigned;
-	struct explore_tp *assigned;
+	struct explore_tp *assigned; /* by topic, partition */
 };
 
 struct explore_group_partition {
@@ -79,6 +79,14 @@ struct explore_group *explore_group_find(struct explore_group_list *l, const cha
 
 /* Lag of a partition from its committed and end offsets: -1 unknown. */
 int64_t explore_lag(int64_t committed, int64_t end);
+
+/*
+ * Partitions written compactly into buf: by topic, runs of consecutive
+ * partitions as ranges, "orders[0-2] notifications[1,4]"; "-" when n is 0.
+ * Topic names as they are (sanitize before a terminal).  Cut with "..."
+ * when buf is too small.  Returns buf.
+ */
+char *explore_tp_compact(const struct explore_tp *tp, int n, char *buf, size_t len);
 
 /* The names of ordertop's own groups for a config: "PREFIX-fraud",
  * "PREFIX-notifier".  n at most 2 is written; returns the count. */

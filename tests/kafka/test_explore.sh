@@ -5,6 +5,9 @@
 # DescribeConfigs, offsets_for_times, the marker topic's CreateTopics).
 # Every answer is checked with another client: kcat, or ExploreProbe.java
 # (Kafka's own Java AdminClient and producer, compiled here with javac).
+# The dashboard's explorer is driven in tmux at 80x24 too: a group's
+# members with their partitions, and an offset reset refused (the member
+# named) while a kcat consumer is in the group, then run with `y`.
 source "$(dirname "$0")/lib.sh"
 
 CACHE=${ORDERTOP_KAFKA_CACHE:-$HOME/.cache/ordertop/kafka-3.9}
@@ -30,6 +33,50 @@ jcheck() {
 	local got
 	got=$(py "$3" <"$2" 2>&1)
 	if [[ $got == "$4" ]]; then ok "$1"; else not_ok "$1" "got:  $got" "want: $4" "$(head -c 600 "$2")"; fi
+}
+
+# The dashboard in tmux (its own server, killed on exit), on this cluster.
+TSOCK=ordertop-kx-$$
+trap 'tmux -L "$TSOCK" kill-server >/dev/null 2>&1; cleanup' EXIT
+# dash_start W H: the dashboard running no role, W x H
+dash_start() {
+	rm -f "$WORK/dash.exit"
+	tmux -L "$TSOCK" -f /dev/null new-session -d -s d -x "$1" -y "$2" \
+		"env LC_ALL=C.UTF-8 '$ORDERTOP' -b '$BOOT' --roles none --partitions 3 --replication-factor 1 2>'$WORK/dash.err'; echo EXIT=\$? >'$WORK/dash.exit'; exec sleep 600"
+	tmux -L "$TSOCK" set-option -t d -g status off >/dev/null 2>&1
+}
+screen() { tmux -L "$TSOCK" capture-pane -p -t d 2>/dev/null; }
+keys() { tmux -L "$TSOCK" send-keys -t d "$@"; }
+typed() { tmux -L "$TSOCK" send-keys -t d -l -- "$1"; }
+on_screen() { screen | grep -Eq -- "$1"; }
+# scheck NAME REGEX [SECS]: ok once the screen matches REGEX (ERE)
+scheck() {
+	if wait_until "${3:-10}" on_screen "$2"; then ok "$1"; else not_ok "$1" "want: $2" "$(screen | sed 's/^/| /')"; fi
+}
+dash_stop() {
+	keys q
+	wait_until 20 test -s "$WORK/dash.exit"
+	check "dashboard: q exits with status 0 ($(cat "$WORK/dash.exit" 2>/dev/null))" grep -qx 'EXIT=0' "$WORK/dash.exit"
+	tmux -L "$TSOCK" kill-server >/dev/null 2>&1
+}
+# dash_groups: the explorer's Groups view
+dash_groups() {
+	scheck "dashboard: up on the real cluster" 'ordertop .*kafka' 60
+	keys x
+	scheck "dashboard: the explorer" '^ ordertop explorer +1 Topics' 10
+	keys 2
+	scheck "dashboard: Groups lists the cluster's groups" '^ ex-all ' 20
+}
+# dash_select REGEX: moves the Groups selection down from the top until the
+# selected group's detail matches REGEX
+dash_select() {
+	local i
+	keys Home
+	for ((i = 0; i < 12; i++)); do
+		wait_until 2 on_screen "$1" && return 0
+		keys Down
+	done
+	return 1
 }
 
 # ------------------------------------------------------------------ 1. groups and lag
@@ -139,7 +186,128 @@ scenario_reset() {
 	fi
 	ot reset-offsets ex-seven --to earliest >"$WORK/reset-plan-active.out" 2>&1
 	check "reset: the dry run names the active member" grep -q 'active member(s): kcat-active' "$WORK/reset-plan-active.out"
+
+	# the same in the dashboard (80x24): the plan refused, the member named, y does nothing
+	dash_start 80 24
+	dash_groups
+	if dash_select 'member kcat-active@/?127\.0\.0\.1  ex\.idle\[0\]'; then
+		ok "dashboard: ex-seven selected, its member kcat-active with its partition ex.idle[0]"
+	else
+		not_ok "dashboard: ex-seven selected, its member kcat-active with its partition" "$(screen | sed 's/^/| /')"
+	fi
+	keys R C-u
+	typed earliest
+	keys Enter
+	scheck "dashboard: the plan is refused, naming the active member" \
+		'refused: the group has 1 active member: kcat-active@/?127\.0\.0\.1' 20
+	scheck "dashboard: and says there is nothing to run" 'Nothing to run\. Esc: close' 2
+	keys y
+	sleep 2
+	check "dashboard: y on the refused plan changes nothing (Java AdminClient: $(probe offsets ex-seven))" \
+		test "$(probe offsets ex-seven)" = "ex.one 0 2"
+	keys Escape
 	stop_pid "$kp" 10
+	# the member gone: a reset to a time after the last record, planned and run with y
+	no_member() { ot groups ex-seven --json 2>/dev/null | py "len(d['groups'][0]['members'])" 2>/dev/null | grep -qx 0; }
+	wait_until 30 no_member
+	keys R C-u
+	typed "@$(($(ms) + 3600000))"
+	keys Enter
+	scheck "dashboard: with no member the plan goes from 2 to the end offset 20" \
+		'ex\.one +0 +2 -> +20 ' 20
+	check "dashboard: nothing moved before y (Java AdminClient)" test "$(probe offsets ex-seven)" = "ex.one 0 2"
+	keys y
+	scheck "dashboard: y resets the offsets" 'offsets reset' 20
+	check "dashboard: the group moved to 20, as planned (Java AdminClient: $(probe offsets ex-seven))" \
+		test "$(probe offsets ex-seven)" = "ex.one 0 20"
+	dash_stop
+}
+
+# ------------------------------------------------------------------ 7. members and their partitions
+# members_of GROUP: "client [partitions]; ..." from ordertop groups --json, members by client id
+members_of() {
+	ot groups "$1" --json 2>/dev/null | py "'; '.join('%s %s' % (m['client_id'], [a['partition'] for a in m['assigned']]) for m in sorted(d['groups'][0]['members'], key=lambda m: m['client_id']))" 2>/dev/null
+}
+scenario_members() {
+	local m1 m2 long=kcat-m2-with-a-client-id-too-long-for-80-columns got
+	probe create-topic ex.mem 3 1 || { not_ok "members: ex.mem created (Java AdminClient)" "$(tail -3 "$WORK/probe.log")"; return; }
+	kcat -b "$BOOT" -G ex-members -X client.id=kcat-m1 -q ex.mem >/dev/null 2>"$WORK/kcat-m1.err" &
+	m1=$!
+	BG_PIDS+=("$m1")
+	one() { [[ $(members_of ex-members) == "kcat-m1 [0, 1, 2]" ]]; }
+	if wait_until 30 one; then
+		ok "members: one kcat member has all 3 partitions of ex.mem (--json)"
+	else
+		not_ok "members: one kcat member has all 3 partitions of ex.mem (--json)" "got: $(members_of ex-members)"
+	fi
+	ot groups ex-members --json >"$WORK/members1.json"
+	jcheck "members: --json assigned is an array of {topic, partition}" "$WORK/members1.json" \
+		"[(m['client_id'], m['assigned']) for m in d['groups'][0]['members']]" \
+		"[('kcat-m1', [{'topic': 'ex.mem', 'partition': 0}, {'topic': 'ex.mem', 'partition': 1}, {'topic': 'ex.mem', 'partition': 2}])]"
+	ot groups ex-members >"$WORK/members1.txt"
+	if grep -q '^  MEMBER (CLIENT ID) *HOST *PARTITIONS$' "$WORK/members1.txt" &&
+		grep -Eq '^  kcat-m1 +/?127\.0\.0\.1 +ex\.mem\[0-2\]$' "$WORK/members1.txt"; then
+		ok "members: the table shows client id, host and ex.mem[0-2]"
+	else
+		not_ok "members: the table shows client id, host and ex.mem[0-2]" "$(cat "$WORK/members1.txt")"
+	fi
+	# a second member: the partitions split, disjoint, covering all three
+	kcat -b "$BOOT" -G ex-members -X client.id=$long -q ex.mem >/dev/null 2>"$WORK/kcat-m2.err" &
+	m2=$!
+	BG_PIDS+=("$m2")
+	two() {
+		members_of ex-members | grep -q "; $long \[[0-9]" &&
+			ot groups ex-members --json 2>/dev/null | py "sorted(a['partition'] for m in d['groups'][0]['members'] for a in m['assigned']) == [0, 1, 2] and all(m['assigned'] for m in d['groups'][0]['members']) and d['groups'][0]['state'] == 'Stable'" | grep -qx True
+	}
+	if wait_until 60 two; then
+		ok "members: two members, disjoint partitions covering ex.mem: $(members_of ex-members)"
+	else
+		not_ok "members: two members, disjoint partitions covering ex.mem" "got: $(members_of ex-members)"
+	fi
+	ot groups ex-members --json >"$WORK/members2.json"
+	ot groups ex-members >"$WORK/members2.txt"
+	# the table's partitions column, compact, as --json says
+	got=$(python3 - "$WORK/members2.json" "$WORK/members2.txt" <<'PY'
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+table = open(sys.argv[2]).read().splitlines()
+def compact(ps):
+    ps, out, i = sorted(ps), [], 0
+    while i < len(ps):
+        j = i
+        while j + 1 < len(ps) and ps[j + 1] == ps[j] + 1:
+            j += 1
+        out.append(str(ps[i]) if i == j else "%d-%d" % (ps[i], ps[j]))
+        i = j + 1
+    return "ex.mem[%s]" % ",".join(out)
+bad = []
+for m in d["groups"][0]["members"]:
+    want = compact([a["partition"] for a in m["assigned"]])
+    if not any(re.match(r"^  %s +/?127\.0\.0\.1 +%s$" % (re.escape(m["client_id"]), re.escape(want)), l) for l in table):
+        bad.append("%s: no table line with %s" % (m["client_id"], want))
+print("; ".join(bad) or "ok")
+PY
+)
+	check "members: the table shows each member's partitions as --json does ($got)" test "$got" = ok
+	# the dashboard at 80x24: each member with its partitions, the long client id cut with …
+	dash_start 80 24
+	dash_groups
+	if dash_select 'member kcat-m1@/?127\.0\.0\.1  ex\.mem\[[0-9,-]+\]'; then
+		ok "dashboard: ex-members selected, kcat-m1 with its partitions"
+	else
+		not_ok "dashboard: ex-members selected, kcat-m1 with its partitions" "$(screen | sed 's/^/| /')"
+	fi
+	local p1 p2
+	p1=$(python3 -c "import json; d=json.load(open('$WORK/members2.json')); print(','.join(str(a['partition']) for m in d['groups'][0]['members'] if m['client_id']=='kcat-m1' for a in m['assigned']))")
+	p2=$(python3 -c "import json; d=json.load(open('$WORK/members2.json')); print(','.join(str(a['partition']) for m in d['groups'][0]['members'] if m['client_id']!='kcat-m1' for a in m['assigned']))")
+	p1=${p1/0,1,2/0-2}; p1=${p1/0,1/0-1}; p1=${p1/1,2/1-2}
+	p2=${p2/0,1,2/0-2}; p2=${p2/0,1/0-1}; p2=${p2/1,2/1-2}
+	scheck "dashboard: kcat-m1's line shows ex.mem[$p1]" "^ member kcat-m1@/?127\\.0\\.0\\.1  ex\\.mem\\[$p1\\] *\$" 5
+	scheck "dashboard: the long client id is cut with … and its partitions ex.mem[$p2] follow" \
+		"^ member ${long:0:23}…@/?127\\.0\\.0\\.1  ex\\.mem\\[$p2\\] *\$" 5
+	dash_stop
+	stop_pid "$m2" 10
+	stop_pid "$m1" 10
 }
 
 # ------------------------------------------------------------------ 3. re-drive
@@ -312,10 +480,29 @@ scenario_hostile() {
 	jcheck "hostile: --json is valid, control bytes kept as JSON escapes, bad UTF-8 as U+FFFD" "$WORK/hostile.json" \
 		"ascii((d['key'], d['headers'], d['value']))" \
 		"('k\\x1b[31mred', [['h\\x07x', 'v\\x1b]0;t\\x07']], '{\"v\":\"a\\x1b[2Jb\"}\\ufffd\\ufffd')"
+	# a member whose client id holds an escape sequence
+	local kp
+	kcat -b "$BOOT" -G ex-hostile-members -X $'client.id=kc\x1b[31mevil' -q ex.hostile >/dev/null 2>"$WORK/kcat-evil.err" &
+	kp=$!
+	BG_PIDS+=("$kp")
+	evil() { ot groups ex-hostile-members 2>/dev/null | grep -qF 'kc\x1b[31mevil'; }
+	if wait_until 30 evil && ot groups ex-hostile-members >"$WORK/hostile-member.txt" &&
+		grep -qE '^  kc\\x1b\[31mevil +/?127\.0\.0\.1 +ex\.hostile\[0\]$' "$WORK/hostile-member.txt" &&
+		! LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$WORK/hostile-member.txt"; then
+		ok "hostile: a member's client id prints escaped, with its partition ex.hostile[0]"
+	else
+		not_ok "hostile: a member's client id prints escaped" "$(cat -v "$WORK/hostile-member.txt" 2>/dev/null)" \
+			"$(cat "$WORK/kcat-evil.err")"
+	fi
+	ot groups ex-hostile-members --json >"$WORK/hostile-member.json"
+	jcheck "hostile: --json keeps the client id as a JSON escape" "$WORK/hostile-member.json" \
+		"ascii([(m['client_id'], m['assigned']) for m in d['groups'][0]['members']])" \
+		"[('kc\\x1b[31mevil', [{'topic': 'ex.hostile', 'partition': 0}])]"
+	stop_pid "$kp" 10
 }
 
-only=${ONLY:-1,2,3,4,5,6}
-for s in 1:scenario_lag 2:scenario_reset 3:scenario_redrive 4:scenario_topics 5:scenario_messages 6:scenario_hostile; do
+only=${ONLY:-1,2,7,3,4,5,6}
+for s in 1:scenario_lag 2:scenario_reset 7:scenario_members 3:scenario_redrive 4:scenario_topics 5:scenario_messages 6:scenario_hostile; do
 	[[ ,$only, == *,${s%%:*},* ]] || continue
 	t0=$(date +%s)
 	${s#*:}

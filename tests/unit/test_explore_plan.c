@@ -93,6 +93,30 @@ test_partition_lists(void **state)
 	assert_int_equal(explore_reset_list_takes("0,,1", "orders", 0, true, err, sizeof err), -1);
 }
 
+/* A member's partitions, compactly: by topic, runs as ranges, whatever
+ * order they came in. */
+static void
+test_partitions_compact(void **state)
+{
+	char buf[256];
+	struct explore_tp none[1] = { { "x", 0 } };
+	assert_string_equal(explore_tp_compact(none, 0, buf, sizeof buf), "-");
+	struct explore_tp one[] = { { "orders", 2 } };
+	assert_string_equal(explore_tp_compact(one, 1, buf, sizeof buf), "orders[2]");
+	struct explore_tp mixed[] = { { "orders", 2 },	      { "notifications", 1 },
+				      { "orders", 0 },	      { "orders", 1 },
+				      { "notifications", 4 }, { "notifications", 5 },
+				      { "notifications", 6 }, { "orders", 9 } };
+	assert_string_equal(explore_tp_compact(mixed, 8, buf, sizeof buf),
+			    "notifications[1,4-6] orders[0-2,9]");
+	struct explore_tp gap[] = { { "t", 0 }, { "t", 2 }, { "t", 4 } };
+	assert_string_equal(explore_tp_compact(gap, 3, buf, sizeof buf), "t[0,2,4]");
+	/* too small a buffer: cut, and says so */
+	char small[12];
+	assert_string_equal(explore_tp_compact(mixed, 8, small, sizeof small), "notifica...");
+	(void)state;
+}
+
 int
 main(void)
 {
@@ -101,6 +125,7 @@ main(void)
 		cmocka_unit_test(test_start_times),
 		cmocka_unit_test(test_clamp_and_lag),
 		cmocka_unit_test(test_partition_lists),
+		cmocka_unit_test(test_partitions_compact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,8 +3,10 @@
  * cluster lists (on the embedded broker: the ones it knows, with the
  * one-line note), sorted by lag, those falling behind in the error
  * colour, refreshed every few seconds; below, the selected group's
- * members and per partition the committed and end offsets and the lag in
- * records and in time.  `R` plans an offset reset of the selected group.
+ * members (client id@host and the partitions assigned to each, as
+ * "orders[0-2] notifications[1]", cut to the width) and per partition
+ * the committed and end offsets and the lag in records and in time.
+ * `R` plans an offset reset of the selected group.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -62,13 +64,17 @@ selected(struct explorer *x)
 static void
 draw_detail(struct dash *d, const struct explore_group *g, WINDOW *win, int y, int x0, int h, int w)
 {
-	char line[512], safe[512], cm[32], end[32], lag[32], age[32];
+	char line[1536], safe[1536], cm[32], end[32], lag[32], age[32];
 	int row = 0;
 	if (g->described) {
 		for (int i = 0; i < g->n_members && row < h / 3; i++) {
 			const struct explore_member *m = &g->members[i];
-			snprintf(line, sizeof line, "member %s@%s  %d partition%s", m->client_id,
-				 m->host, m->n_assigned, m->n_assigned == 1 ? "" : "s");
+			char client[128], host[128], parts[1024];
+			/* the id and host cut short enough to leave the partitions room */
+			draw_sanitize(client, sizeof client, m->client_id, w > 100 ? 40 : 24);
+			draw_sanitize(host, sizeof host, m->host, w > 100 ? 32 : 18);
+			explore_tp_compact(m->assigned, m->n_assigned, parts, sizeof parts);
+			snprintf(line, sizeof line, "member %s@%s  %s", client, host, parts);
 			draw_sanitize(safe, sizeof safe, line, w - 2);
 			draw_text(win, y + row++, x0 + 1, w - 2, dash_attr(d, ROLE_TEXT), safe);
 		}
