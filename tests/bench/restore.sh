@@ -58,8 +58,10 @@ PY
 done
 write_s=$(($(date +%s) - t0))
 
-fraud() { # LOG: a fraud-only process with room for every entry
+fraud() { # LOG: a fraud-only process with room for every entry, reading
+	# fraud.state (another --group-prefix would name its own state topic)
 	"$BIN" -b "$bs" --headless --roles fraud --group-prefix restore --instance r \
+		--topic state=fraud.state \
 		--velocity-users "$users" --replay-ids "$ids" 2>"$1" &
 	pids+=($!)
 	FPID=$!
@@ -91,5 +93,9 @@ grep -o 'restored [0-9]* entries of partition [0-9]* in [0-9]* ms ([0-9]* record
 		printf "| %d | %d | %d ms | %.0f | %s | %s MB |\n", entries, recs, ms,
 			rate, line, mb
 		printf "\n(%d entries asked for; the changelog written by kcat in %d s.)\n", n, w
+		if (entries < n)
+			printf "\n**Restored fewer entries than written: the run measured nothing.**\n"
 	}' >"$OUT/restore.md"
 cat "$OUT/restore.md"
+grep -q 'fewer entries than written' "$OUT/restore.md" && exit 1
+exit 0
