@@ -7,7 +7,8 @@
 # view `R` plans a reset to earliest, then to offset 4: the plan shows
 # each partition's from -> to; `n` and Esc change nothing, `y` moves the
 # group exactly to the planned offsets.  Each time the committed offsets
-# are read back by that client and by `ordertop groups --json`.
+# are read back by that client and by `ordertop groups --json`.  Last, a
+# reset the broker refuses: its error stays on the status line.
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v kcat >/dev/null 2>&1; then
@@ -107,6 +108,17 @@ e2e_keys y
 e2e_check "y: the footer says the offsets were reset" e2e_wait_for 'offsets reset' 20
 expect "after y the group is at 4/4/4, as planned" "0 4 1 4 2 4"
 
+# --- a reset the broker refuses: after a consumer joined the group (kcat
+# -G, then gone) the embedded broker answers "Unknown member"; the error
+# stays on the Groups view's status line over its 2 s refreshes
+timeout 30 $KC -G "$G" -e -q xp.reset >/dev/null 2>>"$E2E_TMP/kcat.err"
+plan_reset earliest
+e2e_keys y
+e2e_check "y: the broker's refusal is said" e2e_wait_for 'Unknown member' 20
+sleep 5
+# above the footer (the last line), whose message may have gone by now
+status_says() { e2e_screen | sed '$d' | grep -q 'Unknown member'; }
+e2e_check "it is still on the status line after two refreshes" status_says
 e2e_keys q
 code=$(e2e_wait_exit 30)
 e2e_check "q exits with status 0 (got $code)" test "$code" = 0

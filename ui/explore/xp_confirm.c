@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "dash.h"
 #include "draw.h"
 #include "keycode.h"
@@ -123,10 +124,12 @@ xp_confirm_reply(struct dash *d, struct explore_reply *r)
 		x->redrive_job = 0;
 	if (r->rc < 0) {
 		xp_status(x, true, "%s", r->err);
+		x->status_kept_until = mono_ms() + XP_ACTION_ERROR_MS;
 		dash_message(d, ROLE_ERROR, "%s", r->err);
 		return DIRTY_ALL;
 	}
 	x->status[0] = '\0';
+	x->status_kept_until = 0;
 	switch (r->kind) {
 	case EXPLORE_JOB_RESET_PLAN:
 	case EXPLORE_JOB_REDRIVE_PLAN: return open_plan(d, r);

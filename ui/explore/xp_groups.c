@@ -193,7 +193,7 @@ reply(struct dash *d, struct explorer *x, struct explore_reply *r)
 	for (size_t i = 0; keep[0] && x->group_order && i < x->groups.n; i++)
 		if (strcmp(x->groups.groups[x->group_order[i]].name, keep) == 0)
 			x->group_sel = (int)i;
-	if (x->view == XP_GROUPS)
+	if (x->view == XP_GROUPS && mono_ms() >= x->status_kept_until)
 		xp_status(x, false, "%zu groups, sorted by lag, refreshed every %d s", x->groups.n,
 			  REFRESH_MS / 1000);
 }
