@@ -928,15 +928,24 @@ txn_stage_run(struct pipeline *p, const struct txn_stage_ops *ops,
 out:
 	if (st.storing != NULL)
 		store_answered(&st, 1000);
-	if (st.storing != NULL)
+	/* A store the broker never answered (it is gone): closing the
+	 * consumer would wait for it without end, so it is not closed (its
+	 * group sees it leave at the session's time-out). */
+	bool unanswered = st.storing != NULL;
+	if (unanswered) {
+		log_warn(ops->role, "offsets not stored at stop: the broker did not answer");
 		rd_kafka_topic_partition_list_destroy(st.storing);
+	}
 	if (st.unstored != NULL)
 		rd_kafka_topic_partition_list_destroy(st.unstored);
 	if (st.store_q != NULL)
 		rd_kafka_queue_destroy(st.store_q);
 	for (int i = 0; i < st.n_topics; i++)
 		rd_kafka_topic_destroy(st.topic[i]);
-	kafka_client_destroy(st.consumer, 0);
+	if (unanswered)
+		rd_kafka_destroy_flags(st.consumer, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+	else
+		kafka_client_destroy(st.consumer, 0);
 	kafka_client_destroy(st.producer, 10000);
 	free(st.parts);
 	current_stage = NULL;
