@@ -263,7 +263,7 @@ struct whatif_job {
 	struct whatif_span span;
 	pthread_t thread;
 	int fd; /* eventfd */
-	atomic_bool stop, finished;
+	atomic_bool stop;
 	atomic_int state;
 	_Atomic uint64_t read;
 	_Atomic int64_t planned;
@@ -295,7 +295,6 @@ job_main(void *arg)
 	int rc = whatif_replay(j->cfg, j->bootstraps, &j->current, &j->candidate, &j->span,
 			       &j->stop, job_progress, j, &j->report, j->err, sizeof j->err);
 	atomic_store(&j->state, rc == 0 ? WHATIF_JOB_DONE : WHATIF_JOB_FAILED);
-	atomic_store(&j->finished, true);
 	wake(j);
 	return NULL;
 }
@@ -313,7 +312,6 @@ whatif_job_start(const struct config *cfg, const char *bootstraps, const struct 
 	j->candidate = *candidate;
 	j->span = *span;
 	atomic_init(&j->stop, false);
-	atomic_init(&j->finished, false);
 	atomic_init(&j->state, WHATIF_JOB_RUNNING);
 	atomic_init(&j->read, 0);
 	atomic_init(&j->planned, -1);
@@ -371,7 +369,7 @@ whatif_job_stop(struct whatif_job *j)
 bool
 whatif_job_finished(const struct whatif_job *j)
 {
-	return j == NULL || atomic_load(&j->finished);
+	return j == NULL || atomic_load(&j->state) != WHATIF_JOB_RUNNING;
 }
 
 void

@@ -72,7 +72,8 @@ const struct whatif_report *whatif_job_report(const struct whatif_job *j);
 const char *whatif_job_error(const struct whatif_job *j);
 /* Asks the job to stop (returns at once). */
 void whatif_job_stop(struct whatif_job *j);
-/* True once its thread has ended: whatif_job_free() then does not wait. */
+/* True once its replay has ended (DONE or FAILED): its thread is then
+ * returning, and whatif_job_free() does not wait for more than that. */
 bool whatif_job_finished(const struct whatif_job *j);
 /* Stops the job, joins its thread (bounded by the longest Kafka timeout
  * in it) and frees it.  NULL is fine. */

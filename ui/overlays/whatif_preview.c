@@ -48,21 +48,18 @@ struct whatif_preview {
 	int n_lines, lines_width;
 };
 
-/* Keeps a stopped job until its thread ended. */
-static int
+/* Stops a job and keeps it until its thread ended; with
+ * DASH_WHATIF_REAP_MAX already stuck, waits for it (its waits all end). */
+static void
 park(struct dash *d, struct whatif_job *j)
 {
 	if (j == NULL)
-		return 0;
+		return;
 	whatif_job_stop(j);
-	if (whatif_job_finished(j)) {
+	if (whatif_job_finished(j) || d->n_whatif_reap >= DASH_WHATIF_REAP_MAX)
 		whatif_job_free(j);
-		return 0;
-	}
-	if (d->n_whatif_reap >= DASH_WHATIF_REAP_MAX)
-		return -1;
-	d->whatif_reap[d->n_whatif_reap++] = j;
-	return 0;
+	else
+		d->whatif_reap[d->n_whatif_reap++] = j;
 }
 
 void
@@ -102,13 +99,7 @@ run(struct dash *d, struct whatif_preview *p)
 	struct broker_status b;
 	char err[256];
 
-	if (park(d, p->job) != 0) {
-		snprintf(p->err, sizeof p->err,
-			 "earlier previews are still stopping; s tries again");
-		p->job = NULL;
-		p->state = WHATIF_JOB_FAILED;
-		return;
-	}
+	park(d, p->job);
 	p->job = NULL;
 	dash_refresh_engine(d);
 	p->version = d->rules.current.version;
@@ -191,8 +182,7 @@ close_preview(struct dash *d)
 	struct whatif_preview *p = d->preview;
 	if (!p)
 		return;
-	if (park(d, p->job) != 0)
-		whatif_job_free(p->job); /* only with DASH_WHATIF_REAP_MAX stuck */
+	park(d, p->job);
 	free(p);
 	d->preview = NULL;
 	if (d->ovl == &whatif_preview_def)
