@@ -486,11 +486,14 @@ engine_stop(struct engine *e)
 	if (e->deliveries_running)
 		pthread_join(e->deliveries, NULL);
 	e->deliveries_running = false;
+	if (p->intake_gate)
+		intake_gate_flush(p->intake_gate); /* nothing waits past the stop */
 	if (p->intake_orders)
 		rd_kafka_topic_destroy(p->intake_orders);
 	p->intake_orders = NULL;
-	kafka_client_destroy(p->intake, 10000);
+	kafka_client_destroy(p->intake, 10000); /* its last answers go to the gate */
 	p->intake = NULL;
+	pipeline_close_intake_gate(p);
 	for (size_t i = ENGINE_ROLES; i-- > 0;) {
 		struct role_slot *s = &e->roles[i];
 		if (s->running)
@@ -698,6 +701,10 @@ engine_open_intake(struct engine *e, char *err, size_t errlen)
 	p->intake = kafka_client_new(p->cfg, p->bootstraps, &po, &p->health, err, errlen);
 	if (p->intake == NULL)
 		return -1;
+	if (pipeline_open_intake_gate(p) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	p->intake_orders = rd_kafka_topic_new(p->intake, p->cfg->topics[TOPIC_ORDERS], NULL);
 	if (p->intake_orders == NULL) {
 		snprintf(err, errlen, "topic '%s': %s", p->cfg->topics[TOPIC_ORDERS],

@@ -109,10 +109,13 @@ pipeline_delivery_report(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaq
 			atomic_compare_exchange_strong(&p->first_produced_ms, &zero, now_ms());
 		}
 	}
+	struct intake_gate *gate = ack->gate;
 	if (ack->done != NULL) {
 		ack->done(ack->arg, m->err, m->partition, m->offset);
 		free(ack);
 	}
+	if (gate != NULL)
+		intake_gate_answered(gate); /* may send the records waiting */
 }
 
 rd_kafka_resp_err_t
@@ -189,12 +192,70 @@ pipeline_produce_order(struct pipeline *p, const struct order *o, bool generated
 			     generated ? "generator" : "intake", &p->count_only, stop);
 }
 
+/* An order on its way through the intake's gate. */
+struct intake_record {
+	struct intake_gate_item link; /* first */
+	struct order o;
+	const char *stage;
+	struct pipeline_ack *ack;
+};
+
+static int
+intake_send(void *ctx, struct intake_gate_item *item)
+{
+	struct intake_record *r = (struct intake_record *)item;
+	struct pipeline *p = ctx;
+	r->ack->gate = p->intake_gate;
+	rd_kafka_resp_err_t err =
+		produce_order(p, p->intake, p->intake_orders, &r->o, r->stage, r->ack, NULL);
+	if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
+		free(r); /* the ack goes on with the record */
+	return (int)err;
+}
+
+/* A record that waited in the gate and could not be sent: its caller was
+ * told it was taken, so its outcome goes where an acknowledgement would. */
+static void
+intake_fail(void *ctx, struct intake_gate_item *item, int err)
+{
+	struct intake_record *r = (struct intake_record *)item;
+	struct pipeline *p = ctx;
+	atomic_fetch_add(&p->stats.produce_errors, 1);
+	log_error("producer", "order not delivered to '%s': %s", p->cfg->topics[TOPIC_ORDERS],
+		  rd_kafka_err2str((rd_kafka_resp_err_t)err));
+	r->ack->done(r->ack->arg, (rd_kafka_resp_err_t)err, RD_KAFKA_PARTITION_UA, -1);
+	free(r->ack);
+	free(r);
+}
+
+int
+pipeline_open_intake_gate(struct pipeline *p)
+{
+	p->intake_gate = intake_gate_new(intake_send, intake_fail, p);
+	return p->intake_gate ? 0 : -1;
+}
+
+void
+pipeline_close_intake_gate(struct pipeline *p)
+{
+	intake_gate_free(p->intake_gate, RD_KAFKA_RESP_ERR__DESTROY);
+	p->intake_gate = NULL;
+}
+
 rd_kafka_resp_err_t
 pipeline_produce_order_ack(struct pipeline *p, const struct order *o, const char *stage, bool batch,
 			   struct pipeline_ack *ack)
 {
-	if (p->intake != NULL && !(batch && p->producer_served))
-		return produce_order(p, p->intake, p->intake_orders, o, stage, ack, NULL);
+	if (p->intake != NULL && !(batch && p->producer_served)) {
+		struct intake_record *r = malloc(sizeof *r);
+		if (r == NULL)
+			return RD_KAFKA_RESP_ERR__FAIL;
+		*r = (struct intake_record){ .o = *o, .stage = stage, .ack = ack };
+		int err = intake_gate_submit(p->intake_gate, &r->link);
+		if (err != 0)
+			free(r);
+		return (rd_kafka_resp_err_t)err;
+	}
 	return produce_order(p, p->producer, p->producer_topic[TOPIC_ORDERS], o, stage, ack, NULL);
 }
 

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <librdkafka/rdkafka.h>
 #include "config.h"
+#include "intake_gate.h"
 #include "kafka_client.h"
 #include "order.h"
 #include "rules_store.h"
@@ -37,6 +38,9 @@ struct pipeline_ack {
 	struct pipeline *p;
 	pipeline_ack_fn *done; /* NULL: only counted (p->count_only) */
 	void *arg;
+	/* The intake's gate it went out through (its answer is counted
+	 * there), or NULL. */
+	struct intake_gate *gate;
 };
 
 /* Consumer lag of the transactional stages' groups, per partition, as each
@@ -82,6 +86,8 @@ struct pipeline {
 	 * handle of the orders topic. */
 	rd_kafka_t *intake;
 	rd_kafka_topic_t *intake_orders;
+	/* Paces the intake's records into it (intake_gate.h), made with it. */
+	struct intake_gate *intake_gate;
 
 	struct rules_store rules;
 	struct pipeline_lag lag;
@@ -168,9 +174,17 @@ rd_kafka_resp_err_t pipeline_produce_order(struct pipeline *p, const struct orde
 /* The same on the intake's producer (the shared one without it), never
  * waiting, stage naming the intake (trace headers); ack (malloc'd, done
  * set) is handed the outcome and freed by the delivery report when this
- * returns no error, and stays the caller's otherwise.  batch: one of many
+ * returns no error, and stays the caller's otherwise.  On the intake's
+ * producer the record goes through its gate (it may wait there for the
+ * records before it to be acknowledged, see intake_gate.h).  batch: one of many
  * orders sent at once, which go out on the shared producer (its linger
  * batches them) when a role's thread serves its delivery reports. */
+/* The intake's gate (p->intake_gate), once p->intake is made: 0, or -1
+ * when out of memory.  Closing fails the records still waiting in it
+ * (RD_KAFKA_RESP_ERR__DESTROY): flush it first. */
+int pipeline_open_intake_gate(struct pipeline *p);
+void pipeline_close_intake_gate(struct pipeline *p);
+
 rd_kafka_resp_err_t pipeline_produce_order_ack(struct pipeline *p, const struct order *o,
 					       const char *stage, bool batch,
 					       struct pipeline_ack *ack);

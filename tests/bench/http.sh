@@ -41,6 +41,8 @@ cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/n
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# steal_ticks: CPU time stolen by the hypervisor and all CPU time, in ticks
+steal_ticks() { awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print $9, t }' /proc/stat; }
 metric() { curl -s "http://127.0.0.1:$1/metrics" | awk -v n="$2" '$1 == n { print $2 }'; }
 
 # run NAME: one ordertop on one fresh broker, one load generator run
@@ -61,6 +63,8 @@ run() {
 		curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
 		sleep 0.1
 	done
+	local s0 t0 s1 t1
+	read -r s0 t0 < <(steal_ticks)
 	if [ "$name" != latency ]; then
 		WRK_BATCH=$([ "$name" = batch ] && echo "$BATCH" || echo 1) wrk -t2 -c$CONNS -d"${SECS}s" --latency -s "$ROOT/tests/bench/http_post.lua" \
 			"http://127.0.0.1:$port/orders" >"$RAW/http-$name.txt" 2>&1
@@ -71,6 +75,10 @@ run() {
 			-D "$RAW/http-body.json" "http://127.0.0.1:$port/orders" \
 			>"$RAW/http-$name.txt" 2>&1
 	fi
+	# a figure taken while the host ran others' work is marked so
+	read -r s1 t1 < <(steal_ticks)
+	awk -v s=$((s1 - s0)) -v t=$((t1 - t0)) 'BEGIN { printf "%.0f%%\n", t ? 100 * s / t : 0 }' \
+		>"$RAW/http-$name.steal.txt"
 	# every accepted order reaches its final state
 	local produced final end=$((SECONDS + 60))
 	while :; do
@@ -130,11 +138,15 @@ share=$(python3 -c 'import sys; a=[float(x) for x in sys.argv[1].split()]; b=[fl
 	echo "$CONNS keep-alive connections, ${SECS} s per run, embedded broker; max: wrk,"
 	echo "fixed rate: hey."
 	echo
-	echo "| run | requests/s | p50 | p99 | non-2xx | every order final |"
-	echo "|---|---|---|---|---|---|"
-	echo "| max (wrk) | $mrps | $mp50 | $mp99 | $mbad | $(cat "$RAW/http-max.final.txt") |"
-	echo "| max, $BATCH orders a request (wrk) | $brps ($(python3 -c "print(round($brps * $BATCH))") orders/s) | $bp50 | $bp99 | $bbad | $(cat "$RAW/http-batch.final.txt") |"
-	echo "| ${RATE}/s offered (hey) | $lrps | $lp50 | $lp99 | $lbad | $(cat "$RAW/http-latency.final.txt") |"
+	echo "| run | requests/s | p50 | p99 | non-2xx | every order final | CPU stolen |"
+	echo "|---|---|---|---|---|---|---|"
+	echo "| max (wrk) | $mrps | $mp50 | $mp99 | $mbad | $(cat "$RAW/http-max.final.txt") | $(cat "$RAW/http-max.steal.txt") |"
+	echo "| max, $BATCH orders a request (wrk) | $brps ($(python3 -c "print(round($brps * $BATCH))") orders/s) | $bp50 | $bp99 | $bbad | $(cat "$RAW/http-batch.final.txt") | $(cat "$RAW/http-batch.steal.txt") |"
+	echo "| ${RATE}/s offered (hey) | $lrps | $lp50 | $lp99 | $lbad | $(cat "$RAW/http-latency.final.txt") | $(cat "$RAW/http-latency.steal.txt") |"
+	echo
+	echo "CPU stolen: the share of the machine's CPU time the hypervisor gave to"
+	echo "others during the load generator's run (/proc/stat); above a few percent"
+	echo "the run's latencies say more about the host than about ordertop."
 	echo
 	echo "The pipeline's own rate, headless --count $COUNT --rate max, without and with"
 	echo "--http (idle), alternating: without ${off[*]} orders/s, with ${on[*]}: **$share**."
