@@ -12,8 +12,9 @@
  * that arrives alone is a request of its own, so 5 in flight is the normal
  * case under load).  The loop took the CPU the rest of the pipeline needed.
  * A linger avoids it but delays every record, also when the line is idle.
- * Here no partition ever has 5 in flight when a record is handed over, an
- * idle line sends at once, and a busy one batches by itself.
+ * Here no partition has 5 in flight when a record or a batch of them is
+ * handed over (fewer than 5 are out in all), an idle line sends at once,
+ * and a busy one batches by itself.
  *
  * The gate knows nothing of Kafka: it calls send(ctx, item) for each
  * record it lets through (the caller produces it and calls
