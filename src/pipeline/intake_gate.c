@@ -123,22 +123,13 @@ intake_gate_flush(struct intake_gate *g)
 	fail_all(g, refused, err);
 }
 
-size_t
-intake_gate_waiting(struct intake_gate *g)
+void
+intake_gate_counts(struct intake_gate *g, size_t *waiting, size_t *out)
 {
 	pthread_mutex_lock(&g->lock);
-	size_t n = g->waiting;
+	*waiting = g->waiting;
+	*out = g->out;
 	pthread_mutex_unlock(&g->lock);
-	return n;
-}
-
-size_t
-intake_gate_out(struct intake_gate *g)
-{
-	pthread_mutex_lock(&g->lock);
-	size_t n = g->out;
-	pthread_mutex_unlock(&g->lock);
-	return n;
 }
 
 void

@@ -58,8 +58,7 @@ void intake_gate_answered(struct intake_gate *g);
 /* Sends everything waiting now, however many are out (stopping). */
 void intake_gate_flush(struct intake_gate *g);
 
-/* Records waiting; records sent and not answered. */
-size_t intake_gate_waiting(struct intake_gate *g);
-size_t intake_gate_out(struct intake_gate *g);
+/* Records waiting, and records sent and not answered. */
+void intake_gate_counts(struct intake_gate *g, size_t *waiting, size_t *out);
 
 #endif
