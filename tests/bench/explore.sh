@@ -14,31 +14,18 @@
 #         every second; flat when the last third's peak is within 10% of
 #         the first third's
 # Writes $BUILD/bench/explore.md and raw files in $BUILD/bench/raw/explore-*.
-set -uo pipefail
-cd "$(dirname "$0")/../.."
-ROOT=$PWD
-BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-BIN=$BUILD/ordertop
-OUT=$BUILD/bench
-RAW=$OUT/raw
+# shellcheck source=tests/bench/bench_lib.sh
+. "$(dirname "$0")/bench_lib.sh"
 RECORDS=${BENCH_EXPLORE_RECORDS:-1000000}
 TAIL_S=${BENCH_EXPLORE_TAIL_SECONDS:-30}
 SOCK=ordertop-bench-explore-$$
-mkdir -p "$RAW"
 command -v kcat >/dev/null || { echo "bench explore: no kcat"; exit 1; }
 command -v tmux >/dev/null || { echo "bench explore: no tmux"; exit 1; }
 if locale -a 2>/dev/null | grep -qi '^c\.utf-\?8$'; then
 	export LC_ALL=C.UTF-8
 fi
 
-PIDS=()
-cleanup() {
-	tmux -L "$SOCK" kill-server >/dev/null 2>&1
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-}
-trap cleanup EXIT
+bench_on_exit() { tmux -L "$SOCK" kill-server >/dev/null 2>&1; }
 trap 'exit 130' INT TERM
 
 now_ms() { date +%s%3N; }
@@ -66,18 +53,14 @@ dash() {
 
 seek_ms=- seek_ok=0
 # ---- seek --------------------------------------------------------------------
-bs=$RAW/explore-seek.bootstrap
-rm -f "$bs"
-"$BIN" --headless --roles none --bootstrap-file "$bs" -qq 2>>"$RAW/explore-broker.log" &
-PIDS+=($!)
-for _ in $(seq 100); do [ -s "$bs" ] && break; sleep 0.1; done
+bench_broker explore-seek
 t0=$(now_ms)
-seq "$RECORDS" | sed 's/.*/{"n":&}/' | kcat -P -b "$(cat "$bs")" -t bench.explore \
+seq "$RECORDS" | sed 's/.*/{"n":&}/' | kcat -P -b "$bs" -t bench.explore \
 	-X linger.ms=50 -X batch.num.messages=10000 2>>"$RAW/explore-kcat.log"
 t1=$(now_ms)
 mid=$(((t0 + t1) / 2))
 echo "explore seek: $RECORDS records written in $((t1 - t0)) ms; seeking to @$mid"
-dash seek -b "'$(cat "$bs")'" --roles none
+dash seek -b "'$bs'" --roles none
 if wait_for 'ordertop' 30; then
 	keys x
 	wait_for 'ordertop explorer' 10
@@ -98,18 +81,13 @@ if wait_for 'ordertop' 30; then
 fi
 sleep 1
 tmux -L "$SOCK" kill-server >/dev/null 2>&1
-kill "${PIDS[0]}" 2>/dev/null
-wait "${PIDS[0]}" 2>/dev/null
-PIDS=()
+kill "$broker_pid" 2>/dev/null
+wait "$broker_pid" 2>/dev/null
 
 # ---- tail --------------------------------------------------------------------
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
-bs=$RAW/explore-tail.bootstrap
-rm -f "$bs"
-"$BIN" --headless --roles none --bootstrap-file "$bs" -qq 2>>"$RAW/explore-broker.log" &
-PIDS+=($!)
-for _ in $(seq 100); do [ -s "$bs" ] && break; sleep 0.1; done
-dash tail -b "'$(cat "$bs")'" --rate max -X fetch.wait.max.ms=10
+bench_broker explore-tail
+dash tail -b "'$bs'" --rate max -X fetch.wait.max.ms=10
 pid=$(cat "$RAW/explore-tail.pid" 2>/dev/null)
 : >"$RAW/explore-tail.rss.csv"
 flat=0 first=- peak=- last=-

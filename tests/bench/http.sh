@@ -17,28 +17,17 @@
 #            with the API on as a share of headless without it
 # BIN=... runs another build.  Writes $BUILD/bench/http.md and raw files in
 # $BUILD/bench/raw/http-*.
-set -uo pipefail
-cd "$(dirname "$0")/../.."
-ROOT=$PWD
-BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-BIN=${BIN:-$BUILD/ordertop}
-OUT=$BUILD/bench
-RAW=$OUT/raw
+# shellcheck source=tests/bench/bench_lib.sh
+. "$(dirname "$0")/bench_lib.sh"
 SECS=${BENCH_HTTP_SECONDS:-15}
 RATE=${BENCH_HTTP_RATE:-2000}
 COUNT=${BENCH_HTTP_COUNT:-200000}
 PAIRS=${BENCH_HTTP_PAIRS:-2}
 BATCH=${BENCH_HTTP_BATCH:-10}
 CONNS=32
-mkdir -p "$RAW"
 for tool in wrk hey; do
 	command -v $tool >/dev/null || { echo "bench http: no $tool (tests/install-deps.sh test)"; exit 1; }
 done
-
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
-trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # steal_ticks: CPU time stolen by the hypervisor and all CPU time, in ticks
@@ -47,18 +36,14 @@ metric() { curl -s "http://127.0.0.1:$1/metrics" | awk -v n="$2" '$1 == n { prin
 
 # run NAME: one ordertop on one fresh broker, one load generator run
 run() {
-	local name=$1 bs=$RAW/http-$1.bootstrap port
-	rm -f "$bs"
-	"$BIN" --headless --roles none --bootstrap-file "$bs" -q >/dev/null 2>&1 &
-	local broker=$!
-	PIDS+=("$broker")
-	for _ in $(seq 100); do [ -s "$bs" ] && break; sleep 0.1; done
+	local name=$1 port bs broker_pid
+	bench_broker "http-$name"
 	port=$(free_port)
-	"$BIN" --headless --no-generate -b "$(cat "$bs")" -X fetch.wait.max.ms=10 \
+	"$BIN" --headless --no-generate -b "$bs" -X fetch.wait.max.ms=10 \
 		--http "$port" --summary "$RAW/http-$name.summary.json" -q \
 		>"$RAW/http-$name.log" 2>&1 &
 	local ot=$!
-	PIDS+=("$ot")
+	bench_pids+=("$ot")
 	for _ in $(seq 300); do
 		curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
 		sleep 0.1
@@ -90,7 +75,7 @@ run() {
 	done
 	echo "produced=$produced final=$final" >"$RAW/http-$name.final.txt"
 	kill "$ot"; wait "$ot" 2>/dev/null
-	kill "$broker"; wait "$broker" 2>/dev/null
+	kill "$broker_pid"; wait "$broker_pid" 2>/dev/null
 }
 
 wrk_field() {   # wrk_field FILE: requests/s, p50, p99, non-2xx

@@ -8,33 +8,16 @@
 # (they are restored one after the other, before the first order is decided)
 # from its "restored N entries of partition P in X ms" lines.
 # Writes $BUILD/bench/restore.md and raw/restore.*; run by run.sh.
-set -uo pipefail
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$PWD/$BUILD ;; esac
-BIN=$BUILD/ordertop
-OUT=$BUILD/bench
-RAW=$OUT/raw
+# shellcheck source=tests/bench/bench_lib.sh
+. "$(dirname "$0")/bench_lib.sh"
 N=${BENCH_RESTORE_ENTRIES:-1000000}
 PARTS=3
-mkdir -p "$RAW"
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
-	wait 2>/dev/null
-}
-trap cleanup EXIT
 
 per=$(((N + PARTS - 1) / PARTS))
 users=$((per / 5))
 ids=$((per - users))
 
-rm -f "$RAW/restore.bootstrap"
-"$BIN" --headless --roles none --partitions $PARTS --bootstrap-file "$RAW/restore.bootstrap" -qq \
-	2>"$RAW/restore-broker.log" &
-pids+=($!)
-for _ in $(seq 1 600); do [ -s "$RAW/restore.bootstrap" ] && break; sleep 0.1; done
-bs=$(cat "$RAW/restore.bootstrap")
+bench_broker restore --partitions $PARTS
 
 # The records a fraud process would have written: per partition, its users
 # ("P/u/USER": 5 times), its ids in buckets of 1000 ("P/o/SEQ") and the meta
@@ -63,7 +46,7 @@ fraud() { # LOG: a fraud-only process with room for every entry, reading
 	"$BIN" -b "$bs" --headless --roles fraud --group-prefix restore --instance r \
 		--topic state=fraud.state \
 		--velocity-users "$users" --replay-ids "$ids" 2>"$1" &
-	pids+=($!)
+	bench_pids+=($!)
 	FPID=$!
 }
 restored() { [ "$(grep -c 'restored [0-9]* entries' "$1" 2>/dev/null)" -ge $PARTS ]; }

@@ -14,35 +14,17 @@
 #            a share of memory's; 0 skips it
 # BIN=... runs another build.  Writes $BUILD/bench/state.md and raw files
 # in $BUILD/bench/raw/state-*.
-set -uo pipefail
-cd "$(dirname "$0")/../.."
-ROOT=$PWD
-BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-BIN=${BIN:-$BUILD/ordertop}
-OUT=$BUILD/bench
-RAW=$OUT/raw
+# shellcheck source=tests/bench/bench_lib.sh
+. "$(dirname "$0")/bench_lib.sh"
 WN=${BENCH_WHATIF_ORDERS:-100000}
 COUNT=${BENCH_STATE_COUNT:-200000}
 PAIRS=${BENCH_STATE_PAIRS:-2}
-mkdir -p "$RAW"
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-}
-trap cleanup EXIT
 
 : >"$OUT/state.md"
 echo "## What-if replay and durable fraud state (embedded broker)" >>"$OUT/state.md"
 
 if [ "$WN" != 0 ]; then
-	rm -f "$RAW/state-whatif.bootstrap"
-	"$BIN" --headless --roles none --bootstrap-file "$RAW/state-whatif.bootstrap" -qq \
-		2>"$RAW/state-whatif-broker.log" &
-	pids+=($!)
-	for _ in $(seq 1 600); do [ -s "$RAW/state-whatif.bootstrap" ] && break; sleep 0.1; done
-	bs=$(cat "$RAW/state-whatif.bootstrap")
+	bench_broker state-whatif
 	# WN orders of 2000 users, 50 ms apart, every 7th from one of 20 busy users.
 	python3 - "$WN" <<'PY' | kcat -P -b "$bs" -t orders -K '|' -z lz4 2>"$RAW/state-whatif-kcat.log"
 import sys
