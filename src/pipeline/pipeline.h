@@ -179,15 +179,15 @@ rd_kafka_resp_err_t pipeline_produce_order(struct pipeline *p, const struct orde
  * records before it to be acknowledged, see intake_gate.h).  batch: one of many
  * orders sent at once, which go out on the shared producer (its linger
  * batches them) when a role's thread serves its delivery reports. */
+rd_kafka_resp_err_t pipeline_produce_order_ack(struct pipeline *p, const struct order *o,
+					       const char *stage, bool batch,
+					       struct pipeline_ack *ack);
+
 /* The intake's gate (p->intake_gate), once p->intake is made: 0, or -1
  * when out of memory.  Closing fails the records still waiting in it
  * (RD_KAFKA_RESP_ERR__DESTROY): flush it first. */
 int pipeline_open_intake_gate(struct pipeline *p);
 void pipeline_close_intake_gate(struct pipeline *p);
-
-rd_kafka_resp_err_t pipeline_produce_order_ack(struct pipeline *p, const struct order *o,
-					       const char *stage, bool batch,
-					       struct pipeline_ack *ack);
 
 /* A stage's measurement replaces the rows of its group (n rows of topic). */
 void pipeline_lag_set(struct pipeline *p, const char *group, enum topic_id topic,

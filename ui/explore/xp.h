@@ -27,10 +27,10 @@ enum xp_view_id {
 /* Records kept by the Messages view: older ones are dropped. */
 #define XP_KEEP 1000
 /* Groups: a lag older than this (or this many records) stands out. */
+#define XP_BEHIND_MS      10000
+#define XP_BEHIND_RECORDS 10000
 /* How long an action's failure stays on the status line. */
 #define XP_ACTION_ERROR_MS 15000
-#define XP_BEHIND_MS       10000
-#define XP_BEHIND_RECORDS  10000
 
 struct xp_view {
 	const char *name; /* "Topics" */
